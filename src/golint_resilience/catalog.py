@@ -1,0 +1,205 @@
+"""Load `rules/*.toml`, the single source of truth for every rule's metadata and docs."""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from golint_resilience.model import ResilintError, Severity
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+RULE_ID = re.compile(r"^RES[1-9]\d\d$")
+RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+PRECISIONS = ("very-high", "high", "medium", "low")
+TAGS = frozenset(
+    {
+        "reliability",
+        "security",
+        "process-exit",
+        "panics",
+        "goroutines",
+        "timeouts",
+        "net/http",
+        "signals",
+        "shutdown",
+        "probes",
+        "retries",
+        "supervision",
+        "exposure",
+    }
+)
+EXAMPLE_KINDS = ("bad", "good")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A complete Go file from a rule's docs; the test suite lints every one."""
+
+    kind: str  # "bad" (must be flagged) or "good" (must stay clean)
+    title: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A rule knob with its documented default."""
+
+    name: str
+    default: tuple[str, ...]
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class Docs:
+    """The sections every rule page has, in this order."""
+
+    what: str
+    why: str
+    allowed: str
+    fix: str
+    limitations: str
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    """Everything resilint knows about one rule, from its TOML file."""
+
+    id: str
+    name: str
+    summary: str
+    severity: Severity
+    enabled_by_default: bool
+    precision: str
+    tags: tuple[str, ...]
+    messages: dict[str, str]  # variant name → template; "default" always present
+    query: str | None
+    triggers: tuple[bytes, ...]  # a file lacking all of them cannot match (empty: no filter)
+    options: dict[str, Option]
+    docs: Docs
+    examples: tuple[Example, ...]
+    source: str  # the rule file's name, for error messages
+
+    def message(self, variant: str = "default", **values: str) -> str:
+        """Render one of the rule's message templates."""
+        return self.messages[variant].format(**values)
+
+
+def _require(data: dict[str, Any], key: str, kind: type, origin: str) -> Any:
+    value = data.get(key)
+    if not isinstance(value, kind):
+        msg = f"{origin}: key {key!r} must be a {kind.__name__}"
+        raise ResilintError(msg)
+    return value
+
+
+def _str_list(value: Any, origin: str, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        msg = f"{origin}: key {key!r} must be a list of strings"
+        raise ResilintError(msg)
+    return tuple(value)
+
+
+def parse_rule(data: dict[str, Any], origin: str) -> RuleSpec:
+    """Validate one rule file's table and build its RuleSpec."""
+    rule_id = _require(data, "id", str, origin)
+    name = _require(data, "name", str, origin)
+    if not RULE_ID.match(rule_id) or not RULE_NAME.match(name):
+        msg = f"{origin}: bad id {rule_id!r} or name {name!r}"
+        raise ResilintError(msg)
+    if origin != f"{rule_id}-{name}.toml":
+        msg = f"{origin}: the file must be named {rule_id}-{name}.toml"
+        raise ResilintError(msg)
+    try:
+        severity = Severity(_require(data, "severity", str, origin))
+    except ValueError:
+        msg = f"{origin}: severity must be one of error, warning, note"
+        raise ResilintError(msg) from None
+    precision = _require(data, "precision", str, origin)
+    if precision not in PRECISIONS:
+        msg = f"{origin}: precision must be one of {', '.join(PRECISIONS)}"
+        raise ResilintError(msg)
+    tags = _str_list(data.get("tags"), origin, "tags")
+    if unknown := set(tags) - TAGS:
+        msg = f"{origin}: unknown tags {sorted(unknown)}"
+        raise ResilintError(msg)
+    messages = {"default": _require(data, "message", str, origin)}
+    for variant, template in data.get("messages", {}).items():
+        messages[variant] = str(template)
+    options = {
+        key: Option(key, _str_list(table.get("default"), origin, key), str(table.get("doc", "")))
+        for key, table in data.get("options", {}).items()
+    }
+    docs_table = _require(data, "docs", dict, origin)
+    docs = Docs(
+        what=_require(docs_table, "what", str, origin).strip(),
+        why=_require(docs_table, "why", str, origin).strip(),
+        allowed=str(docs_table.get("allowed", "")).strip(),
+        fix=_require(docs_table, "fix", str, origin).strip(),
+        limitations=str(docs_table.get("limitations", "")).strip(),
+        references=_str_list(docs_table.get("references", []), origin, "docs.references"),
+    )
+    examples = []
+    for example in data.get("examples", []):
+        kind = _require(example, "kind", str, origin)
+        if kind not in EXAMPLE_KINDS:
+            msg = f"{origin}: example kind must be 'bad' or 'good'"
+            raise ResilintError(msg)
+        examples.append(Example(kind, str(example.get("title", "")), example["code"]))
+    query = data.get("query")
+    return RuleSpec(
+        id=rule_id,
+        name=name,
+        summary=_require(data, "summary", str, origin),
+        severity=severity,
+        enabled_by_default=_require(data, "default", str, origin) == "on",
+        precision=precision,
+        tags=tags,
+        messages=messages,
+        query=query if isinstance(query, str) else None,
+        triggers=tuple(t.encode() for t in _str_list(data.get("triggers", []), origin, "triggers")),
+        options=options,
+        docs=docs,
+        examples=tuple(examples),
+        source=origin,
+    )
+
+
+def _rules_dir() -> Traversable:
+    """The rules shipped in the wheel, or `rules/` of a source checkout."""
+    shipped = resources.files("golint_resilience") / "rules"
+    if shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+@functools.cache
+def load_catalog() -> dict[str, RuleSpec]:
+    """Every rule, keyed and ordered by id; a malformed file is a fatal error naming it."""
+    rules: dict[str, RuleSpec] = {}
+    for entry in sorted(_rules_dir().iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        try:
+            data = tomllib.loads(entry.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            msg = f"rules/{entry.name}: {exc}"
+            raise ResilintError(msg) from exc
+        spec = parse_rule(data, entry.name)
+        if spec.id in rules:
+            msg = f"rules/{entry.name}: duplicate rule id {spec.id}"
+            raise ResilintError(msg)
+        rules[spec.id] = spec
+    return dict(sorted(rules.items()))

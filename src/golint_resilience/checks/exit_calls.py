@@ -1,0 +1,253 @@
+"""What is an exit call? Shared by RES101–RES103 and by the `exits` function fact.
+
+A call exits the process when it is a known exit function reached through an import
+(`os.Exit`, std `log.Fatal*`, logrus, klog, glog, zerolog's `log.Fatal()` chain,
+configured `exit-functions`), or a `Fatal*` method on a value that is provably a logger
+(built by a known constructor, or declared with a known logger type). `t.Fatal` on
+`*testing.T` and `Fatal` methods of unknown types are never exit calls.
+"""
+
+from __future__ import annotations
+
+from golint_resilience.checks.framework import MatchContext, Options, fact_extractor, fragment
+from golint_resilience.facts import EXITS, FactsBuilder
+from golint_resilience.index import FileContext
+from golint_resilience.parsing import Node
+from golint_resilience.resolve import (
+    QualifiedName,
+    callee_name,
+    enclosing_function,
+    function_key,
+    imported_package,
+    local_binding,
+    qualified_name,
+    qualified_type,
+    unparen,
+)
+
+EXIT_FUNCTIONS_OPTION = ("RES101", "exit-functions")
+
+_KLOG = frozenset({"Fatal", "Fatalf", "Fatalln", "FatalDepth", "Exit", "Exitf", "Exitln", "ExitDepth"})
+EXIT_FUNCTIONS: dict[str, frozenset[str]] = {
+    "os": frozenset({"Exit"}),
+    "syscall": frozenset({"Exit"}),
+    "log": frozenset({"Fatal", "Fatalf", "Fatalln"}),
+    "github.com/sirupsen/logrus": frozenset({"Fatal", "Fatalf", "Fatalln", "Exit"}),
+    "k8s.io/klog": _KLOG,
+    "k8s.io/klog/v2": _KLOG,
+    "github.com/golang/glog": _KLOG,
+}
+ZEROLOG_GLOBAL = QualifiedName("github.com/rs/zerolog/log", "Fatal")
+
+LOGGER_TYPES = frozenset(
+    {
+        "log.Logger",
+        "go.uber.org/zap.Logger",
+        "go.uber.org/zap.SugaredLogger",
+        "github.com/sirupsen/logrus.Logger",
+        "github.com/sirupsen/logrus.Entry",
+        "github.com/sirupsen/logrus.FieldLogger",
+        "github.com/sirupsen/logrus.Ext1FieldLogger",
+    }
+)
+LOGGER_CONSTRUCTORS = frozenset(
+    {
+        "log.New",
+        "log.Default",
+        "go.uber.org/zap.New",
+        "go.uber.org/zap.NewProduction",
+        "go.uber.org/zap.NewDevelopment",
+        "go.uber.org/zap.NewExample",
+        "go.uber.org/zap.NewNop",
+        "go.uber.org/zap.Must",
+        "go.uber.org/zap.L",
+        "go.uber.org/zap.S",
+        "github.com/sirupsen/logrus.New",
+        "github.com/sirupsen/logrus.StandardLogger",
+        "github.com/sirupsen/logrus.NewEntry",
+        "github.com/sirupsen/logrus.WithField",
+        "github.com/sirupsen/logrus.WithFields",
+        "github.com/sirupsen/logrus.WithError",
+        "github.com/sirupsen/logrus.WithContext",
+    }
+)
+# Methods of a logger that return a logger.
+LOGGER_DERIVATIONS = frozenset(
+    {
+        "Sugar",
+        "Desugar",
+        "Named",
+        "With",
+        "WithOptions",
+        "WithLazy",
+        "WithField",
+        "WithFields",
+        "WithError",
+        "WithContext",
+    }
+)
+LOGGER_FATAL_METHODS = frozenset({"Fatal", "Fatalf", "Fatalln", "Fatalw"})
+_MAX_DEPTH = 4
+
+
+def configured_exit_functions(options: Options) -> frozenset[str]:
+    """`exit-functions` entries: fully qualified `import/path.Func` names."""
+    rule, knob = EXIT_FUNCTIONS_OPTION
+    return frozenset(options.get(rule, {}).get(knob, ()))
+
+
+def _method_names(options: Options) -> list[str]:
+    names = set(_KLOG) | LOGGER_FATAL_METHODS
+    names.update(entry.rsplit(".", 1)[-1] for entry in configured_exit_functions(options))
+    return sorted(names)
+
+
+def _exit_query(options: Options) -> str:
+    alternatives = "|".join(_method_names(options))
+    return f"""
+(call_expression
+  function: (selector_expression
+    field: (field_identifier) @name)
+  (#match? @name "^({alternatives})$")) @call
+"""
+
+
+def _exit_triggers(options: Options) -> tuple[bytes, ...]:
+    extra = {entry.rsplit(".", 1)[-1].encode() for entry in configured_exit_functions(options)}
+    return (b"Exit", b"Fatal", *sorted(extra))
+
+
+fragment("exit_calls", _exit_query, _exit_triggers)
+
+
+def exit_call_site(call: Node, context: FileContext, options: Options) -> Node | None:
+    """The node to report if `call` exits the process, else None.
+
+    Usually the call itself; for zerolog's `log.Fatal().Msg(…)` it is the whole chain,
+    because the exit happens when the event is sent.
+    """
+    function = call.child_by_field_name("function")
+    if function is None:
+        return None
+    name = qualified_name(function, context)
+    if name is not None:
+        if name == ZEROLOG_GLOBAL:
+            return _chain_end(call)
+        if name.name in EXIT_FUNCTIONS.get(name.package, ()):
+            return call
+        if str(name) in configured_exit_functions(options):
+            return call
+        return None
+    field = function.child_by_field_name("field")
+    operand = function.child_by_field_name("operand")
+    if field is None or operand is None or context.text(field) not in LOGGER_FATAL_METHODS:
+        return None
+    return call if is_logger(operand, context, _MAX_DEPTH) else None
+
+
+def _chain_end(call: Node) -> Node:
+    """The outermost call of a method chain that starts with `call`."""
+    node = call
+    while (
+        node.parent is not None
+        and node.parent.type == "selector_expression"
+        and node.parent.parent is not None
+        and node.parent.parent.type == "call_expression"
+    ):
+        node = node.parent.parent
+    return node
+
+
+def is_logger(expression: Node, context: FileContext, depth: int) -> bool:
+    """True when `expression` is provably a logger whose Fatal* exits the process."""
+    if depth <= 0:
+        return False
+    expression = unparen(expression)
+    kind = expression.type
+    if kind == "call_expression":
+        return _is_logger_call(expression, context, depth)
+    if kind == "identifier":
+        return _is_logger_variable(expression, context, depth)
+    if kind == "selector_expression":
+        operand = expression.child_by_field_name("operand")
+        field = expression.child_by_field_name("field")
+        if operand is None or field is None or imported_package(operand, context) is not None:
+            return False
+        fields = context.package.struct_fields(context.text(field))
+        return bool(fields) and all(_is_logger_type(t, c) for t, c in fields)
+    return False
+
+
+def _is_logger_type(type_node: Node | None, context: FileContext) -> bool:
+    name = qualified_type(type_node, context)
+    return name is not None and str(name) in LOGGER_TYPES
+
+
+def _is_logger_call(call: Node, context: FileContext, depth: int) -> bool:
+    name = callee_name(call, context)
+    if name is not None:
+        return str(name) in LOGGER_CONSTRUCTORS
+    function = call.child_by_field_name("function")
+    if function is None:
+        return False
+    if function.type == "selector_expression":
+        field = function.child_by_field_name("field")
+        operand = function.child_by_field_name("operand")
+        return (
+            field is not None
+            and operand is not None
+            and context.text(field) in LOGGER_DERIVATIONS
+            and is_logger(operand, context, depth - 1)
+        )
+    if function.type == "identifier" and local_binding(context.text(function), function, context) is None:
+        declarations = context.package.functions(context.text(function))
+        return bool(declarations) and all(
+            _is_logger_type(d.node.child_by_field_name("result"), FileContext(d.file, context.package))
+            for d in declarations
+        )
+    return False
+
+
+def _is_logger_variable(identifier: Node, context: FileContext, depth: int) -> bool:
+    name = context.text(identifier)
+    binding = local_binding(name, identifier, context)
+    if binding is not None:
+        if binding.type_node is not None:
+            return _is_logger_type(binding.type_node, context)
+        return binding.value_node is not None and is_logger(binding.value_node, context, depth - 1)
+    if name in context.imports.by_name:
+        return False
+    declaration = context.package.value_spec(name)
+    if declaration is None or declaration.node.type != "var_spec":
+        return False
+    declared_in = FileContext(declaration.file, context.package)
+    spec = declaration.node
+    type_node = spec.child_by_field_name("type")
+    if type_node is not None:
+        return _is_logger_type(type_node, declared_in)
+    values = spec.child_by_field_name("value")
+    names = spec.children_by_field_name("name")
+    if values is None or len(values.named_children) != len(names):
+        return False
+    position = [declared_in.text(n) for n in names].index(name)
+    return is_logger(values.named_children[position], declared_in, depth - 1)
+
+
+def exit_calls(ctx: MatchContext) -> list[tuple[Node, Node, FileContext]]:
+    """Every exit call of the package: (the call, the node to report, its file)."""
+    found = []
+    for match in ctx.matches("exit_calls"):
+        call = match.node("call")
+        site = exit_call_site(call, match.context, ctx.options)
+        if site is not None:
+            found.append((call, site, match.context))
+    return found
+
+
+@fact_extractor(fragments=("exit_calls",))
+def record_exiting_functions(ctx: MatchContext, facts: FactsBuilder) -> None:
+    """A function or method whose own body (not a nested literal) calls an exit."""
+    for call, _site, context in exit_calls(ctx):
+        function = enclosing_function(call)
+        if function is not None and function.type != "func_literal":
+            facts.add(function_key(function, context), EXITS)

@@ -1,0 +1,208 @@
+"""RES101 exit-outside-main, RES102 exit-after-defer, RES103 exit-in-defer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from golint_resilience.checks.exit_calls import exit_calls
+from golint_resilience.checks.framework import CheckContext, Report, check, fragment, report
+from golint_resilience.facts import EXITS, FunctionFact
+from golint_resilience.globs import any_glob_match
+from golint_resilience.index import FileContext
+from golint_resilience.model import Severity
+from golint_resilience.parsing import Node, captures_within
+from golint_resilience.resolve import (
+    ancestors,
+    callee_name,
+    enclosing_declaration,
+    enclosing_function,
+    function_key,
+    same_package_callee,
+)
+
+fragment("defer_statements", "(defer_statement) @defer", (b"defer",))
+
+_SIGNAL_NOTIFY = """
+(call_expression
+  function: (selector_expression
+    field: (field_identifier) @_name)
+  arguments: (argument_list . (identifier) @channel)
+  (#match? @_name "^Notify$")) @call
+"""
+_RECEIVES = """
+(unary_expression operator: "<-" operand: (identifier) @channel) @receive
+(range_clause right: (identifier) @channel) @receive
+"""
+
+
+def _declaration_name(declaration: Node | None, context: FileContext) -> str:
+    if declaration is None:
+        return ""
+    name = declaration.child_by_field_name("name")
+    return context.text(name) if name is not None else ""
+
+
+def _describe_function(call: Node, context: FileContext) -> str:
+    declaration = enclosing_declaration(call)
+    if declaration is None:
+        return "a package-level initializer"
+    key = function_key(declaration, context)
+    owner = enclosing_function(call)
+    inside = " (in a function literal)" if owner is not None and owner.id != declaration.id else ""
+    return f"{key}(){inside}"
+
+
+def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
+    """main() and init() of a package main (closures inside count), and TestMain."""
+    declaration = enclosing_declaration(call)
+    if declaration is None or declaration.type != "function_declaration":
+        return False
+    name = _declaration_name(declaration, context)
+    return name == "TestMain" or (context.package.is_main and name in {"main", "init"})
+
+
+def _is_force_quit_after_signal(call: Node, context: FileContext) -> bool:
+    """The "second Ctrl-C" idiom: exit after receiving from a signal.Notify channel."""
+    declaration = enclosing_declaration(call)
+    if declaration is None:
+        return False
+    channels = set()
+    for captures in captures_within(declaration, _SIGNAL_NOTIFY):
+        name = callee_name(captures["call"][0], context)
+        if name is not None and name.package == "os/signal":
+            channels.add(context.text(captures["channel"][0]))
+    if not channels:
+        return False
+    return any(
+        captures["receive"][0].start_byte < call.start_byte
+        and context.text(captures["channel"][0]) in channels
+        for captures in captures_within(declaration, _RECEIVES)
+    )
+
+
+@check("RES101", fragments=("exit_calls",))
+def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
+    """Exit calls outside main()/init() of a package main and TestMain."""
+    allowed_paths = ctx.option("RES101", "allow-exit-in")
+    for call, site, context in exit_calls(ctx):
+        if _is_exempt_entry_point(call, context) or _is_force_quit_after_signal(call, context):
+            continue
+        if allowed_paths and any_glob_match(context.file.display, allowed_paths):
+            continue
+        callee = call.child_by_field_name("function")
+        name = context.text(callee) if callee is not None else "exit"
+        where = _describe_function(call, context)
+        if ctx.package.is_main:
+            yield report(
+                site, context, "in_main_package", severity=Severity.WARNING, call=name, function=where
+            )
+        else:
+            yield report(site, context, call=name, function=where)
+
+
+def _defers_by_function(ctx: CheckContext) -> dict[int, list[Node]]:
+    """Defer statements keyed by the id of the function (or literal) that owns them."""
+    owners: dict[int, list[Node]] = {}
+    for match in ctx.matches("defer_statements"):
+        statement = match.node("defer")
+        owner = enclosing_function(statement)
+        if owner is not None:
+            owners.setdefault(owner.id, []).append(statement)
+    return owners
+
+
+@check("RES102", fragments=("exit_calls", "defer_statements"))
+def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
+    """Exit calls after a defer in the same function body: the defers never run."""
+    defers = _defers_by_function(ctx)
+    for call, site, context in exit_calls(ctx):
+        owner = enclosing_function(call)
+        if owner is None or _inside_deferred_call(call, owner):
+            continue
+        earlier = [d for d in defers.get(owner.id, []) if d.end_byte <= call.start_byte]
+        if earlier:
+            callee = call.child_by_field_name("function")
+            first = earlier[0]
+            yield report(
+                site,
+                context,
+                call=context.text(callee) if callee is not None else "exit",
+                count=str(len(earlier)),
+                deferred=context.text(first).removeprefix("defer ").strip(),
+                line=str(first.start_point[0] + 1),
+            )
+
+
+def _inside_deferred_call(node: Node, owner: Node) -> bool:
+    """True when `node` is part of a defer statement's call (its arguments) within `owner`."""
+    for ancestor in ancestors(node):
+        if ancestor.id == owner.id:
+            return False
+        if ancestor.type == "defer_statement":
+            return True
+    return False
+
+
+def _deferred_literal(function: Node | None) -> bool:
+    """Is this function literal the callee of a `defer func(){…}()`?"""
+    if function is None or function.type != "func_literal":
+        return False
+    call = function.parent
+    return (
+        call is not None
+        and call.type == "call_expression"
+        and call.parent is not None
+        and call.parent.type == "defer_statement"
+    )
+
+
+def _in_go_statement(node: Node, stop: Node) -> bool:
+    for ancestor in ancestors(node):
+        if ancestor.id == stop.id:
+            return False
+        if ancestor.type == "go_statement":
+            return True
+    return False
+
+
+@check("RES103", fragments=("exit_calls", "defer_statements"))
+def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
+    """Exit calls that run while deferred calls unwind."""
+    for call, site, context in exit_calls(ctx):
+        callee = call.child_by_field_name("function")
+        name = context.text(callee) if callee is not None else "exit"
+        parent = call.parent
+        if parent is not None and parent.type == "defer_statement":
+            yield report(site, context, call=name)
+            continue
+        owner = enclosing_function(call)
+        if _deferred_literal(owner) and owner is not None and not _in_go_statement(call, owner):
+            yield report(site, context, call=name)
+    for match in ctx.matches("defer_statements"):
+        yield from _deferred_exiting_function(ctx, match.node("defer"), match.context)
+
+
+def _deferred_exiting_function(ctx: CheckContext, statement: Node, context: FileContext) -> Iterator[Report]:
+    """`defer f()` where f (same package or module-local) calls an exit directly."""
+    call = next((c for c in statement.named_children if c.type == "call_expression"), None)
+    function = call.child_by_field_name("function") if call is not None else None
+    if call is None or function is None or function.type == "func_literal":
+        return
+    qualified = callee_name(call, context)
+    if qualified is not None:
+        directory = ctx.module_directory(qualified.package)
+        if directory is not None:
+            yield report(
+                statement,
+                context,
+                "deferred_function",
+                condition=FunctionFact(directory, qualified.name, EXITS),
+                callee=context.text(function),
+            )
+        return
+    target = same_package_callee(function, context)
+    if target is None:
+        return
+    key = target.name if not target.is_method else f"*.{target.name}"
+    if ctx.own_facts.function_has(key, EXITS):
+        yield report(statement, context, "deferred_function", callee=context.text(function))

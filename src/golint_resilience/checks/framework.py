@@ -1,0 +1,176 @@
+"""The contract between the engine and the checks.
+
+- A `Fragment` is a named tree-sitter query with the byte triggers a file must contain
+  for it to match. The engine compiles the fragments that enabled checks need into one
+  query, runs it once per file (in C), and hands each check its matches.
+- A check is a pure function of a `CheckContext` (one package) that yields `Report`s.
+  It is registered by rule id with `@check`; it never prints or touches the disk.
+- A fact extractor fills a `FactsBuilder` from the same matches (see facts.py).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from golint_resilience.facts import Condition, FactsBuilder, PackageFacts
+from golint_resilience.index import FileContext, Package
+from golint_resilience.model import Severity
+from golint_resilience.parsing import Node
+
+Options = Mapping[str, Mapping[str, tuple[str, ...]]]  # rule id → knob → value
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A query the engine runs for the checks and facts that ask for it by name."""
+
+    name: str
+    source: Callable[[Options], str]
+    triggers: Callable[[Options], tuple[bytes, ...]]
+
+
+@dataclass(frozen=True)
+class Match:
+    """One match of a fragment in one file."""
+
+    context: FileContext
+    captures: dict[str, list[Node]]
+
+    def node(self, name: str) -> Node:
+        """The (first) node captured as `name`."""
+        return self.captures[name][0]
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a check says: the node to flag and how to phrase it.
+
+    `condition`, when set, is checked against other packages' facts after the run;
+    `if_unknown` names the message variant to use when it cannot be decided (None: drop).
+    """
+
+    node: Node
+    context: FileContext
+    variant: str = "default"
+    values: tuple[tuple[str, str], ...] = ()
+    severity: Severity | None = None
+    condition: Condition | None = None
+    if_unknown: str | None = None
+
+
+@dataclass
+class MatchContext:
+    """One package with its fragment matches and options: what fact extractors read."""
+
+    package: Package
+    options: Options
+    matches_by_fragment: dict[str, list[Match]] = field(default_factory=dict)
+
+    def matches(self, fragment: str) -> list[Match]:
+        """Matches of a fragment over the package's files, in file then source order."""
+        return self.matches_by_fragment.get(fragment, [])
+
+    def option(self, rule_id: str, name: str) -> tuple[str, ...]:
+        """A rule knob's effective value."""
+        return tuple(self.options.get(rule_id, {}).get(name, ()))
+
+    def module_directory(self, import_path: str) -> str | None:
+        """The directory of a module-local import (the key of its facts), else None."""
+        module = self.package.module
+        local = module.directory_of(import_path) if module is not None else None
+        return os.path.abspath(local) if local is not None else None
+
+
+@dataclass
+class CheckContext(MatchContext):
+    """What a check sees: a MatchContext plus the package's own facts."""
+
+    facts: PackageFacts | None = None
+
+    @property
+    def own_facts(self) -> PackageFacts:
+        """The package's facts (always set by the engine before checks run)."""
+        if self.facts is None:  # pragma: no cover - an engine bug, not a user error
+            msg = "checks ran before the package's facts were built"
+            raise RuntimeError(msg)
+        return self.facts
+
+
+CheckFunction = Callable[[CheckContext], Iterator[Report]]
+FactFunction = Callable[[MatchContext, FactsBuilder], None]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered check: the rule it implements and the fragments it reads."""
+
+    rule_id: str
+    function: CheckFunction
+    fragments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FactExtractor:
+    """A registered fact extractor and the fragments it reads."""
+
+    name: str
+    function: FactFunction
+    fragments: tuple[str, ...]
+
+
+FRAGMENTS: dict[str, Fragment] = {}
+CHECKS: dict[str, Check] = {}
+FACT_EXTRACTORS: list[FactExtractor] = []
+
+
+def fragment(
+    name: str,
+    source: str | Callable[[Options], str],
+    triggers: tuple[bytes, ...] | Callable[[Options], tuple[bytes, ...]] = (),
+) -> None:
+    """Register a query fragment (static text, or built from the options)."""
+    if name in FRAGMENTS:
+        msg = f"fragment {name!r} registered twice"
+        raise ValueError(msg)
+    source_fn = source if callable(source) else (lambda _options, text=source: text)
+    trigger_fn = triggers if callable(triggers) else (lambda _options, found=triggers: found)
+    FRAGMENTS[name] = Fragment(name, source_fn, trigger_fn)
+
+
+def check(rule_id: str, *, fragments: tuple[str, ...]) -> Callable[[CheckFunction], CheckFunction]:
+    """Bind a check function to a rule id."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        if rule_id in CHECKS:
+            msg = f"a check for {rule_id} is registered twice"
+            raise ValueError(msg)
+        CHECKS[rule_id] = Check(rule_id, function, fragments)
+        return function
+
+    return register
+
+
+def fact_extractor(*, fragments: tuple[str, ...]) -> Callable[[FactFunction], FactFunction]:
+    """Register a function that records package facts from fragment matches."""
+
+    def register(function: FactFunction) -> FactFunction:
+        FACT_EXTRACTORS.append(FactExtractor(function.__name__, function, fragments))
+        return function
+
+    return register
+
+
+def report(
+    node: Node,
+    context: FileContext,
+    variant: str = "default",
+    *,
+    severity: Severity | None = None,
+    condition: Condition | None = None,
+    if_unknown: str | None = None,
+    **values: str,
+) -> Report:
+    """Build a Report (keyword values fill the rule's message template)."""
+    return Report(node, context, variant, tuple(sorted(values.items())), severity, condition, if_unknown)

@@ -1,0 +1,198 @@
+"""Command line: `resilint [PATTERN...]`, `resilint rules`, `resilint explain RULE`.
+
+Wiring only: options become RunSettings, the engine runs, a reporter formats, and the
+exit code says 0 (clean), 1 (findings at or above --fail-on) or 2 (usage or tool error).
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from golint_resilience import __version__
+from golint_resilience.catalog import load_catalog
+from golint_resilience.checks.framework import CHECKS
+from golint_resilience.discover import discover
+from golint_resilience.docs import render_markdown
+from golint_resilience.engine import RunResult, run
+from golint_resilience.model import ResilintError, Severity
+from golint_resilience.report import REPORTERS, ReportOptions
+from golint_resilience.settings import RunSettings, default_options, select_rules
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+ISSUES_URL = "https://github.com/resilint/resilint/issues"
+
+
+class _DefaultToCheck(click.Group):
+    """`resilint ./...` means `resilint check ./...`: anything but a subcommand goes to check."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in {"--help", "-h", "--version"}):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+@click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="resilint", message="%(prog)s %(version)s")
+def main() -> None:
+    """Find resilience anti-patterns in Go code (exits, panics, timeouts, signals, probes)."""
+
+
+@main.command()
+@click.argument("patterns", nargs=-1)
+@click.option(
+    "--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE."
+)
+@click.option("--select", multiple=True, help="Rule ids, prefixes (RES2), names or ALL; comma-separated.")
+@click.option("--ignore", multiple=True, help="Rule ids, prefixes or names to leave out.")
+@click.option(
+    "--fail-on",
+    type=click.Choice([s.value for s in Severity]),
+    default="warning",
+    show_default=True,
+    help="Lowest severity that makes the exit code 1.",
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count]."
+)
+@click.option("--include-tests", is_flag=True, help="Also analyse _test.go files.")
+@click.option(
+    "--include-generated",
+    is_flag=True,
+    help="Also analyse generated files (// Code generated … DO NOT EDIT.).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="One line per finding, no code frames or summary.")
+@click.option(
+    "--color/--no-color", default=None, help="Colour the text report [default: when writing to a terminal]."
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def check(
+    patterns: tuple[str, ...],
+    output_format: str,
+    output: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str,
+    jobs: int | None,
+    include_tests: bool,
+    include_generated: bool,
+    quiet: bool,
+    color: bool | None,
+    debug: bool,
+) -> None:
+    """Analyse Go packages (default ./...): PATTERN is ./..., dir/..., a directory or a .go file."""
+    try:
+        catalog = load_catalog()
+        settings = RunSettings(
+            rules=select_rules(catalog, _split(select), _split(ignore)),
+            options=default_options(catalog),
+            include_tests=include_tests,
+            include_generated=include_generated,
+            jobs=jobs or os.cpu_count() or 1,
+            fail_on=Severity(fail_on),
+        )
+        result = run(discover(list(patterns) or ["./..."]), settings)
+        use_color = color if color is not None else (output is None and sys.stdout.isatty())
+        options = ReportOptions(catalog=catalog, version=__version__, color=use_color, quiet=quiet)
+        _emit(result, output_format, output, options)
+    except ResilintError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        click.echo("resilint: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:  # the reader (`| head`) went away: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(_exit_code(result, settings.fail_on))
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        cause = f"{type(exc).__name__}: {exc}"
+        _fail(f"internal error: {cause} (please report it at {ISSUES_URL} with the --debug output)")
+    sys.exit(_exit_code(result, settings.fail_on))
+
+
+def _emit(result: RunResult, output_format: str, output: Path | None, options: ReportOptions) -> None:
+    reporter = REPORTERS[output_format]
+    if output is None:
+        reporter(result, sys.stdout, options)
+        return
+    buffer = io.StringIO()
+    reporter(result, buffer, options)
+    _write_atomically(output, buffer.getvalue())
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file and a rename: an interrupted run leaves no half file."""
+    directory = path.parent if str(path.parent) else Path()
+    try:
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        Path(temporary).replace(path)
+    except OSError as exc:
+        msg = f"cannot write {path}: {exc.strerror or exc}"
+        raise ResilintError(msg) from exc
+
+
+def _exit_code(result: RunResult, fail_on: Severity) -> int:
+    if result.tool_errors:
+        return EXIT_ERROR
+    failing = any(not f.suppressed and f.severity.rank >= fail_on.rank for f in result.findings)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _fail(message: str) -> None:
+    click.echo(f"resilint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@main.command()
+def rules() -> None:
+    """List every rule: id, name, default, severity, summary."""
+    table = Table(title="resilint rules")
+    for column in ("id", "name", "default", "severity", "status", "summary"):
+        table.add_column(column, overflow="fold")
+    for spec in load_catalog().values():
+        table.add_row(
+            spec.id,
+            spec.name,
+            "on" if spec.enabled_by_default else "off",
+            spec.severity.value,
+            "implemented" if spec.id in CHECKS else "not implemented yet",
+            spec.summary,
+        )
+    Console(highlight=False).print(table)
+
+
+@main.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Show a rule's documentation (RULE is an id like RES201 or a name)."""
+    catalog = load_catalog()
+    by_name = {spec.name: spec for spec in catalog.values()}
+    spec = catalog.get(rule.upper()) or by_name.get(rule)
+    if spec is None:
+        close = difflib.get_close_matches(rule.upper(), list(catalog), n=1) or difflib.get_close_matches(
+            rule, list(by_name), n=1
+        )
+        hint = f"; did you mean {close[0]}?" if close else ""
+        _fail(f"unknown rule {rule!r}{hint}")
+        return
+    Console(highlight=False).print(Markdown(render_markdown(spec, implemented=spec.id in CHECKS)))

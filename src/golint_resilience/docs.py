@@ -1,0 +1,94 @@
+"""Render a rule's documentation from its RuleSpec: one text for every place it appears.
+
+The same Markdown is shown by `resilint explain`, embedded in SARIF `help.markdown`, and
+written to `docs/rules/RESxxx.md` (a test fails when those files are out of date).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from golint_resilience.catalog import RuleSpec, load_catalog
+from golint_resilience.checks.framework import CHECKS
+
+GENERATED_BANNER = (
+    "<!-- Generated from rules/{source} by `python -m golint_resilience.docs`. Do not edit. -->"
+)
+
+
+def _status(spec: RuleSpec, implemented: bool) -> str:
+    state = "on by default" if spec.enabled_by_default else "off by default (enable with `--select`)"
+    if not implemented:
+        state += "; **not implemented yet**"
+    tags = ", ".join(spec.tags)
+    return f"Severity: **{spec.severity.value}** · {state} · precision: {spec.precision} · tags: {tags}"
+
+
+def _option_lines(spec: RuleSpec) -> list[str]:
+    if not spec.options:
+        return ["None."]
+    lines = []
+    for option in spec.options.values():
+        default = ", ".join(f"`{v}`" for v in option.default) or "empty"
+        lines.append(f"- `{option.name}` (default: {default}): {option.doc}")
+    return lines
+
+
+def render_markdown(spec: RuleSpec, *, implemented: bool = True) -> str:
+    """The rule's full documentation page."""
+    docs = spec.docs
+    parts = [
+        f"# {spec.id} {spec.name}",
+        "",
+        spec.summary + ".",
+        "",
+        _status(spec, implemented),
+        "",
+        "## What it flags",
+        "",
+        docs.what,
+        "",
+        "## Why it matters",
+        "",
+        docs.why,
+        "",
+    ]
+    if docs.allowed:
+        parts += ["## What it leaves alone", "", docs.allowed, ""]
+    parts += ["## How to fix it", "", docs.fix, ""]
+    for example in spec.examples:
+        label = "Flagged" if example.kind == "bad" else "Not flagged"
+        title = f": {example.title}" if example.title else ""
+        parts += [f"### {label}{title}", "", "```go", example.code.strip("\n"), "```", ""]
+    parts += ["## Options", "", *_option_lines(spec), ""]
+    if docs.limitations:
+        parts += ["## Limitations", "", docs.limitations, ""]
+    parts += [
+        "## Suppressing it",
+        "",
+        f"Add `//resilint:ignore {spec.id} <reason>` at the end of the flagged line or alone on the "
+        f"line above it, or `//nolint:{spec.id}`. Disable the rule with `--ignore {spec.id}`.",
+        "",
+    ]
+    if docs.references:
+        parts += ["## References", "", *(f"- <{ref}>" for ref in docs.references), ""]
+    return "\n".join(parts)
+
+
+def render_page(spec: RuleSpec, *, implemented: bool) -> str:
+    """The docs/rules/ page: the banner, then the documentation."""
+    return (
+        GENERATED_BANNER.format(source=spec.source) + "\n\n" + render_markdown(spec, implemented=implemented)
+    )
+
+
+def main() -> None:
+    """Regenerate docs/rules/ from rules/ (run from the repository root)."""
+    out = Path("docs/rules")
+    out.mkdir(parents=True, exist_ok=True)
+    for spec in load_catalog().values():
+        (out / f"{spec.id}.md").write_text(render_page(spec, implemented=spec.id in CHECKS), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,410 @@
+"""Run the checks over package directories and collect findings, in one direction.
+
+discover → per directory (in a worker): read, filter, group by package clause, run the
+combined query once per file, build the package's facts, run the checks → findings and
+pending findings (conditioned on other packages' facts) → in the parent: facts of any
+module-local package still missing, conditions resolved, findings sorted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import multiprocessing
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from golint_resilience import checks  # noqa: F401  (registers every check and fragment)
+from golint_resilience.catalog import RuleSpec, load_catalog
+from golint_resilience.checks.framework import (
+    CHECKS,
+    FACT_EXTRACTORS,
+    FRAGMENTS,
+    CheckContext,
+    Match,
+    MatchContext,
+    Options,
+    Report,
+)
+from golint_resilience.discover import PackageDir
+from golint_resilience.facts import Condition, FactsBuilder, FactStore, PackageFacts
+from golint_resilience.index import FileContext, ModuleInfo, Package
+from golint_resilience.model import FileError, Finding, ToolError
+from golint_resilience.parsing import Node, Query, compile_query, matches
+from golint_resilience.resolve import ancestors, enclosing_declaration, function_key
+from golint_resilience.settings import RunSettings
+from golint_resilience.source import (
+    SourceFile,
+    declared_functions,
+    import_paths,
+    is_build_ignored,
+    is_generated,
+    package_name,
+)
+from golint_resilience.suppress import find_suppression
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class PendingFinding:
+    """A finding that stands only if its condition holds once all facts are known."""
+
+    finding: Finding
+    condition: Condition
+    unknown_message: str | None  # message to use when the condition is undecidable; None: drop
+
+
+@dataclass
+class DirectoryResult:
+    """Everything a worker sends back for one directory: plain picklable data."""
+
+    facts: list[PackageFacts] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    pending: list[PendingFinding] = field(default_factory=list)
+    file_errors: list[FileError] = field(default_factory=list)
+    tool_errors: list[ToolError] = field(default_factory=list)
+    files: int = 0
+
+
+@dataclass
+class RunResult:
+    """The outcome of a run, ready for a reporter."""
+
+    findings: list[Finding]
+    file_errors: list[FileError]
+    tool_errors: list[ToolError]
+    files: int
+    packages: int
+
+
+def display_path(path: Path) -> str:
+    """How users see a path: relative to the working directory when below it, '/'-separated."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+@functools.cache
+def find_module(directory: Path) -> ModuleInfo | None:
+    """The module of the nearest go.mod at or above `directory`."""
+    go_mod = directory / "go.mod"
+    try:
+        text = go_mod.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None if directory.parent == directory else find_module(directory.parent)
+    match = re.search(r'^module\s+"?([^"\s]+)"?', text, re.MULTILINE)
+    return ModuleInfo(directory, match.group(1)) if match else None
+
+
+# --- loading ---------------------------------------------------------------------------
+
+
+def load_packages(directory: PackageDir, settings: RunSettings) -> tuple[list[Package], list[FileError]]:
+    """Read a directory's Go files, drop those the run skips, and group them by package."""
+    errors: list[FileError] = []
+    groups: dict[str, list[SourceFile]] = {}
+    for path in directory.files:
+        display = display_path(path)
+        if path.name.endswith("_test.go") and not settings.include_tests:
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            errors.append(FileError(display, f"cannot read: {exc.strerror or exc}"))
+            continue
+        if is_build_ignored(data) or (not settings.include_generated and is_generated(data)):
+            continue
+        file = SourceFile(path, display, data)
+        name = package_name(data) or _parsed_package_name(file)
+        if name is None:
+            errors.append(FileError(display, "no package clause: not a Go source file"))
+            continue
+        groups.setdefault(name, []).append(file)
+    resolved = Path(os.path.abspath(directory.path))
+    module = find_module(resolved)
+    packages = [Package(resolved, name, files, module) for name, files in sorted(groups.items())]
+    return packages, errors
+
+
+def _parsed_package_name(file: SourceFile) -> str | None:
+    clause = next((c for c in file.root.named_children if c.type == "package_clause"), None)
+    name = clause.named_children[0] if clause is not None and clause.named_children else None
+    return file.text(name) if name is not None else None
+
+
+# --- queries ---------------------------------------------------------------------------
+
+
+class CombinedQuery:
+    """The fragments a run needs, compiled into one query (one pass per file, in C)."""
+
+    def __init__(self, names: tuple[str, ...], options: Options) -> None:
+        self.names = names
+        self.owner: list[str] = []
+        sources = []
+        for name in names:
+            source = FRAGMENTS[name].source(options)
+            count = compile_query(source, f"fragment {name}").pattern_count
+            self.owner.extend([name] * count)
+            sources.append(source)
+        self.query: Query = compile_query("\n".join(sources), "combined query")
+        self.triggers = {name: FRAGMENTS[name].triggers(options) for name in names}
+
+    def wanted_by(self, data: bytes) -> bool:
+        """Could any fragment match this file (the byte prefilter)?"""
+        return any(not triggers or any(t in data for t in triggers) for triggers in self.triggers.values())
+
+    def run(self, context: FileContext, into: dict[str, list[Match]]) -> None:
+        """Run the query over one file and file the matches under their fragments."""
+        for pattern, captures in matches(self.query, context.file.root):
+            into.setdefault(self.owner[pattern], []).append(Match(context, captures))
+
+
+_QUERY_CACHE: dict[tuple[tuple[str, ...], str], CombinedQuery] = {}
+
+
+def combined_query(names: Iterable[str], settings: RunSettings) -> CombinedQuery:
+    """The compiled query for a set of fragments, cached per process."""
+    key = (tuple(sorted(set(names))), settings.digest())
+    if key not in _QUERY_CACHE:
+        _QUERY_CACHE[key] = CombinedQuery(key[0], settings.options)
+    return _QUERY_CACHE[key]
+
+
+def _fragments_for(rule_ids: Iterable[str]) -> set[str]:
+    names = {name for extractor in FACT_EXTRACTORS for name in extractor.fragments}
+    names.update(name for rule_id in rule_ids if rule_id in CHECKS for name in CHECKS[rule_id].fragments)
+    return names
+
+
+# --- analysis of one package -------------------------------------------------------------
+
+
+def _collect_matches(
+    package: Package, query: CombinedQuery
+) -> tuple[dict[str, list[Match]], list[FileError]]:
+    found: dict[str, list[Match]] = {}
+    errors = []
+    for context in package.contexts:
+        if not query.wanted_by(context.file.data):
+            continue
+        query.run(context, found)
+        if context.file.root.has_error:
+            errors.append(
+                FileError(
+                    context.file.display, "syntax errors: analysed where the tree is sound", partial=True
+                )
+            )
+    return found, errors
+
+
+def build_facts(
+    package: Package, matches_by_fragment: dict[str, list[Match]], settings: RunSettings
+) -> PackageFacts:
+    """Run every fact extractor over a package's matches."""
+    builder = FactsBuilder()
+    for context in package.contexts:
+        for key in declared_functions(context.file.data):
+            builder.declare(key)
+    match_context = MatchContext(package, settings.options, matches_by_fragment)
+    for extractor in FACT_EXTRACTORS:
+        extractor.function(match_context, builder)
+    imports: set[str] = set()
+    if package.module is not None:
+        for context in package.contexts:
+            for path in import_paths(context.file.data):
+                local = package.module.directory_of(path)
+                if local is not None:
+                    imports.add(os.path.abspath(local))
+    return builder.build(str(package.directory), package.name, tuple(sorted(imports)))
+
+
+def _inside_error(node: Node) -> bool:
+    return node.type == "ERROR" or any(a.type == "ERROR" for a in ancestors(node))
+
+
+def _fingerprint(rule_id: str, report: Report, occurrence: int) -> str:
+    declaration = enclosing_declaration(report.node)
+    scope = function_key(declaration, report.context) if declaration is not None else ""
+    text = _WHITESPACE.sub(" ", report.context.text(report.node)).strip()
+    material = "\0".join((rule_id, report.context.file.display, scope, text, str(occurrence)))
+    return hashlib.sha256(material.encode()).hexdigest()[:32]
+
+
+def _to_finding(spec: RuleSpec, report: Report, occurrence: int) -> Finding:
+    file = report.context.file
+    span = file.span(report.node)
+    directive = find_suppression(spec.id, span.line, file.line_text, file.line_count)
+    return Finding(
+        rule_id=spec.id,
+        rule_name=spec.name,
+        severity=report.severity or spec.severity,
+        path=file.display,
+        span=span,
+        message=spec.message(report.variant, **dict(report.values)),
+        fingerprint=_fingerprint(spec.id, report, occurrence),
+        snippet=file.line_text(span.line),
+        suppressed=directive is not None,
+        suppression_reason=directive.reason if directive is not None else "",
+    )
+
+
+def analyse_package(
+    package: Package, settings: RunSettings, selected: set[str] | None, result: DirectoryResult
+) -> None:
+    """Facts and findings of one package, appended to `result`."""
+    catalog = load_catalog()
+    query = combined_query(_fragments_for(settings.rules), settings)
+    matches_by_fragment, errors = _collect_matches(package, query)
+    result.file_errors.extend(errors)
+    facts = build_facts(package, matches_by_fragment, settings)
+    if not package.name.endswith("_test"):
+        result.facts.append(facts)
+    context = CheckContext(package, settings.options, matches_by_fragment, facts)
+    seen: dict[tuple[str, str, str, str], int] = {}
+    for rule_id in settings.rules:
+        registered = CHECKS.get(rule_id)
+        if registered is None:
+            continue
+        spec = catalog[rule_id]
+        try:
+            reports = list(registered.function(context))
+        except Exception as exc:
+            where = package.contexts[0].file.display if package.contexts else str(package.directory)
+            result.tool_errors.append(ToolError(rule_id, where, f"{type(exc).__name__}: {exc}"))
+            continue
+        for report in sorted(reports, key=lambda r: (r.context.file.display, r.node.start_byte)):
+            if _inside_error(report.node):
+                continue
+            if selected is not None and report.context.file.display not in selected:
+                continue
+            key = (rule_id, report.context.file.display, report.context.text(report.node), report.variant)
+            occurrence = seen.get(key, 0)
+            seen[key] = occurrence + 1
+            finding = _to_finding(spec, report, occurrence)
+            if report.condition is None:
+                result.findings.append(finding)
+            else:
+                unknown = (
+                    spec.message(report.if_unknown, **dict(report.values)) if report.if_unknown else None
+                )
+                result.pending.append(PendingFinding(finding, report.condition, unknown))
+
+
+def analyse_directory(directory: PackageDir, settings: RunSettings) -> DirectoryResult:
+    """Worker entry point: everything about one directory."""
+    result = DirectoryResult()
+    packages, errors = load_packages(directory, settings)
+    result.file_errors.extend(errors)
+    selected = {display_path(p) for p in directory.selected} if directory.selected is not None else None
+    for package in packages:
+        result.files += len(package.contexts)
+        analyse_package(package, settings, selected, result)
+    return result
+
+
+def facts_of_directory(directory: str, settings: RunSettings) -> list[PackageFacts]:
+    """Facts only, for a module-local package that the patterns did not include."""
+    path = Path(directory)
+    files = sorted(p for p in path.glob("*.go") if not p.name.endswith("_test.go"))
+    only_facts = RunSettings(rules=(), options=settings.options, include_generated=settings.include_generated)
+    packages, _errors = load_packages(PackageDir(path, files), only_facts)
+    query = combined_query(_fragments_for(()), only_facts)
+    found = []
+    for package in packages:
+        if package.name.endswith("_test"):
+            continue
+        matches_by_fragment, _ = _collect_matches(package, query)
+        found.append(build_facts(package, matches_by_fragment, only_facts))
+    return found
+
+
+# --- the whole run ---------------------------------------------------------------------
+
+
+def _worker(job: tuple[PackageDir, RunSettings]) -> DirectoryResult:
+    return analyse_directory(*job)
+
+
+def _size(directory: PackageDir) -> int:
+    total = 0
+    for file in directory.files:
+        try:
+            total += file.stat().st_size
+        except OSError:
+            continue
+    return total
+
+
+def _analyse_all(directories: list[PackageDir], settings: RunSettings) -> Iterator[DirectoryResult]:
+    jobs = [(d, settings) for d in sorted(directories, key=_size, reverse=True)]
+    if settings.jobs <= 1 or len(jobs) <= 1:
+        yield from map(_worker, jobs)
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    chunk = max(1, len(jobs) // (settings.jobs * 8))
+    with multiprocessing.get_context(method).Pool(settings.jobs) as pool:
+        yield from pool.imap_unordered(_worker, jobs, chunksize=chunk)
+
+
+def _resolve_pending(pending: list[PendingFinding], store: FactStore, settings: RunSettings) -> list[Finding]:
+    """Compute any missing facts, then keep the pending findings whose conditions hold."""
+    while True:
+        missing = sorted({d for p in pending for d in p.condition.directories() if d not in store})
+        if not missing:
+            break
+        for directory in missing:
+            found = facts_of_directory(directory, settings)
+            for facts in found:
+                store.add(facts)
+            if not found:  # remember that there is nothing to know here
+                store.add(PackageFacts(directory, "", (), {}, frozenset()))
+    kept = []
+    for item in pending:
+        verdict = item.condition.evaluate(store)
+        if verdict:
+            kept.append(item.finding)
+        elif verdict is None and item.unknown_message is not None:
+            kept.append(_with_message(item.finding, item.unknown_message))
+    return kept
+
+
+def _with_message(finding: Finding, message: str) -> Finding:
+    return dataclasses.replace(finding, message=message)
+
+
+def run(directories: list[PackageDir], settings: RunSettings) -> RunResult:
+    """Analyse the directories and return sorted, de-duplicated findings."""
+    findings: list[Finding] = []
+    pending: list[PendingFinding] = []
+    file_errors: list[FileError] = []
+    tool_errors: list[ToolError] = []
+    store = FactStore()
+    files = 0
+    for result in _analyse_all(directories, settings):
+        findings.extend(result.findings)
+        pending.extend(result.pending)
+        file_errors.extend(result.file_errors)
+        tool_errors.extend(result.tool_errors)
+        files += result.files
+        for facts in result.facts:
+            store.add(facts)
+    findings.extend(_resolve_pending(pending, store, settings))
+    unique = {
+        (f.rule_id, f.path, f.span.line, f.span.column, f.span.end_line, f.span.end_column): f
+        for f in findings
+    }
+    return RunResult(
+        findings=sorted(unique.values(), key=lambda f: f.sort_key),
+        file_errors=sorted(set(file_errors), key=lambda e: (e.path, e.message)),
+        tool_errors=sorted(set(tool_errors), key=lambda e: (e.path, e.rule_id, e.message)),
+        files=files,
+        packages=len(directories),
+    )

@@ -1,0 +1,81 @@
+"""Plain, picklable value types shared by every layer: severities, spans, findings, errors."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class ResilintError(Exception):
+    """Root of every error resilint reports to the user as one line (exit code 2)."""
+
+
+class Severity(enum.Enum):
+    """How bad a finding is; ordered so that `--fail-on` can compare."""
+
+    NOTE = "note"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """0 for note, 1 for warning, 2 for error."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A region of a file: 1-based lines, 1-based columns counted in characters.
+
+    The UTF-16 columns are kept too, because SARIF consumers (GitHub) count in UTF-16
+    code units while terminals and JSON users count characters.
+    """
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    utf16_column: int
+    utf16_end_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One reported problem. Reporters format these; they never derive new ones."""
+
+    rule_id: str
+    rule_name: str
+    severity: Severity
+    path: str  # relative to the working directory, '/'-separated
+    span: Span
+    message: str
+    fingerprint: str
+    snippet: str  # the source lines of the span's first line, for code frames
+    suppressed: bool = False
+    suppression_reason: str = ""
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Deterministic order: path, line, column, rule, message."""
+        return (self.path, self.span.line, self.span.column, self.rule_id, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class FileError:
+    """A file that could not be read or parsed completely; the run goes on without it."""
+
+    path: str
+    message: str
+    partial: bool = False  # True: parsed with syntax errors, findings kept where sound
+
+
+@dataclass(frozen=True, slots=True)
+class ToolError:
+    """An exception inside a check: reported, and the run exits 2 after everything else."""
+
+    rule_id: str
+    path: str
+    message: str

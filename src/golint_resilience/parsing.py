@@ -1,0 +1,51 @@
+"""The only module that imports tree-sitter: the Go language, parsers and queries."""
+
+from __future__ import annotations
+
+import functools
+
+import tree_sitter
+import tree_sitter_go
+
+from golint_resilience.model import ResilintError
+
+Node = tree_sitter.Node
+Tree = tree_sitter.Tree
+Query = tree_sitter.Query
+
+GO = tree_sitter.Language(tree_sitter_go.language())
+
+
+@functools.cache
+def _parser() -> tree_sitter.Parser:
+    return tree_sitter.Parser(GO)
+
+
+def parse(source: bytes) -> Tree:
+    """Parse Go source; tree-sitter always returns a tree, with ERROR nodes where needed."""
+    return _parser().parse(source)
+
+
+def compile_query(source: str, origin: str) -> Query:
+    """Compile a query, turning tree-sitter's error into one naming where the query came from."""
+    try:
+        query: Query = tree_sitter.Query(GO, source)
+    except tree_sitter.QueryError as exc:
+        msg = f"{origin}: invalid tree-sitter query: {exc}"
+        raise ResilintError(msg) from exc
+    return query
+
+
+def matches(query: Query, node: Node) -> list[tuple[int, dict[str, list[Node]]]]:
+    """All matches of `query` under `node`, as (pattern index, captures by name)."""
+    return tree_sitter.QueryCursor(query).matches(node)
+
+
+@functools.cache
+def _builtin_query(source: str) -> Query:
+    return compile_query(source, "built-in query")
+
+
+def captures_within(node: Node, source: str) -> list[dict[str, list[Node]]]:
+    """Captures of every match of a (cached) query under `node`: a search at any depth in C."""
+    return [captures for _, captures in matches(_builtin_query(source), node)]

@@ -1,0 +1,20 @@
+"""Reporters: each formats a RunResult for one output format and decides nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from golint_resilience.engine import RunResult
+from golint_resilience.report import json_report, sarif, text
+from golint_resilience.report.common import ReportOptions
+
+Reporter = Callable[[RunResult, TextIO, ReportOptions], None]
+
+REPORTERS: dict[str, Reporter] = {
+    "text": text.write,
+    "json": json_report.write,
+    "sarif": sarif.write,
+}
+
+__all__ = ["REPORTERS", "ReportOptions", "Reporter"]

@@ -1,0 +1,111 @@
+"""`--format text`: findings grouped by file with a code frame, then a summary per rule.
+
+Everything from a source file goes through `printable` and rich `Text` objects, so
+neither markup (`[bold]`) nor control characters in Go code can reach the terminal.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import groupby
+from typing import TextIO
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from golint_resilience.engine import RunResult
+from golint_resilience.model import Finding, Severity
+from golint_resilience.report.common import ReportOptions, printable
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
+_TAB = 4
+
+
+def _frame(finding: Finding) -> Text:
+    """The flagged line with a caret under the span (tabs expanded, wide characters counted)."""
+    line = printable(finding.snippet)
+    number = str(finding.span.line)
+    gutter = " " * len(number)
+    column = min(finding.span.column - 1, len(line))
+    end = finding.span.end_column - 1 if finding.span.end_line == finding.span.line else len(line)
+    end = max(min(end, len(line)), column + 1)
+    before = line[:column].expandtabs(_TAB)
+    flagged = line[column:end]
+    frame = Text()
+    frame.append(f" {gutter} |\n", style="blue")
+    frame.append(f" {number} | ", style="blue")
+    frame.append(line.expandtabs(_TAB))
+    frame.append(f"\n {gutter} | ", style="blue")
+    frame.append(" " * cell_len(before) + "^" * max(1, cell_len(flagged)), style=_STYLE[finding.severity])
+    return frame
+
+
+def _headline(finding: Finding) -> Text:
+    text = Text()
+    text.append(printable(finding.path), style="bold")
+    text.append(f":{finding.span.line}:{finding.span.column}: ")
+    text.append(finding.rule_id, style=_STYLE[finding.severity])
+    text.append(f" [{finding.severity.value}] ")
+    text.append(printable(finding.message))
+    return text
+
+
+def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
+    """Write the human report."""
+    console = Console(
+        file=stream,
+        force_terminal=options.color,
+        no_color=not options.color,
+        color_system="standard" if options.color else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=True,
+        width=10_000 if not options.color else None,
+    )
+    shown = [f for f in result.findings if not f.suppressed]
+    for _path, group in groupby(shown, key=lambda f: f.path):
+        for finding in group:
+            console.print(_headline(finding))
+            if not options.quiet:
+                console.print(_frame(finding))
+                console.print()
+    for error in result.file_errors:
+        console.print(Text(f"warning: {printable(error.path)}: {printable(error.message)}", style="yellow"))
+    for tool_error in result.tool_errors:
+        console.print(
+            Text(
+                f"internal error in {tool_error.rule_id} on {printable(tool_error.path)}: "
+                f"{printable(tool_error.message)} — please report it with the output of --debug",
+                style="bold red",
+            )
+        )
+    if options.quiet:
+        return
+    if shown:
+        _summary(console, shown, options)
+    suppressed = len(result.findings) - len(shown)
+    files = "file" if result.files == 1 else "files"
+    if shown:
+        summary = f"Found {len(shown)} finding{'s' if len(shown) != 1 else ''} in {result.files} {files}"
+    else:
+        summary = f"No findings in {result.files} {files}"
+    if suppressed:
+        summary += f" ({suppressed} suppressed inline)"
+    console.print(Text(summary + ".", style="bold"))
+
+
+def _summary(console: Console, findings: list[Finding], options: ReportOptions) -> None:
+    counts = Counter(f.rule_id for f in findings)
+    table = Table(title=None, show_edge=False, pad_edge=False, box=None)
+    table.add_column("rule")
+    table.add_column("name")
+    table.add_column("severity")
+    table.add_column("count", justify="right")
+    for rule_id, count in sorted(counts.items()):
+        spec = options.catalog[rule_id]
+        table.add_row(rule_id, spec.name, spec.severity.value, str(count))
+    console.print(table)
+    console.print()

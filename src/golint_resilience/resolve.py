@@ -1,0 +1,261 @@
+"""What does a name refer to? Syntax-only resolution shared by every check.
+
+Resolution walks up from a use to the root and, at each level, looks only at the
+siblings that come *before* the path (Go scopes start after the declaration). It never
+recurses into subtrees, so its cost is depth × breadth of the few nodes it is asked
+about, and it cannot overflow Python's stack on deep trees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from golint_resilience.index import Decl, FileContext, receiver_type_name
+from golint_resilience.parsing import Node
+
+FUNCTION_NODES = frozenset({"function_declaration", "method_declaration", "func_literal"})
+DECLARATION_NODES = frozenset({"function_declaration", "method_declaration"})
+
+
+@dataclass(frozen=True)
+class LocalBinding:
+    """A name bound inside a function: where, and its declared type or value if known."""
+
+    name: str
+    declared_at: Node
+    type_node: Node | None
+    value_node: Node | None
+
+
+@dataclass(frozen=True)
+class QualifiedName:
+    """A package-level name reached through an import: `net/http` + `Get`."""
+
+    package: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.package}.{self.name}"
+
+
+def ancestors(node: Node) -> Iterator[Node]:
+    """Parents of a node, nearest first (an iterative walk)."""
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def enclosing_function(node: Node) -> Node | None:
+    """The innermost function declaration, method or literal around `node`."""
+    return next((a for a in ancestors(node) if a.type in FUNCTION_NODES), None)
+
+
+def enclosing_declaration(node: Node) -> Node | None:
+    """The top-level function or method declaration around `node` (through literals)."""
+    return next((a for a in ancestors(node) if a.type in DECLARATION_NODES), None)
+
+
+def function_key(declaration: Node, context: FileContext) -> str:
+    """`F` for a function, `T.m` for a method: how facts name a declaration."""
+    name_node = declaration.child_by_field_name("name")
+    name = context.text(name_node) if name_node else ""
+    if declaration.type == "method_declaration":
+        return f"{receiver_type_name(declaration, context.file)}.{name}"
+    return name
+
+
+def unparen(node: Node) -> Node:
+    """Strip parentheses around an expression."""
+    while node.type == "parenthesized_expression" and node.named_children:
+        node = node.named_children[0]
+    return node
+
+
+def _names(node: Node | None) -> list[Node]:
+    if node is None:
+        return []
+    if node.type == "identifier":
+        return [node]
+    return [c for c in node.named_children if c.type == "identifier"]
+
+
+def _declared_by(statement: Node, name: str, context: FileContext) -> LocalBinding | None:
+    """The binding of `name` introduced by `statement`, if it introduces one."""
+    kind = statement.type
+    if kind == "short_var_declaration" or (
+        kind in {"range_clause", "receive_statement"} and _defines(statement)
+    ):
+        left_field = "left"
+        right_field = "right"
+        lefts = _names(statement.child_by_field_name(left_field))
+        rights = statement.child_by_field_name(right_field)
+        values = rights.named_children if rights is not None and rights.type == "expression_list" else []
+        for position, ident in enumerate(lefts):
+            if context.text(ident) == name:
+                value = (
+                    values[position]
+                    if kind == "short_var_declaration" and len(values) == len(lefts)
+                    else None
+                )
+                if kind == "short_var_declaration" and len(values) == 1 and len(lefts) > 1 and position == 0:
+                    value = values[0]  # `x, err := f()`: x is f's first result
+                return LocalBinding(name, ident, None, value)
+        return None
+    if kind in {"var_declaration", "const_declaration"}:
+        for child in statement.named_children:
+            specs = child.named_children if child.type == "var_spec_list" else [child]
+            for spec in specs:
+                binding = _spec_binding(spec, name, context)
+                if binding is not None:
+                    return binding
+        return None
+    if kind == "parameter_list":
+        for param in statement.named_children:
+            for ident in param.children_by_field_name("name"):
+                if context.text(ident) == name:
+                    return LocalBinding(name, ident, param.child_by_field_name("type"), None)
+        return None
+    if kind == "for_clause":
+        initializer = statement.child_by_field_name("initializer")
+        return _declared_by(initializer, name, context) if initializer is not None else None
+    if kind == "type_switch_statement":
+        alias = statement.child_by_field_name("alias")
+        for ident in _names(alias):
+            if context.text(ident) == name:
+                return LocalBinding(name, ident, None, None)
+    return None
+
+
+def _defines(statement: Node) -> bool:
+    """True for `for k, v := range` and `case v := <-ch` (not plain `=` assignments)."""
+    return any(child.type == ":=" for child in statement.children)
+
+
+def _spec_binding(spec: Node, name: str, context: FileContext) -> LocalBinding | None:
+    names = spec.children_by_field_name("name")
+    for position, ident in enumerate(names):
+        if context.text(ident) != name:
+            continue
+        value_list = spec.child_by_field_name("value")
+        values = value_list.named_children if value_list is not None else []
+        value = (
+            values[position]
+            if len(values) == len(names)
+            else (values[0] if len(values) == 1 and position == 0 else None)
+        )
+        return LocalBinding(name, ident, spec.child_by_field_name("type"), value)
+    return None
+
+
+_SCOPE_STOP = frozenset({"source_file"})
+
+
+def local_binding(name: str, use: Node, context: FileContext) -> LocalBinding | None:
+    """The innermost binding of `name` visible at `use` inside its function, if any.
+
+    Bindings are parameters, receivers, named results, `:=`, `var`, `const`, range and
+    select-case variables, and type-switch aliases. Package-level names are not local.
+    """
+    child = use
+    for parent in ancestors(use):
+        if parent.type in _SCOPE_STOP:
+            return None
+        for sibling in parent.named_children:
+            if sibling.start_byte >= child.start_byte:
+                break
+            binding = _declared_by(sibling, name, context)
+            if binding is not None:
+                return binding
+        # The header of an if/for/switch is in scope of its body: it precedes the body,
+        # so the loop above already saw it. A type switch alias is a field of the parent.
+        if parent.type == "type_switch_statement" and child.type != "expression_list":
+            binding = _declared_by(parent, name, context)
+            if binding is not None:
+                return binding
+        child = parent
+    return None
+
+
+def imported_package(identifier: Node, context: FileContext) -> str | None:
+    """The import path an identifier names, unless a local binding shadows the import."""
+    if identifier.type not in {"identifier", "package_identifier"}:
+        return None
+    name = context.text(identifier)
+    path = context.imports.by_name.get(name)
+    if path is None or local_binding(name, identifier, context) is not None:
+        return None
+    return path
+
+
+def qualified_name(expression: Node, context: FileContext) -> QualifiedName | None:
+    """`pkg.Name` where `pkg` is an unshadowed import → (import path, Name)."""
+    expression = unparen(expression)
+    if expression.type == "selector_expression":
+        operand = expression.child_by_field_name("operand")
+        field = expression.child_by_field_name("field")
+        if operand is not None and field is not None:
+            path = imported_package(operand, context)
+            if path is not None:
+                return QualifiedName(path, context.text(field))
+    elif expression.type == "qualified_type":
+        package = expression.child_by_field_name("package")
+        name = expression.child_by_field_name("name")
+        if package is not None and name is not None:
+            path = context.imports.by_name.get(context.text(package))
+            if path is not None:
+                return QualifiedName(path, context.text(name))
+    return None
+
+
+def callee_name(call: Node, context: FileContext) -> QualifiedName | None:
+    """The qualified name of a call's function, when it is `pkg.F(…)`."""
+    function = call.child_by_field_name("function")
+    return qualified_name(function, context) if function is not None else None
+
+
+def qualified_type(type_node: Node | None, context: FileContext) -> QualifiedName | None:
+    """`*pkg.T`, `pkg.T`, `[]pkg.T` stripped to `pkg.T` (element types do not count)."""
+    while type_node is not None and type_node.type in {"pointer_type", "parenthesized_type"}:
+        type_node = type_node.named_children[0] if type_node.named_children else None
+    if type_node is None:
+        return None
+    if type_node.type == "generic_type":
+        type_node = type_node.child_by_field_name("type")
+        if type_node is None:
+            return None
+    return qualified_name(type_node, context)
+
+
+@dataclass(frozen=True)
+class SamePackageTarget:
+    """A call target resolved inside the package: every declaration it may be."""
+
+    name: str
+    declarations: tuple[Decl, ...]
+    is_method: bool
+
+
+def same_package_callee(function: Node, context: FileContext) -> SamePackageTarget | None:
+    """Resolve `f` or `x.m` to the package's own declarations, by name.
+
+    `f` must not be shadowed locally; `x.m` must not be an import. Methods are matched
+    by name on every receiver type (callers rely only on what all of them share).
+    """
+    function = unparen(function)
+    if function.type == "identifier":
+        name = context.text(function)
+        if local_binding(name, function, context) is not None:
+            return None
+        decls = context.package.functions(name)
+        return SamePackageTarget(name, tuple(decls), is_method=False) if decls else None
+    if function.type == "selector_expression":
+        operand = function.child_by_field_name("operand")
+        field = function.child_by_field_name("field")
+        if operand is None or field is None or imported_package(operand, context) is not None:
+            return None
+        name = context.text(field)
+        decls = context.package.methods(name)
+        return SamePackageTarget(name, tuple(decls), is_method=True) if decls else None
+    return None

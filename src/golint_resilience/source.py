@@ -1,0 +1,124 @@
+"""SourceFile: a Go file's bytes, its (lazily parsed) tree, and byte → line/column mapping."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from functools import cached_property
+from pathlib import Path
+
+from golint_resilience.model import Span
+from golint_resilience.parsing import Node, Tree, parse
+
+_BOM = b"\xef\xbb\xbf"
+_GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.MULTILINE)
+_PACKAGE_CLAUSE = re.compile(rb"^package[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+_BUILD_LINE = re.compile(rb"^//go:build[ \t]+(.*)$", re.MULTILINE)
+_PLUS_BUILD_LINE = re.compile(rb"^// \+build[ \t]+(.*)$", re.MULTILINE)
+_IGNORE_TAG = re.compile(rb"(?<![!\w])ignore(?!\w)")
+_IMPORT_BLOCK = re.compile(rb"^import[ \t]*\((.*?)^\)", re.MULTILINE | re.DOTALL)
+_IMPORT_LINE = re.compile(rb'^import[ \t]+(?:[\w.]+[ \t]+)?"([^"\n]+)"', re.MULTILINE)
+_QUOTED = re.compile(rb'"([^"\n]+)"')
+_FUNC_LINE = re.compile(rb"^func[ \t]*(?:\(([^)]*)\)[ \t]*)?([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+_RECEIVER_TYPE = re.compile(rb"\*?[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:\[[^\]]*\])?[ \t]*$")
+
+
+def is_generated(data: bytes) -> bool:
+    """The go tool's convention: the marker line may stand anywhere in the file."""
+    return b"DO NOT EDIT" in data and _GENERATED.search(data.replace(b"\r\n", b"\n")) is not None
+
+
+def package_name(data: bytes) -> str | None:
+    """The package clause's name, found without parsing (gofmt puts it at column 0)."""
+    match = _PACKAGE_CLAUSE.search(data)
+    return match.group(1).decode("ascii") if match else None
+
+
+def is_build_ignored(data: bytes) -> bool:
+    """True for files constrained out with the `ignore` tag (`//go:build ignore`)."""
+    match = _PACKAGE_CLAUSE.search(data)
+    header = data[: match.start()] if match else data
+    for pattern in (_BUILD_LINE, _PLUS_BUILD_LINE):
+        for line in pattern.finditer(header):
+            if _IGNORE_TAG.search(line.group(1)):
+                return True
+    return False
+
+
+def import_paths(data: bytes) -> set[str]:
+    """Import paths of a gofmt-formatted file, read without parsing."""
+    found = {m.group(1) for m in _IMPORT_LINE.finditer(data)}
+    for block in _IMPORT_BLOCK.finditer(data):
+        found.update(m.group(1) for m in _QUOTED.finditer(block.group(1)))
+    return {path.decode("utf-8", "replace") for path in found}
+
+
+def declared_functions(data: bytes) -> set[str]:
+    """Keys ("F", "T.m") of the top-level functions of a gofmt-formatted file, unparsed."""
+    keys = set()
+    for match in _FUNC_LINE.finditer(data):
+        receiver, name = match.group(1), match.group(2).decode()
+        if receiver is None:
+            keys.add(name)
+            continue
+        receiver_type = _RECEIVER_TYPE.search(receiver.strip())
+        if receiver_type:
+            keys.add(f"{receiver_type.group(1).decode()}.{name}")
+    return keys
+
+
+class SourceFile:
+    """One Go file. `path` is where it is on disk; `display` is how users see it."""
+
+    def __init__(self, path: Path, display: str, data: bytes) -> None:
+        self.path = path
+        self.display = display
+        self.data = data
+
+    @cached_property
+    def tree(self) -> Tree:
+        """The parse tree; a leading BOM is blanked (Go ignores it) so offsets stay put."""
+        data = self.data
+        if data.startswith(_BOM):
+            data = b"   " + data[len(_BOM) :]
+        return parse(data)
+
+    @property
+    def root(self) -> Node:
+        """The `source_file` node."""
+        return self.tree.root_node
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        starts.extend(m.end() for m in re.finditer(rb"\n", self.data))
+        return starts
+
+    def text(self, node: Node) -> str:
+        """The source text of `node`, decoded leniently (bad bytes become U+FFFD)."""
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    @property
+    def line_count(self) -> int:
+        """Number of lines (a final line without newline counts)."""
+        return len(self._line_starts)
+
+    def line_text(self, line: int) -> str:
+        """Line number `line` (1-based) without its line ending."""
+        starts = self._line_starts
+        begin = starts[line - 1]
+        end = starts[line] if line < len(starts) else len(self.data)
+        return self.data[begin:end].decode("utf-8", "replace").rstrip("\r\n")
+
+    def _position(self, offset: int) -> tuple[int, int, int]:
+        """(line, character column, UTF-16 column), all 1-based, of a byte offset."""
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        prefix = self.data[self._line_starts[index] : offset].decode("utf-8", "replace")
+        utf16 = len(prefix.encode("utf-16-le", "surrogatepass")) // 2
+        return index + 1, len(prefix) + 1, utf16 + 1
+
+    def span(self, node: Node) -> Span:
+        """The span of a node; a multi-line node keeps its true end."""
+        line, column, utf16_column = self._position(node.start_byte)
+        end_line, end_column, utf16_end = self._position(node.end_byte)
+        return Span(line, column, end_line, end_column, utf16_column, utf16_end)
