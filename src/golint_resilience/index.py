@@ -240,12 +240,18 @@ class Package:
         for context in self._candidates(field_name):
             for spec in context.decls.types.values():
                 struct = spec.child_by_field_name("type")
-                if struct is None or struct.type != "struct_type":
-                    continue
-                for field_list in struct.named_children:
-                    for decl in field_list.named_children:
-                        names = [context.text(n) for n in decl.children_by_field_name("name")]
-                        type_node = decl.child_by_field_name("type")
-                        if field_name in names and type_node is not None:
-                            found.append((type_node, context))
+                if struct is not None and struct.type == "struct_type":
+                    found.extend(fields_named(struct, field_name, context))
         return found
+
+
+def fields_named(struct: Node, field_name: str, context: FileContext) -> list[tuple[Node, FileContext]]:
+    """The fields called `field_name` of a struct_type node: (type node, file)."""
+    found = []
+    for field_list in struct.named_children:
+        for declaration in field_list.named_children:
+            names = [context.text(n) for n in declaration.children_by_field_name("name")]
+            type_node = declaration.child_by_field_name("type")
+            if field_name in names and type_node is not None:
+                found.append((type_node, context))
+    return found

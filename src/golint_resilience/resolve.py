@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from golint_resilience.index import Decl, FileContext, receiver_type_name
+from golint_resilience.index import Decl, FileContext, fields_named, receiver_type_name
 from golint_resilience.parsing import Node
 
 FUNCTION_NODES = frozenset({"function_declaration", "method_declaration", "func_literal"})
@@ -259,3 +259,44 @@ def same_package_callee(function: Node, context: FileContext) -> SamePackageTarg
         decls = context.package.methods(name)
         return SamePackageTarget(name, tuple(decls), is_method=True) if decls else None
     return None
+
+
+def _strip_pointer(type_node: Node | None) -> Node | None:
+    while type_node is not None and type_node.type in {"pointer_type", "parenthesized_type"}:
+        type_node = type_node.named_children[0] if type_node.named_children else None
+    return type_node
+
+
+def _declared_type(operand: Node, context: FileContext) -> tuple[Node | None, bool]:
+    """The declared type of an identifier operand; (None, False) when it is not known."""
+    if operand.type != "identifier":
+        return None, False
+    binding = local_binding(context.text(operand), operand, context)
+    if binding is None or binding.type_node is None:
+        return None, False
+    return _strip_pointer(binding.type_node), True
+
+
+def field_types(operand: Node, field_name: str, context: FileContext) -> list[tuple[Node, FileContext]]:
+    """Possible types of `operand.field_name`: (type node, the file it is written in).
+
+    When the operand's type is declared (a parameter, receiver or typed var of a struct
+    type of this package, or an inline struct), only that struct's field counts; when it
+    is not known, every struct field of that name in the package does, and a caller
+    should rely only on what they all share.
+    """
+    type_node, known = _declared_type(operand, context)
+    if not known:
+        return context.package.struct_fields(field_name)
+    if type_node is None:
+        return []
+    if type_node.type == "struct_type":
+        return fields_named(type_node, field_name, context)
+    if type_node.type == "generic_type":
+        type_node = type_node.child_by_field_name("type")
+    if type_node is not None and type_node.type == "type_identifier":
+        declaration = context.package.type_spec(context.text(type_node))
+        struct = declaration.node.child_by_field_name("type") if declaration is not None else None
+        if declaration is not None and struct is not None and struct.type == "struct_type":
+            return fields_named(struct, field_name, FileContext(declaration.file, context.package))
+    return []

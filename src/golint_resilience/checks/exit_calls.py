@@ -17,6 +17,7 @@ from golint_resilience.resolve import (
     QualifiedName,
     callee_name,
     enclosing_function,
+    field_types,
     function_key,
     imported_package,
     local_binding,
@@ -173,7 +174,7 @@ def is_logger(expression: Node, context: FileContext, depth: int) -> bool:
         field = expression.child_by_field_name("field")
         if operand is None or field is None or imported_package(operand, context) is not None:
             return False
-        fields = context.package.struct_fields(context.text(field))
+        fields = field_types(operand, context.text(field), context)
         return bool(fields) and all(_is_logger_type(t, c) for t, c in fields)
     return False
 

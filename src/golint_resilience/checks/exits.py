@@ -128,9 +128,15 @@ def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
                 context,
                 call=context.text(callee) if callee is not None else "exit",
                 count=str(len(earlier)),
-                deferred=context.text(first).removeprefix("defer ").strip(),
+                deferred=_first_line(context.text(first).removeprefix("defer ")),
                 line=str(first.start_point[0] + 1),
             )
+
+
+def _first_line(code: str) -> str:
+    """A short quote of code: its first line, with an ellipsis when more follows."""
+    lines = code.strip().splitlines()
+    return lines[0].rstrip() + (" …" if len(lines) > 1 else "") if lines else ""
 
 
 def _inside_deferred_call(node: Node, owner: Node) -> bool:

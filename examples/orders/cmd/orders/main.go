@@ -45,7 +45,7 @@ func main() {
 
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	w := worker.New(st, pay, cfg.PollInterval)
+	w := worker.New(st, pay, cfg.PollInterval())
 	w.Start(ctx)
 
 	if *debug {

@@ -13,68 +13,43 @@ import (
 
 // Config is the runtime configuration of the orders service.
 type Config struct {
-	Addr           string        // listen address of the public API
-	DatabaseDriver string        // database/sql driver name
-	DatabaseDSN    string        // data source name for the driver
-	PaymentsURL    string        // base URL of the payment provider
-	PaymentsAPIKey string        // from $PAYMENTS_API_KEY, never from the file
-	PollInterval   time.Duration // how often the worker looks for pending orders
-}
-
-type fileConfig struct {
 	Addr           string `json:"addr"`
 	DatabaseDriver string `json:"database_driver"`
 	DatabaseDSN    string `json:"database_dsn"`
 	PaymentsURL    string `json:"payments_url"`
-	PollInterval   string `json:"poll_interval"`
+	PaymentsAPIKey string `json:"-"` // from $PAYMENTS_API_KEY, never from the file
+	PollSeconds    int    `json:"poll_seconds"`
+}
+
+// PollInterval is how often the worker looks for pending orders.
+func (c *Config) PollInterval() time.Duration {
+	return time.Duration(c.PollSeconds) * time.Second
 }
 
 // Load reads the configuration file at path and applies defaults and
 // environment overrides.
 func Load(path string) (*Config, error) {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-
-	raw := fileConfig{Addr: ":8080", DatabaseDriver: "postgres", PollInterval: "5s"}
-	dec := json.NewDecoder(f)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&raw); err != nil {
+	cfg := &Config{Addr: ":8080", DatabaseDriver: "postgres", PollSeconds: 5}
+	if err := json.Unmarshal(data, cfg); err != nil {
 		return nil, fmt.Errorf("parse %s: %w", path, err)
 	}
+	cfg.PaymentsAPIKey = os.Getenv("PAYMENTS_API_KEY")
 
-	poll, err := time.ParseDuration(raw.PollInterval)
-	if err != nil {
-		return nil, fmt.Errorf("poll_interval: %w", err)
-	}
-	cfg := &Config{
-		Addr:           raw.Addr,
-		DatabaseDriver: raw.DatabaseDriver,
-		DatabaseDSN:    raw.DatabaseDSN,
-		PaymentsURL:    raw.PaymentsURL,
-		PaymentsAPIKey: os.Getenv("PAYMENTS_API_KEY"),
-		PollInterval:   poll,
-	}
-	if err := cfg.validate(); err != nil {
-		return nil, err
+	switch {
+	case cfg.DatabaseDSN == "":
+		return nil, errors.New("database_dsn is required")
+	case cfg.PaymentsURL == "":
+		return nil, errors.New("payments_url is required")
+	case cfg.PaymentsAPIKey == "":
+		return nil, errors.New("PAYMENTS_API_KEY is not set")
+	case cfg.PollSeconds <= 0:
+		return nil, errors.New("poll_seconds must be positive")
 	}
 	return cfg, nil
-}
-
-func (c *Config) validate() error {
-	var errs []error
-	if c.DatabaseDSN == "" {
-		errs = append(errs, errors.New("database_dsn is required"))
-	}
-	if c.PaymentsURL == "" {
-		errs = append(errs, errors.New("payments_url is required"))
-	}
-	if c.PaymentsAPIKey == "" {
-		errs = append(errs, errors.New("PAYMENTS_API_KEY is not set"))
-	}
-	return errors.Join(errs...)
 }
 
 // MustLoad is like Load for callers that cannot do anything useful without

@@ -28,19 +28,9 @@ func New(baseURL, apiKey string) *Client {
 	}
 }
 
-type paymentRequest struct {
-	OrderID     string `json:"order_id"`
-	AmountCents int64  `json:"amount_cents"`
-	Currency    string `json:"currency"`
-}
-
 // Charge captures the payment for an order.
 func (c *Client) Charge(ctx context.Context, orderID string, amountCents int64) error {
-	body, err := json.Marshal(paymentRequest{OrderID: orderID, AmountCents: amountCents, Currency: "EUR"})
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.baseURL+"/v1/charges", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.baseURL+"/v1/charges", payload(orderID, amountCents))
 	if err != nil {
 		return err
 	}
@@ -49,11 +39,7 @@ func (c *Client) Charge(ctx context.Context, orderID string, amountCents int64) 
 
 // Refund gives the money for a cancelled order back to the customer.
 func (c *Client) Refund(orderID string, amountCents int64) error {
-	body, err := json.Marshal(paymentRequest{OrderID: orderID, AmountCents: amountCents, Currency: "EUR"})
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequest(http.MethodPost, c.baseURL+"/v1/refunds", bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, c.baseURL+"/v1/refunds", payload(orderID, amountCents))
 	if err != nil {
 		return err
 	}
@@ -91,4 +77,13 @@ func (c *Client) do(req *http.Request) error {
 		return fmt.Errorf("payments: %s %s: %s", req.Method, req.URL.Path, resp.Status)
 	}
 	return nil
+}
+
+func payload(orderID string, amountCents int64) io.Reader {
+	body, _ := json.Marshal(map[string]any{
+		"order_id":     orderID,
+		"amount_cents": amountCents,
+		"currency":     "EUR",
+	})
+	return bytes.NewReader(body)
 }

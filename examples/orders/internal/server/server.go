@@ -3,10 +3,7 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"log"
 	"net/http"
@@ -36,7 +33,6 @@ func New(addr string, st *store.Store, pay *payments.Client) *Server {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /orders", s.createOrder)
-	mux.HandleFunc("GET /orders/{id}", s.getOrder)
 	mux.HandleFunc("DELETE /orders/{id}", s.cancelOrder)
 	mux.HandleFunc("/livez", s.live)
 	mux.HandleFunc("/healthz", s.live) // old name, still used by the load balancer
@@ -94,87 +90,4 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Write([]byte("ok\n"))
-}
-
-func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Customer    string `json:"customer"`
-		AmountCents int64  `json:"amount_cents"`
-	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&in); err != nil {
-		http.Error(w, "invalid JSON: "+err.Error(), http.StatusBadRequest)
-		return
-	}
-	if in.Customer == "" || in.AmountCents <= 0 {
-		http.Error(w, "customer and a positive amount_cents are required", http.StatusBadRequest)
-		return
-	}
-	o := store.Order{
-		ID:          newID(),
-		Customer:    in.Customer,
-		AmountCents: in.AmountCents,
-		Status:      store.StatusPending,
-		CreatedAt:   time.Now().UTC(),
-	}
-	if err := s.orders.Create(r.Context(), o); err != nil {
-		log.Printf("server: create order: %v", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	writeJSON(w, http.StatusCreated, o)
-}
-
-func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) {
-	o, ok := s.lookup(w, r)
-	if ok {
-		writeJSON(w, http.StatusOK, o)
-	}
-}
-
-func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request) {
-	o, ok := s.lookup(w, r)
-	if !ok {
-		return
-	}
-	if o.Status == store.StatusPaid {
-		if err := s.payments.Refund(o.ID, o.AmountCents); err != nil {
-			log.Printf("server: refund order %s: %v", o.ID, err)
-			http.Error(w, "refund failed", http.StatusBadGateway)
-			return
-		}
-	}
-	if err := s.orders.SetStatus(r.Context(), o.ID, store.StatusCancelled); err != nil {
-		log.Printf("server: cancel order %s: %v", o.ID, err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-// lookup loads the order named in the path, writing the error response if
-// there is none.
-func (s *Server) lookup(w http.ResponseWriter, r *http.Request) (store.Order, bool) {
-	o, err := s.orders.Get(r.Context(), r.PathValue("id"))
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		http.Error(w, "not found", http.StatusNotFound)
-		return o, false
-	case err != nil:
-		log.Printf("server: get order: %v", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return o, false
-	}
-	return o, true
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func newID() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

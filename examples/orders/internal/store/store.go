@@ -48,16 +48,11 @@ func Open(ctx context.Context, driver, dsn string) (*Store, error) {
 		if err == nil {
 			return &Store{db: db}, nil
 		}
-		if attempt == 5 {
+		if attempt == 5 || ctx.Err() != nil {
 			db.Close()
 			return nil, fmt.Errorf("connect to database: %w", err)
 		}
-		select {
-		case <-ctx.Done():
-			db.Close()
-			return nil, ctx.Err()
-		case <-time.After(delay):
-		}
+		time.Sleep(delay)
 		delay *= 2
 	}
 }
@@ -90,9 +85,8 @@ func (s *Store) Get(ctx context.Context, id string) (Order, error) {
 
 // ListPending returns up to limit orders waiting for payment, oldest first.
 func (s *Store) ListPending(ctx context.Context, limit int) ([]Order, error) {
-	rows, err := s.db.QueryContext(ctx,
-		`SELECT id, customer, amount_cents, status, created_at FROM orders
-		 WHERE status = $1 ORDER BY created_at LIMIT $2`, StatusPending, limit)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, customer, amount_cents, status, created_at
+		FROM orders WHERE status = $1 ORDER BY created_at LIMIT $2`, StatusPending, limit)
 	if err != nil {
 		return nil, err
 	}

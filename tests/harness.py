@@ -1,0 +1,112 @@
+"""An analysistest-style harness: `// want RES101` marks each line that must be flagged.
+
+A fixture is a directory under tests/fixtures/ (usually a Go module) with a
+`fixture.toml` naming the rules it exercises (`select = ["RES1"]`) and optionally
+`include-tests = true` / `include-generated = true`. Every finding must sit on a line
+whose marker names its rule, and every marker must be met: both directions fail.
+A marker may pin the message: `// want RES101:"os.Exit exits"` (a regular expression).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from golint_resilience.catalog import load_catalog
+from golint_resilience.discover import discover
+from golint_resilience.engine import run
+from golint_resilience.model import Finding
+from golint_resilience.settings import RunSettings, default_options, select_rules
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+FIXTURES = Path(__file__).parent / "fixtures"
+_WANT = re.compile(r"//\s*want\s+(.*)$")
+_EXPECTATION = re.compile(r'(RES\d{3})(?::"((?:[^"\\]|\\.)*)")?')
+
+
+@dataclass(frozen=True)
+class Expectation:
+    path: str
+    line: int
+    rule: str
+    message: str | None
+
+
+@contextmanager
+def chdir(path: Path):
+    previous = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def fixture_names() -> list[str]:
+    return sorted(p.name for p in FIXTURES.iterdir() if (p / "fixture.toml").is_file())
+
+
+def expectations(root: Path) -> list[Expectation]:
+    found = []
+    for path in sorted(root.rglob("*.go")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            marker = _WANT.search(line)
+            if marker:
+                for rule, message in _EXPECTATION.findall(marker.group(1)):
+                    pattern = re.sub(r"\\(.)", r"\1", message) or None  # the marker is a Go string
+                    found.append(Expectation(path.relative_to(root).as_posix(), number, rule, pattern))
+    return found
+
+
+def lint_fixture(name: str, *, jobs: int = 1) -> list[Finding]:
+    root = FIXTURES / name
+    config = tomllib.loads((root / "fixture.toml").read_text(encoding="utf-8"))
+    catalog = load_catalog()
+    settings = RunSettings(
+        rules=select_rules(catalog, tuple(config["select"])),
+        options=default_options(catalog),
+        include_tests=config.get("include-tests", False),
+        include_generated=config.get("include-generated", False),
+        jobs=jobs,
+    )
+    with chdir(root):
+        return run(discover(["./..."]), settings).findings
+
+
+def mismatches(name: str, findings: list[Finding]) -> list[str]:
+    """Human-readable differences between the markers and the findings (empty: pass)."""
+    wanted = expectations(FIXTURES / name)
+    problems = []
+    unmet = list(wanted)
+    for finding in findings:
+        if finding.suppressed:
+            continue
+        match = next(
+            (
+                w
+                for w in unmet
+                if (w.path, w.line, w.rule) == (finding.path, finding.span.line, finding.rule_id)
+            ),
+            None,
+        )
+        if match is None:
+            problems.append(
+                f"unexpected {finding.rule_id} at {finding.path}:{finding.span.line}: {finding.message}"
+            )
+            continue
+        unmet.remove(match)
+        if match.message and not re.search(match.message, finding.message):
+            problems.append(
+                f"{finding.rule_id} at {finding.path}:{finding.span.line}: message {finding.message!r} "
+                f"does not match {match.message!r}"
+            )
+    problems.extend(f"missing {w.rule} at {w.path}:{w.line}" for w in unmet)
+    return problems

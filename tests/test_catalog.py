@@ -1,0 +1,78 @@
+"""The rule files: complete, consistent with the code, examples that behave as documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from golint_resilience.catalog import load_catalog
+from golint_resilience.checks.framework import CHECKS, FRAGMENTS
+from golint_resilience.discover import discover
+from golint_resilience.docs import render_page
+from golint_resilience.engine import run
+from golint_resilience.parsing import compile_query, parse
+from golint_resilience.settings import RunSettings, default_options
+from harness import chdir
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOG = load_catalog()
+RULES_MD_IDS = [
+    "RES101", "RES102", "RES103", "RES201", "RES202", "RES203", "RES204", "RES301", "RES302",
+    "RES303", "RES304", "RES401", "RES402", "RES403", "RES404", "RES405", "RES501", "RES502",
+    "RES601", "RES602", "RES603", "RES701",
+]  # fmt: skip
+
+
+def test_every_rule_of_the_catalog_has_a_file() -> None:
+    assert list(CATALOG) == RULES_MD_IDS
+
+
+def test_every_check_is_bound_to_a_rule() -> None:
+    assert set(CHECKS) <= set(CATALOG)
+
+
+def test_fragments_compile() -> None:
+    options = default_options(CATALOG)
+    for fragment in FRAGMENTS.values():
+        assert compile_query(fragment.source(options), fragment.name).pattern_count >= 1
+
+
+def test_message_variants_are_filled_by_placeholders() -> None:
+    for spec in CATALOG.values():
+        for template in spec.messages.values():
+            assert template.strip(), spec.id
+            assert re.fullmatch(r"[^{}]*(\{[a-z_]+\}[^{}]*)*", template), (spec.id, template)
+
+
+def test_docs_pages_are_current() -> None:
+    for spec in CATALOG.values():
+        page = ROOT / "docs" / "rules" / f"{spec.id}.md"
+        expected = render_page(spec, implemented=spec.id in CHECKS)
+        assert page.is_file() and page.read_text(encoding="utf-8") == expected, (
+            f"{page} is out of date: run `python -m golint_resilience.docs`"
+        )
+
+
+EXAMPLES = [
+    (spec.id, number, example) for spec in CATALOG.values() for number, example in enumerate(spec.examples)
+]
+
+
+@pytest.mark.parametrize(("rule_id", "number", "example"), EXAMPLES, ids=lambda v: str(v)[:12])
+def test_rule_example(rule_id: str, number: int, example, tmp_path: Path) -> None:
+    """Bad examples are flagged by their rule, good ones are not; both parse cleanly."""
+    assert not parse(example.code.encode()).root_node.has_error, (
+        f"{rule_id} example {number} has syntax errors"
+    )
+    if rule_id not in CHECKS:
+        pytest.skip(f"{rule_id} is not implemented yet")
+    (tmp_path / "example.go").write_text(example.code, encoding="utf-8")
+    settings = RunSettings(rules=(rule_id,), options=default_options(CATALOG))
+    with chdir(tmp_path):
+        findings = [f for f in run(discover(["./..."]), settings).findings if f.rule_id == rule_id]
+    if example.kind == "bad":
+        assert findings, f"{rule_id} bad example {number} is not flagged"
+    else:
+        assert not findings, f"{rule_id} good example {number} is flagged: {findings[0].message}"

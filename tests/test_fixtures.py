@@ -1,0 +1,31 @@
+"""Every fixture package: findings exactly where the `// want` markers say."""
+
+from __future__ import annotations
+
+import pytest
+
+from golint_resilience.checks.framework import CHECKS
+from harness import FIXTURES, expectations, fixture_names, lint_fixture, mismatches
+
+
+@pytest.mark.parametrize("name", fixture_names())
+def test_fixture(name: str) -> None:
+    problems = mismatches(name, lint_fixture(name))
+    assert not problems, "\n".join(problems)
+
+
+def _rules_with_markers() -> list[tuple[str, str]]:
+    pairs = set()
+    for name in fixture_names():
+        for expectation in expectations(FIXTURES / name):
+            pairs.add((expectation.rule, name))
+    return sorted(pairs)
+
+
+@pytest.mark.parametrize(("rule", "name"), _rules_with_markers())
+def test_fixture_fails_without_its_check(rule: str, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that cannot fail is a defect: switching the rule's check off must break its fixture."""
+    assert rule in CHECKS, f"{name} expects {rule}, which has no check"
+    monkeypatch.delitem(CHECKS, rule)
+    problems = mismatches(name, lint_fixture(name))
+    assert any(p.startswith(f"missing {rule}") for p in problems)
