@@ -55,10 +55,12 @@ def _describe_function(call: Node, context: FileContext) -> str:
 def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
     """main() and init() of a package main (closures inside count), and TestMain."""
     declaration = enclosing_declaration(call)
-    if declaration is None or declaration.type != "function_declaration":
+    if declaration is None:
         return False
     name = _declaration_name(declaration, context)
-    return name == "TestMain" or (context.package.is_main and name in {"main", "init"})
+    if name == "TestMain":  # also test-framework methods that implement it
+        return True
+    return declaration.type == "function_declaration" and context.package.is_main and name in {"main", "init"}
 
 
 def _is_force_quit_after_signal(call: Node, context: FileContext) -> bool:
