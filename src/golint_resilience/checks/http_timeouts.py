@@ -14,6 +14,7 @@ from golint_resilience.checks.contexts import context_in_scope, is_context_argum
 from golint_resilience.checks.framework import CheckContext, Match, Report, check, fragment, report
 from golint_resilience.checks.net_http import (
     DEFAULT_CLIENT,
+    NET_HTTP,
     REQUEST_CONSTRUCTORS,
     REQUEST_DERIVATIONS,
     client_has_timeout,
@@ -30,6 +31,7 @@ from golint_resilience.resolve import (
     assignment_target,
     callee_name,
     enclosing_function,
+    imported_package,
     qualified_name,
     unparen,
 )
@@ -97,8 +99,15 @@ fragment(
 
 # Where a request variable goes after it is built: `@attached` (req.WithContext/Clone),
 # `@argument` (of a call, judged with its sibling arguments), `@kept` (returned, or stored
-# in a field, element, literal or channel, out of this function's sight).
+# in a field, element, literal or channel, out of this function's sight), `@served`
+# (handed to a handler's ServeHTTP: routed in-process, never dialled).
 _REQUEST_USES = """
+(call_expression
+  function: (selector_expression
+    field: (field_identifier) @_serve)
+  arguments: (argument_list
+    (identifier) @served)
+  (#eq? @_serve "ServeHTTP"))
 (call_expression
   function: (selector_expression
     operand: (identifier) @attached
@@ -170,15 +179,15 @@ def http_request_without_context(ctx: CheckContext) -> Iterator[Report]:
 
 
 def _send_without_context(match: Match) -> Iterator[Report]:
+    """`http.Get(u)` (package net/http) or `c.Get(u)` on a known client; nothing for other `Get`s."""
     call, context = match.node("call"), match.context
     parts = _selector_parts(call)
     if parts is None:
         return
     operand, field = parts
-    method = SEND_METHODS[context.text(field)]
-    name = qualified_name(call.child_by_field_name("function") or call, context)
-    if name is not None:
-        if name.package != "net/http":
+    package = imported_package(operand, context)
+    if package is not None:
+        if package != NET_HTTP:
             return  # another package's Get
         client = "client"
     elif is_http_client(operand, context):
@@ -192,7 +201,7 @@ def _send_without_context(match: Match) -> Iterator[Report]:
         "default" if in_scope else "no_context",
         call=_call_text(call, context),
         ctx=in_scope or "ctx",
-        method=method,
+        method=SEND_METHODS[context.text(field)],
         client=client,
     )
 
@@ -201,8 +210,9 @@ def _request_gets_context(call: Node, context: FileContext) -> bool:
     """Does the function give this `http.NewRequest` result a context (or hand it on)?
 
     Yes when it attaches one (`req.WithContext(ctx)`, `req.Clone(ctx)`), returns the
-    request, or passes it to a call that also takes a context; a request stored anywhere
-    but a plain variable counts as yes, since where it goes is not visible.
+    request, passes it to a call that also takes a context, or hands it to a handler's
+    `ServeHTTP` (an in-process request); a request stored anywhere but a plain variable
+    counts as yes, since where it goes is not visible.
     """
     if _is_returned(call):
         return True
@@ -214,7 +224,7 @@ def _request_gets_context(call: Node, context: FileContext) -> bool:
         return True  # stored in a field or an element: where it goes is not visible here
     name = context.text(target)
     for captures in captures_within(function, _REQUEST_USES):
-        kind = next(k for k in ("attached", "argument", "kept") if k in captures)
+        kind = next(k for k in ("attached", "served", "argument", "kept") if k in captures)
         use = captures[kind][0]
         if use.start_byte < call.end_byte or context.text(use) != name:
             continue
