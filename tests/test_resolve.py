@@ -6,7 +6,7 @@ import pytest
 
 from golint_resilience.index import FileContext, Package, default_import_name
 from golint_resilience.parsing import captures_within
-from golint_resilience.resolve import callee_name
+from golint_resilience.resolve import assignment_target, callee_name, variable
 from golint_resilience.source import SourceFile
 
 
@@ -70,3 +70,42 @@ def test_callee_names_honour_aliases_and_shadowing() -> None:
     assert resolved["(5)"] == "log.Print"
     assert resolved["(6)"] is None
     assert resolved["(7)"] is None
+
+
+ASSIGNMENTS = b"""package p
+
+var pkg = &T{1}
+
+func f() {
+	local := &T{2}
+	req, err := g(3)
+	s.field = (T{4})
+	var typed T = T{5}
+	use(T{6})
+	_, _, _, _, _ = pkg, local, req, err, typed
+}
+"""
+
+
+def test_assignment_targets_and_variables() -> None:
+    file = SourceFile(Path("p.go"), "p.go", ASSIGNMENTS)
+    context = FileContext(file, Package(Path(), "p", [file], None))
+    targets = {}
+    for captures in captures_within(file.root, "[(composite_literal) (call_expression)] @value"):
+        value = captures["value"][0]
+        arguments = value.child_by_field_name("body") or value.child_by_field_name("arguments")
+        target = assignment_target(value)
+        targets[file.text(arguments)] = file.text(target) if target is not None else None
+    assert targets["{1}"] == "pkg"
+    assert targets["{2}"] == "local"
+    assert targets["(3)"] == "req"  # `req, err := g()`: the first result
+    assert targets["{4}"] == "s.field"
+    assert targets["{5}"] == "typed"
+    assert targets["{6}"] is None  # an argument, not an assignment
+
+    (last,) = captures_within(file.root, "(assignment_statement right: (expression_list) @uses) @a")[-1:]
+    names = {file.text(n): n for n in last["uses"][0].named_children}
+    pkg = variable(names["pkg"], context)
+    assert pkg is not None and not pkg.is_local and file.text(pkg.value_node) == "&T{1}"
+    local = variable(names["local"], context)
+    assert local is not None and local.is_local and file.text(local.value_node) == "&T{2}"

@@ -210,6 +210,10 @@ class Package:
         needle = name.encode()
         return [c for c in self.contexts if needle in c.file.data]
 
+    def context_of(self, file: SourceFile) -> FileContext:
+        """The package's FileContext of one of its files (imports and decls already read)."""
+        return next((c for c in self.contexts if c.file is file), None) or FileContext(file, self)
+
     def functions(self, name: str) -> list[Decl]:
         """Top-level functions called `name` (several with build tags)."""
         return [Decl(n, c.file) for c in self._candidates(name) for n in c.decls.functions.get(name, [])]

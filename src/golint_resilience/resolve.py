@@ -300,3 +300,77 @@ def field_types(operand: Node, field_name: str, context: FileContext) -> list[tu
         if declaration is not None and struct is not None and struct.type == "struct_type":
             return fields_named(struct, field_name, FileContext(declaration.file, context.package))
     return []
+
+
+@dataclass(frozen=True)
+class Variable:
+    """What an identifier names when it is a variable: its declared type and initial value.
+
+    `context` is the file the declaration is written in (another file of the package for a
+    package-level var); `is_local` tells a binding inside a function from a package var.
+    """
+
+    declared_at: Node
+    type_node: Node | None
+    value_node: Node | None
+    context: FileContext
+    is_local: bool
+
+
+def variable(identifier: Node, context: FileContext) -> Variable | None:
+    """The local binding or package-level `var` that an identifier refers to, if any."""
+    if identifier.type != "identifier":
+        return None
+    name = context.text(identifier)
+    binding = local_binding(name, identifier, context)
+    if binding is not None:
+        return Variable(binding.declared_at, binding.type_node, binding.value_node, context, is_local=True)
+    if name in context.imports.by_name:
+        return None
+    declaration = context.package.value_spec(name)
+    if declaration is None or declaration.node.type != "var_spec":
+        return None
+    declared_in = context.package.context_of(declaration.file)
+    binding = _spec_binding(declaration.node, name, declared_in)
+    if binding is None:
+        return None
+    return Variable(binding.declared_at, binding.type_node, binding.value_node, declared_in, is_local=False)
+
+
+def assignment_target(value: Node) -> Node | None:
+    """The left-hand side that receives `value` in `x := v`, `x = v`, `var x = v`.
+
+    `&v` and `(v)` count as `v`; `req, err := f()` gives `req` for `f()`. None when the
+    value is not the whole right-hand side of an assignment (an argument, a field of a
+    composite literal, a return value).
+    """
+    node = value
+    while node.parent is not None and (
+        node.parent.type == "parenthesized_expression"
+        or (node.parent.type == "unary_expression" and unary_operator(node.parent) == "&")
+    ):
+        node = node.parent
+    values = node.parent
+    statement = values.parent if values is not None else None
+    if values is None or statement is None or values.type != "expression_list":
+        return None
+    if statement.type in {"short_var_declaration", "assignment_statement"}:
+        right = statement.child_by_field_name("right")
+        if right is None or right.id != values.id:
+            return None
+        left = statement.child_by_field_name("left")
+        targets = left.named_children if left is not None else []
+    elif statement.type == "var_spec":
+        targets = statement.children_by_field_name("name")
+    else:
+        return None
+    position = next(i for i, v in enumerate(values.named_children) if v.id == node.id)
+    if len(targets) == len(values.named_children):
+        return targets[position]
+    return targets[0] if len(values.named_children) == 1 and targets else None
+
+
+def unary_operator(unary: Node) -> str:
+    """The operator token of a unary expression (`&`, `*`, `<-`, `!`, `-`)."""
+    operator = unary.child_by_field_name("operator")
+    return operator.type if operator is not None else ""

@@ -24,6 +24,7 @@ from golint_resilience.resolve import (
     qualified_name,
     qualified_type,
     unparen,
+    variable,
 )
 
 EXIT_FUNCTIONS_OPTION = ("RES101", "exit-functions")
@@ -210,28 +211,12 @@ def _is_logger_call(call: Node, context: FileContext, depth: int) -> bool:
 
 
 def _is_logger_variable(identifier: Node, context: FileContext, depth: int) -> bool:
-    name = context.text(identifier)
-    binding = local_binding(name, identifier, context)
-    if binding is not None:
-        if binding.type_node is not None:
-            return _is_logger_type(binding.type_node, context)
-        return binding.value_node is not None and is_logger(binding.value_node, context, depth - 1)
-    if name in context.imports.by_name:
+    declared = variable(identifier, context)
+    if declared is None:
         return False
-    declaration = context.package.value_spec(name)
-    if declaration is None or declaration.node.type != "var_spec":
-        return False
-    declared_in = FileContext(declaration.file, context.package)
-    spec = declaration.node
-    type_node = spec.child_by_field_name("type")
-    if type_node is not None:
-        return _is_logger_type(type_node, declared_in)
-    values = spec.child_by_field_name("value")
-    names = spec.children_by_field_name("name")
-    if values is None or len(values.named_children) != len(names):
-        return False
-    position = [declared_in.text(n) for n in names].index(name)
-    return is_logger(values.named_children[position], declared_in, depth - 1)
+    if declared.type_node is not None:
+        return _is_logger_type(declared.type_node, declared.context)
+    return declared.value_node is not None and is_logger(declared.value_node, declared.context, depth - 1)
 
 
 def exit_calls(ctx: MatchContext) -> list[tuple[Node, Node, FileContext]]:

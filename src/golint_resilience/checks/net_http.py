@@ -1,0 +1,211 @@
+"""What is an `*http.Client`, an `*http.Request`, an `http.Server` literal? Shared by RES3xx.
+
+Everything is matched through the file's imports (`nethttp "net/http"` is net/http; a
+local variable called `http` is not), and values are followed only as far as syntax
+shows them: a literal, a variable's declared type or initial value, a struct field's
+declared type. Anything else is unknown, and callers stay silent about it.
+"""
+
+from __future__ import annotations
+
+from golint_resilience.index import FileContext
+from golint_resilience.parsing import Node, captures_within
+from golint_resilience.resolve import (
+    QualifiedName,
+    assignment_target,
+    callee_name,
+    enclosing_declaration,
+    field_types,
+    imported_package,
+    qualified_name,
+    qualified_type,
+    unary_operator,
+    unparen,
+    variable,
+)
+
+NET_HTTP = "net/http"
+DEFAULT_CLIENT = QualifiedName(NET_HTTP, "DefaultClient")
+REQUEST_CONSTRUCTORS = frozenset({"NewRequest", "NewRequestWithContext"})
+REQUEST_DERIVATIONS = frozenset({"WithContext", "Clone"})  # methods that return a new *Request
+_MAX_DEPTH = 4
+
+_FIELD_ASSIGNMENTS = """
+(assignment_statement
+  left: (expression_list
+    (selector_expression
+      operand: (_) @operand
+      field: (field_identifier) @field))) @assignment
+"""
+
+
+def is_net_http(name: QualifiedName | None, names: frozenset[str]) -> bool:
+    """Is `name` one of `names` in package net/http?"""
+    return name is not None and name.package == NET_HTTP and name.name in names
+
+
+def http_type_name(type_node: Node | None, context: FileContext) -> str | None:
+    """`Client` for a type written `http.Client`/`*http.Client` (net/http only), else None."""
+    name = qualified_type(type_node, context)
+    return name.name if name is not None and name.package == NET_HTTP else None
+
+
+def http_literal_type(expression: Node, context: FileContext) -> str | None:
+    """`Server` when `expression` builds one: `http.Server{…}`, `&http.Server{…}`, `new(http.Server)`."""
+    expression = unparen(expression)
+    if expression.type == "unary_expression" and unary_operator(expression) == "&":
+        operand = expression.child_by_field_name("operand")
+        expression = unparen(operand) if operand is not None else expression
+    if expression.type == "composite_literal":
+        return http_type_name(expression.child_by_field_name("type"), context)
+    if expression.type == "call_expression":
+        function = expression.child_by_field_name("function")
+        arguments = expression.child_by_field_name("arguments")
+        if (
+            function is not None
+            and function.type == "identifier"
+            and context.text(function) == "new"
+            and arguments is not None
+            and len(arguments.named_children) == 1
+        ):
+            return http_type_name(arguments.named_children[0], context)
+    return None
+
+
+def literal_keys(expression: Node, context: FileContext) -> set[str]:
+    """Field names set directly in a composite literal (nested literals do not count)."""
+    expression = unparen(expression)
+    if expression.type == "unary_expression":
+        operand = expression.child_by_field_name("operand")
+        expression = unparen(operand) if operand is not None else expression
+    body = expression.child_by_field_name("body") if expression.type == "composite_literal" else None
+    keys = set()
+    for element in body.named_children if body is not None else []:
+        key = element.child_by_field_name("key") if element.type == "keyed_element" else None
+        while key is not None and key.type == "literal_element" and key.named_children:
+            key = key.named_children[0]
+        if key is not None:
+            keys.add(context.text(key))
+    return keys
+
+
+def fields_assigned_later(value: Node, fields: frozenset[str], context: FileContext) -> bool:
+    """Is one of `fields` assigned on the variable that receives `value`, after it?
+
+    `srv := &http.Server{…}; srv.ReadTimeout = d` and `s.srv = …; s.srv.ReadTimeout = d`
+    count when the assignment follows in the same function (closures included); for a
+    package-level `var srv = …`, anywhere in the package.
+    """
+    target = assignment_target(value)
+    if target is None or target.type not in {"identifier", "selector_expression"}:
+        return False
+    holder = context.text(target)
+    function = enclosing_declaration(value)
+    if function is not None:
+        scopes = [(function, context)]
+    else:
+        needle = holder.encode()
+        scopes = [(c.file.root, c) for c in context.package.contexts if needle in c.file.data]
+    for scope, scope_context in scopes:
+        for captures in captures_within(scope, _FIELD_ASSIGNMENTS):
+            assignment = captures["assignment"][0]
+            if (
+                (function is None or assignment.start_byte > value.end_byte)
+                and scope_context.text(captures["field"][0]) in fields
+                and scope_context.text(captures["operand"][0]) == holder
+            ):
+                return True
+    return False
+
+
+def is_http_client(expression: Node, context: FileContext, depth: int = _MAX_DEPTH) -> bool:
+    """Is `expression` known to be an `http.Client` or `*http.Client`?
+
+    Literals and `new(http.Client)`, `http.DefaultClient`, variables declared with that
+    type or initialised from a known client, and struct fields declared with that type.
+    """
+    if depth <= 0:
+        return False
+    expression = unparen(expression)
+    if http_literal_type(expression, context) == "Client":
+        return True
+    if expression.type == "selector_expression":
+        if qualified_name(expression, context) == DEFAULT_CLIENT:
+            return True
+        return _field_has_http_type(expression, "Client", context)
+    if expression.type == "identifier":
+        declared = variable(expression, context)
+        if declared is None:
+            return False
+        if declared.type_node is not None:
+            return http_type_name(declared.type_node, declared.context) == "Client"
+        return declared.value_node is not None and is_http_client(
+            declared.value_node, declared.context, depth - 1
+        )
+    return False
+
+
+def _field_has_http_type(selector: Node, type_name: str, context: FileContext) -> bool:
+    """`x.f` where every field `f` that `x` may have is declared as `http.<type_name>`."""
+    operand = selector.child_by_field_name("operand")
+    field = selector.child_by_field_name("field")
+    if operand is None or field is None or imported_package(operand, context) is not None:
+        return False
+    fields = field_types(operand, context.text(field), context)
+    return bool(fields) and all(http_type_name(t, c) == type_name for t, c in fields)
+
+
+def client_has_timeout(expression: Node, context: FileContext, depth: int = _MAX_DEPTH) -> bool:
+    """Is `expression` a client whose literal (seen here) sets `Timeout`, now or later?"""
+    if depth <= 0:
+        return False
+    expression = unparen(expression)
+    if http_literal_type(expression, context) == "Client":
+        return "Timeout" in literal_keys(expression, context) or fields_assigned_later(
+            expression, frozenset({"Timeout"}), context
+        )
+    if expression.type == "identifier":
+        declared = variable(expression, context)
+        return (
+            declared is not None
+            and declared.value_node is not None
+            and client_has_timeout(declared.value_node, declared.context, depth - 1)
+        )
+    return False
+
+
+def is_http_request(expression: Node, context: FileContext, depth: int = _MAX_DEPTH) -> bool:
+    """Is `expression` known to be an `*http.Request`?
+
+    Variables and fields declared `*http.Request`, and values from `http.NewRequest…`,
+    `req.WithContext(…)` or `req.Clone(…)` of a known request.
+    """
+    if depth <= 0:
+        return False
+    expression = unparen(expression)
+    if expression.type == "call_expression":
+        if is_net_http(callee_name(expression, context), REQUEST_CONSTRUCTORS):
+            return True
+        function = expression.child_by_field_name("function")
+        if function is None or function.type != "selector_expression":
+            return False
+        field = function.child_by_field_name("field")
+        operand = function.child_by_field_name("operand")
+        return (
+            field is not None
+            and operand is not None
+            and context.text(field) in REQUEST_DERIVATIONS
+            and is_http_request(operand, context, depth - 1)
+        )
+    if expression.type == "selector_expression":
+        return _field_has_http_type(expression, "Request", context)
+    if expression.type == "identifier":
+        declared = variable(expression, context)
+        if declared is None:
+            return False
+        if declared.type_node is not None:
+            return http_type_name(declared.type_node, declared.context) == "Request"
+        return declared.value_node is not None and is_http_request(
+            declared.value_node, declared.context, depth - 1
+        )
+    return False
