@@ -21,7 +21,7 @@ from rich.table import Table
 
 from golint_resilience import __version__
 from golint_resilience.catalog import load_catalog
-from golint_resilience.checks.framework import CHECKS
+from golint_resilience.checks.framework import implemented
 from golint_resilience.discover import discover
 from golint_resilience.docs import render_markdown
 from golint_resilience.engine import RunResult, run
@@ -175,7 +175,7 @@ def rules() -> None:
             spec.name,
             "on" if spec.enabled_by_default else "off",
             spec.severity.value,
-            "implemented" if spec.id in CHECKS else "not implemented yet",
+            "implemented" if implemented(spec.id) else "not implemented yet",
             spec.summary,
         )
     Console(highlight=False).print(table)
@@ -195,4 +195,4 @@ def explain(rule: str) -> None:
         hint = f"; did you mean {close[0]}?" if close else ""
         _fail(f"unknown rule {rule!r}{hint}")
         return
-    Console(highlight=False).print(Markdown(render_markdown(spec, implemented=spec.id in CHECKS)))
+    Console(highlight=False).print(Markdown(render_markdown(spec, implemented=implemented(spec.id))))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from golint_resilience.catalog import RuleSpec, load_catalog
-from golint_resilience.checks.framework import CHECKS
+from golint_resilience.checks import framework
 
 GENERATED_BANNER = (
     "<!-- Generated from rules/{source} by `python -m golint_resilience.docs`. Do not edit. -->"
@@ -87,7 +87,9 @@ def main() -> None:
     out = Path("docs/rules")
     out.mkdir(parents=True, exist_ok=True)
     for spec in load_catalog().values():
-        (out / f"{spec.id}.md").write_text(render_page(spec, implemented=spec.id in CHECKS), encoding="utf-8")
+        (out / f"{spec.id}.md").write_text(
+            render_page(spec, implemented=framework.implemented(spec.id)), encoding="utf-8"
+        )
 
 
 if __name__ == "__main__":

@@ -60,6 +60,7 @@ class RunSettings:
     include_generated: bool = False
     jobs: int = 1
     fail_on: Severity = Severity.WARNING
+    require_reason: bool = False  # a suppression without a reason silences nothing
 
     def digest(self) -> str:
         """A stable hash of what changes results (for caches)."""
@@ -70,5 +71,6 @@ class RunSettings:
             },
             "tests": self.include_tests,
             "generated": self.include_generated,
+            "require_reason": self.require_reason,
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
