@@ -124,14 +124,20 @@ def start_of(patterns: Iterable[str]) -> Path:
     return Path(first)
 
 
+def _shown(path: Path) -> str:
+    """A configuration file's path in messages: relative when below the working directory."""
+    absolute = Path(os.path.abspath(path))
+    return absolute.relative_to(Path.cwd()).as_posix() if absolute.is_relative_to(Path.cwd()) else str(path)
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        msg = f"{path}: cannot read: {exc.strerror or exc}"
+        msg = f"{_shown(path)}: cannot read: {exc.strerror or exc}"
         raise ConfigError(msg) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        msg = f"{path}: invalid TOML: {exc}"
+        msg = f"{_shown(path)}: invalid TOML: {exc}"
         raise ConfigError(msg) from exc
 
 
@@ -145,8 +151,7 @@ def load_config(path: Path, catalog: Mapping[str, RuleSpec]) -> Settings:
     reader = _Reader(path, prefix, catalog)
     settings = reader.read(data)
     if reader.problems:
-        shown = os.path.relpath(path) if Path(os.path.abspath(path)).is_relative_to(Path.cwd()) else path
-        raise ConfigError("\n".join(f"{shown}: {problem}" for problem in reader.problems))
+        raise ConfigError("\n".join(f"{_shown(path)}: {problem}" for problem in reader.problems))
     return settings
 
 

@@ -9,7 +9,6 @@ too, unless `respect-gitignore = false`.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,46 +25,53 @@ def relative_to_root(path: Path | str, root: Path) -> str:
     return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
 
 
-@functools.cache
-def _git_root(directory: Path) -> Path | None:
-    if (directory / ".git").exists():
-        return directory
-    return None if directory.parent == directory else _git_root(directory.parent)
+class GitIgnore:
+    """git's ignore rules for the files of one run (read once per directory)."""
 
+    def __init__(self) -> None:
+        self._roots: dict[Path, Path | None] = {}
+        self._specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
 
-@functools.cache
-def _ignore_spec(directory: Path, git_root: Path) -> pathspec.GitIgnoreSpec | None:
-    """The patterns of directory/.gitignore (and, at the top, .git/info/exclude)."""
-    sources = [directory / ".gitignore"]
-    if directory == git_root:
-        sources.insert(0, git_root / ".git" / "info" / "exclude")
-    lines: list[str] = []
-    for source in sources:
-        try:
-            lines += source.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            continue
-    return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+    def _git_root(self, directory: Path) -> Path | None:
+        if directory not in self._roots:
+            if (directory / ".git").exists():
+                self._roots[directory] = directory
+            else:
+                parent = directory.parent
+                self._roots[directory] = None if parent == directory else self._git_root(parent)
+        return self._roots[directory]
 
+    def _spec(self, directory: Path, git_root: Path) -> pathspec.GitIgnoreSpec | None:
+        """The patterns of directory/.gitignore (and, at the top, .git/info/exclude)."""
+        if directory not in self._specs:
+            sources = [directory / ".gitignore"]
+            if directory == git_root:
+                sources.insert(0, git_root / ".git" / "info" / "exclude")
+            lines: list[str] = []
+            for source in sources:
+                try:
+                    lines += source.read_text(encoding="utf-8", errors="replace").splitlines()
+                except OSError:
+                    continue
+            self._specs[directory] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+        return self._specs[directory]
 
-def git_ignored(path: Path) -> bool:
-    """Does git ignore this file? Deeper .gitignore files override shallower ones, as in git."""
-    absolute = Path(os.path.abspath(path))
-    root = _git_root(absolute.parent)
-    if root is None:
-        return False
-    ignored = False
-    for directory in [
-        *reversed(absolute.parent.relative_to(root).parents),
-        absolute.parent.relative_to(root),
-    ]:
-        spec = _ignore_spec(root / directory, root)
-        if spec is None:
-            continue
-        verdict = spec.check_file(absolute.relative_to(root / directory).as_posix()).include
-        if verdict is not None:
-            ignored = verdict
-    return ignored
+    def ignores(self, path: Path) -> bool:
+        """Does git ignore this file? Deeper .gitignore files override shallower ones, as in git."""
+        absolute = Path(os.path.abspath(path))
+        root = self._git_root(absolute.parent)
+        if root is None:
+            return False
+        ignored = False
+        below = absolute.parent.relative_to(root)
+        for directory in [*reversed(below.parents), below]:
+            spec = self._spec(root / directory, root)
+            if spec is None:
+                continue
+            verdict = spec.check_file(absolute.relative_to(root / directory).as_posix()).include
+            if verdict is not None:
+                ignored = verdict
+        return ignored
 
 
 class Excluder:
@@ -74,13 +80,13 @@ class Excluder:
     def __init__(self, root: Path, globs: tuple[str, ...], *, respect_gitignore: bool) -> None:
         self.root = root
         self.globs = globs
-        self.respect_gitignore = respect_gitignore
+        self.git = GitIgnore() if respect_gitignore else None
 
     def excluded(self, path: Path) -> bool:
         """Is the file excluded by a glob or (when respected) by git?"""
         if self.globs and any_glob_match(relative_to_root(path, self.root), self.globs):
             return True
-        return self.respect_gitignore and git_ignored(path)
+        return self.git is not None and self.git.ignores(path)
 
     def apply(self, directories: Iterable[PackageDir]) -> list[PackageDir]:
         """The directories with excluded files removed; directories left empty are dropped."""
