@@ -300,3 +300,13 @@ def test_config_command_prints_a_reusable_effective_configuration(tmp_path: Path
     rendered.write_text(out, encoding="utf-8")
     again = load_config(rendered, load_catalog())  # valid input for resilint itself
     assert again.select == ("RES101", "RES102", "RES103", "RES201")
+
+
+def test_the_documented_example_is_a_valid_configuration(tmp_path: Path) -> None:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "configuration.md").read_text(encoding="utf-8")
+    example = page.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / ".resilint.toml"
+    path.write_text(example, encoding="utf-8")
+    settings = load_config(path, load_catalog())
+    assert settings.require_reason is True
+    assert settings.options["RES201"]["extend-recover-helpers"] == ("example.com/platform/panics.Recover",)

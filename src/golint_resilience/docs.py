@@ -31,6 +31,13 @@ def _option_lines(spec: RuleSpec) -> list[str]:
     for option in spec.options.values():
         default = ", ".join(f"`{v}`" for v in option.default) or "empty"
         lines.append(f"- `{option.name}` (default: {default}): {option.doc}")
+    first = next(iter(spec.options))
+    lines += [
+        "",
+        f"Set them in `.resilint.toml` under `[rules.{spec.id}]` (in pyproject.toml: "
+        f"`[tool.resilint.rules.{spec.id}]`): `{first} = [...]` replaces the default, "
+        f"`extend-{first} = [...]` adds to it. See docs/configuration.md.",
+    ]
     return lines
 
 
@@ -67,7 +74,9 @@ def render_markdown(spec: RuleSpec, *, implemented: bool = True) -> str:
         "## Suppressing it",
         "",
         f"Add `//resilint:ignore {spec.id} <reason>` at the end of the flagged line or alone on the "
-        f"line above it, or `//nolint:{spec.id}`. Disable the rule with `--ignore {spec.id}`.",
+        f"line above it, `//resilint:ignore-file {spec.id} <reason>` in the file header, or "
+        f"`//nolint:{spec.id}`. Disable the rule with `--ignore {spec.id}`, for some paths with "
+        f"`per-path-ignores`, or adopt it on existing code with a baseline (`--write-baseline`).",
         "",
     ]
     if docs.references:
