@@ -40,6 +40,17 @@ class Expectation:
     message: str | None
 
 
+def invoke(*args: str, cwd: Path) -> tuple[int, str, str]:
+    """Run the installed command line in `cwd`: exit code, stdout, stderr."""
+    from click.testing import CliRunner  # noqa: PLC0415  (only the CLI tests need click's runner)
+
+    from golint_resilience.cli import main  # noqa: PLC0415
+
+    with chdir(cwd):
+        result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
 @contextmanager
 def chdir(path: Path):
     previous = Path.cwd()

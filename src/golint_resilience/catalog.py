@@ -38,6 +38,7 @@ TAGS = frozenset(
         "retries",
         "supervision",
         "exposure",
+        "suppressions",
     }
 )
 EXAMPLE_KINDS = ("bad", "good")

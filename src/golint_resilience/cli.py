@@ -6,28 +6,33 @@ exit code says 0 (clean), 1 (findings at or above --fail-on) or 2 (usage or tool
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import io
 import os
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
-from golint_resilience import __version__
+from golint_resilience import __version__, baseline, newfromrev
 from golint_resilience.catalog import load_catalog
-from golint_resilience.checks.framework import CHECKS
+from golint_resilience.checks.framework import implemented
+from golint_resilience.config import Configuration, Settings, configure
+from golint_resilience.config import render as render_config
 from golint_resilience.discover import discover
 from golint_resilience.docs import render_markdown
 from golint_resilience.engine import RunResult, run
+from golint_resilience.filters import Excluder, drop_per_path_ignores
 from golint_resilience.model import ResilintError, Severity
 from golint_resilience.report import REPORTERS, ReportOptions
-from golint_resilience.settings import RunSettings, default_options, select_rules
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ISSUES_URL = "https://github.com/resilint/resilint/issues"
@@ -52,6 +57,71 @@ def main() -> None:
     """Find resilience anti-patterns in Go code (exits, panics, timeouts, signals, probes)."""
 
 
+def _config_options(function: Callable[..., None]) -> Callable[..., None]:
+    """The options that `check` and `config` share: they override the configuration file."""
+    options = [
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(dir_okay=False, exists=True, path_type=Path),
+            help="Use this configuration file instead of searching for one.",
+        ),
+        click.option("--isolated", is_flag=True, help="Ignore configuration files."),
+        click.option(
+            "--select", multiple=True, help="Rule ids, prefixes (RES2), names or ALL; comma-separated."
+        ),
+        click.option("--extend-select", multiple=True, help="Rules to add to the selection."),
+        click.option("--ignore", multiple=True, help="Rule ids, prefixes or names to leave out."),
+        click.option(
+            "--fail-on",
+            type=click.Choice([s.value for s in Severity]),
+            default=None,
+            help="Lowest severity that makes the exit code 1 [default: warning].",
+        ),
+        click.option("--include-tests/--no-include-tests", default=None, help="Also analyse _test.go files."),
+        click.option(
+            "--include-generated/--no-include-generated",
+            default=None,
+            help="Also analyse generated files (// Code generated … DO NOT EDIT.).",
+        ),
+        click.option("--exclude", multiple=True, help="Globs of files to leave out (replaces `exclude`)."),
+        click.option(
+            "--warn-unused-ignores",
+            is_flag=True,
+            default=None,
+            help="Report inline suppressions that silence nothing (selects RES901).",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _cli_settings(values: dict[str, Any]) -> Settings:
+    """What the command line says, as configuration settings (None: not given)."""
+    return Settings(
+        select=_split(values["select"]) or None,
+        ignore=_split(values["ignore"]) or None,
+        extend_select=_split(values["extend_select"]),
+        exclude=_split(values["exclude"]) or None,
+        include_tests=values["include_tests"],
+        include_generated=values["include_generated"],
+        fail_on=Severity(values["fail_on"]) if values["fail_on"] else None,
+        warn_unused_ignores=values["warn_unused_ignores"],
+        baseline=values.get("baseline"),
+    )
+
+
+def _configuration(patterns: tuple[str, ...], values: dict[str, Any]) -> Configuration:
+    return configure(
+        load_catalog(),
+        patterns,
+        _cli_settings(values),
+        config_file=values["config_file"],
+        isolated=values["isolated"],
+    )
+
+
 @main.command()
 @click.argument("patterns", nargs=-1)
 @click.option(
@@ -60,23 +130,20 @@ def main() -> None:
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE."
 )
-@click.option("--select", multiple=True, help="Rule ids, prefixes (RES2), names or ALL; comma-separated.")
-@click.option("--ignore", multiple=True, help="Rule ids, prefixes or names to leave out.")
+@_config_options
 @click.option(
-    "--fail-on",
-    type=click.Choice([s.value for s in Severity]),
-    default="warning",
-    show_default=True,
-    help="Lowest severity that makes the exit code 1.",
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Leave out the findings recorded in this baseline file.",
 )
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record the current findings in FILE (then none of them fails the run).",
+)
+@click.option("--new-from-rev", metavar="REV", help="Report only findings on lines changed since git REV.")
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count]."
-)
-@click.option("--include-tests", is_flag=True, help="Also analyse _test.go files.")
-@click.option(
-    "--include-generated",
-    is_flag=True,
-    help="Also analyse generated files (// Code generated … DO NOT EDIT.).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="One line per finding, no code frames or summary.")
 @click.option(
@@ -87,28 +154,24 @@ def check(
     patterns: tuple[str, ...],
     output_format: str,
     output: Path | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    fail_on: str,
+    write_baseline: Path | None,
+    new_from_rev: str | None,
     jobs: int | None,
-    include_tests: bool,
-    include_generated: bool,
     quiet: bool,
     color: bool | None,
     debug: bool,
+    **config_values: Any,
 ) -> None:
     """Analyse Go packages (default ./...): PATTERN is ./..., dir/..., a directory or a .go file."""
     try:
         catalog = load_catalog()
-        settings = RunSettings(
-            rules=select_rules(catalog, _split(select), _split(ignore)),
-            options=default_options(catalog),
-            include_tests=include_tests,
-            include_generated=include_generated,
-            jobs=jobs or os.cpu_count() or 1,
-            fail_on=Severity(fail_on),
+        configuration = _configuration(patterns, config_values)
+        settings = configuration.run_settings(jobs or os.cpu_count() or 1)
+        excluder = Excluder(
+            configuration.root, configuration.exclude, respect_gitignore=configuration.respect_gitignore
         )
-        result = run(discover(list(patterns) or ["./..."]), settings)
+        result = run(excluder.apply(discover(list(patterns) or ["./..."])), settings)
+        result = _filter(result, configuration, write_baseline, new_from_rev)
         use_color = color if color is not None else (output is None and sys.stdout.isatty())
         options = ReportOptions(catalog=catalog, version=__version__, color=use_color, quiet=quiet)
         _emit(result, output_format, output, options)
@@ -126,6 +189,26 @@ def check(
         cause = f"{type(exc).__name__}: {exc}"
         _fail(f"internal error: {cause} (please report it at {ISSUES_URL} with the --debug output)")
     sys.exit(_exit_code(result, settings.fail_on))
+
+
+def _filter(
+    result: RunResult, configuration: Configuration, write_baseline: Path | None, new_from_rev: str | None
+) -> RunResult:
+    """What the run's findings become after per-path ignores, the baseline and --new-from-rev."""
+    findings = drop_per_path_ignores(result.findings, configuration.root, configuration.per_path_ignores)
+    known = None
+    if write_baseline is not None:
+        _write_atomically(write_baseline, baseline.render(findings))
+        known = baseline.load(write_baseline)
+        click.echo(f"resilint: recorded {sum(known.values())} findings in {write_baseline}", err=True)
+    elif configuration.baseline is not None:
+        known = baseline.load(configuration.baseline)
+    hidden = 0
+    if known is not None:
+        findings, hidden = baseline.subtract(findings, known)
+    if new_from_rev is not None:
+        findings = newfromrev.keep_changed(findings, newfromrev.changed_lines(new_from_rev, Path.cwd()))
+    return dataclasses.replace(result, findings=findings, baselined=hidden)
 
 
 def _emit(result: RunResult, output_format: str, output: Path | None, options: ReportOptions) -> None:
@@ -159,8 +242,20 @@ def _exit_code(result: RunResult, fail_on: Severity) -> int:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"resilint: error: {message}", err=True)
+    for line in message.splitlines():
+        click.echo(f"resilint: error: {line}", err=True)
     sys.exit(EXIT_ERROR)
+
+
+@main.command("config")
+@click.argument("patterns", nargs=-1)
+@_config_options
+def show_config(patterns: tuple[str, ...], **config_values: Any) -> None:
+    """Print the effective configuration (file and flags merged) as TOML."""
+    try:
+        click.echo(render_config(_configuration(patterns, config_values)), nl=False)
+    except ResilintError as exc:
+        _fail(str(exc))
 
 
 @main.command()
@@ -175,7 +270,7 @@ def rules() -> None:
             spec.name,
             "on" if spec.enabled_by_default else "off",
             spec.severity.value,
-            "implemented" if spec.id in CHECKS else "not implemented yet",
+            "implemented" if implemented(spec.id) else "not implemented yet",
             spec.summary,
         )
     Console(highlight=False).print(table)
@@ -195,4 +290,4 @@ def explain(rule: str) -> None:
         hint = f"; did you mean {close[0]}?" if close else ""
         _fail(f"unknown rule {rule!r}{hint}")
         return
-    Console(highlight=False).print(Markdown(render_markdown(spec, implemented=spec.id in CHECKS)))
+    Console(highlight=False).print(Markdown(render_markdown(spec, implemented=implemented(spec.id))))

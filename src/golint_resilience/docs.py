@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from golint_resilience.catalog import RuleSpec, load_catalog
-from golint_resilience.checks.framework import CHECKS
+from golint_resilience.checks import framework
 
 GENERATED_BANNER = (
     "<!-- Generated from rules/{source} by `python -m golint_resilience.docs`. Do not edit. -->"
@@ -31,6 +31,13 @@ def _option_lines(spec: RuleSpec) -> list[str]:
     for option in spec.options.values():
         default = ", ".join(f"`{v}`" for v in option.default) or "empty"
         lines.append(f"- `{option.name}` (default: {default}): {option.doc}")
+    first = next(iter(spec.options))
+    lines += [
+        "",
+        f"Set them in `.resilint.toml` under `[rules.{spec.id}]` (in pyproject.toml: "
+        f"`[tool.resilint.rules.{spec.id}]`): `{first} = [...]` replaces the default, "
+        f"`extend-{first} = [...]` adds to it. See docs/configuration.md.",
+    ]
     return lines
 
 
@@ -67,7 +74,9 @@ def render_markdown(spec: RuleSpec, *, implemented: bool = True) -> str:
         "## Suppressing it",
         "",
         f"Add `//resilint:ignore {spec.id} <reason>` at the end of the flagged line or alone on the "
-        f"line above it, or `//nolint:{spec.id}`. Disable the rule with `--ignore {spec.id}`.",
+        f"line above it, `//resilint:ignore-file {spec.id} <reason>` in the file header, or "
+        f"`//nolint:{spec.id}`. Disable the rule with `--ignore {spec.id}`, for some paths with "
+        f"`per-path-ignores`, or adopt it on existing code with a baseline (`--write-baseline`).",
         "",
     ]
     if docs.references:
@@ -87,7 +96,9 @@ def main() -> None:
     out = Path("docs/rules")
     out.mkdir(parents=True, exist_ok=True)
     for spec in load_catalog().values():
-        (out / f"{spec.id}.md").write_text(render_page(spec, implemented=spec.id in CHECKS), encoding="utf-8")
+        (out / f"{spec.id}.md").write_text(
+            render_page(spec, implemented=framework.implemented(spec.id)), encoding="utf-8"
+        )
 
 
 if __name__ == "__main__":

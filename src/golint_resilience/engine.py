@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import multiprocessing
 import os
 import re
@@ -18,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from golint_resilience import checks  # noqa: F401  (registers every check and fragment)
+from golint_resilience import checks, suppress  # noqa: F401  (checks: registers every check)
 from golint_resilience.catalog import RuleSpec, load_catalog
 from golint_resilience.checks.framework import (
     CHECKS,
@@ -33,7 +32,7 @@ from golint_resilience.checks.framework import (
 from golint_resilience.discover import PackageDir
 from golint_resilience.facts import Condition, FactsBuilder, FactStore, PackageFacts
 from golint_resilience.index import FileContext, ModuleInfo, Package
-from golint_resilience.model import FileError, Finding, ToolError
+from golint_resilience.model import FileError, Finding, ToolError, fingerprint
 from golint_resilience.parsing import Node, Query, compile_query, matches
 from golint_resilience.resolve import ancestors, enclosing_declaration, function_key
 from golint_resilience.settings import RunSettings
@@ -45,9 +44,6 @@ from golint_resilience.source import (
     is_generated,
     package_name,
 )
-from golint_resilience.suppress import find_suppression
-
-_WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -68,6 +64,7 @@ class DirectoryResult:
     pending: list[PendingFinding] = field(default_factory=list)
     file_errors: list[FileError] = field(default_factory=list)
     tool_errors: list[ToolError] = field(default_factory=list)
+    directives: list[suppress.PlacedDirective] = field(default_factory=list)
     files: int = 0
 
 
@@ -80,6 +77,7 @@ class RunResult:
     tool_errors: list[ToolError]
     files: int
     packages: int
+    baselined: int = 0  # findings left out because a baseline knows them (set by the CLI)
 
 
 def display_path(path: Path) -> str:
@@ -230,18 +228,15 @@ def _inside_error(node: Node) -> bool:
     return node.type == "ERROR" or any(a.type == "ERROR" for a in ancestors(node))
 
 
-def _fingerprint(rule_id: str, report: Report, occurrence: int) -> str:
+def _scope(report: Report) -> str:
+    """The enclosing function's key ("" at top level): part of a finding's fingerprint."""
     declaration = enclosing_declaration(report.node)
-    scope = function_key(declaration, report.context) if declaration is not None else ""
-    text = _WHITESPACE.sub(" ", report.context.text(report.node)).strip()
-    material = "\0".join((rule_id, report.context.file.display, scope, text, str(occurrence)))
-    return hashlib.sha256(material.encode()).hexdigest()[:32]
+    return function_key(declaration, report.context) if declaration is not None else ""
 
 
-def _to_finding(spec: RuleSpec, report: Report, occurrence: int) -> Finding:
+def _to_finding(spec: RuleSpec, report: Report, scope: str, occurrence: int) -> Finding:
     file = report.context.file
     span = file.span(report.node)
-    directive = find_suppression(spec.id, span.line, file.line_text, file.line_count)
     return Finding(
         rule_id=spec.id,
         rule_name=spec.name,
@@ -249,10 +244,8 @@ def _to_finding(spec: RuleSpec, report: Report, occurrence: int) -> Finding:
         path=file.display,
         span=span,
         message=spec.message(report.variant, **dict(report.values)),
-        fingerprint=_fingerprint(spec.id, report, occurrence),
+        fingerprint=fingerprint(spec.id, file.display, scope, file.text(report.node), occurrence),
         snippet=file.line_text(span.line),
-        suppressed=directive is not None,
-        suppression_reason=directive.reason if directive is not None else "",
     )
 
 
@@ -268,7 +261,7 @@ def analyse_package(
     if not package.name.endswith("_test"):
         result.facts.append(facts)
     context = CheckContext(package, settings.options, matches_by_fragment, facts)
-    seen: dict[tuple[str, str, str, str], int] = {}
+    seen: dict[tuple[str, str, str, str], int] = {}  # occurrences of a text in a function
     for rule_id in settings.rules:
         registered = CHECKS.get(rule_id)
         if registered is None:
@@ -285,10 +278,11 @@ def analyse_package(
                 continue
             if selected is not None and report.context.file.display not in selected:
                 continue
-            key = (rule_id, report.context.file.display, report.context.text(report.node), report.variant)
+            scope = _scope(report)
+            key = (rule_id, report.context.file.display, scope, report.context.text(report.node))
             occurrence = seen.get(key, 0)
             seen[key] = occurrence + 1
-            finding = _to_finding(spec, report, occurrence)
+            finding = _to_finding(spec, report, scope, occurrence)
             if report.condition is None:
                 result.findings.append(finding)
             else:
@@ -306,6 +300,9 @@ def analyse_directory(directory: PackageDir, settings: RunSettings) -> Directory
     selected = {display_path(p) for p in directory.selected} if directory.selected is not None else None
     for package in packages:
         result.files += len(package.contexts)
+        for context in package.contexts:
+            if selected is None or context.file.display in selected:
+                result.directives.extend(suppress.scan(context.file.display, context.file.data))
         analyse_package(package, settings, selected, result)
     return result
 
@@ -384,6 +381,7 @@ def run(directories: list[PackageDir], settings: RunSettings) -> RunResult:
     """Analyse the directories and return sorted, de-duplicated findings."""
     findings: list[Finding] = []
     pending: list[PendingFinding] = []
+    directives: list[suppress.PlacedDirective] = []
     file_errors: list[FileError] = []
     tool_errors: list[ToolError] = []
     store = FactStore()
@@ -393,6 +391,7 @@ def run(directories: list[PackageDir], settings: RunSettings) -> RunResult:
         pending.extend(result.pending)
         file_errors.extend(result.file_errors)
         tool_errors.extend(result.tool_errors)
+        directives.extend(result.directives)
         files += result.files
         for facts in result.facts:
             store.add(facts)
@@ -401,8 +400,15 @@ def run(directories: list[PackageDir], settings: RunSettings) -> RunResult:
         (f.rule_id, f.path, f.span.line, f.span.column, f.span.end_line, f.span.end_column): f
         for f in findings
     }
+    marked = suppress.apply(
+        list(unique.values()),
+        directives,
+        load_catalog(),
+        settings.rules,
+        require_reason=settings.require_reason,
+    )
     return RunResult(
-        findings=sorted(unique.values(), key=lambda f: f.sort_key),
+        findings=sorted(marked, key=lambda f: f.sort_key),
         file_errors=sorted(set(file_errors), key=lambda e: (e.path, e.message)),
         tool_errors=sorted(set(tool_errors), key=lambda e: (e.path, e.rule_id, e.message)),
         files=files,

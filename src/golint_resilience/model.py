@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+import re
 from dataclasses import dataclass
+
+_WHITESPACE = re.compile(r"\s+")
 
 
 class ResilintError(Exception):
@@ -79,3 +83,15 @@ class ToolError:
     rule_id: str
     path: str
     message: str
+
+
+def fingerprint(rule_id: str, path: str, scope: str, text: str, occurrence: int) -> str:
+    """A finding's identity, stable when unrelated edits shift lines (baselines, SARIF).
+
+    `scope` is the enclosing function ("" at top level), `text` the flagged source
+    (whitespace is normalised), `occurrence` counts identical texts before it in that scope,
+    so a second identical finding in a function has an identity of its own.
+    """
+    normalized = _WHITESPACE.sub(" ", text).strip()
+    material = "\0".join((rule_id, path, scope, normalized, str(occurrence)))
+    return hashlib.sha256(material.encode()).hexdigest()[:32]

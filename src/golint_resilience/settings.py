@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from golint_resilience.catalog import RuleSpec, load_catalog
@@ -21,7 +22,14 @@ def default_options(catalog: Mapping[str, RuleSpec]) -> dict[str, dict[str, tupl
     }
 
 
-def _expand(selectors: tuple[str, ...], catalog: Mapping[str, RuleSpec], flag: str) -> set[str]:
+def closest(word: str, candidates: Iterable[str]) -> str:
+    """A hint naming the candidate closest to a typo ("; did you mean 'x'?"), or ""."""
+    found = difflib.get_close_matches(word, list(candidates), n=1)
+    return f"; did you mean {found[0]!r}?" if found else ""
+
+
+def expand_selectors(selectors: Iterable[str], catalog: Mapping[str, RuleSpec], where: str) -> set[str]:
+    """Rule ids named by ids, prefixes (RES2), names or ALL; an unknown one raises, naming `where`."""
     chosen: set[str] = set()
     for selector in selectors:
         if selector.upper() == ALL:
@@ -30,21 +38,27 @@ def _expand(selectors: tuple[str, ...], catalog: Mapping[str, RuleSpec], flag: s
         hits = {rule_id for rule_id in catalog if rule_id.startswith(selector.upper())}
         hits.update(rule_id for rule_id, spec in catalog.items() if spec.name == selector)
         if not hits:
-            msg = f"{flag}: unknown rule or prefix {selector!r} (see `resilint rules`)"
+            names = [*catalog, *(spec.name for spec in catalog.values())]
+            hint = closest(selector.upper() if selector[:3].upper() == "RES" else selector, names)
+            msg = f"{where}: unknown rule or prefix {selector!r}{hint or ' (see `resilint rules`)'}"
             raise ResilintError(msg)
         chosen.update(hits)
     return chosen
 
 
 def select_rules(
-    catalog: Mapping[str, RuleSpec], select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
+    catalog: Mapping[str, RuleSpec],
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+    extend_select: tuple[str, ...] = (),
 ) -> tuple[str, ...]:
-    """Rule ids to run: `select` (ids, prefixes, names or ALL) or the defaults, minus `ignore`."""
+    """Rule ids to run: `select` (or the defaults) plus `extend_select`, minus `ignore`."""
     if select:
-        chosen = _expand(select, catalog, "--select")
+        chosen = expand_selectors(select, catalog, "--select")
     else:
         chosen = {rule_id for rule_id, spec in catalog.items() if spec.enabled_by_default}
-    chosen -= _expand(ignore, catalog, "--ignore")
+    chosen |= expand_selectors(extend_select, catalog, "--extend-select")
+    chosen -= expand_selectors(ignore, catalog, "--ignore")
     return tuple(sorted(chosen))
 
 
@@ -60,6 +74,7 @@ class RunSettings:
     include_generated: bool = False
     jobs: int = 1
     fail_on: Severity = Severity.WARNING
+    require_reason: bool = False  # a suppression without a reason silences nothing
 
     def digest(self) -> str:
         """A stable hash of what changes results (for caches)."""
@@ -70,5 +85,6 @@ class RunSettings:
             },
             "tests": self.include_tests,
             "generated": self.include_generated,
+            "require_reason": self.require_reason,
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]

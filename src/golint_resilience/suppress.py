@@ -1,63 +1,224 @@
-"""Inline suppressions: `//resilint:ignore RES201 reason` and golangci-lint's `//nolint`.
+"""Inline suppressions: `//resilint:ignore`, `//resilint:ignore-file` and golangci-lint's `//nolint`.
 
-A directive silences matching findings on its own line (trailing comment) or, when it
-stands alone on a line, on the next line. Suppressed findings are kept and marked, so
-JSON and SARIF can show them; the text report only counts them.
+Spellings (each may end with a reason; `//nolint` takes it after a second `//`):
+
+- `//resilint:ignore RES201,RES3 reason` at the end of the flagged line, or alone on the
+  line above it; ids or prefixes, comma-separated.
+- `//resilint:ignore-file RES101 reason` in the file's header (before the first top-level
+  `func`, `type`, `var` or `const`): the whole file.
+- `//nolint`, `//nolint:resilint`, `//nolint:RES201,errcheck // reason` like golangci-lint:
+  bare or naming resilint or a rule; other linters' names do not silence resilint. Placed on
+  or directly above the `package` clause, it covers the whole file (golangci-lint does too).
+
+The engine scans each analysed file for directives (`scan`), then `apply` marks the
+findings they silence (kept, so JSON and SARIF can show them) and, as rule RES901, reports
+directives that silence nothing, or lack a reason when `require-reason` is set.
 """
 
 from __future__ import annotations
 
+import enum
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
-_IGNORE = re.compile(r"//\s*resilint:ignore\s+([A-Za-z0-9_,]+)[ \t]*(.*)$")
+from golint_resilience.catalog import RuleSpec
+from golint_resilience.model import Finding, Span, fingerprint
+
+UNUSED_SUPPRESSION = "RES901"
+
+_IGNORE = re.compile(r"//\s*resilint:ignore(-file)?(?:\s+([A-Za-z0-9_,]+))?[ \t]*(.*)$")
 _NOLINT = re.compile(r"//\s*nolint(?::([\w,\-]+))?(?:\s*//\s*(.*))?")
+_DECLARATION = re.compile(r"^(?:func|type|var|const)\b")
+_PACKAGE = re.compile(r"^package\s")
 
 
-@dataclass(frozen=True)
+class Scope(enum.Enum):
+    """What a directive covers, from where it stands."""
+
+    LINE = "line"  # at the end of a line of code: that line
+    NEXT_LINE = "next-line"  # alone on its line: the next line
+    FILE = "file"  # the whole file
+    MISPLACED = "misplaced"  # `ignore-file` below the header: nothing
+
+
+@dataclass(frozen=True, slots=True)
 class Directive:
     """One suppression comment: which rule ids (prefixes) it covers, and why."""
 
     selectors: tuple[str, ...]  # rule ids or prefixes; empty: every rule
     reason: str
+    golangci: bool = False  # a `//nolint`; bare, it speaks for every linter
+    file_wide: bool = False  # `//resilint:ignore-file`
+    column: int = 1  # 1-based character column of its `//`
 
     def covers(self, rule_id: str) -> bool:
         """Does the directive silence this rule?"""
         return not self.selectors or any(rule_id.startswith(s) for s in self.selectors)
 
 
+@dataclass(frozen=True, slots=True)
+class PlacedDirective:
+    """A directive where it stands in a file: what `apply` matches and RES901 reports."""
+
+    directive: Directive
+    scope: Scope
+    path: str  # display path, as in findings
+    line: int
+    line_text: str
+
+    @property
+    def comment(self) -> str:
+        """The directive's text from its `//` on."""
+        return self.line_text[self.directive.column - 1 :].strip()
+
+
 def parse_directive(line: str) -> Directive | None:
     """The directive in a source line, if any."""
     match = _IGNORE.search(line)
     if match:
-        selectors = tuple(s.upper() for s in match.group(1).split(",") if s)
-        return Directive(selectors, match.group(2).strip())
+        selectors = tuple(s.upper() for s in (match.group(2) or "").split(",") if s)
+        if not selectors:  # `//resilint:ignore` that names no rule is not a directive
+            return None
+        file_wide = match.group(1) is not None
+        return Directive(selectors, match.group(3).strip(), file_wide=file_wide, column=match.start() + 1)
     match = _NOLINT.search(line)
-    if match:
-        names = [n.strip() for n in (match.group(1) or "").split(",") if n.strip()]
-        if not names:
-            return Directive((), (match.group(2) or "").strip())
-        ours = tuple(n.upper() for n in names if n.lower() == "resilint" or n.upper().startswith("RES"))
-        if not ours:
-            return None  # other linters' names do not silence resilint
-        selectors = () if any(n == "RESILINT" for n in ours) else ours
-        return Directive(selectors, (match.group(2) or "").strip())
-    return None
+    if match is None:
+        return None
+    names = [n.strip() for n in (match.group(1) or "").split(",") if n.strip()]
+    reason = (match.group(2) or "").strip()
+    ours = tuple(n.upper() for n in names if n.lower() == "resilint" or n.upper().startswith("RES"))
+    if names and not ours:
+        return None  # other linters' names do not silence resilint
+    selectors = ("RES",) if "RESILINT" in ours else ours  # every rule id starts with RES
+    return Directive(selectors, reason, golangci=True, column=match.start() + 1)
 
 
-def find_suppression(
-    rule_id: str, line: int, line_text: Callable[[int], str], line_count: int
-) -> Directive | None:
-    """The directive silencing `rule_id` at `line` (1-based): on the line, or alone just above."""
-    if 0 < line <= line_count:
-        directive = parse_directive(line_text(line))
-        if directive is not None and directive.covers(rule_id):
-            return directive
-    if 1 < line <= line_count + 1:
-        above = line_text(line - 1)
-        if above.lstrip().startswith("//"):
-            directive = parse_directive(above)
-            if directive is not None and directive.covers(rule_id):
-                return directive
-    return None
+def scan(path: str, data: bytes) -> list[PlacedDirective]:
+    """Every directive of a file (`path` is its display path), with what it covers."""
+    if b"resilint:ignore" not in data and b"nolint" not in data:
+        return []
+    lines = data.decode("utf-8", "replace").splitlines()
+    found: list[PlacedDirective] = []
+    in_header = True
+    for number, text in enumerate(lines, start=1):
+        if _DECLARATION.match(text):
+            in_header = False
+        directive = parse_directive(text)
+        if directive is None:
+            continue
+        alone = not text[: directive.column - 1].strip()
+        if directive.file_wide:
+            scope = Scope.FILE if in_header else Scope.MISPLACED
+        elif directive.golangci and _on_package_clause(lines, number, alone):
+            scope = Scope.FILE
+        else:
+            scope = Scope.NEXT_LINE if alone else Scope.LINE
+        found.append(PlacedDirective(directive, scope, path, number, text))
+    return found
+
+
+def _on_package_clause(lines: list[str], number: int, alone: bool) -> bool:
+    """Is a `//nolint` on the package clause or alone just above it (golangci-lint: whole file)?"""
+    if _PACKAGE.match(lines[number - 1]):
+        return True
+    return alone and number < len(lines) and _PACKAGE.match(lines[number]) is not None
+
+
+def apply(
+    findings: list[Finding],
+    directives: Iterable[PlacedDirective],
+    catalog: Mapping[str, RuleSpec],
+    rules: tuple[str, ...],
+    *,
+    require_reason: bool,
+) -> list[Finding]:
+    """Mark the findings the directives silence, and add RES901's findings about directives.
+
+    A directive without a reason silences nothing when `require_reason` is set, and is
+    then reported whatever the selection. With RES901 selected, a directive that silenced
+    nothing is reported, but only when every rule it names ran (otherwise it may be in use
+    for a rule left out of this run); a bare `//nolint` is never reported, since it also
+    speaks for other linters.
+    """
+    placed = sorted(directives, key=lambda d: (d.path, d.line))
+    by_line: dict[tuple[str, int], list[PlacedDirective]] = {}
+    by_file: dict[str, list[PlacedDirective]] = {}
+    for item in placed:
+        if item.scope is Scope.FILE:
+            by_file.setdefault(item.path, []).append(item)
+        elif item.scope is not Scope.MISPLACED:
+            line = item.line + 1 if item.scope is Scope.NEXT_LINE else item.line
+            by_line.setdefault((item.path, line), []).append(item)
+    used: set[PlacedDirective] = set()
+    marked = []
+    for finding in findings:
+        candidates = [*by_line.get((finding.path, finding.span.line), ()), *by_file.get(finding.path, ())]
+        silencing = next(
+            (
+                c
+                for c in candidates
+                if c.directive.covers(finding.rule_id) and (c.directive.reason or not require_reason)
+            ),
+            None,
+        )
+        if silencing is None:
+            marked.append(finding)
+            continue
+        used.add(silencing)
+        marked.append(replace(finding, suppressed=True, suppression_reason=silencing.directive.reason))
+    spec = catalog[UNUSED_SUPPRESSION]
+    judged = UNUSED_SUPPRESSION in rules
+    occurrences: dict[tuple[str, str], int] = {}
+    for item in placed:
+        variant = _verdict(item, used, catalog, set(rules), judged=judged, require_reason=require_reason)
+        if variant is not None:
+            key = (item.path, item.comment)
+            occurrence = occurrences.get(key, 0)
+            occurrences[key] = occurrence + 1
+            marked.append(_directive_finding(spec, item, variant, occurrence))
+    return marked
+
+
+def _verdict(
+    item: PlacedDirective,
+    used: set[PlacedDirective],
+    catalog: Mapping[str, RuleSpec],
+    rules: set[str],
+    *,
+    judged: bool,
+    require_reason: bool,
+) -> str | None:
+    """The RES901 message variant for a directive, or None when there is nothing to say."""
+    directive = item.directive
+    if require_reason and not directive.reason:
+        return "missing_reason"
+    if not judged or item in used or not directive.selectors:
+        return None
+    if item.scope is Scope.MISPLACED:
+        return "misplaced"
+    covered = {rule_id for rule_id in catalog if directive.covers(rule_id)} - {UNUSED_SUPPRESSION}
+    if not covered:
+        return "unknown_rule"
+    return "default" if covered <= rules else None
+
+
+def _utf16_column(text: str, column: int) -> int:
+    return len(text[: column - 1].encode("utf-16-le", "surrogatepass")) // 2 + 1
+
+
+def _directive_finding(spec: RuleSpec, item: PlacedDirective, variant: str, occurrence: int) -> Finding:
+    text = item.line_text.rstrip()
+    column = item.directive.column
+    end = len(text) + 1
+    comment = item.comment
+    return Finding(
+        rule_id=spec.id,
+        rule_name=spec.name,
+        severity=spec.severity,
+        path=item.path,
+        span=Span(item.line, column, item.line, end, _utf16_column(text, column), _utf16_column(text, end)),
+        message=spec.message(variant, directive=comment, rules=",".join(item.directive.selectors) or "all"),
+        fingerprint=fingerprint(spec.id, item.path, "", comment, occurrence),
+        snippet=item.line_text,
+    )

@@ -123,6 +123,12 @@ class FactExtractor:
 FRAGMENTS: dict[str, Fragment] = {}
 CHECKS: dict[str, Check] = {}
 FACT_EXTRACTORS: list[FactExtractor] = []
+RUN_CHECKED = frozenset({"RES901"})  # judged over the whole run's findings (suppress.py), not per package
+
+
+def implemented(rule_id: str) -> bool:
+    """Does this version check the rule?"""
+    return rule_id in CHECKS or rule_id in RUN_CHECKED
 
 
 def fragment(

@@ -92,8 +92,11 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
         summary = f"Found {len(shown)} finding{'s' if len(shown) != 1 else ''} in {result.files} {files}"
     else:
         summary = f"No findings in {result.files} {files}"
-    if suppressed:
-        summary += f" ({suppressed} suppressed inline)"
+    hidden = [f"{suppressed} suppressed inline"] if suppressed else []
+    if result.baselined:
+        hidden.append(f"{result.baselined} known to the baseline")
+    if hidden:
+        summary += f" ({', '.join(hidden)})"
     console.print(Text(summary + ".", style="bold"))
 
 
