@@ -205,6 +205,15 @@ class Package:
         """True for a `package main`."""
         return self.name == "main"
 
+    @property
+    def import_path(self) -> str | None:
+        """The package's import path, when its module is known."""
+        return self.module.import_path_of(self.directory) if self.module is not None else None
+
+    def context_of(self, file: SourceFile) -> FileContext:
+        """The FileContext of one of the package's files (imports parsed once)."""
+        return next(c for c in self.contexts if c.file is file)
+
     def _candidates(self, name: str) -> list[FileContext]:
         # A file whose bytes lack the name cannot declare it: no need to parse it.
         needle = name.encode()

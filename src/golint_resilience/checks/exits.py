@@ -20,7 +20,8 @@ from golint_resilience.resolve import (
     same_package_callee,
 )
 
-fragment("defer_statements", "(defer_statement) @defer", (b"defer",))
+DEFER_STATEMENTS = "defer_statements"
+fragment(DEFER_STATEMENTS, "(defer_statement) @defer", (b"defer",))
 
 _SIGNAL_NOTIFY = """
 (call_expression
@@ -103,7 +104,7 @@ def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
 def _defers_by_function(ctx: CheckContext) -> dict[int, list[Node]]:
     """Defer statements keyed by the id of the function (or literal) that owns them."""
     owners: dict[int, list[Node]] = {}
-    for match in ctx.matches("defer_statements"):
+    for match in ctx.matches(DEFER_STATEMENTS):
         statement = match.node("defer")
         owner = enclosing_function(statement)
         if owner is not None:
@@ -111,7 +112,7 @@ def _defers_by_function(ctx: CheckContext) -> dict[int, list[Node]]:
     return owners
 
 
-@check("RES102", fragments=("exit_calls", "defer_statements"))
+@check("RES102", fragments=("exit_calls", DEFER_STATEMENTS))
 def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
     """Exit calls after a defer in the same function body: the defers never run."""
     defers = _defers_by_function(ctx)
@@ -171,7 +172,7 @@ def _in_go_statement(node: Node, stop: Node) -> bool:
     return False
 
 
-@check("RES103", fragments=("exit_calls", "defer_statements"))
+@check("RES103", fragments=("exit_calls", DEFER_STATEMENTS))
 def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
     """Exit calls that run while deferred calls unwind."""
     for call, site, context in exit_calls(ctx):
@@ -184,7 +185,7 @@ def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
         owner = enclosing_function(call)
         if _deferred_literal(owner) and owner is not None and not _in_go_statement(call, owner):
             yield report(site, context, call=name)
-    for match in ctx.matches("defer_statements"):
+    for match in ctx.matches(DEFER_STATEMENTS):
         yield from _deferred_exiting_function(ctx, match.node("defer"), match.context)
 
 
