@@ -270,7 +270,7 @@ def same_package_callee(function: Node, context: FileContext) -> SamePackageTarg
 class OperandType:
     """The named type of an expression, when syntax tells: `T` of this package, or another's."""
 
-    name: str  # "T", or "import/path.T" when not local
+    name: str  # "T"; "import/path.T" when not local; "" when only "not local" is known
     local: bool
 
 
@@ -336,9 +336,8 @@ def _field_type(operand: Node, field_name: str, context: FileContext, depth: int
 
 def _call_result_type(call: Node, context: FileContext) -> OperandType | None:
     """`pkg.F()` returns another package's type; `f()` of this package its declared result."""
-    qualified = callee_name(call, context)
-    if qualified is not None:
-        return OperandType(str(qualified), local=False)
+    if callee_name(call, context) is not None:
+        return OperandType("", local=False)
     function = call.child_by_field_name("function")
     if function is None or function.type != "identifier":
         return None

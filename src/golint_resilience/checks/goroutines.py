@@ -32,6 +32,7 @@ from golint_resilience.resolve import (
     enclosing_function,
     function_key,
     local_binding,
+    operand_type,
     qualified_name,
     same_package_callee,
     unparen,
@@ -183,12 +184,32 @@ def _judge(
         return
     resolved = same_package_callee(function, context)
     if resolved is None:
-        yield report(statement, context, "unresolved", target=target, reason=_unresolved_reason(function))
+        method = _module_local_method(ctx, function, context)
+        reason = _unresolved_reason(function)
+        if method is None:
+            yield report(statement, context, "unresolved", target=target, reason=reason)
+        else:
+            condition = FunctionFact(*method, DEFERS_RECOVERY, negate=True)
+            yield report(
+                statement, context, condition=condition, if_unknown="unresolved", target=target, reason=reason
+            )
         return
     bodies = [(d.node, ctx.package.context_of(d.file)) for d in resolved.declarations]
     if any(_qualified_key(node, file) in safe for node, file in bodies):
         return
     yield from _judge_bodies(ctx, statement, context, bodies, target)
+
+
+def _module_local_method(ctx: CheckContext, function: Node, context: FileContext) -> tuple[str, str] | None:
+    """`x.m` where x's type is `T` of another package of the module: (its directory, "T.m")."""
+    operand = function.child_by_field_name("operand") if function.type == "selector_expression" else None
+    field = function.child_by_field_name("field")
+    known = operand_type(operand, context) if operand is not None else None
+    if known is None or field is None or "." not in known.name:
+        return None
+    package, type_name = known.name.rsplit(".", 1)
+    directory = ctx.module_directory(package)
+    return (directory, f"{type_name}.{context.text(field)}") if directory is not None else None
 
 
 def _closure_value(function: Node, context: FileContext) -> Node | None:
@@ -204,7 +225,7 @@ def _unresolved_reason(function: Node) -> str:
     if function.type == "identifier":
         return "it calls a function value, not a declared function"
     if function.type == "selector_expression":
-        return "a method of a type not declared in this package, or of an interface"
+        return "a method of a value whose type is an interface or not declared in this package"
     return "the function is computed at run time"
 
 
