@@ -57,6 +57,24 @@ def enclosing_declaration(node: Node) -> Node | None:
     return next((a for a in ancestors(node) if a.type in DECLARATION_NODES), None)
 
 
+def statement_call(statement: Node) -> Node | None:
+    """The call expression of a `defer` or `go` statement."""
+    return next((c for c in statement.named_children if c.type == "call_expression"), None)
+
+
+def is_deferred_literal(function: Node | None) -> bool:
+    """Is this the function literal of `defer func() { … }()`?"""
+    if function is None or function.type != "func_literal":
+        return False
+    call = function.parent
+    return (
+        call is not None
+        and call.type == "call_expression"
+        and call.parent is not None
+        and call.parent.type == "defer_statement"
+    )
+
+
 def function_key(declaration: Node, context: FileContext) -> str:
     """`F` for a function, `T.m` for a method: how facts name a declaration."""
     name_node = declaration.child_by_field_name("name")

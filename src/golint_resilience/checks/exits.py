@@ -17,7 +17,9 @@ from golint_resilience.resolve import (
     enclosing_declaration,
     enclosing_function,
     function_key,
+    is_deferred_literal,
     same_package_callee,
+    statement_call,
 )
 
 DEFER_STATEMENTS = "defer_statements"
@@ -150,19 +152,6 @@ def _inside_deferred_call(node: Node, owner: Node) -> bool:
     return False
 
 
-def _deferred_literal(function: Node | None) -> bool:
-    """Is this function literal the callee of a `defer func(){…}()`?"""
-    if function is None or function.type != "func_literal":
-        return False
-    call = function.parent
-    return (
-        call is not None
-        and call.type == "call_expression"
-        and call.parent is not None
-        and call.parent.type == "defer_statement"
-    )
-
-
 def _in_go_statement(node: Node, stop: Node) -> bool:
     for ancestor in ancestors(node):
         if ancestor.id == stop.id:
@@ -183,7 +172,7 @@ def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
             yield report(site, context, call=name)
             continue
         owner = enclosing_function(call)
-        if _deferred_literal(owner) and owner is not None and not _in_go_statement(call, owner):
+        if is_deferred_literal(owner) and owner is not None and not _in_go_statement(call, owner):
             yield report(site, context, call=name)
     for match in ctx.matches(DEFER_STATEMENTS):
         yield from _deferred_exiting_function(ctx, match.node("defer"), match.context)
@@ -191,7 +180,7 @@ def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
 
 def _deferred_exiting_function(ctx: CheckContext, statement: Node, context: FileContext) -> Iterator[Report]:
     """`defer f()` where f (same package or module-local) calls an exit directly."""
-    call = next((c for c in statement.named_children if c.type == "call_expression"), None)
+    call = statement_call(statement)
     function = call.child_by_field_name("function") if call is not None else None
     if call is None or function is None or function.type == "func_literal":
         return

@@ -35,6 +35,7 @@ from golint_resilience.resolve import (
     operand_type,
     qualified_name,
     same_package_callee,
+    statement_call,
     unparen,
 )
 
@@ -68,17 +69,13 @@ def top_level_defers(function: Node) -> list[Node]:
     return sorted(found, key=lambda n: n.start_byte)
 
 
-def _deferred_call(statement: Node) -> Node | None:
-    return next((c for c in statement.named_children if c.type == "call_expression"), None)
-
-
 def deferred_recovery(function: Node, context: FileContext, ctx: MatchContext) -> DeferredRecovery:
     """Does `function` defer a recovery at its top level? Pending: decided by other packages' facts."""
     helpers = set(ctx.option("RES201", "recover-helpers"))
     pending: list[FunctionFact] = []
     handle_crash = ""
     for statement in top_level_defers(function):
-        call = _deferred_call(statement)
+        call = statement_call(statement)
         callee = call.child_by_field_name("function") if call is not None else None
         if call is None or callee is None:
             continue
@@ -139,7 +136,7 @@ def goroutine_without_recover(ctx: CheckContext) -> Iterator[Report]:
         launcher = enclosing_declaration(statement)
         if launcher is not None and _qualified_key(launcher, context) in safe:
             continue
-        call = _deferred_call(statement)
+        call = statement_call(statement)
         function = call.child_by_field_name("function") if call is not None else None
         if call is not None and function is not None:
             yield from _judge(ctx, statement, call, unparen(function), context, safe)

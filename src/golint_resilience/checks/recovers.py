@@ -28,8 +28,10 @@ from golint_resilience.resolve import (
     callee_name,
     enclosing_function,
     function_key,
+    is_deferred_literal,
     local_binding,
     same_package_callee,
+    statement_call,
     unparen,
 )
 
@@ -106,19 +108,6 @@ def record_recovering_functions(ctx: MatchContext, facts: FactsBuilder) -> None:
 # --- RES202 ineffective-recover ---------------------------------------------------------
 
 
-def is_deferred_literal(function: Node | None) -> bool:
-    """Is this the function literal of `defer func() { … }()`?"""
-    if function is None or function.type != "func_literal":
-        return False
-    call = function.parent
-    return (
-        call is not None
-        and call.type == "call_expression"
-        and _same_node(call.child_by_field_name("function"), function)
-        and _parent_type(call) == "defer_statement"
-    )
-
-
 def _ineffective_variant(site: RecoverCall) -> tuple[str, Node | None]:
     """The RES202 message variant of a recover() call, "" when it may well stop a panic.
 
@@ -128,7 +117,7 @@ def _ineffective_variant(site: RecoverCall) -> tuple[str, Node | None]:
     if statement is not None:
         if _parent_type(site.call) == "defer_statement":
             return "deferred_itself", None
-        return "argument", _deferred_call(statement)
+        return "argument", _deferred_function(statement)
     owner = site.owner
     if owner is None or owner.type != "func_literal":
         return ("not_deferred", None) if _never_deferred(owner, site.context) else ("", None)
@@ -149,9 +138,15 @@ def _enclosing_defer(call: Node, owner: Node | None) -> Node | None:
     return None
 
 
-def _deferred_call(statement: Node) -> Node | None:
-    call = next((c for c in statement.named_children if c.type == "call_expression"), None)
+def _deferred_function(statement: Node) -> Node | None:
+    call = statement_call(statement)
     return call.child_by_field_name("function") if call is not None else None
+
+
+def _callee_text(function: Node | None, context: FileContext) -> str:
+    if function is None:
+        return ""
+    return "func(…) {…}" if function.type == "func_literal" else context.text(function)
 
 
 def _never_deferred(declaration: Node | None, context: FileContext) -> bool:
@@ -204,10 +199,9 @@ def ineffective_recover(ctx: CheckContext) -> Iterator[Report]:
         variant, deferred = _ineffective_variant(site)
         if not variant:
             continue
-        call = site.context.text(deferred) if deferred is not None else ""
-        yield report(site.call, site.context, variant, call=call)
+        yield report(site.call, site.context, variant, call=_callee_text(deferred, site.context))
     for match in ctx.matches(DEFER_STATEMENTS):
-        literal = _deferred_call(match.node("defer"))
+        literal = _deferred_function(match.node("defer"))
         if literal is not None and literal.type == "func_literal":
             yield from _helpers_called_too_deep(ctx, literal, match.context)
 
