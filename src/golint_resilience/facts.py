@@ -15,6 +15,7 @@ from typing import Protocol
 # Function facts.
 EXITS = "exits"  # the body (not nested literals) calls an exit function
 RECOVERS = "recovers"  # the body (not nested literals) calls recover()
+DEFERS_RECOVERY = "defers-recovery"  # the body defers an effective recovery at its top level
 
 
 @dataclass(frozen=True)
@@ -111,3 +112,21 @@ class FunctionFact:
         if found is None:
             return None
         return not found if self.negate else found
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Holds when every condition holds; unknown when none fails but one is unknown."""
+
+    conditions: tuple[Condition, ...]
+
+    def directories(self) -> tuple[str, ...]:
+        """Every package the conditions read."""
+        return tuple(sorted({d for c in self.conditions for d in c.directories()}))
+
+    def evaluate(self, store: FactStore) -> bool | None:
+        """False wins over unknown, unknown over true."""
+        verdicts = [c.evaluate(store) for c in self.conditions]
+        if False in verdicts:
+            return False
+        return None if None in verdicts else True

@@ -205,6 +205,11 @@ class Package:
         """True for a `package main`."""
         return self.name == "main"
 
+    @property
+    def import_path(self) -> str | None:
+        """The package's import path, when its module is known."""
+        return self.module.import_path_of(self.directory) if self.module is not None else None
+
     def _candidates(self, name: str) -> list[FileContext]:
         # A file whose bytes lack the name cannot declare it: no need to parse it.
         needle = name.encode()

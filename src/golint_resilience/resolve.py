@@ -57,6 +57,24 @@ def enclosing_declaration(node: Node) -> Node | None:
     return next((a for a in ancestors(node) if a.type in DECLARATION_NODES), None)
 
 
+def statement_call(statement: Node) -> Node | None:
+    """The call expression of a `defer` or `go` statement."""
+    return next((c for c in statement.named_children if c.type == "call_expression"), None)
+
+
+def is_deferred_literal(function: Node | None) -> bool:
+    """Is this the function literal of `defer func() { … }()`?"""
+    if function is None or function.type != "func_literal":
+        return False
+    call = function.parent
+    return (
+        call is not None
+        and call.type == "call_expression"
+        and call.parent is not None
+        and call.parent.type == "defer_statement"
+    )
+
+
 def function_key(declaration: Node, context: FileContext) -> str:
     """`F` for a function, `T.m` for a method: how facts name a declaration."""
     name_node = declaration.child_by_field_name("name")
@@ -257,8 +275,116 @@ def same_package_callee(function: Node, context: FileContext) -> SamePackageTarg
             return None
         name = context.text(field)
         decls = context.package.methods(name)
+        known = operand_type(operand, context)
+        if known is not None:
+            if not known.local:
+                return None
+            decls = [d for d in decls if receiver_type_name(d.node, d.file) == known.name]
         return SamePackageTarget(name, tuple(decls), is_method=True) if decls else None
     return None
+
+
+@dataclass(frozen=True)
+class OperandType:
+    """The named type of an expression, when syntax tells: `T` of this package, or another's."""
+
+    name: str  # "T"; "import/path.T" when not local; "" when only "not local" is known
+    local: bool
+
+
+_MAX_TYPE_DEPTH = 3
+
+
+def operand_type(expression: Node, context: FileContext, depth: int = _MAX_TYPE_DEPTH) -> OperandType | None:
+    """The named type of a variable, field, literal or constructor call; None when unknown.
+
+    Read from a declared type (parameter, receiver, typed var, struct field), or from the
+    value a variable was initialised with (`&T{}`, `pkg.New()`, a same-package function
+    with a declared result). Method values and interfaces of unknown origin stay unknown.
+    """
+    expression = unparen(expression)
+    if depth <= 0:
+        return None
+    kind = expression.type
+    if kind == "identifier":
+        name = context.text(expression)
+        binding = local_binding(name, expression, context)
+        if binding is not None:
+            if binding.type_node is not None:
+                return _named_type(binding.type_node, context)
+            return operand_type(binding.value_node, context, depth - 1) if binding.value_node else None
+        return None
+    if kind == "selector_expression":
+        operand = expression.child_by_field_name("operand")
+        field = expression.child_by_field_name("field")
+        if operand is None or field is None or imported_package(operand, context) is not None:
+            return None
+        return _field_type(operand, context.text(field), context, depth)
+    if kind == "unary_expression":
+        operand = expression.child_by_field_name("operand")
+        return operand_type(operand, context, depth) if operand is not None else None
+    if kind == "composite_literal":
+        return _named_type(expression.child_by_field_name("type"), context)
+    if kind == "call_expression":
+        return _call_result_type(expression, context)
+    return None
+
+
+def _field_type(operand: Node, field_name: str, context: FileContext, depth: int) -> OperandType | None:
+    """The type of `operand.field`, from the operand's struct when its type is known.
+
+    Otherwise every struct field of that name in the package counts: the type is known
+    when they agree, or foreign when none of them is a type of this package.
+    """
+    owner = operand_type(operand, context, depth - 1)
+    declaration = context.package.type_spec(owner.name) if owner is not None and owner.local else None
+    struct = declaration.node.child_by_field_name("type") if declaration is not None else None
+    if declaration is not None and struct is not None and struct.type == "struct_type":
+        fields = fields_named(struct, field_name, FileContext(declaration.file, context.package))
+    else:
+        fields = field_types(operand, field_name, context)
+    types = {_named_type(t, c) for t, c in fields}
+    if not types or None in types:
+        return None
+    known = sorted((t for t in types if t is not None), key=lambda t: t.name)
+    if len(known) == 1 or not any(t.local for t in known):
+        return known[0]
+    return None
+
+
+def _call_result_type(call: Node, context: FileContext) -> OperandType | None:
+    """`pkg.F()` returns another package's type; `f()` of this package its declared result."""
+    if callee_name(call, context) is not None:
+        return OperandType("", local=False)
+    function = call.child_by_field_name("function")
+    if function is None or function.type != "identifier":
+        return None
+    name = context.text(function)
+    if local_binding(name, function, context) is not None:
+        return None
+    results = set()
+    for declaration in context.package.functions(name):
+        result = declaration.node.child_by_field_name("result")
+        if result is not None and result.type == "parameter_list":
+            first = result.named_children[0] if result.named_children else None
+            result = first.child_by_field_name("type") if first is not None else None
+        results.add(_named_type(result, FileContext(declaration.file, context.package)))
+    return results.pop() if len(results) == 1 else None
+
+
+def _named_type(type_node: Node | None, context: FileContext) -> OperandType | None:
+    type_node = _strip_pointer(type_node)
+    if type_node is not None and type_node.type == "generic_type":
+        type_node = type_node.child_by_field_name("type")
+    if type_node is None:
+        return None
+    if type_node.type == "type_identifier":
+        name = context.text(type_node)
+        if context.package.type_spec(name) is None:  # a builtin type or a type parameter
+            return OperandType(name, local=False)
+        return OperandType(name, local=True)
+    qualified = qualified_name(type_node, context)
+    return OperandType(str(qualified), local=False) if qualified is not None else None
 
 
 def _strip_pointer(type_node: Node | None) -> Node | None:

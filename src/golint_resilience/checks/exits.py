@@ -17,10 +17,13 @@ from golint_resilience.resolve import (
     enclosing_declaration,
     enclosing_function,
     function_key,
+    is_deferred_literal,
     same_package_callee,
+    statement_call,
 )
 
-fragment("defer_statements", "(defer_statement) @defer", (b"defer",))
+DEFER_STATEMENTS = "defer_statements"
+fragment(DEFER_STATEMENTS, "(defer_statement) @defer", (b"defer",))
 
 _SIGNAL_NOTIFY = """
 (call_expression
@@ -105,7 +108,7 @@ def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
 def _defers_by_function(ctx: CheckContext) -> dict[int, list[Node]]:
     """Defer statements keyed by the id of the function (or literal) that owns them."""
     owners: dict[int, list[Node]] = {}
-    for match in ctx.matches("defer_statements"):
+    for match in ctx.matches(DEFER_STATEMENTS):
         statement = match.node("defer")
         owner = enclosing_function(statement)
         if owner is not None:
@@ -113,7 +116,7 @@ def _defers_by_function(ctx: CheckContext) -> dict[int, list[Node]]:
     return owners
 
 
-@check("RES102", fragments=("exit_calls", "defer_statements"))
+@check("RES102", fragments=("exit_calls", DEFER_STATEMENTS))
 def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
     """Exit calls after a defer in the same function body: the defers never run."""
     defers = _defers_by_function(ctx)
@@ -151,19 +154,6 @@ def _inside_deferred_call(node: Node, owner: Node) -> bool:
     return False
 
 
-def _deferred_literal(function: Node | None) -> bool:
-    """Is this function literal the callee of a `defer func(){…}()`?"""
-    if function is None or function.type != "func_literal":
-        return False
-    call = function.parent
-    return (
-        call is not None
-        and call.type == "call_expression"
-        and call.parent is not None
-        and call.parent.type == "defer_statement"
-    )
-
-
 def _in_go_statement(node: Node, stop: Node) -> bool:
     for ancestor in ancestors(node):
         if ancestor.id == stop.id:
@@ -173,7 +163,7 @@ def _in_go_statement(node: Node, stop: Node) -> bool:
     return False
 
 
-@check("RES103", fragments=("exit_calls", "defer_statements"))
+@check("RES103", fragments=("exit_calls", DEFER_STATEMENTS))
 def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
     """Exit calls that run while deferred calls unwind."""
     for call, site, context in exit_calls(ctx):
@@ -184,15 +174,15 @@ def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
             yield report(site, context, call=name)
             continue
         owner = enclosing_function(call)
-        if _deferred_literal(owner) and owner is not None and not _in_go_statement(call, owner):
+        if is_deferred_literal(owner) and owner is not None and not _in_go_statement(call, owner):
             yield report(site, context, call=name)
-    for match in ctx.matches("defer_statements"):
+    for match in ctx.matches(DEFER_STATEMENTS):
         yield from _deferred_exiting_function(ctx, match.node("defer"), match.context)
 
 
 def _deferred_exiting_function(ctx: CheckContext, statement: Node, context: FileContext) -> Iterator[Report]:
     """`defer f()` where f (same package or module-local) calls an exit directly."""
-    call = next((c for c in statement.named_children if c.type == "call_expression"), None)
+    call = statement_call(statement)
     function = call.child_by_field_name("function") if call is not None else None
     if call is None or function is None or function.type == "func_literal":
         return

@@ -1,0 +1,60 @@
+"""RES204 unchecked-type-assertion: `x.(T)` in its single-value form panics on a mismatch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from golint_resilience.checks.framework import CheckContext, Report, check, fragment, report
+from golint_resilience.index import FileContext
+from golint_resilience.parsing import Node
+from golint_resilience.resolve import ancestors, unparen
+
+TYPE_ASSERTIONS = "type_assertions"
+fragment(TYPE_ASSERTIONS, "(type_assertion_expression) @assertion", (b".(",))
+
+
+@check("RES204", fragments=(TYPE_ASSERTIONS,))
+def unchecked_type_assertion(ctx: CheckContext) -> Iterator[Report]:
+    """Single-value type assertions, except where a type switch case already matched the type."""
+    for match in ctx.matches(TYPE_ASSERTIONS):
+        assertion, context = match.node("assertion"), match.context
+        asserted = assertion.child_by_field_name("type")
+        if asserted is None or _is_comma_ok(assertion) or _matched_by_case(assertion, asserted, context):
+            continue
+        yield report(assertion, context, assertion=context.text(assertion), type=context.text(asserted))
+
+
+def _is_comma_ok(assertion: Node) -> bool:
+    """`v, ok := x.(T)`, `v, ok = x.(T)`, `var v, ok = x.(T)` (also with `_`)."""
+    values = assertion.parent
+    if values is None or values.type != "expression_list" or len(values.named_children) != 1:
+        return False
+    statement = values.parent
+    if statement is None:
+        return False
+    if statement.type == "var_spec":
+        return len(statement.children_by_field_name("name")) == 2
+    left = statement.child_by_field_name("left")
+    return (
+        statement.type in {"short_var_declaration", "assignment_statement"}
+        and left is not None
+        and len(left.named_children) == 2
+    )
+
+
+def _matched_by_case(assertion: Node, asserted: Node, context: FileContext) -> bool:
+    """`switch x.(type) { case T: … x.(T) … }`: the case with exactly T already matched it."""
+    operand = assertion.child_by_field_name("operand")
+    if operand is None:
+        return False
+    subject = context.text(unparen(operand))
+    wanted = context.text(asserted)
+    for case in ancestors(assertion):
+        if case.type != "type_case":
+            continue
+        switch = case.parent
+        value = switch.child_by_field_name("value") if switch is not None else None
+        types = case.children_by_field_name("type")
+        if value is not None and context.text(unparen(value)) == subject:
+            return [context.text(t) for t in types] == [wanted]
+    return False

@@ -1,0 +1,324 @@
+"""What is a `recover()` call, and does it stop a panic? RES202 and RES203, the `recovers` fact.
+
+`recover()` stops a panic only when it is called directly by a deferred function: in the
+body of `defer func() { … }()`, or in the body of a function that is itself the deferred
+call (`defer logPanic()`). Anywhere else it returns nil and the panic goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from golint_resilience.checks.exits import DEFER_STATEMENTS
+from golint_resilience.checks.framework import (
+    CheckContext,
+    MatchContext,
+    Report,
+    check,
+    fact_extractor,
+    fragment,
+    report,
+)
+from golint_resilience.facts import RECOVERS, FactsBuilder, FunctionFact
+from golint_resilience.index import FileContext
+from golint_resilience.parsing import Node, captures_within
+from golint_resilience.resolve import (
+    ancestors,
+    callee_name,
+    enclosing_function,
+    function_key,
+    is_deferred_literal,
+    local_binding,
+    same_package_callee,
+    statement_call,
+    unparen,
+)
+
+RECOVER_CALLS = "recover_calls"
+_RECOVER_QUERY = """
+(call_expression
+  function: (identifier) @_name
+  arguments: (argument_list)
+  (#eq? @_name "recover")) @call
+"""
+fragment(RECOVER_CALLS, _RECOVER_QUERY, (b"recover",))
+
+_CALLS = "(call_expression function: (_) @function) @call"
+
+
+@dataclass(frozen=True)
+class RecoverCall:
+    """A call of the builtin `recover()`, with the function whose body makes it."""
+
+    call: Node
+    owner: Node | None  # the innermost function declaration, method or literal
+    context: FileContext
+
+
+def is_builtin_recover(call: Node, context: FileContext) -> bool:
+    """`recover()` with no arguments, where `recover` is not a local or package-level name."""
+    function = call.child_by_field_name("function")
+    arguments = call.child_by_field_name("arguments")
+    if function is None or function.type != "identifier" or context.text(function) != "recover":
+        return False
+    if arguments is None or arguments.named_children:
+        return False
+    package = context.package
+    return (
+        local_binding("recover", function, context) is None
+        and not package.functions("recover")
+        and package.value_spec("recover") is None
+    )
+
+
+def recover_calls(ctx: MatchContext) -> list[RecoverCall]:
+    """Every builtin `recover()` call of the package."""
+    found = []
+    for match in ctx.matches(RECOVER_CALLS):
+        call = match.node("call")
+        if is_builtin_recover(call, match.context):
+            found.append(RecoverCall(call, enclosing_function(call), match.context))
+    return found
+
+
+def recovers_directly(function: Node, context: FileContext) -> bool:
+    """Does this function's own body (not a nested literal, not `defer recover()`) call recover()?"""
+    for captures in captures_within(function, _RECOVER_QUERY):
+        call = captures["call"][0]
+        if (
+            is_builtin_recover(call, context)
+            and _same_node(enclosing_function(call), function)
+            and _parent_type(call) != "defer_statement"
+        ):
+            return True
+    return False
+
+
+@fact_extractor(fragments=(RECOVER_CALLS,))
+def record_recovering_functions(ctx: MatchContext, facts: FactsBuilder) -> None:
+    """A function or method whose own body calls `recover()`: `defer f()` stops a panic."""
+    for site in recover_calls(ctx):
+        owner = site.owner
+        if owner is None or owner.type == "func_literal" or _parent_type(site.call) == "defer_statement":
+            continue
+        facts.add(function_key(owner, site.context), RECOVERS)
+
+
+# --- RES202 ineffective-recover ---------------------------------------------------------
+
+
+def _ineffective_variant(site: RecoverCall) -> tuple[str, Node | None]:
+    """The RES202 message variant of a recover() call, "" when it may well stop a panic.
+
+    The node is the deferred function that `recover()` is an argument of, if any.
+    """
+    statement = _enclosing_defer(site.call, site.owner)
+    if statement is not None:
+        if _parent_type(site.call) == "defer_statement":
+            return "deferred_itself", None
+        return "argument", _deferred_function(statement)
+    owner = site.owner
+    if owner is None or owner.type != "func_literal":
+        return ("not_deferred", None) if _never_deferred(owner, site.context) else ("", None)
+    if is_deferred_literal(owner) or _stored(owner):
+        return "", None
+    if _inside_deferred_literal(owner):
+        return "nested", None
+    return ("not_deferred", None) if _called_in_place(owner) else ("", None)
+
+
+def _enclosing_defer(call: Node, owner: Node | None) -> Node | None:
+    """The defer statement whose call expression (not a literal in it) contains `call`."""
+    for ancestor in ancestors(call):
+        if owner is not None and _same_node(ancestor, owner):
+            return None
+        if ancestor.type == "defer_statement":
+            return ancestor
+    return None
+
+
+def _deferred_function(statement: Node) -> Node | None:
+    call = statement_call(statement)
+    return call.child_by_field_name("function") if call is not None else None
+
+
+def _callee_text(function: Node | None, context: FileContext) -> str:
+    if function is None:
+        return ""
+    return "func(…) {…}" if function.type == "func_literal" else context.text(function)
+
+
+def _never_deferred(declaration: Node | None, context: FileContext) -> bool:
+    """`init()` cannot be referred to, and nothing defers `main()` of a package main."""
+    if declaration is None or declaration.type != "function_declaration":
+        return False
+    name = function_key(declaration, context)
+    return name == "init" or (name == "main" and context.package.is_main)
+
+
+def _stored(literal: Node) -> bool:
+    """A literal assigned to a name, a field or returned: it may be deferred elsewhere."""
+    parent = literal.parent
+    while parent is not None and parent.type in {"expression_list", "parenthesized_expression"}:
+        parent = parent.parent
+    return parent is not None and parent.type in {
+        "short_var_declaration",
+        "assignment_statement",
+        "var_spec",
+        "return_statement",
+        "keyed_element",
+        "literal_element",
+    }
+
+
+def _called_in_place(literal: Node) -> bool:
+    """`func() { … }()` or `go func() { … }()`: run at once, never deferred."""
+    call = literal.parent
+    return (
+        call is not None
+        and call.type == "call_expression"
+        and _same_node(call.child_by_field_name("function"), literal)
+    )
+
+
+def _inside_deferred_literal(literal: Node) -> bool:
+    """Is the literal nested (at any depth of literals) inside a deferred literal?"""
+    for ancestor in ancestors(literal):
+        if ancestor.type in {"function_declaration", "method_declaration"}:
+            return False
+        if is_deferred_literal(ancestor):
+            return True
+    return False
+
+
+@check("RES202", fragments=(RECOVER_CALLS, DEFER_STATEMENTS))
+def ineffective_recover(ctx: CheckContext) -> Iterator[Report]:
+    """recover() calls that cannot stop a panic, and recovering helpers called one level too deep."""
+    for site in recover_calls(ctx):
+        variant, deferred = _ineffective_variant(site)
+        if not variant:
+            continue
+        yield report(site.call, site.context, variant, call=_callee_text(deferred, site.context))
+    for match in ctx.matches(DEFER_STATEMENTS):
+        literal = _deferred_function(match.node("defer"))
+        if literal is not None and literal.type == "func_literal":
+            yield from _helpers_called_too_deep(ctx, literal, match.context)
+
+
+def _helpers_called_too_deep(ctx: CheckContext, literal: Node, context: FileContext) -> Iterator[Report]:
+    """`defer func() { helper() }()` where helper calls recover(): it runs one call too deep."""
+    for captures in captures_within(literal, _CALLS):
+        call = captures["call"][0]
+        function = unparen(captures["function"][0])
+        if (
+            not _same_node(enclosing_function(call), literal)
+            or function.type == "func_literal"
+            or _parent_type(call) in {"defer_statement", "go_statement"}
+        ):
+            continue
+        text = context.text(function)
+        qualified = callee_name(call, context)
+        if qualified is not None:
+            directory = ctx.module_directory(qualified.package)
+            if directory is not None:
+                condition = FunctionFact(directory, qualified.name, RECOVERS)
+                yield report(call, context, "helper", condition=condition, call=text)
+            continue
+        target = same_package_callee(function, context)
+        if target is None:
+            continue
+        key = f"*.{target.name}" if target.is_method else target.name
+        if ctx.own_facts.function_has(key, RECOVERS):
+            yield report(call, context, "helper", call=text)
+
+
+# --- RES203 silent-recover --------------------------------------------------------------
+
+
+@check("RES203", fragments=(RECOVER_CALLS,))
+def silent_recover(ctx: CheckContext) -> Iterator[Report]:
+    """recover() whose value is thrown away or only compared to nil, in a branch that does nothing."""
+    for site in recover_calls(ctx):
+        if _is_silent(site):
+            yield report(site.call, site.context)
+
+
+def _is_silent(site: RecoverCall) -> bool:
+    call = site.call
+    parent = call.parent
+    if parent is None:
+        return False
+    if parent.type == "expression_statement":
+        return True
+    if parent.type == "binary_expression":
+        return _nil_check_branch_is_empty(parent)
+    if parent.type != "expression_list" or parent.parent is None:
+        return False
+    statement = parent.parent
+    left = statement.child_by_field_name("left")
+    names = left.named_children if left is not None else []
+    if statement.type not in {"short_var_declaration", "assignment_statement"} or len(names) != 1:
+        return False
+    name = site.context.text(names[0])
+    if name == "_":
+        return True
+    return statement.type == "short_var_declaration" and _only_nil_checked(name, names[0], site)
+
+
+def _nil_check_branch_is_empty(comparison: Node) -> bool:
+    """`x == nil` / `x != nil` as an if condition whose branch calls, assigns and returns nothing."""
+    operator = comparison.child_by_field_name("operator")
+    operands = [comparison.child_by_field_name(f) for f in ("left", "right")]
+    if (
+        operator is None
+        or operator.type not in {"==", "!="}
+        or not any(o is not None and o.type == "nil" for o in operands)
+    ):
+        return False
+    statement = comparison.parent
+    if statement is None or statement.type != "if_statement":
+        return False
+    for branch in (
+        statement.child_by_field_name("consequence"),
+        statement.child_by_field_name("alternative"),
+    ):
+        if branch is not None and captures_within(branch, _EFFECTS):
+            return False
+    return True
+
+
+_EFFECTS = """
+(call_expression) @effect
+(assignment_statement) @effect
+(inc_statement) @effect
+(dec_statement) @effect
+(send_statement) @effect
+(return_statement (expression_list)) @effect
+"""
+
+
+def _only_nil_checked(name: str, declared: Node, site: RecoverCall) -> bool:
+    """`r := recover()` where every later use of r is a nil check whose branch is empty."""
+    scope = site.owner
+    if scope is None:
+        return False
+    uses = [
+        c["use"][0]
+        for c in captures_within(scope, f'((identifier) @use (#eq? @use "{name}"))')
+        if not _same_node(c["use"][0], declared)
+    ]
+    return all(
+        use.parent is not None
+        and use.parent.type == "binary_expression"
+        and _nil_check_branch_is_empty(use.parent)
+        for use in uses
+    )
+
+
+def _parent_type(node: Node) -> str:
+    return node.parent.type if node.parent is not None else ""
+
+
+def _same_node(a: Node | None, b: Node | None) -> bool:
+    return a is not None and b is not None and a.id == b.id
