@@ -52,11 +52,22 @@ _WHITESPACE = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class PendingFinding:
-    """A finding that stands only if its condition holds once all facts are known."""
+    """A finding that stands only if its condition holds once all facts are known.
+
+    Its message is rendered then, because the condition may supply some of its values.
+    """
 
     finding: Finding
     condition: Condition
-    unknown_message: str | None  # message to use when the condition is undecidable; None: drop
+    variant: str
+    values: tuple[tuple[str, str], ...]
+    unknown_variant: str | None  # variant to use when the condition is undecidable; None: drop
+
+    def render(self, variant: str, store: FactStore) -> Finding:
+        """The finding with its message filled from the report's and the condition's values."""
+        values = dict(self.values) | self.condition.details(store)
+        message = load_catalog()[self.finding.rule_id].message(variant, **values)
+        return dataclasses.replace(self.finding, message=message)
 
 
 @dataclass
@@ -238,7 +249,7 @@ def _fingerprint(rule_id: str, report: Report, occurrence: int) -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
-def _to_finding(spec: RuleSpec, report: Report, occurrence: int) -> Finding:
+def _to_finding(spec: RuleSpec, report: Report, occurrence: int, message: str) -> Finding:
     file = report.context.file
     span = file.span(report.node)
     directive = find_suppression(spec.id, span.line, file.line_text, file.line_count)
@@ -248,7 +259,7 @@ def _to_finding(spec: RuleSpec, report: Report, occurrence: int) -> Finding:
         severity=report.severity or spec.severity,
         path=file.display,
         span=span,
-        message=spec.message(report.variant, **dict(report.values)),
+        message=message,
         fingerprint=_fingerprint(spec.id, report, occurrence),
         snippet=file.line_text(span.line),
         suppressed=directive is not None,
@@ -288,14 +299,16 @@ def analyse_package(
             key = (rule_id, report.context.file.display, report.context.text(report.node), report.variant)
             occurrence = seen.get(key, 0)
             seen[key] = occurrence + 1
-            finding = _to_finding(spec, report, occurrence)
             if report.condition is None:
-                result.findings.append(finding)
+                message = spec.message(report.variant, **dict(report.values))
+                result.findings.append(_to_finding(spec, report, occurrence, message))
             else:
-                unknown = (
-                    spec.message(report.if_unknown, **dict(report.values)) if report.if_unknown else None
+                finding = _to_finding(spec, report, occurrence, message="")
+                result.pending.append(
+                    PendingFinding(
+                        finding, report.condition, report.variant, report.values, report.if_unknown
+                    )
                 )
-                result.pending.append(PendingFinding(finding, report.condition, unknown))
 
 
 def analyse_directory(directory: PackageDir, settings: RunSettings) -> DirectoryResult:
@@ -357,7 +370,7 @@ def _analyse_all(directories: list[PackageDir], settings: RunSettings) -> Iterat
 def _resolve_pending(pending: list[PendingFinding], store: FactStore, settings: RunSettings) -> list[Finding]:
     """Compute any missing facts, then keep the pending findings whose conditions hold."""
     while True:
-        missing = sorted({d for p in pending for d in p.condition.directories() if d not in store})
+        missing = sorted({d for p in pending for d in p.condition.directories(store) if d not in store})
         if not missing:
             break
         for directory in missing:
@@ -370,14 +383,10 @@ def _resolve_pending(pending: list[PendingFinding], store: FactStore, settings: 
     for item in pending:
         verdict = item.condition.evaluate(store)
         if verdict:
-            kept.append(item.finding)
-        elif verdict is None and item.unknown_message is not None:
-            kept.append(_with_message(item.finding, item.unknown_message))
+            kept.append(item.render(item.variant, store))
+        elif verdict is None and item.unknown_variant is not None:
+            kept.append(item.render(item.unknown_variant, store))
     return kept
-
-
-def _with_message(finding: Finding, message: str) -> Finding:
-    return dataclasses.replace(finding, message=message)
 
 
 def run(directories: list[PackageDir], settings: RunSettings) -> RunResult:

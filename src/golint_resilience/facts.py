@@ -9,6 +9,7 @@ facts are known and the condition holds.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -26,6 +27,7 @@ class PackageFacts:
     imports: tuple[str, ...]  # directories of the module-local packages it imports
     functions: dict[str, frozenset[str]]  # "F" or "T.m" → facts
     flags: frozenset[str]
+    witnesses: dict[str, str] = field(default_factory=dict)  # flag → where it was first seen
 
     def function_has(self, key: str, fact: str) -> bool | None:
         """Does function `F` / method `T.m` have the fact? `*.m`: every method called m.
@@ -48,6 +50,7 @@ class FactsBuilder:
 
     functions: dict[str, set[str]] = field(default_factory=dict)
     flags: set[str] = field(default_factory=set)
+    witnesses: dict[str, str] = field(default_factory=dict)
 
     def declare(self, key: str) -> None:
         """Record that a function exists, so that "no fact" differs from "unknown"."""
@@ -57,10 +60,15 @@ class FactsBuilder:
         """Record a fact of a function or method."""
         self.functions.setdefault(key, set()).add(fact)
 
+    def flag(self, name: str, witness: str) -> None:
+        """Record a package flag and, the first time, the construct that shows it."""
+        self.flags.add(name)
+        self.witnesses.setdefault(name, witness)
+
     def build(self, directory: str, name: str, imports: tuple[str, ...]) -> PackageFacts:
         """Freeze into PackageFacts."""
         functions = {key: frozenset(facts) for key, facts in sorted(self.functions.items())}
-        return PackageFacts(directory, name, imports, functions, frozenset(self.flags))
+        return PackageFacts(directory, name, imports, functions, frozenset(self.flags), dict(self.witnesses))
 
 
 class FactStore:
@@ -84,11 +92,18 @@ class FactStore:
 class Condition(Protocol):
     """What must hold of other packages' facts for a report to stand."""
 
-    def directories(self) -> tuple[str, ...]:
-        """Packages whose facts the condition reads."""
+    def directories(self, store: FactStore) -> tuple[str, ...]:
+        """Packages whose facts the condition reads, as far as the facts in `store` tell.
+
+        The engine computes the facts of any of them still missing and asks again, until
+        the answer only names known packages (a transitive condition grows as it learns).
+        """
 
     def evaluate(self, store: FactStore) -> bool | None:
         """True: keep; False: drop; None: unknown (the report's fallback applies)."""
+
+    def details(self, store: FactStore) -> dict[str, str]:
+        """Message values that only the facts can give (e.g. where a server starts)."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +115,7 @@ class FunctionFact:
     fact: str
     negate: bool = False
 
-    def directories(self) -> tuple[str, ...]:
+    def directories(self, store: FactStore) -> tuple[str, ...]:  # noqa: ARG002 (the protocol's signature)
         """The one package it reads."""
         return (self.directory,)
 
@@ -111,3 +126,62 @@ class FunctionFact:
         if found is None:
             return None
         return not found if self.negate else found
+
+    def details(self, store: FactStore) -> dict[str, str]:  # noqa: ARG002 (the protocol's signature)
+        """Nothing to add: the report already names the function."""
+        return {}
+
+
+def import_closure(directory: str, store: FactStore) -> Iterator[str]:
+    """`directory` and every module-local package it imports, transitively, breadth first.
+
+    Packages whose facts are not in `store` yet are yielded but not followed.
+    """
+    seen = {directory}
+    queue = [directory]
+    while queue:
+        current = queue.pop(0)
+        yield current
+        facts = store.get(current)
+        for imported in facts.imports if facts is not None else ():
+            if imported not in seen:
+                seen.add(imported)
+                queue.append(imported)
+
+
+@dataclass(frozen=True)
+class ClosureFlags:
+    """A flag found (and others absent) over a package and its imports, transitively.
+
+    Holds when, over the package in `directory` and the module-local packages it imports,
+    transitively, some package has one of the flags `any_of` and none has any of `none_of`.
+
+    `witness` names the message value that receives where the first `any_of` flag was seen.
+    """
+
+    directory: str
+    any_of: tuple[str, ...]
+    none_of: tuple[str, ...] = ()
+    witness: str = ""
+
+    def directories(self, store: FactStore) -> tuple[str, ...]:
+        """Every package reachable through the facts known so far."""
+        return tuple(import_closure(self.directory, store))
+
+    def _packages(self, store: FactStore) -> list[PackageFacts]:
+        return [f for d in import_closure(self.directory, store) if (f := store.get(d)) is not None]
+
+    def evaluate(self, store: FactStore) -> bool:
+        """Decided over the packages whose facts are known (others have no flags)."""
+        flags = set().union(*(f.flags for f in self._packages(store)))
+        return bool(flags.intersection(self.any_of)) and not flags.intersection(self.none_of)
+
+    def details(self, store: FactStore) -> dict[str, str]:
+        """The witness of the first `any_of` flag, in breadth-first order from the package."""
+        if not self.witness:
+            return {}
+        for facts in self._packages(store):
+            for flag in self.any_of:
+                if flag in facts.witnesses:
+                    return {self.witness: facts.witnesses[flag]}
+        return {}
