@@ -17,6 +17,15 @@ from typing import Protocol
 EXITS = "exits"  # the body (not nested literals) calls an exit function
 RECOVERS = "recovers"  # the body (not nested literals) calls recover()
 
+# Package flags (each with a witness: the first construct that shows it).
+STARTS_SERVER = "starts_server"  # any long-lived server: net/http, gRPC, gin, echo, fiber, `select {}`
+STARTS_HTTP_SERVER = "starts_http_server"  # a net/http server value: `srv.ListenAndServe()` & co.
+SERVES_HTTP_FUNCTION = "serves_http_function"  # package-level `http.ListenAndServe` & co.
+SHUTS_DOWN_HTTP_SERVER = "shuts_down_http_server"  # `srv.Shutdown(ctx)` on an http.Server
+HANDLES_SIGNALS = "handles_signals"  # `signal.Notify`, `signal.NotifyContext` or a signal helper
+SERVES_DEFAULT_MUX = "serves_default_mux"  # http.DefaultServeMux on a non-loopback address
+SERVES_DEFAULT_MUX_SOMEWHERE = "serves_default_mux_somewhere"  # … on an address known at run time
+
 
 @dataclass(frozen=True)
 class PackageFacts:

@@ -200,6 +200,10 @@ class Package:
         self.module = module
         self.contexts = [FileContext(f, self) for f in files]
 
+    def context_of(self, file: SourceFile) -> FileContext:
+        """The package's context for one of its files (imports and declarations cached)."""
+        return next(c for c in self.contexts if c.file is file)
+
     @property
     def is_main(self) -> bool:
         """True for a `package main`."""
