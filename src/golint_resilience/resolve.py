@@ -392,3 +392,12 @@ def _identifier_source(identifier: Node, context: FileContext, depth: int) -> Qu
     if binding.value_node is not None:
         return value_source(binding.value_node, declared_in, depth - 1)
     return None
+
+
+def is_background_context(expression: Node, context: FileContext) -> bool:
+    """`context.Background()` or `context.TODO()` written in place: a context without a deadline."""
+    expression = unparen(expression)
+    if expression.type != "call_expression":
+        return False
+    name = callee_name(expression, context)
+    return name is not None and name.package == "context" and name.name in {"Background", "TODO"}

@@ -21,6 +21,7 @@ from golint_resilience.resolve import (
     ancestors,
     callee_name,
     imported_package,
+    is_background_context,
     same_package_callee,
     unparen,
     value_source,
@@ -122,8 +123,11 @@ def classify(call: Node, context: FileContext) -> Work | None:
     arguments = call.child_by_field_name("arguments")
     count = len(arguments.named_children) if arguments is not None else 0
     if method in {"Ping", "PingContext"}:
-        # `Ping()` has no deadline at all; a context-taking ping is bounded by its caller.
-        return Work(_call_text(call, context), heavy=count == 0, dependency=True)
+        # `Ping()` and `Ping(context.Background())` have no deadline; other contexts may.
+        unbounded = count == 0 or (
+            arguments is not None and is_background_context(arguments.named_children[0], context)
+        )
+        return Work(_call_text(call, context), heavy=unbounded, dependency=True)
     source = value_source(operand, context)
     if method in _SQL_METHODS and (_known(source, _SQL_SOURCES) or any(_SQL_TEXT.match(t) for t in texts)):
         return Work(_call_text(call, context), heavy=True, dependency=True)

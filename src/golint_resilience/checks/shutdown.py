@@ -12,10 +12,7 @@ from golint_resilience.facts import (
     STARTS_HTTP_SERVER,
     ClosureFlags,
 )
-from golint_resilience.resolve import callee_name, unparen
-
-CONTEXT = "context"
-UNBOUNDED_CONTEXTS = frozenset({"Background", "TODO"})
+from golint_resilience.resolve import is_background_context
 
 
 @check("RES404", fragments=("main_function",))
@@ -48,11 +45,8 @@ def shutdown_without_deadline(ctx: CheckContext) -> Iterator[Report]:
         operand = function.child_by_field_name("operand") if function is not None else None
         if operand is None or arguments is None or len(arguments.named_children) != 1:
             continue
-        argument = unparen(arguments.named_children[0])
-        name = callee_name(argument, context) if argument.type == "call_expression" else None
-        if name is None or name.package != CONTEXT or name.name not in UNBOUNDED_CONTEXTS:
-            continue
-        if is_http_server(operand, context):
+        argument = arguments.named_children[0]
+        if is_background_context(argument, context) and is_http_server(operand, context):
             yield report(
                 call, context, call=context.text(operand) + ".Shutdown", argument=context.text(argument)
             )
