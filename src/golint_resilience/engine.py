@@ -111,7 +111,25 @@ def find_module(directory: Path) -> ModuleInfo | None:
     except OSError:
         return None if directory.parent == directory else find_module(directory.parent)
     match = re.search(r'^module\s+"?([^"\s]+)"?', text, re.MULTILINE)
-    return ModuleInfo(directory, match.group(1)) if match else None
+    return ModuleInfo(directory, match.group(1), _local_replacements(text, directory)) if match else None
+
+
+_REPLACE_BLOCK = re.compile(r"^replace\s*\((.*?)^\)", re.MULTILINE | re.DOTALL)
+_REPLACE_LINE = re.compile(r"^replace\s+(\S.*)$", re.MULTILINE)
+_LOCAL_TARGET = re.compile(r"^\s*(\S+)(?:\s+\S+)?\s*=>\s*(\.{1,2}/\S*|\.{1,2}|/\S+)\s*$")
+
+
+def _local_replacements(go_mod: str, root: Path) -> tuple[tuple[str, Path], ...]:
+    """`replace example.com/lib => ../lib` directives that point into the file system."""
+    lines = [m.group(1) for m in _REPLACE_LINE.finditer(go_mod)]
+    for block in _REPLACE_BLOCK.finditer(go_mod):
+        lines.extend(block.group(1).splitlines())
+    found = []
+    for line in lines:
+        match = _LOCAL_TARGET.match(line.split("//")[0])
+        if match:
+            found.append((match.group(1), Path(os.path.normpath(root / match.group(2)))))
+    return tuple(sorted(found, key=lambda item: -len(item[0])))
 
 
 # --- loading ---------------------------------------------------------------------------
