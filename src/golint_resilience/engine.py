@@ -48,11 +48,22 @@ from golint_resilience.source import (
 
 @dataclass(frozen=True)
 class PendingFinding:
-    """A finding that stands only if its condition holds once all facts are known."""
+    """A finding that stands only if its condition holds once all facts are known.
+
+    Its message is rendered then, because the condition may supply some of its values.
+    """
 
     finding: Finding
     condition: Condition
-    unknown_message: str | None  # message to use when the condition is undecidable; None: drop
+    variant: str
+    values: tuple[tuple[str, str], ...]
+    unknown_variant: str | None  # variant to use when the condition is undecidable; None: drop
+
+    def render(self, variant: str, store: FactStore) -> Finding:
+        """The finding with its message filled from the report's and the condition's values."""
+        values = dict(self.values) | self.condition.details(store)
+        message = load_catalog()[self.finding.rule_id].message(variant, **values)
+        return dataclasses.replace(self.finding, message=message)
 
 
 @dataclass
@@ -98,7 +109,25 @@ def find_module(directory: Path) -> ModuleInfo | None:
     except OSError:
         return None if directory.parent == directory else find_module(directory.parent)
     match = re.search(r'^module\s+"?([^"\s]+)"?', text, re.MULTILINE)
-    return ModuleInfo(directory, match.group(1)) if match else None
+    return ModuleInfo(directory, match.group(1), _local_replacements(text, directory)) if match else None
+
+
+_REPLACE_BLOCK = re.compile(r"^replace\s*\((.*?)^\)", re.MULTILINE | re.DOTALL)
+_REPLACE_LINE = re.compile(r"^replace\s+(\S.*)$", re.MULTILINE)
+_LOCAL_TARGET = re.compile(r"^\s*(\S+)(?:\s+\S+)?\s*=>\s*(\.{1,2}/\S*|\.{1,2}|/\S+)\s*$")
+
+
+def _local_replacements(go_mod: str, root: Path) -> tuple[tuple[str, Path], ...]:
+    """`replace example.com/lib => ../lib` directives that point into the file system."""
+    lines = [m.group(1) for m in _REPLACE_LINE.finditer(go_mod)]
+    for block in _REPLACE_BLOCK.finditer(go_mod):
+        lines.extend(block.group(1).splitlines())
+    found = []
+    for line in lines:
+        match = _LOCAL_TARGET.match(line.split("//")[0])
+        if match:
+            found.append((match.group(1), Path(os.path.normpath(root / match.group(2)))))
+    return tuple(sorted(found, key=lambda item: -len(item[0])))
 
 
 # --- loading ---------------------------------------------------------------------------
@@ -234,7 +263,7 @@ def _scope(report: Report) -> str:
     return function_key(declaration, report.context) if declaration is not None else ""
 
 
-def _to_finding(spec: RuleSpec, report: Report, scope: str, occurrence: int) -> Finding:
+def _to_finding(spec: RuleSpec, report: Report, scope: str, occurrence: int, message: str) -> Finding:
     file = report.context.file
     span = file.span(report.node)
     return Finding(
@@ -243,7 +272,7 @@ def _to_finding(spec: RuleSpec, report: Report, scope: str, occurrence: int) -> 
         severity=report.severity or spec.severity,
         path=file.display,
         span=span,
-        message=spec.message(report.variant, **dict(report.values)),
+        message=message,
         fingerprint=fingerprint(spec.id, file.display, scope, file.text(report.node), occurrence),
         snippet=file.line_text(span.line),
     )
@@ -282,14 +311,16 @@ def analyse_package(
             key = (rule_id, report.context.file.display, scope, report.context.text(report.node))
             occurrence = seen.get(key, 0)
             seen[key] = occurrence + 1
-            finding = _to_finding(spec, report, scope, occurrence)
             if report.condition is None:
-                result.findings.append(finding)
+                message = spec.message(report.variant, **dict(report.values))
+                result.findings.append(_to_finding(spec, report, scope, occurrence, message))
             else:
-                unknown = (
-                    spec.message(report.if_unknown, **dict(report.values)) if report.if_unknown else None
+                finding = _to_finding(spec, report, scope, occurrence, message="")
+                result.pending.append(
+                    PendingFinding(
+                        finding, report.condition, report.variant, report.values, report.if_unknown
+                    )
                 )
-                result.pending.append(PendingFinding(finding, report.condition, unknown))
 
 
 def analyse_directory(directory: PackageDir, settings: RunSettings) -> DirectoryResult:
@@ -354,7 +385,7 @@ def _analyse_all(directories: list[PackageDir], settings: RunSettings) -> Iterat
 def _resolve_pending(pending: list[PendingFinding], store: FactStore, settings: RunSettings) -> list[Finding]:
     """Compute any missing facts, then keep the pending findings whose conditions hold."""
     while True:
-        missing = sorted({d for p in pending for d in p.condition.directories() if d not in store})
+        missing = sorted({d for p in pending for d in p.condition.directories(store) if d not in store})
         if not missing:
             break
         for directory in missing:
@@ -367,14 +398,10 @@ def _resolve_pending(pending: list[PendingFinding], store: FactStore, settings: 
     for item in pending:
         verdict = item.condition.evaluate(store)
         if verdict:
-            kept.append(item.finding)
-        elif verdict is None and item.unknown_message is not None:
-            kept.append(_with_message(item.finding, item.unknown_message))
+            kept.append(item.render(item.variant, store))
+        elif verdict is None and item.unknown_variant is not None:
+            kept.append(item.render(item.unknown_variant, store))
     return kept
-
-
-def _with_message(finding: Finding, message: str) -> Finding:
-    return dataclasses.replace(finding, message=message)
 
 
 def run(directories: list[PackageDir], settings: RunSettings) -> RunResult:

@@ -9,6 +9,7 @@ facts are known and the condition holds.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -16,6 +17,15 @@ from typing import Protocol
 EXITS = "exits"  # the body (not nested literals) calls an exit function
 RECOVERS = "recovers"  # the body (not nested literals) calls recover()
 DEFERS_RECOVERY = "defers-recovery"  # the body defers an effective recovery at its top level
+
+# Package flags (each with a witness: the first construct that shows it).
+STARTS_SERVER = "starts_server"  # any long-lived server: net/http, gRPC, gin, echo, fiber, `select {}`
+STARTS_HTTP_SERVER = "starts_http_server"  # a net/http server value: `srv.ListenAndServe()` & co.
+SERVES_HTTP_FUNCTION = "serves_http_function"  # package-level `http.ListenAndServe` & co.
+SHUTS_DOWN_HTTP_SERVER = "shuts_down_http_server"  # `srv.Shutdown(ctx)` on an http.Server
+HANDLES_SIGNALS = "handles_signals"  # `signal.Notify`, `signal.NotifyContext` or a signal helper
+SERVES_DEFAULT_MUX = "serves_default_mux"  # http.DefaultServeMux on a non-loopback address
+SERVES_DEFAULT_MUX_SOMEWHERE = "serves_default_mux_somewhere"  # … on an address known at run time
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,7 @@ class PackageFacts:
     imports: tuple[str, ...]  # directories of the module-local packages it imports
     functions: dict[str, frozenset[str]]  # "F" or "T.m" → facts
     flags: frozenset[str]
+    witnesses: dict[str, str] = field(default_factory=dict)  # flag → where it was first seen
 
     def function_has(self, key: str, fact: str) -> bool | None:
         """Does function `F` / method `T.m` have the fact? `*.m`: every method called m.
@@ -49,6 +60,7 @@ class FactsBuilder:
 
     functions: dict[str, set[str]] = field(default_factory=dict)
     flags: set[str] = field(default_factory=set)
+    witnesses: dict[str, str] = field(default_factory=dict)
 
     def declare(self, key: str) -> None:
         """Record that a function exists, so that "no fact" differs from "unknown"."""
@@ -58,10 +70,15 @@ class FactsBuilder:
         """Record a fact of a function or method."""
         self.functions.setdefault(key, set()).add(fact)
 
+    def flag(self, name: str, witness: str) -> None:
+        """Record a package flag and, the first time, the construct that shows it."""
+        self.flags.add(name)
+        self.witnesses.setdefault(name, witness)
+
     def build(self, directory: str, name: str, imports: tuple[str, ...]) -> PackageFacts:
         """Freeze into PackageFacts."""
         functions = {key: frozenset(facts) for key, facts in sorted(self.functions.items())}
-        return PackageFacts(directory, name, imports, functions, frozenset(self.flags))
+        return PackageFacts(directory, name, imports, functions, frozenset(self.flags), dict(self.witnesses))
 
 
 class FactStore:
@@ -85,11 +102,18 @@ class FactStore:
 class Condition(Protocol):
     """What must hold of other packages' facts for a report to stand."""
 
-    def directories(self) -> tuple[str, ...]:
-        """Packages whose facts the condition reads."""
+    def directories(self, store: FactStore) -> tuple[str, ...]:
+        """Packages whose facts the condition reads, as far as the facts in `store` tell.
+
+        The engine computes the facts of any of them still missing and asks again, until
+        the answer only names known packages (a transitive condition grows as it learns).
+        """
 
     def evaluate(self, store: FactStore) -> bool | None:
         """True: keep; False: drop; None: unknown (the report's fallback applies)."""
+
+    def details(self, store: FactStore) -> dict[str, str]:
+        """Message values that only the facts can give (e.g. where a server starts)."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +125,7 @@ class FunctionFact:
     fact: str
     negate: bool = False
 
-    def directories(self) -> tuple[str, ...]:
+    def directories(self, store: FactStore) -> tuple[str, ...]:  # noqa: ARG002 (the protocol's signature)
         """The one package it reads."""
         return (self.directory,)
 
@@ -113,6 +137,65 @@ class FunctionFact:
             return None
         return not found if self.negate else found
 
+    def details(self, store: FactStore) -> dict[str, str]:  # noqa: ARG002 (the protocol's signature)
+        """Nothing to add: the report already names the function."""
+        return {}
+
+
+def import_closure(directory: str, store: FactStore) -> Iterator[str]:
+    """`directory` and every module-local package it imports, transitively, breadth first.
+
+    Packages whose facts are not in `store` yet are yielded but not followed.
+    """
+    seen = {directory}
+    queue = [directory]
+    while queue:
+        current = queue.pop(0)
+        yield current
+        facts = store.get(current)
+        for imported in facts.imports if facts is not None else ():
+            if imported not in seen:
+                seen.add(imported)
+                queue.append(imported)
+
+
+@dataclass(frozen=True)
+class ClosureFlags:
+    """A flag found (and others absent) over a package and its imports, transitively.
+
+    Holds when, over the package in `directory` and the module-local packages it imports,
+    transitively, some package has one of the flags `any_of` and none has any of `none_of`.
+
+    `witness` names the message value that receives where the first `any_of` flag was seen.
+    """
+
+    directory: str
+    any_of: tuple[str, ...]
+    none_of: tuple[str, ...] = ()
+    witness: str = ""
+
+    def directories(self, store: FactStore) -> tuple[str, ...]:
+        """Every package reachable through the facts known so far."""
+        return tuple(import_closure(self.directory, store))
+
+    def _packages(self, store: FactStore) -> list[PackageFacts]:
+        return [f for d in import_closure(self.directory, store) if (f := store.get(d)) is not None]
+
+    def evaluate(self, store: FactStore) -> bool:
+        """Decided over the packages whose facts are known (others have no flags)."""
+        flags = set().union(*(f.flags for f in self._packages(store)))
+        return bool(flags.intersection(self.any_of)) and not flags.intersection(self.none_of)
+
+    def details(self, store: FactStore) -> dict[str, str]:
+        """The witness of the first `any_of` flag, in breadth-first order from the package."""
+        if not self.witness:
+            return {}
+        for facts in self._packages(store):
+            for flag in self.any_of:
+                if flag in facts.witnesses:
+                    return {self.witness: facts.witnesses[flag]}
+        return {}
+
 
 @dataclass(frozen=True)
 class AllOf:
@@ -120,9 +203,9 @@ class AllOf:
 
     conditions: tuple[Condition, ...]
 
-    def directories(self) -> tuple[str, ...]:
+    def directories(self, store: FactStore) -> tuple[str, ...]:
         """Every package the conditions read."""
-        return tuple(sorted({d for c in self.conditions for d in c.directories()}))
+        return tuple(sorted({d for c in self.conditions for d in c.directories(store)}))
 
     def evaluate(self, store: FactStore) -> bool | None:
         """False wins over unknown, unknown over true."""
@@ -130,3 +213,10 @@ class AllOf:
         if False in verdicts:
             return False
         return None if None in verdicts else True
+
+    def details(self, store: FactStore) -> dict[str, str]:
+        """The details of every condition, merged."""
+        merged: dict[str, str] = {}
+        for condition in self.conditions:
+            merged.update(condition.details(store))
+        return merged

@@ -170,10 +170,16 @@ class FileContext:
 
 @dataclass(frozen=True)
 class ModuleInfo:
-    """The Go module a package belongs to, from the nearest go.mod."""
+    """The Go module a package belongs to, from the nearest go.mod.
+
+    `replacements` are its `replace path => ../dir` directives to directories of the same
+    checkout: modules of a multi-module repository (etcd's server uses ../pkg) are read
+    like the module's own packages.
+    """
 
     root: Path
     path: str
+    replacements: tuple[tuple[str, Path], ...] = ()
 
     def import_path_of(self, directory: Path) -> str:
         """The import path of a directory inside the module."""
@@ -182,10 +188,11 @@ class ModuleInfo:
 
     def directory_of(self, import_path: str) -> Path | None:
         """The directory of a module-local import path, None for other modules."""
-        if import_path == self.path:
-            return self.root
-        if import_path.startswith(self.path + "/"):
-            return self.root / import_path[len(self.path) + 1 :]
+        for module_path, root in ((self.path, self.root), *self.replacements):
+            if import_path == module_path:
+                return root
+            if import_path.startswith(module_path + "/"):
+                return root / import_path[len(module_path) + 1 :]
         return None
 
 

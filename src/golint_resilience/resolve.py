@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from golint_resilience.index import Decl, FileContext, fields_named, receiver_type_name
+from golint_resilience.index import Decl, FileContext, fields_named, receiver_type_name, string_value
 from golint_resilience.parsing import Node
 
 FUNCTION_NODES = frozenset({"function_declaration", "method_declaration", "func_literal"})
@@ -500,3 +500,104 @@ def unary_operator(unary: Node) -> str:
     """The operator token of a unary expression (`&`, `*`, `<-`, `!`, `-`)."""
     operator = unary.child_by_field_name("operator")
     return operator.type if operator is not None else ""
+
+
+def package_binding(name: str, context: FileContext) -> tuple[LocalBinding, FileContext] | None:
+    """The package-level var or const `name` of this package, with the file declaring it."""
+    if name in context.imports.by_name:
+        return None
+    declaration = context.package.value_spec(name)
+    if declaration is None:
+        return None
+    declared_in = context.package.context_of(declaration.file)
+    binding = _spec_binding(declaration.node, name, declared_in)
+    return (binding, declared_in) if binding is not None else None
+
+
+def string_constant(expression: Node, context: FileContext) -> str | None:
+    """The value of a string literal, or of a same-package string constant naming one."""
+    expression = unparen(expression)
+    if expression.type != "identifier":
+        return string_value(expression, context.file)
+    name = context.text(expression)
+    if local_binding(name, expression, context) is not None:
+        return None
+    found = package_binding(name, context)
+    if found is None:
+        return None
+    binding, declared_in = found
+    spec = binding.declared_at.parent
+    if spec is None or spec.type != "const_spec" or binding.value_node is None:
+        return None
+    return string_value(unparen(binding.value_node), declared_in.file)
+
+
+def value_source(expression: Node, context: FileContext, depth: int = 4) -> QualifiedName | None:
+    """What syntax tells of where a value comes from, as a qualified name.
+
+    The type of a composite literal (`&http.Server{…}` → net/http.Server) or of a declared
+    variable, parameter, receiver or struct field (`srv *http.Server`); the function whose
+    call produced it (`gin.Default()` → …/gin.Default); an imported package-level value
+    (`http.DefaultClient`). Identifiers are followed to their `:=`/`var` value. None when
+    it cannot be known, or when several struct fields of that name disagree.
+    """
+    expression = unparen(expression)
+    if depth <= 0:
+        return None
+    kind = expression.type
+    if kind == "unary_expression":
+        operand = expression.child_by_field_name("operand")
+        return value_source(operand, context, depth - 1) if operand is not None else None
+    if kind == "composite_literal":
+        return qualified_type(expression.child_by_field_name("type"), context)
+    if kind == "call_expression":
+        return _call_source(expression, context)
+    if kind == "identifier":
+        return _identifier_source(expression, context, depth)
+    if kind == "selector_expression":
+        operand = expression.child_by_field_name("operand")
+        field = expression.child_by_field_name("field")
+        if operand is None or field is None:
+            return None
+        if imported_package(operand, context) is not None:
+            return qualified_name(expression, context)
+        sources = {qualified_type(t, c) for t, c in field_types(operand, context.text(field), context)}
+        return sources.pop() if len(sources) == 1 else None
+    return None
+
+
+def _call_source(call: Node, context: FileContext) -> QualifiedName | None:
+    function = call.child_by_field_name("function")
+    arguments = call.child_by_field_name("arguments")
+    is_new = function is not None and function.type == "identifier" and context.text(function) == "new"
+    if is_new and arguments is not None and arguments.named_children:
+        return qualified_type(arguments.named_children[0], context)
+    return callee_name(call, context)
+
+
+def binding_of(identifier: Node, context: FileContext) -> tuple[LocalBinding, FileContext] | None:
+    """The local or package-level binding of an identifier, with the file that declares it."""
+    name = context.text(identifier)
+    binding = local_binding(name, identifier, context)
+    return (binding, context) if binding is not None else package_binding(name, context)
+
+
+def _identifier_source(identifier: Node, context: FileContext, depth: int) -> QualifiedName | None:
+    found = binding_of(identifier, context)
+    if found is None:
+        return None
+    binding, declared_in = found
+    if binding.type_node is not None:
+        return qualified_type(binding.type_node, declared_in)
+    if binding.value_node is not None:
+        return value_source(binding.value_node, declared_in, depth - 1)
+    return None
+
+
+def is_background_context(expression: Node, context: FileContext) -> bool:
+    """`context.Background()` or `context.TODO()` written in place: a context without a deadline."""
+    expression = unparen(expression)
+    if expression.type != "call_expression":
+        return False
+    name = callee_name(expression, context)
+    return name is not None and name.package == "context" and name.name in {"Background", "TODO"}

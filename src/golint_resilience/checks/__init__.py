@@ -1,5 +1,31 @@
 """Every check family; importing this package registers their fragments, facts and checks."""
 
-from golint_resilience.checks import assertions, exit_calls, exits, goroutines, http_timeouts, recovers
+from golint_resilience.checks import (
+    assertions,
+    exit_calls,
+    exits,
+    exposure,
+    goroutines,
+    http_timeouts,
+    probes,
+    recovers,
+    routes,
+    servers,
+    shutdown,
+    signals,
+)
 
-__all__ = ["assertions", "exit_calls", "exits", "goroutines", "http_timeouts", "recovers"]
+__all__ = [
+    "assertions",
+    "exit_calls",
+    "exits",
+    "exposure",
+    "goroutines",
+    "http_timeouts",
+    "probes",
+    "recovers",
+    "routes",
+    "servers",
+    "shutdown",
+    "signals",
+]

@@ -1,0 +1,215 @@
+"""RES401 missing-signal-handling, RES402 sigterm-not-handled, RES403 unbuffered-signal-channel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from golint_resilience.checks.framework import (
+    CheckContext,
+    MatchContext,
+    Options,
+    Report,
+    check,
+    fact_extractor,
+    fragment,
+    report,
+)
+from golint_resilience.checks.servers import main_function_names
+from golint_resilience.facts import HANDLES_SIGNALS, STARTS_SERVER, ClosureFlags, FactsBuilder
+from golint_resilience.index import FileContext
+from golint_resilience.parsing import Node
+from golint_resilience.resolve import binding_of, callee_name, imported_package, qualified_type, unparen
+
+SIGNAL = "os/signal"
+NOTIFY_FUNCTIONS = frozenset({"Notify", "NotifyContext"})
+HELPERS_OPTION = ("RES401", "signal-helpers")
+# Packages whose exported names are signals: `os.Interrupt`, `syscall.SIGTERM`, `unix.SIGINT`.
+SIGNAL_PACKAGES = frozenset({"os", "syscall", "golang.org/x/sys/unix", "golang.org/x/sys/windows"})
+SIGTERM = "SIGTERM"
+# Listing one of these shows the intent to shut down on a signal; SIGQUIT alone is a stack dump.
+INTERRUPTS = frozenset({"Interrupt", "SIGINT"})
+SHUTDOWN_SIGNALS = INTERRUPTS | {"SIGQUIT"}
+
+
+def _helpers(options: Options) -> frozenset[str]:
+    rule, knob = HELPERS_OPTION
+    return frozenset(options.get(rule, {}).get(knob, ()))
+
+
+def _signal_call_query(options: Options) -> str:
+    names = sorted(NOTIFY_FUNCTIONS | {helper.rsplit(".", 1)[-1] for helper in _helpers(options)})
+    return f"""
+(call_expression
+  function: (selector_expression
+    field: (field_identifier) @name)
+  (#match? @name "^({"|".join(names)})$")) @call
+"""
+
+
+def _signal_call_triggers(options: Options) -> tuple[bytes, ...]:
+    return (b"signal", *sorted({helper.rsplit(".", 1)[-1].encode() for helper in _helpers(options)}))
+
+
+fragment("signal_calls", _signal_call_query, _signal_call_triggers)
+
+
+def notify_calls(ctx: MatchContext) -> Iterator[tuple[Node, FileContext]]:
+    """`signal.Notify(…)` and `signal.NotifyContext(…)` calls of the package."""
+    for match in ctx.matches("signal_calls"):
+        call, context = match.node("call"), match.context
+        name = callee_name(call, context)
+        if name is not None and name.package == SIGNAL and name.name in NOTIFY_FUNCTIONS:
+            yield call, context
+
+
+@fact_extractor(fragments=("signal_calls",))
+def record_signal_handling(ctx: MatchContext, facts: FactsBuilder) -> None:
+    """The package asks for signals itself or through a configured helper."""
+    helpers = _helpers(ctx.options)
+    for match in ctx.matches("signal_calls"):
+        call, context = match.node("call"), match.context
+        name = callee_name(call, context)
+        if name is not None and (
+            (name.package == SIGNAL and name.name in NOTIFY_FUNCTIONS) or str(name) in helpers
+        ):
+            function = call.child_by_field_name("function")
+            line = call.start_point[0] + 1
+            text = context.text(function) if function is not None else "signal.Notify"
+            facts.flag(HANDLES_SIGNALS, f"{text} at {context.file.display}:{line}")
+
+
+@check("RES401", fragments=("main_function",))
+def missing_signal_handling(ctx: CheckContext) -> Iterator[Report]:
+    """A program that starts a server but never asks for SIGTERM/SIGINT, over its imports."""
+    directory = str(ctx.package.directory)
+    condition = ClosureFlags(directory, any_of=(STARTS_SERVER,), none_of=(HANDLES_SIGNALS,), witness="server")
+    for name, context in main_function_names(ctx):
+        yield report(name, context, condition=condition)
+
+
+# --- RES402 ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignalList:
+    """The signals a Notify call lists; `complete` is False when some cannot be read."""
+
+    names: tuple[str, ...]  # "Interrupt", "SIGTERM", …
+    texts: tuple[str, ...]  # as written: "os.Interrupt"
+    complete: bool
+
+
+def _signal_arguments(call: Node) -> list[Node]:
+    arguments = call.child_by_field_name("arguments")
+    return list(arguments.named_children[1:]) if arguments is not None else []
+
+
+def _spread_elements(spread: Node, context: FileContext) -> tuple[list[Node], FileContext] | None:
+    """The elements of `sigs...` when `sigs` is a local or package slice literal."""
+    identifier = unparen(spread.named_children[0]) if spread.named_children else None
+    if identifier is None or identifier.type != "identifier":
+        return None
+    found = binding_of(identifier, context)
+    if found is None:
+        return None
+    binding, declared_in = found
+    value = unparen(binding.value_node) if binding.value_node is not None else None
+    body = (
+        value.child_by_field_name("body") if value is not None and value.type == "composite_literal" else None
+    )
+    if body is None:
+        return None
+    return [e.named_children[0] if e.named_children else e for e in body.named_children], declared_in
+
+
+def signal_list(call: Node, context: FileContext) -> SignalList:
+    """Read the signals a Notify call lists, following a spread slice to its literal."""
+    names: list[str] = []
+    texts: list[str] = []
+    complete = True
+    pending = [(argument, context) for argument in _signal_arguments(call)]
+    while pending:
+        argument, where = pending.pop(0)
+        if argument.type == "variadic_argument":
+            elements = _spread_elements(argument, where)
+            if elements is None:
+                complete = False
+            else:
+                pending.extend((element, elements[1]) for element in elements[0])
+            continue
+        argument = unparen(argument)
+        operand = argument.child_by_field_name("operand") if argument.type == "selector_expression" else None
+        field = argument.child_by_field_name("field") if operand is not None else None
+        if operand is None or field is None or imported_package(operand, where) not in SIGNAL_PACKAGES:
+            complete = False
+            continue
+        names.append(where.text(field))
+        texts.append(where.text(argument))
+    return SignalList(tuple(names), tuple(texts), complete)
+
+
+@check("RES402", fragments=("signal_calls",))
+def sigterm_not_handled(ctx: CheckContext) -> Iterator[Report]:
+    """Interrupt/SIGINT handled but SIGTERM nowhere in the package.
+
+    Judged over all of the package's Notify calls: real projects register SIGINT in a
+    cross-platform file and SIGTERM in a POSIX one, on different channels. A call that
+    lists no signals (all of them) or a list that cannot be read may include SIGTERM.
+    """
+    calls = [(call, context, signal_list(call, context)) for call, context in notify_calls(ctx)]
+    if any(not s.complete or not s.names or SIGTERM in s.names for _, _, s in calls):
+        return
+    for call, context, signals in calls:
+        if INTERRUPTS.intersection(signals.names):
+            function = call.child_by_field_name("function")
+            listed = [t for n, t in zip(signals.names, signals.texts, strict=True) if n in SHUTDOWN_SIGNALS]
+            yield report(
+                call,
+                context,
+                call=context.text(function) if function is not None else "signal.Notify",
+                signals=" and ".join(listed),
+            )
+
+
+# --- RES403 ------------------------------------------------------------------------------
+
+
+def _unbuffered_signal_make(value: Node | None, context: FileContext) -> bool:
+    """`make(chan os.Signal)` or `make(chan os.Signal, 0)`."""
+    if value is None:
+        return False
+    value = unparen(value)
+    function = value.child_by_field_name("function") if value.type == "call_expression" else None
+    arguments = value.child_by_field_name("arguments")
+    if function is None or arguments is None or context.text(function) != "make":
+        return False
+    values = arguments.named_children
+    if not values or values[0].type != "channel_type":
+        return False
+    element = values[0].child_by_field_name("value")
+    if str(qualified_type(element, context)) != "os.Signal":
+        return False
+    return len(values) == 1 or (len(values) == 2 and context.text(values[1]) == "0")
+
+
+@check("RES403", fragments=("signal_calls",))
+def unbuffered_signal_channel(ctx: CheckContext) -> Iterator[Report]:
+    """signal.Notify onto a channel made without a buffer."""
+    for call, context in notify_calls(ctx):
+        name = callee_name(call, context)
+        arguments = call.child_by_field_name("arguments")
+        if name is None or name.name != "Notify" or arguments is None or not arguments.named_children:
+            continue
+        channel = unparen(arguments.named_children[0])
+        if channel.type != "identifier":
+            continue
+        found = binding_of(channel, context)
+        if found is not None and _unbuffered_signal_make(found[0].value_node, found[1]):
+            function = call.child_by_field_name("function")
+            yield report(
+                call,
+                context,
+                call=context.text(function) if function is not None else "signal.Notify",
+                channel=context.text(channel),
+            )
