@@ -47,6 +47,16 @@ def ancestors(node: Node) -> Iterator[Node]:
         parent = parent.parent
 
 
+def inside_within(node: Node, kind: str, stop: Node) -> bool:
+    """Is `node` inside a `kind` node (a go or defer statement, …) below the ancestor `stop`?"""
+    for ancestor in ancestors(node):
+        if ancestor.id == stop.id:
+            return False
+        if ancestor.type == kind:
+            return True
+    return False
+
+
 def enclosing_function(node: Node) -> Node | None:
     """The innermost function declaration, method or literal around `node`."""
     return next((a for a in ancestors(node) if a.type in FUNCTION_NODES), None)

@@ -12,11 +12,11 @@ from golint_resilience.index import FileContext
 from golint_resilience.model import Severity
 from golint_resilience.parsing import Node, captures_within
 from golint_resilience.resolve import (
-    ancestors,
     callee_name,
     enclosing_declaration,
     enclosing_function,
     function_key,
+    inside_within,
     is_deferred_literal,
     same_package_callee,
     statement_call,
@@ -122,7 +122,7 @@ def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
     defers = _defers_by_function(ctx)
     for call, site, context in exit_calls(ctx):
         owner = enclosing_function(call)
-        if owner is None or _inside_deferred_call(call, owner):
+        if owner is None or inside_within(call, "defer_statement", owner):
             continue
         earlier = [d for d in defers.get(owner.id, []) if d.end_byte <= call.start_byte]
         if earlier:
@@ -144,25 +144,6 @@ def _first_line(code: str) -> str:
     return lines[0].rstrip() + (" …" if len(lines) > 1 else "") if lines else ""
 
 
-def _inside_deferred_call(node: Node, owner: Node) -> bool:
-    """True when `node` is part of a defer statement's call (its arguments) within `owner`."""
-    for ancestor in ancestors(node):
-        if ancestor.id == owner.id:
-            return False
-        if ancestor.type == "defer_statement":
-            return True
-    return False
-
-
-def _in_go_statement(node: Node, stop: Node) -> bool:
-    for ancestor in ancestors(node):
-        if ancestor.id == stop.id:
-            return False
-        if ancestor.type == "go_statement":
-            return True
-    return False
-
-
 @check("RES103", fragments=("exit_calls", DEFER_STATEMENTS))
 def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
     """Exit calls that run while deferred calls unwind."""
@@ -174,7 +155,8 @@ def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
             yield report(site, context, call=name)
             continue
         owner = enclosing_function(call)
-        if is_deferred_literal(owner) and owner is not None and not _in_go_statement(call, owner):
+        in_goroutine = owner is not None and inside_within(call, "go_statement", owner)
+        if is_deferred_literal(owner) and not in_goroutine:
             yield report(site, context, call=name)
     for match in ctx.matches(DEFER_STATEMENTS):
         yield from _deferred_exiting_function(ctx, match.node("defer"), match.context)

@@ -18,9 +18,9 @@ from golint_resilience.index import FileContext, string_value
 from golint_resilience.parsing import Node, captures_within
 from golint_resilience.resolve import (
     QualifiedName,
-    ancestors,
     callee_name,
     imported_package,
+    inside_within,
     is_background_context,
     same_package_callee,
     unparen,
@@ -155,16 +155,7 @@ def _known(source: QualifiedName | None, names: frozenset[str]) -> bool:
 def _calls_in(function: Node) -> list[Node]:
     """The calls a function makes while it runs (not those of goroutines it starts)."""
     calls = [c["call"][0] for c in captures_within(function, _CALLS)]
-    return [c for c in calls if not _in_go_statement(c, function)]
-
-
-def _in_go_statement(node: Node, stop: Node) -> bool:
-    for ancestor in ancestors(node):
-        if ancestor.id == stop.id:
-            return False
-        if ancestor.type == "go_statement":
-            return True
-    return False
+    return [c for c in calls if not inside_within(c, "go_statement", function)]
 
 
 def first_work(
