@@ -7,10 +7,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 
-from golint_resilience.cli import main
-from harness import FIXTURES, chdir
+from harness import FIXTURES, invoke
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 EXITS = FIXTURES / "RES1_exits"
@@ -40,12 +38,6 @@ func main() {
 	log.Fatal("bye")
 }
 """
-
-
-def invoke(*args: str, cwd: Path) -> tuple[int, str, str]:
-    with chdir(cwd):
-        result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

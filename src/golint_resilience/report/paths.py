@@ -32,7 +32,11 @@ def relative_to_root(path: str, root: Path) -> str:
     target is named. A file outside the root has no repository path: that is an error
     rather than a result GitHub would silently drop.
     """
-    real = Path(os.path.realpath(path))
+    given = Path(path)
+    if given.exists():
+        real = Path(os.path.realpath(given))
+    else:  # a dangling link: name the link, not its missing target
+        real = Path(os.path.realpath(given.parent)) / given.name
     try:
         return real.relative_to(os.path.realpath(root)).as_posix()
     except ValueError:
