@@ -271,7 +271,7 @@ def test_no_bom_no_absolute_uris_and_stable_bytes(tmp_path: Path) -> None:
 
 
 def test_examples_validate(tmp_path: Path) -> None:
-    log = sarif("./...", cwd=EXAMPLES)
+    log = sarif("--sarif-root", "../..", "./...", cwd=EXAMPLES)
     assert log["runs"][0]["results"]
     for result in log["runs"][0]["results"]:
         assert artifact(result)["uri"].startswith("examples/orders/")

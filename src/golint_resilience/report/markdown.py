@@ -33,12 +33,8 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     shown = [f for f in result.findings if not f.suppressed]
     suppressed = len(result.findings) - len(shown)
     files = _plural(result.files, "file")
-    lines = [
-        f"## resilint: {_plural(len(shown), 'finding')} in {files}"
-        if shown
-        else f"## resilint: no findings in {files}",
-        "",
-    ]
+    headline = _plural(len(shown), "finding") if shown else "no findings"
+    lines = [f"## resilint: {headline} in {files}", ""]
     if suppressed:
         lines += [f"{_plural(suppressed, 'finding')} suppressed inline.", ""]
     if shown:
