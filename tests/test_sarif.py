@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -14,14 +15,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from golint_resilience.catalog import load_catalog
+from golint_resilience.catalog import load_catalog, parse_rule
 from golint_resilience.checks.framework import CHECKS
+from golint_resilience.model import ResilintError
 from golint_resilience.report.linehash import line_hashes
 from golint_resilience.report.sarif import DESCRIPTION_LIMIT, clip
 from harness import invoke
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "orders"
+RULES = Path(__file__).resolve().parents[1] / "rules"
 
 LIB = """package lib
 
@@ -119,6 +127,24 @@ def test_one_run_with_every_rule_from_rules_dir(tmp_path: Path) -> None:
 
 def test_some_rule_is_a_security_rule() -> None:
     assert any(spec.security_severity for spec in load_catalog().values())
+
+
+@pytest.mark.parametrize(
+    ("rule_file", "value", "error"),
+    [
+        ("RES701-pprof-exposed.toml", None, "need security-severity"),
+        ("RES701-pprof-exposed.toml", "high", "need security-severity"),
+        ("RES701-pprof-exposed.toml", "0.0", "need security-severity"),
+        ("RES101-exit-outside-main.toml", "5.0", "only for rules tagged 'security'"),
+    ],
+)
+def test_security_severity_is_validated(rule_file: str, value: str | None, error: str) -> None:
+    data = tomllib.loads((RULES / rule_file).read_text(encoding="utf-8"))
+    data.pop("security-severity", None)
+    if value is not None:
+        data["security-severity"] = value
+    with pytest.raises(ResilintError, match=error):
+        parse_rule(data, rule_file)
 
 
 def test_clip_keeps_whole_sentences() -> None:
