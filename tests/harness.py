@@ -16,7 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from click.testing import CliRunner
+
 from golint_resilience.catalog import load_catalog
+from golint_resilience.cli import main
 from golint_resilience.discover import discover
 from golint_resilience.engine import run
 from golint_resilience.model import Finding
@@ -40,17 +43,6 @@ class Expectation:
     message: str | None
 
 
-def invoke(*args: str, cwd: Path) -> tuple[int, str, str]:
-    """Run the installed command line in `cwd`: exit code, stdout, stderr."""
-    from click.testing import CliRunner  # noqa: PLC0415  (only the CLI tests need click's runner)
-
-    from golint_resilience.cli import main  # noqa: PLC0415
-
-    with chdir(cwd):
-        result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
 @contextmanager
 def chdir(path: Path):
     previous = Path.cwd()
@@ -59,6 +51,13 @@ def chdir(path: Path):
         yield
     finally:
         os.chdir(previous)
+
+
+def invoke(*args: str, cwd: Path) -> tuple[int, str, str]:
+    """Run the command line in `cwd`: (exit code, stdout, stderr)."""
+    with chdir(cwd):
+        result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
 
 
 def fixture_names() -> list[str]:

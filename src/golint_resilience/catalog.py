@@ -85,6 +85,7 @@ class RuleSpec:
     enabled_by_default: bool
     precision: str
     tags: tuple[str, ...]
+    security_severity: str | None  # CVSS-like score "0.1".."10.0"; only on security-tagged rules
     messages: dict[str, str]  # variant name → template; "default" always present
     query: str | None
     triggers: tuple[bytes, ...]  # a file lacking all of them cannot match (empty: no filter)
@@ -113,6 +114,24 @@ def _str_list(value: Any, origin: str, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _security_severity(data: dict[str, Any], tags: tuple[str, ...], origin: str) -> str | None:
+    """GitHub treats a rule with a security-severity as a security query: only `security` rules have one."""
+    value = data.get("security-severity")
+    if "security" not in tags:
+        if value is not None:
+            msg = f"{origin}: security-severity is only for rules tagged 'security'"
+            raise ResilintError(msg)
+        return None
+    try:
+        score = float(value) if isinstance(value, str) else -1.0
+    except ValueError:
+        score = -1.0
+    if not 0.0 < score <= 10.0:
+        msg = f"{origin}: rules tagged 'security' need security-severity, a string score from 0.1 to 10.0"
+        raise ResilintError(msg)
+    return str(value)
+
+
 def parse_rule(data: dict[str, Any], origin: str) -> RuleSpec:
     """Validate one rule file's table and build its RuleSpec."""
     rule_id = _require(data, "id", str, origin)
@@ -136,6 +155,7 @@ def parse_rule(data: dict[str, Any], origin: str) -> RuleSpec:
     if unknown := set(tags) - TAGS:
         msg = f"{origin}: unknown tags {sorted(unknown)}"
         raise ResilintError(msg)
+    security_severity = _security_severity(data, tags, origin)
     messages = {"default": _require(data, "message", str, origin)}
     for variant, template in data.get("messages", {}).items():
         messages[variant] = str(template)
@@ -168,6 +188,7 @@ def parse_rule(data: dict[str, Any], origin: str) -> RuleSpec:
         enabled_by_default=_require(data, "default", str, origin) == "on",
         precision=precision,
         tags=tags,
+        security_severity=security_severity,
         messages=messages,
         query=query if isinstance(query, str) else None,
         triggers=tuple(t.encode() for t in _str_list(data.get("triggers", []), origin, "triggers")),

@@ -33,6 +33,7 @@ from golint_resilience.engine import RunResult, run
 from golint_resilience.filters import Excluder, drop_per_path_ignores
 from golint_resilience.model import ResilintError, Severity
 from golint_resilience.report import REPORTERS, ReportOptions
+from golint_resilience.report.paths import default_root
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ISSUES_URL = "https://github.com/resilint/resilint/issues"
@@ -149,6 +150,26 @@ def _configuration(patterns: tuple[str, ...], values: dict[str, Any]) -> Configu
 @click.option(
     "--color/--no-color", default=None, help="Colour the text report [default: when writing to a terminal]."
 )
+@click.option(
+    "--sarif-root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Directory that SARIF and GitHub annotation paths are relative to "
+    "[default: the git top level, else the working directory].",
+)
+@click.option(
+    "--sarif-category",
+    default="resilint/",
+    show_default=True,
+    help="SARIF runs[0].automationDetails.id (code scanning category); empty: leave it to the uploader.",
+)
+@click.option(
+    "--sarif-suppressed",
+    type=click.Choice(["omit", "include"]),
+    default="omit",
+    show_default=True,
+    help="Inline-suppressed findings in SARIF: GitHub ignores SARIF suppressions and would open alerts.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(
     patterns: tuple[str, ...],
@@ -159,6 +180,9 @@ def check(
     jobs: int | None,
     quiet: bool,
     color: bool | None,
+    sarif_root: Path | None,
+    sarif_category: str,
+    sarif_suppressed: str,
     debug: bool,
     **config_values: Any,
 ) -> None:
@@ -173,7 +197,15 @@ def check(
         result = run(excluder.apply(discover(list(patterns) or ["./..."])), settings)
         result = _filter(result, configuration, write_baseline, new_from_rev)
         use_color = color if color is not None else (output is None and sys.stdout.isatty())
-        options = ReportOptions(catalog=catalog, version=__version__, color=use_color, quiet=quiet)
+        options = ReportOptions(
+            catalog=catalog,
+            version=__version__,
+            color=use_color,
+            quiet=quiet,
+            root=sarif_root or default_root(Path.cwd()),
+            sarif_category=sarif_category,
+            sarif_suppressed=sarif_suppressed == "include",
+        )
         _emit(result, output_format, output, options)
     except ResilintError as exc:
         _fail(str(exc))

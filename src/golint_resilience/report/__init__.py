@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from golint_resilience.engine import RunResult
-from golint_resilience.report import json_report, sarif, text
+from golint_resilience.report import github, json_report, markdown, sarif, text
 from golint_resilience.report.common import ReportOptions
 
 Reporter = Callable[[RunResult, TextIO, ReportOptions], None]
@@ -15,6 +15,8 @@ REPORTERS: dict[str, Reporter] = {
     "text": text.write,
     "json": json_report.write,
     "sarif": sarif.write,
+    "github": github.write,
+    "markdown": markdown.write,
 }
 
 __all__ = ["REPORTERS", "ReportOptions", "Reporter"]

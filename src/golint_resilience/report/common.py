@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from golint_resilience.catalog import RuleSpec
+from golint_resilience.report.paths import default_root
 
 _UNSAFE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """How to render: colour, verbosity, and the catalog for rule metadata."""
+    """How to render: colour, verbosity, the catalog for rule metadata, GitHub settings.
+
+    `root` is the directory SARIF and GitHub annotation paths are relative to (the
+    repository's top level); `sarif_category` becomes `automationDetails.id` ("" leaves
+    it to the uploader); `sarif_suppressed` keeps inline-suppressed findings in SARIF.
+    """
 
     catalog: dict[str, RuleSpec]
     version: str
     color: bool = False
     quiet: bool = False
+    root: Path = field(default_factory=lambda: default_root(Path.cwd()))
+    sarif_category: str = "resilint/"
+    sarif_suppressed: bool = False
 
 
 def printable(text: str) -> str:

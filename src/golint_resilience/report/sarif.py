@@ -1,52 +1,126 @@
-"""`--format sarif`: a SARIF 2.1.0 log with rule descriptors generated from rules/."""
+"""`--format sarif`: one SARIF 2.1.0 run that GitHub code scanning accepts and displays well.
+
+What GitHub reads, and why each property looks the way it does, is in docs/github.md.
+In short: rule descriptors come from rules/; results carry a repository-relative,
+percent-encoded URI under `%SRCROOT%`, a region in UTF-16 code units, and the
+`primaryLocationLineHash` upload-sarif would compute; inline-suppressed findings are left
+out unless asked for, because GitHub ignores `suppressions` and would open alerts for them.
+The output is ASCII (non-ASCII escaped), so no encoding or BOM can get in the way.
+"""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import quote
 
 from golint_resilience.catalog import RuleSpec
+from golint_resilience.checks.framework import CHECKS
 from golint_resilience.docs import render_markdown
 from golint_resilience.engine import RunResult
-from golint_resilience.model import Finding
+from golint_resilience.model import FileError, Finding, ResilintError, Severity, ToolError
 from golint_resilience.report.common import ReportOptions
+from golint_resilience.report.linehash import line_hashes
+from golint_resilience.report.paths import relative_to_root, uri_reference
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/resilint/resilint"
-_SRCROOT = "%SRCROOT%"
+SRCROOT = "%SRCROOT%"
+DESCRIPTION_LIMIT = 1024  # GitHub's maximum for shortDescription and fullDescription
+FINGERPRINT_KEY = "resilint/v1"
+_PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "recommendation"}
+
+
+def _plain(text: str) -> str:
+    """Docs prose as one paragraph (the TOML wraps lines)."""
+    return " ".join(text.split())
+
+
+def clip(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """`text` cut to at most `limit` characters, at the end of a sentence when there is one."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    end = head.rfind(". ")
+    if end > 0:
+        return head[: end + 1]
+    return head[: head.rfind(" ")].rstrip() + "…"
+
+
+def _help_text(spec: RuleSpec) -> str:
+    """The rule's documentation as plain text, for viewers that do not render Markdown."""
+    docs = spec.docs
+    sections = [
+        ("What it flags", docs.what),
+        ("Why it matters", docs.why),
+        ("What it leaves alone", docs.allowed),
+        ("How to fix it", docs.fix),
+        ("Limitations", docs.limitations),
+    ]
+    parts = [f"{spec.id} {spec.name}: {spec.summary}."]
+    parts += [f"{title}: {_plain(body)}" for title, body in sections if body]
+    parts.append(f"Suppress one finding with //resilint:ignore {spec.id} <reason> on or above its line.")
+    return "\n\n".join(parts)
 
 
 def rule_descriptor(spec: RuleSpec) -> dict[str, Any]:
-    """The reportingDescriptor of a rule: everything GitHub shows on an alert's rule."""
+    """The reportingDescriptor of a rule: everything GitHub shows next to an alert."""
     properties: dict[str, Any] = {
         "tags": list(spec.tags),
         "precision": spec.precision,
-        "problem.severity": spec.severity.value if spec.severity.value != "note" else "recommendation",
+        "problem.severity": _PROBLEM_SEVERITY[spec.severity],
     }
-    if "security" in spec.tags:
-        properties["security-severity"] = "5.3"
-    markdown = render_markdown(spec)
+    if spec.security_severity is not None:
+        properties["security-severity"] = spec.security_severity
     return {
         "id": spec.id,
         "name": spec.name,
-        "shortDescription": {"text": spec.summary},
-        "fullDescription": {"text": " ".join(spec.docs.why.split())[:1024]},
+        "shortDescription": {"text": clip(spec.summary + ".")},
+        "fullDescription": {"text": clip(f"{_plain(spec.docs.what)} {_plain(spec.docs.why)}")},
         "help": {
-            "text": " ".join(spec.docs.what.split()) + "\n\n" + " ".join(spec.docs.fix.split()),
-            "markdown": markdown,
+            "text": _help_text(spec),
+            "markdown": render_markdown(spec, implemented=spec.id in CHECKS),
         },
+        "helpUri": f"{INFORMATION_URI}/blob/main/docs/rules/{spec.id}.md",
         "defaultConfiguration": {"level": spec.severity.value},
         "properties": properties,
     }
 
 
-def _uri(path: str) -> str:
-    return quote(path, safe="/-._~")
+def automation_id(category: str) -> str | None:
+    """`automationDetails.id` for a category: GitHub reads everything before the last '/'."""
+    if not category:
+        return None
+    return category if category.endswith("/") else category + "/"
 
 
-def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
+class _LineHashes:
+    """`primaryLocationLineHash` per file and line, each file read once."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, list[str] | None] = {}
+
+    def get(self, path: str, line: int) -> str | None:
+        if path not in self._files:
+            try:
+                self._files[path] = line_hashes(Path(path).read_bytes())
+            except OSError:
+                self._files[path] = None  # gone since the analysis: let the uploader decide
+        hashes = self._files[path]
+        return hashes[line - 1] if hashes is not None and 0 < line <= len(hashes) else None
+
+
+def _artifact(relative: str) -> dict[str, str]:
+    return {"uri": uri_reference(relative), "uriBaseId": SRCROOT}
+
+
+def _result(
+    finding: Finding, relative: str, rule_index: int, line_hash: str | None, with_suppressions: bool
+) -> dict[str, Any]:
     span = finding.span
+    fingerprints = {FINGERPRINT_KEY: finding.fingerprint}
+    if line_hash is not None:
+        fingerprints["primaryLocationLineHash"] = line_hash
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
@@ -55,7 +129,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(finding.path), "uriBaseId": _SRCROOT},
+                    "artifactLocation": _artifact(relative),
                     "region": {
                         "startLine": span.line,
                         "startColumn": span.utf16_column,
@@ -65,53 +139,99 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
                 }
             }
         ],
-        "partialFingerprints": {"resilint/v1": finding.fingerprint},
+        "partialFingerprints": dict(sorted(fingerprints.items())),
     }
-    if finding.suppressed:
-        result["suppressions"] = [{"kind": "inSource", "justification": finding.suppression_reason}]
+    if with_suppressions:  # SARIF §3.27.23: on every result of the run, or on none
+        result["suppressions"] = (
+            [{"kind": "inSource", "justification": finding.suppression_reason or "suppressed inline"}]
+            if finding.suppressed
+            else []
+        )
     return result
 
 
-def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
-    """Write one SARIF run; inline-suppressed findings are left out (GitHub ignores suppressions)."""
+def _file_notification(error: FileError, root: Path) -> dict[str, Any]:
+    notification: dict[str, Any] = {
+        "level": "warning" if error.partial else "error",
+        "message": {"text": f"{error.path}: {error.message}."},
+    }
+    try:
+        relative = relative_to_root(error.path, root)
+    except ResilintError:  # outside the repository: the message still names the file
+        return notification
+    notification["locations"] = [{"physicalLocation": {"artifactLocation": _artifact(relative)}}]
+    return notification
+
+
+def _tool_notification(error: ToolError, index: dict[str, int]) -> dict[str, Any]:
+    notification: dict[str, Any] = {
+        "level": "error",
+        "message": {"text": f"Internal error in {error.rule_id} on {error.path}: {error.message}."},
+    }
+    if error.rule_id in index:
+        notification["associatedRule"] = {"id": error.rule_id, "index": index[error.rule_id]}
+    return notification
+
+
+def build_log(result: RunResult, options: ReportOptions) -> dict[str, Any]:
+    """The SARIF log as a JSON-ready dictionary."""
     specs = list(options.catalog.values())
     index = {spec.id: position for position, spec in enumerate(specs)}
-    notifications = [
-        {"level": "warning", "message": {"text": f"{error.path}: {error.message}"}}
-        for error in result.file_errors
-    ] + [
-        {
-            "level": "error",
-            "message": {"text": f"internal error in {error.rule_id} on {error.path}: {error.message}"},
-        }
-        for error in result.tool_errors
-    ]
-    log = {
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [
+    hashes = _LineHashes()
+    results = []
+    for finding in result.findings:
+        if finding.suppressed and not options.sarif_suppressed:
+            continue
+        relative = relative_to_root(finding.path, options.root)
+        line_hash = hashes.get(finding.path, finding.span.line)
+        results.append(
+            _result(finding, relative, index[finding.rule_id], line_hash, options.sarif_suppressed)
+        )
+    results.sort(key=_result_order)
+    notifications = [_file_notification(e, options.root) for e in result.file_errors]
+    notifications += [_tool_notification(e, index) for e in result.tool_errors]
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "resilint",
+                "version": options.version,
+                "semanticVersion": options.version,
+                "informationUri": INFORMATION_URI,
+                "rules": [rule_descriptor(spec) for spec in specs],
+            }
+        },
+        "originalUriBaseIds": {
+            SRCROOT: {"description": {"text": "The repository root that result paths are relative to."}}
+        },
+        "columnKind": "utf16CodeUnits",
+        "invocations": [
             {
-                "tool": {
-                    "driver": {
-                        "name": "resilint",
-                        "version": options.version,
-                        "semanticVersion": options.version,
-                        "informationUri": INFORMATION_URI,
-                        "rules": [rule_descriptor(spec) for spec in specs],
-                    }
-                },
-                "automationDetails": {"id": "resilint/"},
-                "originalUriBaseIds": {_SRCROOT: {"description": {"text": "The directory resilint ran in."}}},
-                "columnKind": "utf16CodeUnits",
-                "invocations": [
-                    {
-                        "executionSuccessful": not result.tool_errors,
-                        "toolExecutionNotifications": notifications,
-                    }
-                ],
-                "results": [_result(f, index[f.rule_id]) for f in result.findings if not f.suppressed],
+                # Unreadable files are error notifications, but the run itself completed.
+                "executionSuccessful": not result.tool_errors,
+                "toolExecutionNotifications": notifications,
             }
         ],
+        "results": results,
     }
-    json.dump(log, stream, indent=2, ensure_ascii=False)
+    category = automation_id(options.sarif_category)
+    if category is not None:
+        run["automationDetails"] = {"id": category}
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def _result_order(result: dict[str, Any]) -> tuple[str, int, int, str, str]:
+    location = result["locations"][0]["physicalLocation"]
+    region = location["region"]
+    return (
+        location["artifactLocation"]["uri"],
+        region["startLine"],
+        region["startColumn"],
+        result["ruleId"],
+        result["message"]["text"],
+    )
+
+
+def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
+    """Write the SARIF log."""
+    json.dump(build_log(result, options), stream, indent=2, ensure_ascii=True)
     stream.write("\n")
