@@ -1,0 +1,451 @@
+"""What is a retry loop? Shared by RES601 and RES602.
+
+A *retry loop* tries an operation, waits after an error and tries again, and is left on
+success. A *periodic loop* waits whatever happened (janitors, pollers, tickers) and is
+never judged. The distinction is made syntactically, from the loop's exits:
+
+- a *success exit* leaves the loop when the error is nil: a `break`/`return` in the
+  `err == nil` branch of an `if` (or a switch case), in the `else` of `err != nil`, or
+  after an `if err != nil { …; continue }` in the same block; or the loop condition
+  itself is `err != nil`;
+- every other exit (a counter or deadline check, a permanent error, a stop channel in a
+  `select`, a `panic` or process exit) *bounds* the loop.
+
+A loop is found from its wait (`time.Sleep`, `time.After`, `time.NewTimer`): the
+innermost `for` around the wait in the same function. It is a retry loop when it has a
+success exit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from golint_resilience.checks.exit_calls import exit_call_site
+from golint_resilience.checks.framework import MatchContext, Options, fragment
+from golint_resilience.index import FileContext
+from golint_resilience.parsing import Node, captures_within
+from golint_resilience.resolve import FUNCTION_NODES, ancestors, callee_name, qualified_name, unparen
+
+DELAY_FUNCTIONS = frozenset({"Sleep", "After", "NewTimer"})
+
+fragment(
+    "delay_calls",
+    """
+(call_expression
+  function: (selector_expression
+    field: (field_identifier) @_name)
+  (#match? @_name "^(Sleep|After|NewTimer)$")) @call
+""",
+    (b"Sleep", b"After", b"NewTimer"),
+)
+
+_ERROR_NAME = re.compile(r"err", re.IGNORECASE)
+_CONTEXT_NAME = re.compile(r"ctx|context", re.IGNORECASE)
+_BREAKABLE = frozenset(
+    {"for_statement", "expression_switch_statement", "type_switch_statement", "select_statement"}
+)
+_CASES = frozenset({"expression_case", "default_case", "type_case", "communication_case"})
+_JUMPS = frozenset({"continue_statement", "return_statement", "break_statement", "goto_statement"})
+
+_EXITS = """
+(return_statement) @exit
+(break_statement) @exit
+(continue_statement (label_name)) @exit
+(call_expression
+  function: (identifier) @_name
+  (#eq? @_name "panic")) @exit
+(call_expression
+  function: (selector_expression
+    field: (field_identifier) @_name)
+  (#match? @_name "^(Fatal|Fatalf|Fatalln|Exit|Exitf|Exitln)$")) @exit
+"""
+_NIL_COMPARISONS = """
+(binary_expression
+  left: (_) @left
+  operator: ["==" "!="] @operator
+  right: (_) @right) @comparison
+"""
+_CONTEXT_SIGNALS = """
+(unary_expression
+  operator: "<-"
+  operand: (call_expression
+    function: (selector_expression
+      field: (field_identifier) @_method)
+    (#eq? @_method "Done"))) @done
+(call_expression
+  function: (selector_expression
+    operand: (_) @operand
+    field: (field_identifier) @_method)
+  arguments: (argument_list) @arguments
+  (#eq? @_method "Err")) @err
+(selector_expression
+  field: (field_identifier) @_name
+  (#match? @_name "^(Canceled|DeadlineExceeded)$")) @sentinel
+"""
+
+
+@dataclass(frozen=True)
+class Delay:
+    """A wait inside a loop: the call and its delay argument."""
+
+    call: Node
+    argument: Node | None
+
+
+@dataclass
+class RetryLoop:
+    """A `for` statement classified as a retry loop, with the waits it contains."""
+
+    loop: Node
+    context: FileContext
+    delays: list[Delay] = field(default_factory=list)
+    bounded: bool = False  # a header bound (counter, range, condition) or a bounding exit
+    watches_context: bool = False  # checks ctx.Done()/ctx.Err() or context.Canceled
+
+
+def retry_loops(ctx: MatchContext) -> list[RetryLoop]:
+    """Every retry loop of the package that contains a wait, in source order."""
+    loops: dict[tuple[str, int], RetryLoop | None] = {}
+    for match in ctx.matches("delay_calls"):
+        call = match.node("call")
+        context = match.context
+        name = callee_name(call, context)
+        if name is None or name.package != "time" or name.name not in DELAY_FUNCTIONS:
+            continue
+        loop = innermost_loop(call)
+        if loop is None:
+            continue
+        key = (context.file.display, loop.id)
+        if key not in loops:
+            loops[key] = classify(loop, context, ctx.options)
+        found = loops[key]
+        if found is not None:
+            found.delays.append(Delay(call, _first_argument(call)))
+    return [loop for loop in loops.values() if loop is not None]
+
+
+def _first_argument(call: Node) -> Node | None:
+    arguments = call.child_by_field_name("arguments")
+    return arguments.named_children[0] if arguments is not None and arguments.named_children else None
+
+
+def innermost_loop(node: Node) -> Node | None:
+    """The nearest `for` statement around `node` in the same function."""
+    for ancestor in ancestors(node):
+        if ancestor.type in FUNCTION_NODES:
+            return None
+        if ancestor.type == "for_statement":
+            return ancestor
+    return None
+
+
+def same_function(node: Node, loop: Node) -> bool:
+    """Is `node` part of `loop`'s own code, not of a function literal inside it?"""
+    for ancestor in ancestors(node):
+        if ancestor.id == loop.id:
+            return True
+        if ancestor.type in FUNCTION_NODES:
+            return False
+    return False
+
+
+def classify(loop: Node, context: FileContext, options: Options) -> RetryLoop | None:
+    """A RetryLoop when `loop` is left on success, else None (a periodic loop)."""
+    condition = loop_condition(loop)
+    success = condition is not None and error_polarity(condition, context) == "!="
+    bounded = _header_bounds(loop, condition, context)
+    for captures in captures_within(loop, _EXITS):
+        exit_node = captures["exit"][0]
+        if not _leaves(exit_node, loop, context, options):
+            continue
+        if _is_success_exit(exit_node, loop, context):
+            success = True
+        else:
+            bounded = True
+    if not success:
+        return None
+    return RetryLoop(loop, context, bounded=bounded, watches_context=_watches_context(loop, context))
+
+
+def loop_header(loop: Node) -> Node | None:
+    """The clause or condition between `for` and the body; None for `for {`."""
+    body = loop.child_by_field_name("body")
+    return next((c for c in loop.named_children if body is None or c.id != body.id), None)
+
+
+def loop_condition(loop: Node) -> Node | None:
+    """The loop's condition: `for cond {` or `for init; cond; post {`."""
+    header = loop_header(loop)
+    if header is None or header.type == "range_clause":
+        return None
+    return header.child_by_field_name("condition") if header.type == "for_clause" else header
+
+
+def _header_bounds(loop: Node, condition: Node | None, context: FileContext) -> bool:
+    """A range clause, or a condition other than `true` and `err != nil`."""
+    header = loop_header(loop)
+    if header is not None and header.type == "range_clause":
+        return True
+    if condition is None:
+        return False
+    return not _is_true(condition, context) and not is_error_test(condition, context)
+
+
+def _is_true(header: Node, context: FileContext) -> bool:
+    return header.type == "true" or (header.type == "identifier" and context.text(header) == "true")
+
+
+def runs_forever(loop: Node, context: FileContext) -> bool:
+    """`for {` or `for true {`."""
+    header = loop_header(loop)
+    return header is None or _is_true(header, context)
+
+
+def _leaves(exit_node: Node, loop: Node, context: FileContext, options: Options) -> bool:
+    """Does this return/break/continue/panic/exit call leave `loop`?"""
+    if not same_function(exit_node, loop):
+        return False
+    kind = exit_node.type
+    if kind == "call_expression":
+        function = exit_node.child_by_field_name("function")
+        return function is not None and (
+            function.type == "identifier" or exit_call_site(exit_node, context, options) is not None
+        )
+    if kind == "return_statement":
+        return True
+    label = next((c for c in exit_node.named_children if c.type == "label_name"), None)
+    if label is None:  # an unlabelled break leaves the nearest for/switch/select
+        target = next((a for a in ancestors(exit_node) if a.type in _BREAKABLE), None)
+        return target is not None and target.id == loop.id
+    return _label_outside(context.text(label), exit_node, loop, context, kind == "break_statement")
+
+
+def _label_outside(name: str, jump: Node, loop: Node, context: FileContext, is_break: bool) -> bool:
+    """Does `break L`/`continue L` name `loop` itself (break) or a statement around it?"""
+    inside = True
+    for ancestor in ancestors(jump):
+        if ancestor.id == loop.id:
+            inside = False
+        if ancestor.type == "labeled_statement":
+            label = ancestor.child_by_field_name("label")
+            if label is not None and context.text(label) == name:
+                statement = ancestor.named_children[-1]
+                if statement.id == loop.id:
+                    return is_break
+                return not inside
+    return False
+
+
+def _guard(node: Node, loop: Node) -> tuple[Node, Node] | None:
+    """The nearest `if` branch or case around `node` inside `loop`: (statement, branch)."""
+    child = node
+    for ancestor in ancestors(node):
+        if ancestor.id == loop.id:
+            return None
+        if ancestor.type == "if_statement" and child.type == "block":
+            return ancestor, child
+        if ancestor.type in _CASES or ancestor.type == "for_statement":
+            return ancestor, child
+        child = ancestor
+    return None
+
+
+def _is_success_exit(exit_node: Node, loop: Node, context: FileContext) -> bool:
+    if exit_node.type == "call_expression":  # panic or a process exit
+        return False
+    guard = _guard(exit_node, loop)
+    if guard is None:
+        return _follows_error_branch(exit_node, context)
+    statement, branch = guard
+    if statement.type == "if_statement":
+        condition = statement.child_by_field_name("condition")
+        polarity = error_polarity(condition, context) if condition is not None else None
+        consequence = statement.child_by_field_name("consequence")
+        in_consequence = consequence is not None and branch.id == consequence.id
+        return polarity == ("==" if in_consequence else "!=")
+    if statement.type == "expression_case":
+        value = statement.child_by_field_name("value")
+        return value is not None and error_polarity(value, context) == "=="
+    return False
+
+
+def _follows_error_branch(exit_node: Node, context: FileContext) -> bool:
+    """`if err != nil { …; continue }` earlier in the same block: the rest is the success path."""
+    sibling = exit_node.prev_named_sibling
+    while sibling is not None:
+        if sibling.type == "if_statement" and sibling.child_by_field_name("alternative") is None:
+            condition = sibling.child_by_field_name("condition")
+            consequence = sibling.child_by_field_name("consequence")
+            if (
+                condition is not None
+                and consequence is not None
+                and error_polarity(condition, context) == "!="
+                and _ends_with_jump(consequence)
+            ):
+                return True
+        sibling = sibling.prev_named_sibling
+    return False
+
+
+def _ends_with_jump(block: Node) -> bool:
+    statements = block.named_children
+    if statements and statements[-1].type == "statement_list":
+        statements = statements[-1].named_children
+    return bool(statements) and statements[-1].type in _JUMPS
+
+
+def error_polarity(condition: Node, context: FileContext) -> str | None:
+    """The operator of the condition's error-to-nil tests: `==` (error is nil), `!=`, or None."""
+    operators = {
+        context.text(captures["operator"][0])
+        for captures in captures_within(condition, _NIL_COMPARISONS)
+        if _compares_error_to_nil(captures["left"][0], captures["right"][0], context)
+    }
+    return operators.pop() if len(operators) == 1 else None
+
+
+def is_error_test(condition: Node, context: FileContext) -> bool:
+    """Is the condition exactly `err != nil` (a loop that runs while the error stays)?"""
+    condition = unparen(condition)
+    if condition.type != "binary_expression":
+        return False
+    left, operator, right = (condition.child_by_field_name(f) for f in ("left", "operator", "right"))
+    return (
+        left is not None
+        and right is not None
+        and operator is not None
+        and context.text(operator) == "!="
+        and _compares_error_to_nil(left, right, context)
+    )
+
+
+def _compares_error_to_nil(left: Node, right: Node, context: FileContext) -> bool:
+    if right.type != "nil":
+        left, right = right, left
+    if right.type != "nil":
+        return False
+    left = unparen(left)
+    if left.type == "selector_expression":
+        left = left.child_by_field_name("field") or left
+    is_name = left.type in {"identifier", "field_identifier"}
+    return is_name and _ERROR_NAME.search(context.text(left)) is not None
+
+
+def _watches_context(loop: Node, context: FileContext) -> bool:
+    """`<-x.Done()`, `ctx.Err()`, or `context.Canceled`/`DeadlineExceeded` inside the loop."""
+    for captures in captures_within(loop, _CONTEXT_SIGNALS):
+        if "done" in captures:
+            return True
+        if (
+            "err" in captures
+            and not captures["arguments"][0].named_children
+            and _CONTEXT_NAME.search(context.text(captures["operand"][0]))
+        ):
+            return True
+        if "sentinel" in captures:
+            name = qualified_name(captures["sentinel"][0], context)
+            if name is not None and name.package == "context":
+                return True
+    return False
+
+
+# --- what stays the same from one iteration to the next ---------------------------------
+
+_ASSIGNMENTS = """
+(assignment_statement
+  left: (expression_list (_) @target)) @assignment
+(short_var_declaration
+  left: (expression_list (identifier) @target)) @assignment
+(var_spec
+  name: (identifier) @target) @assignment
+(inc_statement (_) @target) @assignment
+(dec_statement (_) @target) @assignment
+(range_clause
+  left: (expression_list (identifier) @target)) @assignment
+(receive_statement
+  left: (expression_list (identifier) @target)) @assignment
+"""
+_NAMES = """
+(identifier) @name
+(selector_expression) @name
+(call_expression
+  function: (_) @function) @call
+"""
+# Calls that only convert or clamp: they cannot make a delay grow or jitter.
+_PURE_FUNCTIONS = frozenset(
+    {"float32", "float64", "int", "int32", "int64", "uint", "uint32", "uint64", "min", "max"}
+)
+_MAX_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class Assignments:
+    """What a loop writes: each target's text → the statements that assign it."""
+
+    loop: Node
+    context: FileContext
+    by_target: dict[str, list[tuple[Node, Node]]]  # target → [(statement, target node)]
+
+    @classmethod
+    def of(cls, loop: Node, context: FileContext) -> Assignments:
+        """Collect the assignments anywhere inside `loop` (its header included)."""
+        by_target: dict[str, list[tuple[Node, Node]]] = {}
+        for captures in captures_within(loop, _ASSIGNMENTS):
+            target = captures["target"][0]
+            by_target.setdefault(context.text(target), []).append((captures["assignment"][0], target))
+        return cls(loop, context, by_target)
+
+    def invariant(self, expression: Node, depth: int = _MAX_DEPTH) -> bool:
+        """Does `expression` have the same value on every iteration?
+
+        It must call nothing but conversions, and every name in it must either not be
+        written in the loop or be (re)declared from an invariant value each time round.
+        Any other call (a backoff step, a random jitter, a helper) counts as varying.
+        """
+        if depth <= 0:
+            return False
+        for captures in captures_within(expression, _NAMES):
+            if "call" in captures:
+                if not self._is_pure(captures["function"][0]):
+                    return False
+                continue
+            name = self.context.text(captures["name"][0])
+            writes = self.by_target.get(name, [])
+            if not all(self._invariant_write(statement, target, depth) for statement, target in writes):
+                return False
+        return True
+
+    def _is_pure(self, function: Node) -> bool:
+        function = unparen(function)
+        if function.type == "identifier":
+            return self.context.text(function) in _PURE_FUNCTIONS
+        name = qualified_name(function, self.context)
+        return name is not None and str(name) == "time.Duration"
+
+    def _invariant_write(self, statement: Node, target: Node, depth: int) -> bool:
+        """A plain `x := v`, `var x = v` or `x = v` whose value v is itself invariant."""
+        if statement.type == "assignment_statement":
+            operator = statement.child_by_field_name("operator")
+            if operator is None or self.context.text(operator) != "=":
+                return False
+        elif statement.type not in {"short_var_declaration", "var_spec"}:
+            return False
+        value = _value_for(statement, target)
+        return value is not None and self.invariant(value, depth - 1)
+
+
+def _value_for(statement: Node, target: Node) -> Node | None:
+    """The value assigned to `target` when the statement pairs names and values one to one."""
+    if statement.type == "var_spec":
+        targets = statement.children_by_field_name("name")
+        values_node = statement.child_by_field_name("value")
+    else:
+        left = statement.child_by_field_name("left")
+        targets = left.named_children if left is not None else []
+        values_node = statement.child_by_field_name("right")
+    values = values_node.named_children if values_node is not None else []
+    if len(values) != len(targets):
+        return None
+    position = next((i for i, t in enumerate(targets) if t.id == target.id), None)
+    return values[position] if position is not None else None
