@@ -18,6 +18,7 @@ success exit.
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass, field
 
@@ -25,7 +26,14 @@ from golint_resilience.checks.exit_calls import exit_call_site
 from golint_resilience.checks.framework import MatchContext, Options, fragment
 from golint_resilience.index import FileContext
 from golint_resilience.parsing import Node, captures_within
-from golint_resilience.resolve import FUNCTION_NODES, ancestors, callee_name, qualified_name, unparen
+from golint_resilience.resolve import (
+    FUNCTION_NODES,
+    ancestors,
+    callee_name,
+    imported_package,
+    qualified_name,
+    unparen,
+)
 
 DELAY_FUNCTIONS = frozenset({"Sleep", "After", "NewTimer"})
 
@@ -66,6 +74,7 @@ _NIL_COMPARISONS = """
   operator: ["==" "!="] @operator
   right: (_) @right) @comparison
 """
+_VARIABLES = "(identifier) @name"
 _CONTEXT_SIGNALS = """
 (unary_expression
   operator: "<-"
@@ -152,6 +161,8 @@ def same_function(node: Node, loop: Node) -> bool:
 
 def classify(loop: Node, context: FileContext, options: Options) -> RetryLoop | None:
     """A RetryLoop when `loop` is left on success, else None (a periodic loop)."""
+    if _iterates_items(loop, context):
+        return None
     condition = loop_condition(loop)
     success = condition is not None and error_polarity(condition, context) == "!="
     bounded = _header_bounds(loop, condition, context)
@@ -159,13 +170,22 @@ def classify(loop: Node, context: FileContext, options: Options) -> RetryLoop | 
         exit_node = captures["exit"][0]
         if not _leaves(exit_node, loop, context, options):
             continue
-        if _is_success_exit(exit_node, loop, context):
-            success = True
-        else:
-            bounded = True
+        kind = _exit_kind(exit_node, loop, context)
+        success = success or kind is ExitKind.SUCCESS
+        bounded = bounded or kind is ExitKind.BOUND
     if not success:
         return None
     return RetryLoop(loop, context, bounded=bounded, watches_context=_watches_context(loop, context))
+
+
+def _iterates_items(loop: Node, context: FileContext) -> bool:
+    """`for _, x := range xs`: one attempt per item (a failover or a batch), not a retry."""
+    header = loop_header(loop)
+    left = (
+        header.child_by_field_name("left") if header is not None and header.type == "range_clause" else None
+    )
+    names = left.named_children if left is not None else []
+    return len(names) == 2 and context.text(names[1]) != "_"
 
 
 def loop_header(loop: Node) -> Node | None:
@@ -251,27 +271,68 @@ def _guard(node: Node, loop: Node) -> tuple[Node, Node] | None:
     return None
 
 
-def _is_success_exit(exit_node: Node, loop: Node, context: FileContext) -> bool:
+class ExitKind(enum.Enum):
+    """Why a loop is left: on success, on a particular error, or for any other reason."""
+
+    SUCCESS = "success"  # the error is nil
+    ERROR = "error"  # a permanent error (`err == errNotFound`, `!retryable(err)`): no bound
+    BOUND = "bound"  # a counter, a deadline, a stop flag or channel, a panic or process exit
+
+
+def _exit_kind(exit_node: Node, loop: Node, context: FileContext) -> ExitKind:
     if exit_node.type == "call_expression":  # panic or a process exit
-        return False
+        return ExitKind.BOUND
     guard = _guard(exit_node, loop)
     if guard is None:
-        return _follows_error_branch(exit_node, context)
+        return ExitKind.SUCCESS if _follows_error_branch(exit_node, loop, context) else ExitKind.BOUND
     statement, branch = guard
     if statement.type == "if_statement":
         condition = statement.child_by_field_name("condition")
-        polarity = error_polarity(condition, context) if condition is not None else None
         consequence = statement.child_by_field_name("consequence")
         in_consequence = consequence is not None and branch.id == consequence.id
-        return polarity == ("==" if in_consequence else "!=")
+        return _condition_kind(condition, in_consequence, context)
     if statement.type == "expression_case":
-        value = statement.child_by_field_name("value")
-        return value is not None and error_polarity(value, context) == "=="
-    return False
+        return _condition_kind(statement.child_by_field_name("value"), True, context)
+    return ExitKind.BOUND
 
 
-def _follows_error_branch(exit_node: Node, context: FileContext) -> bool:
-    """`if err != nil { …; continue }` earlier in the same block: the rest is the success path."""
+def _condition_kind(condition: Node | None, when_true: bool, context: FileContext) -> ExitKind:
+    """What leaving under `condition` (or under its negation, when not `when_true`) means."""
+    if condition is None:
+        return ExitKind.BOUND
+    polarity = error_polarity(condition, context)
+    if polarity == ("==" if when_true else "!="):
+        return ExitKind.SUCCESS
+    if polarity is None and when_true and _only_errors(condition, context):
+        return ExitKind.ERROR
+    return ExitKind.BOUND
+
+
+def _only_errors(condition: Node, context: FileContext) -> bool:
+    """Does the condition look at error values only (`err == errX`, `!retryable(err)`)?"""
+    names = [
+        captures["name"][0]
+        for captures in captures_within(condition, _VARIABLES)
+        if not _is_callee_or_package(captures["name"][0], context)
+    ]
+    return bool(names) and all(_ERROR_NAME.search(context.text(name)) for name in names)
+
+
+def _is_callee_or_package(identifier: Node, context: FileContext) -> bool:
+    parent = identifier.parent
+    if parent is None:
+        return False
+    if parent.type == "call_expression":
+        function = parent.child_by_field_name("function")
+        return function is not None and function.id == identifier.id
+    return parent.type == "selector_expression" and imported_package(identifier, context) is not None
+
+
+def _follows_error_branch(exit_node: Node, loop: Node, context: FileContext) -> bool:
+    """`if err != nil { …; continue }` earlier in the same block: the rest is the success path.
+
+    The error branch must go round again: end with a jump, or `continue` the loop somewhere.
+    """
     sibling = exit_node.prev_named_sibling
     while sibling is not None:
         if sibling.type == "if_statement" and sibling.child_by_field_name("alternative") is None:
@@ -281,11 +342,35 @@ def _follows_error_branch(exit_node: Node, context: FileContext) -> bool:
                 condition is not None
                 and consequence is not None
                 and error_polarity(condition, context) == "!="
-                and _ends_with_jump(consequence)
+                and (_ends_with_jump(consequence) or _continues(consequence, loop, context))
             ):
                 return True
         sibling = sibling.prev_named_sibling
     return False
+
+
+def _continues(block: Node, loop: Node, context: FileContext) -> bool:
+    """Does `block` contain a `continue` of `loop`?"""
+    for captures in captures_within(block, "(continue_statement) @continue"):
+        statement = captures["continue"][0]
+        label = next((c for c in statement.named_children if c.type == "label_name"), None)
+        if label is None:
+            target = next((a for a in ancestors(statement) if a.type == "for_statement"), None)
+            if target is not None and target.id == loop.id:
+                return True
+        elif _labels(loop, context.text(label), context):
+            return True
+    return False
+
+
+def _labels(loop: Node, name: str, context: FileContext) -> bool:
+    parent = loop.parent
+    label = (
+        parent.child_by_field_name("label")
+        if parent is not None and parent.type == "labeled_statement"
+        else None
+    )
+    return label is not None and context.text(label) == name
 
 
 def _ends_with_jump(block: Node) -> bool:
