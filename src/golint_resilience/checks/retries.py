@@ -64,6 +64,13 @@ _DEADLINE_CONTEXT = """
     field: (field_identifier) @_name)
   (#match? @_name "^With(Timeout|Deadline)(Cause)?$")) @call
 """
+_ONGOING_LOOP = """
+(for_statement
+  (call_expression
+    function: (selector_expression
+      field: (field_identifier) @_name)
+    (#eq? @_name "Ongoing")) @call)
+"""
 _RECEIVES = """
 (unary_expression
   operator: "<-"
@@ -117,7 +124,18 @@ def _means_forever(key: str, setting: Node, context: FileContext) -> bool:
                 _is_cenkalti(path) for path in context.imports.paths
             )
         return _is_cenkalti(owner.package)
-    return owner is not None and owner.package == DSKIT_BACKOFF and owner.name == "Config"
+    is_dskit = owner is not None and owner.package == DSKIT_BACKOFF and owner.name == "Config"
+    return is_dskit and _loops_while_ongoing(setting)
+
+
+def _loops_while_ongoing(setting: Node) -> bool:
+    """Does the function loop on `b.Ongoing()`? Only then does `MaxRetries: 0` loop forever.
+
+    A backoff used just for its delays (`b.Wait()` in a loop bounded by its own counter,
+    `b.NextDelay()`) never stops anything, whatever its MaxRetries.
+    """
+    function = enclosing_function(setting)
+    return function is not None and bool(captures_within(function, _ONGOING_LOOP))
 
 
 def _is_cenkalti(path: str) -> bool:

@@ -22,8 +22,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 
-from golint_resilience.checks.exit_calls import exit_call_site
-from golint_resilience.checks.framework import MatchContext, Options, fragment
+from golint_resilience.checks.framework import MatchContext, fragment
 from golint_resilience.index import FileContext
 from golint_resilience.parsing import Node, captures_within
 from golint_resilience.resolve import (
@@ -66,7 +65,7 @@ _EXITS = """
 (call_expression
   function: (selector_expression
     field: (field_identifier) @_name)
-  (#match? @_name "^(Fatal|Fatalf|Fatalln|Exit|Exitf|Exitln)$")) @exit
+  (#match? @_name "^(Fatal|Fatalf|Fatalln|Exit|Exitf|Exitln|Goexit)$")) @exit
 """
 _NIL_COMPARISONS = """
 (binary_expression
@@ -123,15 +122,47 @@ def retry_loops(ctx: MatchContext) -> list[RetryLoop]:
         if name is None or name.package != "time" or name.name not in DELAY_FUNCTIONS:
             continue
         loop = innermost_loop(call)
-        if loop is None:
+        if loop is None or _on_success_path(call, loop, context):
             continue
         key = (context.file.display, loop.id)
         if key not in loops:
-            loops[key] = classify(loop, context, ctx.options)
+            loops[key] = classify(loop, context)
         found = loops[key]
         if found is not None:
             found.delays.append(Delay(call, _first_argument(call)))
     return [loop for loop in loops.values() if loop is not None]
+
+
+def _on_success_path(node: Node, loop: Node, context: FileContext) -> bool:
+    """Is `node` reached only when the error is nil (a pause after success, not a retry wait)?
+
+    It is inside the success branch of an error test, or after an `if err != nil { …; jump }`
+    in its block.
+    """
+    child = node
+    for ancestor in ancestors(node):
+        if ancestor.id == loop.id:
+            return False
+        if ancestor.type == "if_statement" and child.type == "block":
+            consequence = ancestor.child_by_field_name("consequence")
+            in_consequence = consequence is not None and child.id == consequence.id
+            condition = ancestor.child_by_field_name("condition")
+            if _condition_kind(condition, in_consequence, context) is ExitKind.SUCCESS:
+                return True
+        if ancestor.type == "statement_list" and _after_jumping_error_branch(child, context):
+            return True
+        child = ancestor
+    return False
+
+
+def _after_jumping_error_branch(statement: Node, context: FileContext) -> bool:
+    sibling = statement.prev_named_sibling
+    while sibling is not None:
+        branch = _error_branch(sibling, context)
+        if branch is not None and _ends_with_jump(branch):
+            return True
+        sibling = sibling.prev_named_sibling
+    return False
 
 
 def _first_argument(call: Node) -> Node | None:
@@ -159,23 +190,26 @@ def same_function(node: Node, loop: Node) -> bool:
     return False
 
 
-def classify(loop: Node, context: FileContext, options: Options) -> RetryLoop | None:
+def classify(loop: Node, context: FileContext) -> RetryLoop | None:
     """A RetryLoop when `loop` is left on success, else None (a periodic loop)."""
     if _iterates_items(loop, context):
         return None
     condition = loop_condition(loop)
     success = condition is not None and error_polarity(condition, context) == "!="
     bounded = _header_bounds(loop, condition, context)
+    gives_up = False
     for captures in captures_within(loop, _EXITS):
         exit_node = captures["exit"][0]
-        if not _leaves(exit_node, loop, context, options):
+        if not _leaves(exit_node, loop, context):
             continue
-        kind = _exit_kind(exit_node, loop, context)
-        success = success or kind is ExitKind.SUCCESS
-        bounded = bounded or kind is ExitKind.BOUND
+        kinds = _exit_kinds(exit_node, loop, context)
+        success = success or ExitKind.SUCCESS in kinds
+        bounded = bounded or ExitKind.BOUND in kinds
+        gives_up = gives_up or ExitKind.GIVE_UP in kinds
     if not success:
         return None
-    return RetryLoop(loop, context, bounded=bounded, watches_context=_watches_context(loop, context))
+    watches = gives_up or _watches_context(loop, context)
+    return RetryLoop(loop, context, bounded=bounded, watches_context=watches)
 
 
 def _iterates_items(loop: Node, context: FileContext) -> bool:
@@ -222,16 +256,13 @@ def runs_forever(loop: Node, context: FileContext) -> bool:
     return header is None or _is_true(header, context)
 
 
-def _leaves(exit_node: Node, loop: Node, context: FileContext, options: Options) -> bool:
+def _leaves(exit_node: Node, loop: Node, context: FileContext) -> bool:
     """Does this return/break/continue/panic/exit call leave `loop`?"""
     if not same_function(exit_node, loop):
         return False
     kind = exit_node.type
-    if kind == "call_expression":
-        function = exit_node.child_by_field_name("function")
-        return function is not None and (
-            function.type == "identifier" or exit_call_site(exit_node, context, options) is not None
-        )
+    if kind == "call_expression":  # panic, or Fatal/Exit of any logger-like value or package
+        return True
     if kind == "return_statement":
         return True
     label = next((c for c in exit_node.named_children if c.type == "label_name"), None)
@@ -272,40 +303,48 @@ def _guard(node: Node, loop: Node) -> tuple[Node, Node] | None:
 
 
 class ExitKind(enum.Enum):
-    """Why a loop is left: on success, on a particular error, or for any other reason."""
+    """Why a loop is left."""
 
     SUCCESS = "success"  # the error is nil
-    ERROR = "error"  # a permanent error (`err == errNotFound`, `!retryable(err)`): no bound
+    ERROR = "error"  # on particular errors only (`err == errNotFound`): no bound
+    GIVE_UP = "give up"  # on every error but the retriable ones: a cancelled ctx's error ends it
     BOUND = "bound"  # a counter, a deadline, a stop flag or channel, a panic or process exit
 
 
-def _exit_kind(exit_node: Node, loop: Node, context: FileContext) -> ExitKind:
+def _exit_kinds(exit_node: Node, loop: Node, context: FileContext) -> tuple[ExitKind, ...]:
     if exit_node.type == "call_expression":  # panic or a process exit
-        return ExitKind.BOUND
+        return (ExitKind.BOUND,)
     guard = _guard(exit_node, loop)
     if guard is None:
-        return ExitKind.SUCCESS if _follows_error_branch(exit_node, loop, context) else ExitKind.BOUND
+        return _after_error_branch(exit_node, loop, context)
     statement, branch = guard
     if statement.type == "if_statement":
         condition = statement.child_by_field_name("condition")
         consequence = statement.child_by_field_name("consequence")
         in_consequence = consequence is not None and branch.id == consequence.id
-        return _condition_kind(condition, in_consequence, context)
+        return (_condition_kind(condition, in_consequence, context),)
     if statement.type == "expression_case":
-        return _condition_kind(statement.child_by_field_name("value"), True, context)
-    return ExitKind.BOUND
+        return (_condition_kind(statement.child_by_field_name("value"), True, context),)
+    return (ExitKind.BOUND,)
 
 
 def _condition_kind(condition: Node | None, when_true: bool, context: FileContext) -> ExitKind:
-    """What leaving under `condition` (or under its negation, when not `when_true`) means."""
+    """What leaving when `condition` is true (or false, when not `when_true`) means."""
     if condition is None:
         return ExitKind.BOUND
     polarity = error_polarity(condition, context)
     if polarity == ("==" if when_true else "!="):
         return ExitKind.SUCCESS
-    if polarity is None and when_true and _only_errors(condition, context):
-        return ExitKind.ERROR
+    if polarity is None and _only_errors(condition, context):
+        return ExitKind.GIVE_UP if _is_negative(condition, context) == when_true else ExitKind.ERROR
     return ExitKind.BOUND
+
+
+def _is_negative(condition: Node, context: FileContext) -> bool:
+    """`!retryable(err)`, `err != errBusy`: true for every error but a few."""
+    condition = unparen(condition)
+    operator = condition.child_by_field_name("operator")
+    return operator is not None and context.text(operator) in {"!", "!="}
 
 
 def _only_errors(condition: Node, context: FileContext) -> bool:
@@ -328,25 +367,32 @@ def _is_callee_or_package(identifier: Node, context: FileContext) -> bool:
     return parent.type == "selector_expression" and imported_package(identifier, context) is not None
 
 
-def _follows_error_branch(exit_node: Node, loop: Node, context: FileContext) -> bool:
-    """`if err != nil { …; continue }` earlier in the same block: the rest is the success path.
+def _after_error_branch(exit_node: Node, loop: Node, context: FileContext) -> tuple[ExitKind, ...]:
+    """An exit on the straight path, after an earlier `if err != nil { … }` of its block.
 
-    The error branch must go round again: end with a jump, or `continue` the loop somewhere.
+    When that branch always goes round again (it ends with a jump), the straight path is
+    the success path. When it only sometimes does (`if retryable(err) { …; continue }`),
+    the other errors fall through and give up there too.
     """
+    if _after_jumping_error_branch(exit_node, context):
+        return (ExitKind.SUCCESS,)
     sibling = exit_node.prev_named_sibling
     while sibling is not None:
-        if sibling.type == "if_statement" and sibling.child_by_field_name("alternative") is None:
-            condition = sibling.child_by_field_name("condition")
-            consequence = sibling.child_by_field_name("consequence")
-            if (
-                condition is not None
-                and consequence is not None
-                and error_polarity(condition, context) == "!="
-                and (_ends_with_jump(consequence) or _continues(consequence, loop, context))
-            ):
-                return True
+        branch = _error_branch(sibling, context)
+        if branch is not None and _continues(branch, loop, context):
+            return (ExitKind.SUCCESS, ExitKind.GIVE_UP)
         sibling = sibling.prev_named_sibling
-    return False
+    return (ExitKind.BOUND,)
+
+
+def _error_branch(statement: Node, context: FileContext) -> Node | None:
+    """The block of `if err != nil { … }` (with no else), else None."""
+    if statement.type != "if_statement" or statement.child_by_field_name("alternative") is not None:
+        return None
+    condition = statement.child_by_field_name("condition")
+    if condition is None or error_polarity(condition, context) != "!=":
+        return None
+    return statement.child_by_field_name("consequence")
 
 
 def _continues(block: Node, loop: Node, context: FileContext) -> bool:
