@@ -1,19 +1,22 @@
-"""What is a retry loop? Shared by RES601 and RES602.
+"""What is a retry loop? Shared by RES601 and RES602 (and what stays the same in a loop, RES603).
 
 A *retry loop* tries an operation, waits after an error and tries again, and is left on
-success. A *periodic loop* waits whatever happened (janitors, pollers, tickers) and is
-never judged. The distinction is made syntactically, from the loop's exits:
+success. A *periodic loop* waits whatever happened (janitors, pollers, consumers,
+tickers) and is never judged. Loops are found from their waits (`time.Sleep`,
+`time.After`, `time.NewTimer`): the innermost `for` around a wait in the same function,
+unless the wait is on the success path (a grace period after an answer). The loop is
+then classified from its exits:
 
-- a *success exit* leaves the loop when the error is nil: a `break`/`return` in the
-  `err == nil` branch of an `if` (or a switch case), in the `else` of `err != nil`, or
-  after an `if err != nil { …; continue }` in the same block; or the loop condition
-  itself is `err != nil`;
-- every other exit (a counter or deadline check, a permanent error, a stop channel in a
-  `select`, a `panic` or process exit) *bounds* the loop.
+- SUCCESS: a `break`/`return` in the `err == nil` branch of an `if` (or a switch case),
+  in the `else` of `err != nil`, or after an `if err != nil { …; continue }` in the same
+  block; or the loop condition `err != nil`. A loop without one is not a retry loop.
+- ERROR: leaving on particular errors (`err == errNotFound`): no bound.
+- GIVE_UP: leaving on every error but the retriable ones (`!retryable(err)`): the error
+  of a cancelled context ends the loop too.
+- BOUND: anything else (a counter, a deadline, a stop flag or channel, `panic`, a
+  `Fatal`/`Exit` call).
 
-A loop is found from its wait (`time.Sleep`, `time.After`, `time.NewTimer`): the
-innermost `for` around the wait in the same function. It is a retry loop when it has a
-success exit.
+`for _, x := range xs` makes one attempt per item (failover, batches): never a retry loop.
 """
 
 from __future__ import annotations
@@ -215,9 +218,9 @@ def classify(loop: Node, context: FileContext) -> RetryLoop | None:
 def _iterates_items(loop: Node, context: FileContext) -> bool:
     """`for _, x := range xs`: one attempt per item (a failover or a batch), not a retry."""
     header = loop_header(loop)
-    left = (
-        header.child_by_field_name("left") if header is not None and header.type == "range_clause" else None
-    )
+    if header is None or header.type != "range_clause":
+        return False
+    left = header.child_by_field_name("left")
     names = left.named_children if left is not None else []
     return len(names) == 2 and context.text(names[1]) != "_"
 
@@ -273,18 +276,18 @@ def _leaves(exit_node: Node, loop: Node, context: FileContext) -> bool:
 
 
 def _label_outside(name: str, jump: Node, loop: Node, context: FileContext, is_break: bool) -> bool:
-    """Does `break L`/`continue L` name `loop` itself (break) or a statement around it?"""
-    inside = True
+    """Does `break L`/`continue L` leave `loop`?
+
+    `break` of the loop itself does, and so does either jump to a label around the loop
+    (a label always encloses its jumps).
+    """
+    if _labels(loop, name, context):
+        return is_break
     for ancestor in ancestors(jump):
         if ancestor.id == loop.id:
-            inside = False
-        if ancestor.type == "labeled_statement":
-            label = ancestor.child_by_field_name("label")
-            if label is not None and context.text(label) == name:
-                statement = ancestor.named_children[-1]
-                if statement.id == loop.id:
-                    return is_break
-                return not inside
+            return True
+        if ancestor.type == "labeled_statement" and _labels(ancestor.named_children[-1], name, context):
+            return False
     return False
 
 
@@ -409,13 +412,12 @@ def _continues(block: Node, loop: Node, context: FileContext) -> bool:
     return False
 
 
-def _labels(loop: Node, name: str, context: FileContext) -> bool:
-    parent = loop.parent
-    label = (
-        parent.child_by_field_name("label")
-        if parent is not None and parent.type == "labeled_statement"
-        else None
-    )
+def _labels(statement: Node, name: str, context: FileContext) -> bool:
+    """Is `statement` labelled `name`?"""
+    parent = statement.parent
+    if parent is None or parent.type != "labeled_statement":
+        return False
+    label = parent.child_by_field_name("label")
     return label is not None and context.text(label) == name
 
 
@@ -514,7 +516,6 @@ _MAX_DEPTH = 3
 class Assignments:
     """What a loop writes: each target's text → the statements that assign it."""
 
-    loop: Node
     context: FileContext
     by_target: dict[str, list[tuple[Node, Node]]]  # target → [(statement, target node)]
 
@@ -525,7 +526,7 @@ class Assignments:
         for captures in captures_within(loop, _ASSIGNMENTS):
             target = captures["target"][0]
             by_target.setdefault(context.text(target), []).append((captures["assignment"][0], target))
-        return cls(loop, context, by_target)
+        return cls(context, by_target)
 
     def invariant(self, expression: Node, depth: int = _MAX_DEPTH) -> bool:
         """Does `expression` have the same value on every iteration?
