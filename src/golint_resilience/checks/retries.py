@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from golint_resilience.checks.framework import CheckContext, Report, check, fragment, report
+from golint_resilience.checks.framework import CheckContext, Report, check, first_line, fragment, report
 from golint_resilience.checks.retry_loops import (
     Assignments,
     innermost_loop,
@@ -78,11 +78,6 @@ _RECEIVES = """
 """
 
 
-def _first_line(code: str) -> str:
-    lines = code.strip().splitlines()
-    return lines[0].rstrip() + (" …" if len(lines) > 1 else "") if lines else ""
-
-
 # --- RES601 -------------------------------------------------------------------------------
 
 
@@ -93,7 +88,7 @@ def retry_without_backoff(ctx: CheckContext) -> Iterator[Report]:
         assignments = Assignments.of(loop.loop, loop.context)
         for delay in loop.delays:
             if delay.argument is not None and assignments.invariant(delay.argument):
-                yield report(delay.call, loop.context, call=_first_line(loop.context.text(delay.call)))
+                yield report(delay.call, loop.context, call=first_line(loop.context.text(delay.call)))
 
 
 # --- RES602 -------------------------------------------------------------------------------
@@ -261,4 +256,4 @@ def _describe_command(command: Node, context: FileContext) -> str:
         values = values[1:]
     if not values:
         return f"{name}(…)"
-    return f"{name}({_first_line(context.text(values[0]))}{', …' if len(values) > 1 else ''})"
+    return f"{name}({first_line(context.text(values[0]))}{', …' if len(values) > 1 else ''})"
