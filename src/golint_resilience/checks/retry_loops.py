@@ -70,12 +70,6 @@ _EXITS = """
     field: (field_identifier) @_name)
   (#match? @_name "^(Fatal|Fatalf|Fatalln|Exit|Exitf|Exitln|Goexit)$")) @exit
 """
-_NIL_COMPARISONS = """
-(binary_expression
-  left: (_) @left
-  operator: ["==" "!="] @operator
-  right: (_) @right) @comparison
-"""
 _VARIABLES = "(identifier) @name"
 _CONTEXT_SIGNALS = """
 (unary_expression
@@ -150,7 +144,7 @@ def _on_success_path(node: Node, loop: Node, context: FileContext) -> bool:
             consequence = ancestor.child_by_field_name("consequence")
             in_consequence = consequence is not None and child.id == consequence.id
             condition = ancestor.child_by_field_name("condition")
-            if _condition_kind(condition, in_consequence, context) is ExitKind.SUCCESS:
+            if condition is not None and _implies_nil_error(condition, in_consequence, context):
                 return True
         if ancestor.type == "statement_list" and _after_jumping_error_branch(child, context):
             return True
@@ -197,21 +191,21 @@ def classify(loop: Node, context: FileContext) -> RetryLoop | None:
     """A RetryLoop when `loop` is left on success, else None (a periodic loop)."""
     if _iterates_items(loop, context):
         return None
+    kinds: set[ExitKind] = set()
+    header = loop_header(loop)
+    if header is not None and header.type == "range_clause":
+        kinds.add(ExitKind.BOUND)
     condition = loop_condition(loop)
-    success = condition is not None and error_polarity(condition, context) == "!="
-    bounded = _header_bounds(loop, condition, context)
-    gives_up = False
+    if condition is not None and not _is_true(condition, context):
+        kinds.update(_condition_kinds(condition, False, context))  # it ends when the condition fails
     for captures in captures_within(loop, _EXITS):
         exit_node = captures["exit"][0]
-        if not _leaves(exit_node, loop, context):
-            continue
-        kinds = _exit_kinds(exit_node, loop, context)
-        success = success or ExitKind.SUCCESS in kinds
-        bounded = bounded or ExitKind.BOUND in kinds
-        gives_up = gives_up or ExitKind.GIVE_UP in kinds
-    if not success:
+        if _leaves(exit_node, loop, context):
+            kinds.update(_exit_kinds(exit_node, loop, context))
+    if ExitKind.SUCCESS not in kinds:
         return None
-    watches = gives_up or _watches_context(loop, context)
+    bounded = ExitKind.BOUND in kinds
+    watches = ExitKind.GIVE_UP in kinds or _watches_context(loop, context)
     return RetryLoop(loop, context, bounded=bounded, watches_context=watches)
 
 
@@ -237,16 +231,6 @@ def loop_condition(loop: Node) -> Node | None:
     if header is None or header.type == "range_clause":
         return None
     return header.child_by_field_name("condition") if header.type == "for_clause" else header
-
-
-def _header_bounds(loop: Node, condition: Node | None, context: FileContext) -> bool:
-    """A range clause, or a condition other than `true` and `err != nil`."""
-    header = loop_header(loop)
-    if header is not None and header.type == "range_clause":
-        return True
-    if condition is None:
-        return False
-    return not _is_true(condition, context) and not is_error_test(condition, context)
 
 
 def _is_true(header: Node, context: FileContext) -> bool:
@@ -325,22 +309,76 @@ def _exit_kinds(exit_node: Node, loop: Node, context: FileContext) -> tuple[Exit
         condition = statement.child_by_field_name("condition")
         consequence = statement.child_by_field_name("consequence")
         in_consequence = consequence is not None and branch.id == consequence.id
-        return (_condition_kind(condition, in_consequence, context),)
+        return _condition_kinds(condition, in_consequence, context)
     if statement.type == "expression_case":
-        return (_condition_kind(statement.child_by_field_name("value"), True, context),)
+        return _condition_kinds(statement.child_by_field_name("value"), True, context)
     return (ExitKind.BOUND,)
 
 
-def _condition_kind(condition: Node | None, when_true: bool, context: FileContext) -> ExitKind:
-    """What leaving when `condition` is true (or false, when not `when_true`) means."""
+def _condition_kinds(condition: Node | None, when_true: bool, context: FileContext) -> tuple[ExitKind, ...]:
+    """Why a loop is left when `condition` holds (or fails, when not `when_true`).
+
+    `a || b` holds when either term does, and fails when one of the terms of `a && b`
+    fails: each such term is a separate reason (`err == nil || tries > 5` is a success
+    and a bound).
+    """
     if condition is None:
-        return ExitKind.BOUND
-    polarity = error_polarity(condition, context)
-    if polarity == ("==" if when_true else "!="):
+        return (ExitKind.BOUND,)
+    terms = _terms(condition, "||" if when_true else "&&", context)
+    return tuple(dict.fromkeys(_term_kind(term, when_true, context) for term in terms))
+
+
+def _term_kind(term: Node, holds: bool, context: FileContext) -> ExitKind:
+    if _implies_nil_error(term, holds, context):
         return ExitKind.SUCCESS
-    if polarity is None and _only_errors(condition, context):
-        return ExitKind.GIVE_UP if _is_negative(condition, context) == when_true else ExitKind.ERROR
+    if _only_errors(term, context):
+        return ExitKind.GIVE_UP if _is_negative(term, context) == holds else ExitKind.ERROR
     return ExitKind.BOUND
+
+
+def _implies_nil_error(condition: Node, holds: bool, context: FileContext) -> bool:
+    """Does `condition` holding (or failing) mean the error is nil?
+
+    It holds only if every term of `a && b` does, so one `err == nil` term suffices; it
+    fails only if every term of `a || b` fails, so one `err != nil` term suffices.
+    """
+    operator, test = ("&&", "==") if holds else ("||", "!=")
+    return any(_is_nil_test(term, test, context) for term in _terms(condition, operator, context))
+
+
+def _implies_error(condition: Node, context: FileContext) -> bool:
+    """Does `condition` holding mean the error is not nil (`err != nil && retryable(err)`)?"""
+    return any(_is_nil_test(term, "!=", context) for term in _terms(condition, "&&", context))
+
+
+def _terms(condition: Node, operator: str, context: FileContext) -> list[Node]:
+    """The operands of a chain `a op b op c` (through parentheses), in order."""
+    terms = []
+    pending = [condition]
+    while pending:
+        node = unparen(pending.pop())
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        found = node.child_by_field_name("operator")
+        if node.type == "binary_expression" and found is not None and context.text(found) == operator:
+            pending.extend(n for n in (right, left) if n is not None)
+        else:
+            terms.append(node)
+    return terms
+
+
+def _is_nil_test(term: Node, operator: str, context: FileContext) -> bool:
+    """Is `term` exactly `err <operator> nil` (either way round)?"""
+    term = unparen(term)
+    if term.type != "binary_expression":
+        return False
+    left, found, right = (term.child_by_field_name(f) for f in ("left", "operator", "right"))
+    return (
+        left is not None
+        and right is not None
+        and found is not None
+        and context.text(found) == operator
+        and _compares_error_to_nil(left, right, context)
+    )
 
 
 def _is_negative(condition: Node, context: FileContext) -> bool:
@@ -393,7 +431,7 @@ def _error_branch(statement: Node, context: FileContext) -> Node | None:
     if statement.type != "if_statement" or statement.child_by_field_name("alternative") is not None:
         return None
     condition = statement.child_by_field_name("condition")
-    if condition is None or error_polarity(condition, context) != "!=":
+    if condition is None or not _implies_error(condition, context):
         return None
     return statement.child_by_field_name("consequence")
 
@@ -426,31 +464,6 @@ def _ends_with_jump(block: Node) -> bool:
     if statements and statements[-1].type == "statement_list":
         statements = statements[-1].named_children
     return bool(statements) and statements[-1].type in _JUMPS
-
-
-def error_polarity(condition: Node, context: FileContext) -> str | None:
-    """The operator of the condition's error-to-nil tests: `==` (error is nil), `!=`, or None."""
-    operators = {
-        context.text(captures["operator"][0])
-        for captures in captures_within(condition, _NIL_COMPARISONS)
-        if _compares_error_to_nil(captures["left"][0], captures["right"][0], context)
-    }
-    return operators.pop() if len(operators) == 1 else None
-
-
-def is_error_test(condition: Node, context: FileContext) -> bool:
-    """Is the condition exactly `err != nil` (a loop that runs while the error stays)?"""
-    condition = unparen(condition)
-    if condition.type != "binary_expression":
-        return False
-    left, operator, right = (condition.child_by_field_name(f) for f in ("left", "operator", "right"))
-    return (
-        left is not None
-        and right is not None
-        and operator is not None
-        and context.text(operator) == "!="
-        and _compares_error_to_nil(left, right, context)
-    )
 
 
 def _compares_error_to_nil(left: Node, right: Node, context: FileContext) -> bool:
