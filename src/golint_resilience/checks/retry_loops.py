@@ -153,10 +153,16 @@ def _on_success_path(node: Node, loop: Node, context: FileContext) -> bool:
 
 
 def _after_jumping_error_branch(statement: Node, context: FileContext) -> bool:
+    """Does an earlier `if err != nil { …; jump }` of the block leave only success to `statement`?"""
     sibling = statement.prev_named_sibling
     while sibling is not None:
-        branch = _error_branch(sibling, context)
-        if branch is not None and _ends_with_jump(branch):
+        condition, branch = _if_without_else(sibling)
+        if (
+            condition is not None
+            and branch is not None
+            and _implies_nil_error(condition, False, context)
+            and _ends_with_jump(branch)
+        ):
             return True
         sibling = sibling.prev_named_sibling
     return False
@@ -427,13 +433,16 @@ def _after_error_branch(exit_node: Node, loop: Node, context: FileContext) -> tu
 
 
 def _error_branch(statement: Node, context: FileContext) -> Node | None:
-    """The block of `if err != nil { … }` (with no else), else None."""
+    """The block of `if err != nil { … }` (with no else; success skips it), else None."""
+    condition, branch = _if_without_else(statement)
+    return branch if condition is not None and _implies_error(condition, context) else None
+
+
+def _if_without_else(statement: Node) -> tuple[Node | None, Node | None]:
+    """(condition, block) of an `if` statement without `else`; (None, None) otherwise."""
     if statement.type != "if_statement" or statement.child_by_field_name("alternative") is not None:
-        return None
-    condition = statement.child_by_field_name("condition")
-    if condition is None or not _implies_error(condition, context):
-        return None
-    return statement.child_by_field_name("consequence")
+        return None, None
+    return statement.child_by_field_name("condition"), statement.child_by_field_name("consequence")
 
 
 def _continues(block: Node, loop: Node, context: FileContext) -> bool:
