@@ -38,6 +38,16 @@ from golint_resilience.resolve import (
 )
 
 DELAY_FUNCTIONS = frozenset({"Sleep", "After", "NewTimer"})
+ERROR_CONSTRUCTORS = frozenset(
+    {
+        "fmt.Errorf",
+        "errors.New",
+        "github.com/pkg/errors.New",
+        "github.com/pkg/errors.Errorf",
+        "github.com/pkg/errors.Wrap",
+        "github.com/pkg/errors.Wrapf",
+    }
+)
 
 fragment(
     "delay_calls",
@@ -305,8 +315,8 @@ class ExitKind(enum.Enum):
 
 
 def _exit_kinds(exit_node: Node, loop: Node, context: FileContext) -> tuple[ExitKind, ...]:
-    if exit_node.type == "call_expression":  # panic or a process exit
-        return (ExitKind.BOUND,)
+    if exit_node.type == "call_expression" or _returns_new_error(exit_node, context):
+        return (ExitKind.BOUND,)  # panic, a process exit, `return fmt.Errorf(…)`: a failure
     guard = _guard(exit_node, loop)
     if guard is None:
         return _after_error_branch(exit_node, loop, context)
@@ -319,6 +329,17 @@ def _exit_kinds(exit_node: Node, loop: Node, context: FileContext) -> tuple[Exit
     if statement.type == "expression_case":
         return _condition_kinds(statement.child_by_field_name("value"), True, context)
     return (ExitKind.BOUND,)
+
+
+def _returns_new_error(statement: Node, context: FileContext) -> bool:
+    """`return …, fmt.Errorf(…)`: whatever the condition said, this exit reports a failure."""
+    if statement.type != "return_statement":
+        return False
+    results = statement.named_children[0].named_children if statement.named_children else []
+    return any(
+        value.type == "call_expression" and str(callee_name(value, context)) in ERROR_CONSTRUCTORS
+        for value in results
+    )
 
 
 def _condition_kinds(condition: Node | None, when_true: bool, context: FileContext) -> tuple[ExitKind, ...]:
