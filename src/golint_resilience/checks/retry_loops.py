@@ -14,7 +14,9 @@ then classified from its exits:
 - GIVE_UP: leaving on every error but the retriable ones (`!retryable(err)`): the error
   of a cancelled context ends the loop too.
 - BOUND: anything else (a counter, a deadline, a stop flag or channel, `panic`, a
-  `Fatal`/`Exit` call).
+  `Fatal`/`Exit` call, `return fmt.Errorf(…)`).
+
+Conditions are read term by term: `err == nil || tries > 5` is a success and a bound.
 
 `for _, x := range xs` makes one attempt per item (failover, batches): never a retry loop.
 """
