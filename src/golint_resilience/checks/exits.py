@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from golint_resilience.checks.exit_calls import exit_calls
-from golint_resilience.checks.framework import CheckContext, Report, check, fragment, report
+from golint_resilience.checks.framework import CheckContext, Report, check, first_line, fragment, report
 from golint_resilience.facts import EXITS, FunctionFact
 from golint_resilience.globs import any_glob_match
 from golint_resilience.index import FileContext
@@ -133,15 +133,9 @@ def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
                 context,
                 call=context.text(callee) if callee is not None else "exit",
                 count=str(len(earlier)),
-                deferred=_first_line(context.text(first).removeprefix("defer ")),
+                deferred=first_line(context.text(first).removeprefix("defer ")),
                 line=str(first.start_point[0] + 1),
             )
-
-
-def _first_line(code: str) -> str:
-    """A short quote of code: its first line, with an ellipsis when more follows."""
-    lines = code.strip().splitlines()
-    return lines[0].rstrip() + (" …" if len(lines) > 1 else "") if lines else ""
 
 
 @check("RES103", fragments=("exit_calls", DEFER_STATEMENTS))

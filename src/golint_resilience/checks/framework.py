@@ -180,3 +180,9 @@ def report(
 ) -> Report:
     """Build a Report (keyword values fill the rule's message template)."""
     return Report(node, context, variant, tuple(sorted(values.items())), severity, condition, if_unknown)
+
+
+def first_line(code: str) -> str:
+    """A short quote of code for a message: its first line, with an ellipsis when more follows."""
+    lines = code.strip().splitlines()
+    return lines[0].rstrip() + (" …" if len(lines) > 1 else "") if lines else ""

@@ -1,0 +1,259 @@
+"""RES601 retry-without-backoff, RES602 unbounded-retry, RES603 hand-rolled-supervisor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from golint_resilience.checks.framework import CheckContext, Report, check, first_line, fragment, report
+from golint_resilience.checks.retry_loops import (
+    Assignments,
+    innermost_loop,
+    retry_loops,
+    runs_forever,
+    same_function,
+)
+from golint_resilience.index import FileContext
+from golint_resilience.parsing import Node, captures_within
+from golint_resilience.resolve import (
+    QualifiedName,
+    callee_name,
+    enclosing_function,
+    local_binding,
+    qualified_type,
+    unparen,
+)
+
+CENKALTI_BACKOFF = "github.com/cenkalti/backoff"
+DSKIT_BACKOFF = "github.com/grafana/dskit/backoff"
+DEADLINE_CONTEXTS = frozenset({"WithTimeout", "WithDeadline", "WithTimeoutCause", "WithDeadlineCause"})
+EXEC_COMMANDS = frozenset({"os/exec.Command", "os/exec.CommandContext"})
+
+fragment(
+    "backoff_settings",
+    """
+(keyed_element
+  key: (literal_element (identifier) @key)
+  value: (literal_element (int_literal) @value)
+  (#match? @key "^(MaxElapsedTime|MaxRetries)$")) @setting
+(assignment_statement
+  left: (expression_list
+    (selector_expression
+      operand: (_) @operand
+      field: (field_identifier) @key))
+  right: (expression_list (int_literal) @value)
+  (#match? @key "^(MaxElapsedTime|MaxRetries)$")) @setting
+""",
+    (b"MaxElapsedTime", b"MaxRetries"),
+)
+fragment(
+    "command_waits",
+    """
+(call_expression
+  function: (selector_expression
+    operand: (_) @command
+    field: (field_identifier) @_method)
+  arguments: (argument_list) @arguments
+  (#match? @_method "^(Run|Wait)$")) @call
+""",
+    (b"os/exec",),
+)
+
+_DEADLINE_CONTEXT = """
+(call_expression
+  function: (selector_expression
+    field: (field_identifier) @_name)
+  (#match? @_name "^With(Timeout|Deadline)(Cause)?$")) @call
+"""
+_ONGOING_LOOP = """
+(for_statement
+  (call_expression
+    function: (selector_expression
+      field: (field_identifier) @_name)
+    (#eq? @_name "Ongoing")) @call)
+"""
+_RECEIVES = """
+(unary_expression
+  operator: "<-"
+  operand: (_) @channel) @receive
+"""
+
+
+# --- RES601 -------------------------------------------------------------------------------
+
+
+@check("RES601", fragments=("delay_calls",))
+def retry_without_backoff(ctx: CheckContext) -> Iterator[Report]:
+    """Waits in retry loops whose delay is the same on every iteration."""
+    for loop in retry_loops(ctx):
+        assignments = Assignments.of(loop.loop, loop.context)
+        for delay in loop.delays:
+            if delay.argument is not None and assignments.invariant(delay.argument):
+                yield report(delay.call, loop.context, call=first_line(loop.context.text(delay.call)))
+
+
+# --- RES602 -------------------------------------------------------------------------------
+
+
+@check("RES602", fragments=("delay_calls", "backoff_settings"))
+def unbounded_retry(ctx: CheckContext) -> Iterator[Report]:
+    """Retry loops with no bound and no context check; backoff settings meaning forever."""
+    for loop in retry_loops(ctx):
+        if not loop.bounded and not loop.watches_context:
+            yield report(loop.loop, loop.context)
+    for match in ctx.matches("backoff_settings"):
+        setting = match.node("setting")
+        key = match.context.text(match.node("key"))
+        if match.context.text(match.node("value")) != "0":
+            continue
+        if _means_forever(key, setting, match.context) and not _deadline_in_scope(setting, match.context):
+            code = f"{key} = 0" if setting.type == "assignment_statement" else f"{key}: 0"
+            yield report(setting, match.context, "forever_setting", setting=code)
+
+
+def _means_forever(key: str, setting: Node, context: FileContext) -> bool:
+    """cenkalti/backoff `MaxElapsedTime` and dskit/backoff `MaxRetries`: 0 is unlimited."""
+    owner = _setting_owner(setting, context)
+    if key == "MaxElapsedTime":
+        if owner is None:  # `b.MaxElapsedTime = 0` with b of an unknown type
+            return setting.type == "assignment_statement" and any(
+                _is_cenkalti(path) for path in context.imports.paths
+            )
+        return _is_cenkalti(owner.package)
+    is_dskit = owner is not None and owner.package == DSKIT_BACKOFF and owner.name == "Config"
+    return is_dskit and _loops_while_ongoing(setting)
+
+
+def _loops_while_ongoing(setting: Node) -> bool:
+    """Does the function loop on `b.Ongoing()`? Only then does `MaxRetries: 0` loop forever.
+
+    A backoff used just for its delays (`b.Wait()` in a loop bounded by its own counter,
+    `b.NextDelay()`) never stops anything, whatever its MaxRetries.
+    """
+    function = enclosing_function(setting)
+    return function is not None and bool(captures_within(function, _ONGOING_LOOP))
+
+
+def _is_cenkalti(path: str) -> bool:
+    return path == CENKALTI_BACKOFF or path.startswith(CENKALTI_BACKOFF + "/")
+
+
+def _setting_owner(setting: Node, context: FileContext) -> QualifiedName | None:
+    """The type (or constructor) of the struct the setting belongs to, when it is known."""
+    if setting.type == "keyed_element":
+        literal = setting.parent.parent if setting.parent is not None else None
+        if literal is None or literal.type != "composite_literal":
+            return None
+        return qualified_type(literal.child_by_field_name("type"), context)
+    left = setting.child_by_field_name("left")
+    selector = left.named_children[0] if left is not None and left.named_children else None
+    operand = selector.child_by_field_name("operand") if selector is not None else None
+    if operand is None or operand.type != "identifier":
+        return None
+    binding = local_binding(context.text(operand), operand, context)
+    if binding is None:
+        return None
+    if binding.type_node is not None:
+        return qualified_type(binding.type_node, context)
+    return _value_type(binding.value_node, context)
+
+
+def _value_type(value: Node | None, context: FileContext) -> QualifiedName | None:
+    """`pkg.T{…}`, `&pkg.T{…}` → pkg.T; `pkg.NewT(…)` → pkg.NewT."""
+    if value is None:
+        return None
+    value = unparen(value)
+    if value.type == "unary_expression":
+        operand = value.child_by_field_name("operand")
+        value = operand if operand is not None else value
+    if value.type == "composite_literal":
+        return qualified_type(value.child_by_field_name("type"), context)
+    if value.type == "call_expression":
+        return callee_name(value, context)
+    return None
+
+
+def _deadline_in_scope(node: Node, context: FileContext) -> bool:
+    """Does the function around `node` derive a context with a deadline?"""
+    function = enclosing_function(node)
+    if function is None:
+        return False
+    return any(
+        (name := callee_name(captures["call"][0], context)) is not None
+        and name.package == "context"
+        and name.name in DEADLINE_CONTEXTS
+        for captures in captures_within(function, _DEADLINE_CONTEXT)
+    )
+
+
+# --- RES603 -------------------------------------------------------------------------------
+
+
+@check("RES603", fragments=("command_waits",))
+def hand_rolled_supervisor(ctx: CheckContext) -> Iterator[Report]:
+    """Unbounded loops that start the same child process again each time it exits."""
+    reported: set[tuple[str, int]] = set()
+    for match in ctx.matches("command_waits"):
+        context = match.context
+        if match.node("arguments").named_children:
+            continue
+        loop = innermost_loop(match.node("call"))
+        if loop is None or not runs_forever(loop, context) or (context.file.display, loop.id) in reported:
+            continue
+        command = _exec_command(match.node("command"), context)
+        if command is None or _driven_by_channel(loop, context) or not _same_command(command, loop, context):
+            continue
+        reported.add((context.file.display, loop.id))
+        yield report(loop, context, call=_describe_command(command, context))
+
+
+def _exec_command(operand: Node, context: FileContext) -> Node | None:
+    """The `exec.Command(…)` call that built `operand` (the call itself or a variable's value)."""
+    operand = unparen(operand)
+    if operand.type == "identifier":
+        binding = local_binding(context.text(operand), operand, context)
+        operand = unparen(binding.value_node) if binding is not None and binding.value_node else operand
+    if operand.type != "call_expression":
+        return None
+    name = callee_name(operand, context)
+    return operand if name is not None and str(name) in EXEC_COMMANDS else None
+
+
+def _same_command(command: Node, loop: Node, context: FileContext) -> bool:
+    """The command line is the same every time round (not one command per input read)."""
+    arguments = command.child_by_field_name("arguments")
+    return arguments is not None and Assignments.of(loop, context).invariant(arguments)
+
+
+def _driven_by_channel(loop: Node, context: FileContext) -> bool:
+    """A receive from a ticker or an event channel drives the loop: a job, not a restart.
+
+    Receives from `ctx.Done()` and `time.After(…)` do not drive a loop: they only cancel
+    or delay the next restart.
+    """
+    for captures in captures_within(loop, _RECEIVES):
+        channel = unparen(captures["channel"][0])
+        if not same_function(channel, loop):
+            continue
+        if channel.type == "call_expression":
+            function = channel.child_by_field_name("function")
+            field = function.child_by_field_name("field") if function is not None else None
+            if field is not None and context.text(field) == "Done":
+                continue
+            name = callee_name(channel, context)
+            if name is not None and str(name) == "time.After":
+                continue
+        return True
+    return False
+
+
+def _describe_command(command: Node, context: FileContext) -> str:
+    """`exec.Command("/bin/worker", …)`: the callee and the program it starts."""
+    function = command.child_by_field_name("function")
+    arguments = command.child_by_field_name("arguments")
+    values = arguments.named_children if arguments is not None else []
+    name = context.text(function) if function is not None else "exec.Command"
+    if name.endswith("CommandContext"):
+        values = values[1:]
+    if not values:
+        return f"{name}(…)"
+    return f"{name}({first_line(context.text(values[0]))}{', …' if len(values) > 1 else ''})"
