@@ -461,15 +461,10 @@ def variable(identifier: Node, context: FileContext) -> Variable | None:
     binding = local_binding(name, identifier, context)
     if binding is not None:
         return Variable(binding.declared_at, binding.type_node, binding.value_node, context, is_local=True)
-    if name in context.imports.by_name:
+    found = package_binding(name, context)
+    if found is None or found[0].declared_at.parent is None or found[0].declared_at.parent.type != "var_spec":
         return None
-    declaration = context.package.value_spec(name)
-    if declaration is None or declaration.node.type != "var_spec":
-        return None
-    declared_in = context.package.context_of(declaration.file)
-    binding = _spec_binding(declaration.node, name, declared_in)
-    if binding is None:
-        return None
+    binding, declared_in = found
     return Variable(binding.declared_at, binding.type_node, binding.value_node, declared_in, is_local=False)
 
 
