@@ -13,6 +13,9 @@ import functools
 import multiprocessing
 import os
 import re
+import signal
+import stat
+import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,7 +145,7 @@ def load_packages(directory: PackageDir, settings: RunSettings) -> tuple[list[Pa
         if path.name.endswith("_test.go") and not settings.include_tests:
             continue
         try:
-            data = path.read_bytes()
+            data = _read_regular_file(path)
         except OSError as exc:
             errors.append(FileError(display, f"cannot read: {exc.strerror or exc}"))
             continue
@@ -158,6 +161,13 @@ def load_packages(directory: PackageDir, settings: RunSettings) -> tuple[list[Pa
     module = find_module(resolved)
     packages = [Package(resolved, name, files, module) for name, files in sorted(groups.items())]
     return packages, errors
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """A file's bytes; a FIFO or device (`x.go -> /dev/zero`) would block or never end."""
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise OSError(0, "not a regular file")
+    return path.read_bytes()
 
 
 def _parsed_package_name(file: SourceFile) -> str | None:
@@ -233,16 +243,22 @@ def _collect_matches(
 
 
 def build_facts(
-    package: Package, matches_by_fragment: dict[str, list[Match]], settings: RunSettings
+    package: Package,
+    matches_by_fragment: dict[str, list[Match]],
+    settings: RunSettings,
+    tool_errors: list[ToolError],
 ) -> PackageFacts:
-    """Run every fact extractor over a package's matches."""
+    """Run every fact extractor over a package's matches (one that raises is reported, not fatal)."""
     builder = FactsBuilder()
     for context in package.contexts:
         for key in declared_functions(context.file.data):
             builder.declare(key)
     match_context = MatchContext(package, settings.options, matches_by_fragment)
     for extractor in FACT_EXTRACTORS:
-        extractor.function(match_context, builder)
+        try:
+            extractor.function(match_context, builder)
+        except Exception as exc:
+            tool_errors.append(tool_error(f"fact extractor {extractor.name}", exc, package))
     imports: set[str] = set()
     if package.module is not None:
         for context in package.contexts:
@@ -251,6 +267,30 @@ def build_facts(
                 if local is not None:
                     imports.add(os.path.abspath(local))
     return builder.build(str(package.directory), package.name, tuple(sorted(imports)))
+
+
+def tool_error(what: str, exc: Exception, package: Package) -> ToolError:
+    """A ToolError naming the file the failing code was working on.
+
+    That is the innermost frame of the traceback holding a FileContext, Match or Report
+    (checks pass one around for every node they look at), so no check needs to say
+    which file it is on; the package directory when none does.
+    """
+    where = package.directory.as_posix()
+    for frame, _line in reversed(list(traceback.walk_tb(exc.__traceback__))):
+        found = next((_display_of(value) for value in frame.f_locals.values() if _display_of(value)), None)
+        if found is not None:
+            where = found
+            break
+    return ToolError(what, where, f"{type(exc).__name__}: {exc}")
+
+
+def _display_of(value: object) -> str | None:
+    if isinstance(value, FileContext):
+        return value.file.display
+    if isinstance(value, (Match, Report)):
+        return value.context.file.display
+    return None
 
 
 def _inside_error(node: Node) -> bool:
@@ -286,7 +326,7 @@ def analyse_package(
     query = combined_query(_fragments_for(settings.rules), settings)
     matches_by_fragment, errors = _collect_matches(package, query)
     result.file_errors.extend(errors)
-    facts = build_facts(package, matches_by_fragment, settings)
+    facts = build_facts(package, matches_by_fragment, settings, result.tool_errors)
     if not package.name.endswith("_test"):
         result.facts.append(facts)
     context = CheckContext(package, settings.options, matches_by_fragment, facts)
@@ -295,32 +335,39 @@ def analyse_package(
         registered = CHECKS.get(rule_id)
         if registered is None:
             continue
-        spec = catalog[rule_id]
         try:
             reports = list(registered.function(context))
+            _record(catalog[rule_id], reports, selected, seen, result)
         except Exception as exc:
-            where = package.contexts[0].file.display if package.contexts else str(package.directory)
-            result.tool_errors.append(ToolError(rule_id, where, f"{type(exc).__name__}: {exc}"))
+            result.tool_errors.append(tool_error(rule_id, exc, package))
+
+
+def _record(
+    spec: RuleSpec,
+    reports: list[Report],
+    selected: set[str] | None,
+    seen: dict[tuple[str, str, str, str], int],
+    result: DirectoryResult,
+) -> None:
+    """Turn a check's reports into findings and pending findings."""
+    rule_id = spec.id
+    for report in sorted(reports, key=lambda r: (r.context.file.display, r.node.start_byte)):
+        if _inside_error(report.node):
             continue
-        for report in sorted(reports, key=lambda r: (r.context.file.display, r.node.start_byte)):
-            if _inside_error(report.node):
-                continue
-            if selected is not None and report.context.file.display not in selected:
-                continue
-            scope = _scope(report)
-            key = (rule_id, report.context.file.display, scope, report.context.text(report.node))
-            occurrence = seen.get(key, 0)
-            seen[key] = occurrence + 1
-            if report.condition is None:
-                message = spec.message(report.variant, **dict(report.values))
-                result.findings.append(_to_finding(spec, report, scope, occurrence, message))
-            else:
-                finding = _to_finding(spec, report, scope, occurrence, message="")
-                result.pending.append(
-                    PendingFinding(
-                        finding, report.condition, report.variant, report.values, report.if_unknown
-                    )
-                )
+        if selected is not None and report.context.file.display not in selected:
+            continue
+        scope = _scope(report)
+        key = (rule_id, report.context.file.display, scope, report.context.text(report.node))
+        occurrence = seen.get(key, 0)
+        seen[key] = occurrence + 1
+        if report.condition is None:
+            message = spec.message(report.variant, **dict(report.values))
+            result.findings.append(_to_finding(spec, report, scope, occurrence, message))
+        else:
+            finding = _to_finding(spec, report, scope, occurrence, message="")
+            result.pending.append(
+                PendingFinding(finding, report.condition, report.variant, report.values, report.if_unknown)
+            )
 
 
 def analyse_directory(directory: PackageDir, settings: RunSettings) -> DirectoryResult:
@@ -338,7 +385,9 @@ def analyse_directory(directory: PackageDir, settings: RunSettings) -> Directory
     return result
 
 
-def facts_of_directory(directory: str, settings: RunSettings) -> list[PackageFacts]:
+def facts_of_directory(
+    directory: str, settings: RunSettings, tool_errors: list[ToolError]
+) -> list[PackageFacts]:
     """Facts only, for a module-local package that the patterns did not include."""
     path = Path(directory)
     files = sorted(p for p in path.glob("*.go") if not p.name.endswith("_test.go"))
@@ -350,7 +399,7 @@ def facts_of_directory(directory: str, settings: RunSettings) -> list[PackageFac
         if package.name.endswith("_test"):
             continue
         matches_by_fragment, _ = _collect_matches(package, query)
-        found.append(build_facts(package, matches_by_fragment, only_facts))
+        found.append(build_facts(package, matches_by_fragment, only_facts, tool_errors))
     return found
 
 
@@ -359,6 +408,11 @@ def facts_of_directory(directory: str, settings: RunSettings) -> list[PackageFac
 
 def _worker(job: tuple[PackageDir, RunSettings]) -> DirectoryResult:
     return analyse_directory(*job)
+
+
+def _ignore_interrupts() -> None:
+    """Pool workers leave Ctrl-C to the parent, which stops them: no traceback per worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _size(directory: PackageDir) -> int:
@@ -378,18 +432,20 @@ def _analyse_all(directories: list[PackageDir], settings: RunSettings) -> Iterat
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     chunk = max(1, len(jobs) // (settings.jobs * 8))
-    with multiprocessing.get_context(method).Pool(settings.jobs) as pool:
+    with multiprocessing.get_context(method).Pool(settings.jobs, initializer=_ignore_interrupts) as pool:
         yield from pool.imap_unordered(_worker, jobs, chunksize=chunk)
 
 
-def _resolve_pending(pending: list[PendingFinding], store: FactStore, settings: RunSettings) -> list[Finding]:
+def _resolve_pending(
+    pending: list[PendingFinding], store: FactStore, settings: RunSettings, tool_errors: list[ToolError]
+) -> list[Finding]:
     """Compute any missing facts, then keep the pending findings whose conditions hold."""
     while True:
         missing = sorted({d for p in pending for d in p.condition.directories(store) if d not in store})
         if not missing:
             break
         for directory in missing:
-            found = facts_of_directory(directory, settings)
+            found = facts_of_directory(directory, settings, tool_errors)
             for facts in found:
                 store.add(facts)
             if not found:  # remember that there is nothing to know here
@@ -422,7 +478,7 @@ def run(directories: list[PackageDir], settings: RunSettings) -> RunResult:
         files += result.files
         for facts in result.facts:
             store.add(facts)
-    findings.extend(_resolve_pending(pending, store, settings))
+    findings.extend(_resolve_pending(pending, store, settings, tool_errors))
     unique = {
         (f.rule_id, f.path, f.span.line, f.span.column, f.span.end_line, f.span.end_column): f
         for f in findings

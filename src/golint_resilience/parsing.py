@@ -26,6 +26,19 @@ def parse(source: bytes) -> Tree:
     return _parser().parse(source)
 
 
+def path_between(root: Node, node: Node) -> list[Node] | None:
+    """The nodes from `root` down to `node`'s parent, outermost first; None if `node` is not below `root`.
+
+    One descent by byte range (in C), so its cost is the depth of `node`.
+    """
+    path: list[Node] = []
+    current: Node | None = root
+    while current is not None and current != node:
+        path.append(current)
+        current = current.child_with_descendant(node)
+    return path if current is not None else None
+
+
 def compile_query(source: str, origin: str) -> Query:
     """Compile a query, turning tree-sitter's error into one naming where the query came from."""
     try:

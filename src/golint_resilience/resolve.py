@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from golint_resilience.index import Decl, FileContext, fields_named, receiver_type_name, string_value
 from golint_resilience.parsing import Node
+from golint_resilience.source import path_from_root
 
 FUNCTION_NODES = frozenset({"function_declaration", "method_declaration", "func_literal"})
 DECLARATION_NODES = frozenset({"function_declaration", "method_declaration"})
@@ -39,10 +40,31 @@ class QualifiedName:
         return f"{self.package}.{self.name}"
 
 
+_CLIMB_STEPS = 32
+
+
 def ancestors(node: Node) -> Iterator[Node]:
-    """Parents of a node, nearest first (an iterative walk)."""
+    """Parents of a node, nearest first (iterative).
+
+    The first steps use `.parent` (cheap near the root, where code lives); a node deeper
+    than that gets the rest of its path in one descent from the root (`path_from_root`),
+    because each `.parent` call searches down from the root.
+    """
     parent = node.parent
-    while parent is not None:
+    for _ in range(_CLIMB_STEPS):
+        if parent is None:
+            return
+        yield parent
+        parent = parent.parent
+    if parent is None:
+        return
+    yield parent
+    path = path_from_root(parent)
+    if path is not None:
+        yield from reversed(path)
+        return
+    parent = parent.parent
+    while parent is not None:  # a node of no parsed SourceFile (never in a run)
         yield parent
         parent = parent.parent
 
@@ -330,8 +352,10 @@ def operand_type(expression: Node, context: FileContext, depth: int = _MAX_TYPE_
         if operand is None or field is None or imported_package(operand, context) is not None:
             return None
         return _field_type(operand, context.text(field), context, depth)
-    if kind == "unary_expression":
+    if kind == "unary_expression":  # `&T{}`, `*p`: peeled in a loop, they can nest deeply
         operand = expression.child_by_field_name("operand")
+        while operand is not None and unparen(operand).type == "unary_expression":
+            operand = unparen(operand).child_by_field_name("operand")
         return operand_type(operand, context, depth) if operand is not None else None
     if kind == "composite_literal":
         return _named_type(expression.child_by_field_name("type"), context)
@@ -476,12 +500,14 @@ def assignment_target(value: Node) -> Node | None:
     composite literal, a return value).
     """
     node = value
-    while node.parent is not None and (
-        node.parent.type == "parenthesized_expression"
-        or (node.parent.type == "unary_expression" and unary_operator(node.parent) == "&")
-    ):
-        node = node.parent
-    values = node.parent
+    values = None
+    for parent in ancestors(value):
+        if parent.type != "parenthesized_expression" and not (
+            parent.type == "unary_expression" and unary_operator(parent) == "&"
+        ):
+            values = parent
+            break
+        node = parent
     statement = values.parent if values is not None else None
     if values is None or statement is None or values.type != "expression_list":
         return None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import bisect
 import re
+import weakref
 from functools import cached_property
 from pathlib import Path
 
 from golint_resilience.model import Span
-from golint_resilience.parsing import Node, Tree, parse
+from golint_resilience.parsing import Node, Tree, parse, path_between
 
 _BOM = b"\xef\xbb\xbf"
 _GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.MULTILINE)
@@ -21,6 +22,9 @@ _IMPORT_LINE = re.compile(rb'^import[ \t]+(?:[\w.]+[ \t]+)?"([^"\n]+)"', re.MULT
 _QUOTED = re.compile(rb'"([^"\n]+)"')
 _FUNC_LINE = re.compile(rb"^func[ \t]*(?:\(([^)]*)\)[ \t]*)?([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
 _RECEIVER_TYPE = re.compile(rb"\*?[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:\[[^\]]*\])?[ \t]*$")
+
+# Every SourceFile whose tree was parsed and is still alive (see `path_from_root`).
+_PARSED: weakref.WeakSet[SourceFile] = weakref.WeakSet()
 
 
 def is_generated(data: bytes) -> bool:
@@ -67,6 +71,20 @@ def declared_functions(data: bytes) -> set[str]:
     return keys
 
 
+def path_from_root(node: Node) -> list[Node] | None:
+    """The ancestors of a node of a parsed SourceFile, outermost first; None if none holds it.
+
+    tree-sitter keeps no parent pointers: `node.parent` searches down from the root, so
+    climbing a deep tree by `.parent` costs depth² (minutes at 20,000 levels). Going down
+    once from the root costs depth; the parsed files are remembered for that.
+    """
+    for file in list(_PARSED):
+        path = path_between(file.root, node)
+        if path is not None:
+            return path
+    return None
+
+
 class SourceFile:
     """One Go file. `path` is where it is on disk; `display` is how users see it."""
 
@@ -81,6 +99,7 @@ class SourceFile:
         data = self.data
         if data.startswith(_BOM):
             data = b"   " + data[len(_BOM) :]
+        _PARSED.add(self)
         return parse(data)
 
     @property

@@ -15,6 +15,7 @@ from golint_resilience.index import FileContext
 from golint_resilience.parsing import Node
 from golint_resilience.resolve import (
     QualifiedName,
+    ancestors,
     callee_name,
     enclosing_function,
     field_types,
@@ -150,13 +151,12 @@ def exit_call_site(call: Node, context: FileContext, options: Options) -> Node |
 def _chain_end(call: Node) -> Node:
     """The outermost call of a method chain that starts with `call`."""
     node = call
-    while (
-        node.parent is not None
-        and node.parent.type == "selector_expression"
-        and node.parent.parent is not None
-        and node.parent.parent.type == "call_expression"
-    ):
-        node = node.parent.parent
+    lineage = ancestors(call)  # pairs of (selector, call) while the chain goes on
+    for selector in lineage:
+        outer = next(lineage, None)
+        if selector.type != "selector_expression" or outer is None or outer.type != "call_expression":
+            break
+        node = outer
     return node
 
 

@@ -159,9 +159,9 @@ def _never_deferred(declaration: Node | None, context: FileContext) -> bool:
 
 def _stored(literal: Node) -> bool:
     """A literal assigned to a name, a field or returned: it may be deferred elsewhere."""
-    parent = literal.parent
-    while parent is not None and parent.type in {"expression_list", "parenthesized_expression"}:
-        parent = parent.parent
+    parent = next(
+        (a for a in ancestors(literal) if a.type not in {"expression_list", "parenthesized_expression"}), None
+    )
     return parent is not None and parent.type in {
         "short_var_declaration",
         "assignment_statement",

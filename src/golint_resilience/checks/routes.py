@@ -113,9 +113,19 @@ def routes(ctx: MatchContext) -> Iterator[Route]:
         yield Route(route_path(path), tuple(handlers.values()))
 
 
+def _without_conversions(expression: Node, context: FileContext) -> Node:
+    """`http.HandlerFunc(h)` → `h`, peeled in a loop (conversions can nest deeply)."""
+    while expression.type == "call_expression" and callee_name(expression, context) in HANDLER_CONVERSIONS:
+        arguments = _arguments(expression)
+        if not arguments:
+            break
+        expression = unparen(arguments[0])
+    return expression
+
+
 def handlers_of(expression: Node, context: FileContext, depth: int) -> list[Handler]:
     """The function bodies an expression used as a handler leads to."""
-    expression = unparen(expression)
+    expression = _without_conversions(unparen(expression), context)
     if expression.type == "func_literal":
         return [Handler(expression, context)]
     if expression.type == "identifier":
@@ -133,8 +143,6 @@ def handlers_of(expression: Node, context: FileContext, depth: int) -> list[Hand
     if expression.type != "call_expression" or depth <= 0:
         return []
     arguments = _arguments(expression)
-    if callee_name(expression, context) in HANDLER_CONVERSIONS:
-        return handlers_of(arguments[0], context, depth) if arguments else []
     found = [h for a in arguments for h in handlers_of(a, context, depth - 1)]  # a wrapper's handlers
     function = expression.child_by_field_name("function")
     target = same_package_callee(function, context) if function is not None else None
