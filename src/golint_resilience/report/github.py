@@ -4,21 +4,29 @@
 finding. GitHub's escaping (actions/toolkit): in the message `%`, CR and LF; in property
 values also `:` and `,`. With it, nothing a source file puts into a message (a newline
 followed by `::stop-commands::`, say) can start a command of its own. Paths are relative
-to the repository root (`--sarif-root`), as annotations require.
+to the repository root (`--sarif-root`), as annotations require. Control characters are
+shown as escapes first (`printable`), as in the text report: the log is read on a terminal.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TextIO
 
 from golint_resilience.engine import RunResult
 from golint_resilience.model import Finding, Severity
-from golint_resilience.report.common import ReportOptions
+from golint_resilience.report.common import ReportOptions, printable
 from golint_resilience.report.paths import relative_to_root
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
+_LINE = re.compile(r"[^\r\n]+")
 _DATA_ESCAPES = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A"})
 _PROPERTY_ESCAPES = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A", ":": "%3A", ",": "%2C"})
+
+
+def _shown(text: str) -> str:
+    """Control characters as escapes, except line breaks: GitHub's escaping encodes those."""
+    return _LINE.sub(lambda m: printable(m.group()), text)
 
 
 def escape_data(text: str) -> str:
@@ -33,8 +41,8 @@ def escape_property(text: str) -> str:
 
 def command(name: str, message: str, **properties: str | int) -> str:
     """One workflow command line, escaped."""
-    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
-    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+    props = ",".join(f"{key}={escape_property(_shown(str(value)))}" for key, value in properties.items())
+    return f"::{name}{' ' + props if props else ''}::{escape_data(_shown(message))}"
 
 
 def _annotation(finding: Finding, options: ReportOptions) -> str:

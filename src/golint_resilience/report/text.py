@@ -21,25 +21,42 @@ from golint_resilience.report.common import ReportOptions, printable
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
 _TAB = 4
+_FRAME_LEAD = 80  # characters of a long line shown around the span
+_FRAME_SPAN = 120  # flagged characters shown at most
 
 
 def _frame(finding: Finding) -> Text:
-    """The flagged line with a caret under the span (tabs expanded, wide characters counted)."""
-    line = printable(finding.snippet)
+    """The flagged line with a caret under the span (tabs expanded, wide characters counted).
+
+    The line is cut into before / flagged / after on the raw text, then each part is
+    made printable, so escapes of control characters cannot shift the caret; a long
+    line (minified or generated code) is shown as a window around the span.
+    """
+    raw = finding.snippet
     number = str(finding.span.line)
     gutter = " " * len(number)
-    column = min(finding.span.column - 1, len(line))
-    end = finding.span.end_column - 1 if finding.span.end_line == finding.span.line else len(line)
-    end = max(min(end, len(line)), column + 1)
-    before = line[:column].expandtabs(_TAB)
-    flagged = line[column:end]
+    column = min(finding.span.column - 1, len(raw))
+    end = finding.span.end_column - 1 if finding.span.end_line == finding.span.line else len(raw)
+    end = max(min(end, len(raw)), column + 1)
+    before, flagged, after = raw[:column], raw[column:end], raw[end:]
+    if len(before) > _FRAME_LEAD:
+        before = "…" + before[-_FRAME_LEAD:]
+    if len(flagged) > _FRAME_SPAN:
+        flagged, after = flagged[:_FRAME_SPAN] + "…", ""
+    if len(after) > _FRAME_LEAD:
+        after = after[:_FRAME_LEAD] + "…"
+    before, flagged, after = (_visible(part) for part in (before, flagged, after))
     frame = Text()
     frame.append(f" {gutter} |\n", style="blue")
     frame.append(f" {number} | ", style="blue")
-    frame.append(line.expandtabs(_TAB))
+    frame.append(before + flagged + after)
     frame.append(f"\n {gutter} | ", style="blue")
     frame.append(" " * cell_len(before) + "^" * max(1, cell_len(flagged)), style=_STYLE[finding.severity])
     return frame
+
+
+def _visible(text: str) -> str:
+    return printable(text).replace("\t", " " * _TAB)
 
 
 def _headline(finding: Finding) -> Text:
