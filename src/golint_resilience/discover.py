@@ -39,12 +39,18 @@ def _go_files(directory: Path) -> list[Path]:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:
         return []
-    # A directory named `x.go` is not a file; a dangling link still counts (reported on read).
-    return [
-        Path(e.path)
-        for e in entries
-        if _is_go_file_name(e.name) and (e.is_file() or (e.is_symlink() and not e.is_dir()))
-    ]
+    return [Path(e.path) for e in entries if _is_go_file_name(e.name) and _is_file_entry(e)]
+
+
+def _is_file_entry(entry: os.DirEntry[str]) -> bool:
+    """A file, or a link to anything but a directory (a directory named `x.go` is not).
+
+    A dangling or looping link still counts: it is reported when read.
+    """
+    try:
+        return entry.is_file() or (entry.is_symlink() and not entry.is_dir())
+    except OSError:  # ELOOP from following a link that points to itself
+        return entry.is_symlink()
 
 
 def _walk(root: Path) -> list[Path]:

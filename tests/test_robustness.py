@@ -1,0 +1,391 @@
+"""Hostile input: one bad file never crashes a run, loses another file's finding, or
+reaches the terminal as markup or escape codes.
+
+The hostile tree is built here at test time (no binary blobs in the repository).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from golint_resilience import engine
+from golint_resilience.catalog import load_catalog
+from golint_resilience.checks.framework import CHECKS, Check
+from golint_resilience.discover import discover
+from golint_resilience.engine import run
+from golint_resilience.model import Finding
+from golint_resilience.settings import RunSettings, default_options, select_rules
+from golint_resilience.source import package_name
+from harness import FIXTURES, chdir, invoke
+
+GO_MOD = "module example.com/hostile\n\ngo 1.22\n"
+EXIT = 'package {pkg}\n\nimport "os"\n\nfunc {name}() {{\n\tos.Exit(1)\n}}\n'
+DEPTH = 20_000
+ODD_NAME = "odd name 100% #1 é.go"
+# Source text that would be markup or terminal control if shown raw: rich markup, an
+# OSC 8 hyperlink, a screen clear, a bell and a carriage return that would overwrite.
+HOSTILE_TEXT = "\x1b[2J\x07[bold]x[/bold] [link=https://e.x]y[/link]\x1b]8;;https://e.x\x07\r!"
+
+# name → (bytes, what the run says about it: "" nothing, else a phrase of its warning)
+HOSTILE_FILES: dict[str, tuple[bytes, str]] = {
+    "latin1.go": (b'package hostile\n\n// caf\xe9 cr\xe8me\nimport "os"\n\nfunc A() { os.Exit(1) }\n', ""),
+    "bom.go": (b"\xef\xbb\xbfpackage hostile\n\nfunc B() {}\n", ""),
+    "crlf.go": (b'package hostile\r\n\r\nimport "os"\r\n\r\nfunc C() {\r\n\tos.Exit(1)\r\n}\r\n', ""),
+    "nul.go": (b'package hostile\n\nimport "os"\n\nfunc D() {\x00\x00 os.Exit(1) }\n', "syntax errors"),
+    "truncated.go": (
+        b'package hostile\n\nimport "os"\n\nfunc E() {\n\tif len(os.Args) > 1 {\n\t\tos.Exit(',
+        "syntax errors",
+    ),
+    "garbage.go": (b"}}}{{{ ))) package ??? \xff\xfe os.Exit(", "no package clause"),
+    "empty.go": (b"", "no package clause"),
+    "nopkg.go": (b'import "os"\n\nfunc F() { os.Exit(1) }\n', "no package clause"),
+    "binary.go": (bytes(range(256)) * 64, "no package clause"),
+}
+
+
+def _write_tree(root: Path) -> None:
+    (root / "go.mod").write_text(GO_MOD, encoding="utf-8")
+    ordinary = root / "ordinary"
+    ordinary.mkdir()
+    (ordinary / "ok.go").write_text(EXIT.format(pkg="ordinary", name="Die"), encoding="utf-8")
+    hostile = root / "hostile"
+    hostile.mkdir()
+    for name, (data, _) in HOSTILE_FILES.items():
+        (hostile / name).write_bytes(data)
+    (hostile / ODD_NAME).write_text(EXIT.format(pkg="hostile", name="Odd"), encoding="utf-8")
+    (hostile / "x.go").mkdir()  # a directory is not a Go file
+    (hostile / "x.go" / "inner.txt").write_text("not go", encoding="utf-8")
+    (hostile / "unreadable.go").write_text(EXIT.format(pkg="hostile", name="Hidden"), encoding="utf-8")
+    (hostile / "unreadable.go").chmod(0)
+    (hostile / "dangling.go").symlink_to(hostile / "nowhere.go")
+    (hostile / "selfloop.go").symlink_to(hostile / "selfloop.go")
+    (hostile / "loop").symlink_to(root)  # a cycle under ./...: never followed
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(hostile / "fifo_target")
+        (hostile / "fifo.go").symlink_to(hostile / "fifo_target")  # reading it would block
+    (hostile / "markup.go").write_text(
+        'package hostile\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc Markup() {\n'
+        f'\tdefer fmt.Println("{HOSTILE_TEXT}")\n\tos.Exit(1) // {HOSTILE_TEXT}\n}}\n',
+        encoding="utf-8",
+    )
+    (hostile / "partial.go").write_text(
+        'package hostile\n\nimport "os"\n\nfunc Sound() {\n\tos.Exit(1)\n}\n\n'
+        "func Broken() {\n\tos.Exit(2) +++ ]]] ((\n}\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    _write_tree(root)
+    return root
+
+
+def _run(tree: Path, *args: str) -> tuple[int, str, str]:
+    return invoke("--select", "ALL", "-j", "1", *args, "./...", cwd=tree)
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def test_json_reports_every_bad_file_and_keeps_every_finding(tree: Path) -> None:
+    code, out, _ = _run(tree, "--format", "json")
+    assert code == 1
+    document = json.loads(out)
+    errors = {e["path"]: e["message"] for e in document["errors"]}
+    for name, (_, phrase) in HOSTILE_FILES.items():
+        if phrase:
+            assert phrase in errors.pop(f"hostile/{name}"), name
+    assert "cannot read" in errors.pop("hostile/dangling.go")
+    assert "cannot read" in errors.pop("hostile/selfloop.go")
+    assert "syntax errors" in errors.pop("hostile/partial.go")
+    if hasattr(os, "mkfifo"):
+        assert "not a regular file" in errors.pop("hostile/fifo.go")
+    if not _is_root():  # root reads a chmod 000 file anyway: then it is analysed like any other
+        assert "cannot read" in errors.pop("hostile/unreadable.go")
+    assert errors == {}  # nothing else: no error for x.go/, the loop, BOM, CRLF or Latin-1
+    flagged = {(f["path"], f["line"]) for f in document["findings"] if f["rule"] == "RES101"}
+    assert ("ordinary/ok.go", 6) in flagged  # the ordinary finding elsewhere survives
+    assert {
+        ("hostile/latin1.go", 6),
+        ("hostile/crlf.go", 6),
+        (f"hostile/{ODD_NAME}", 6),
+        ("hostile/partial.go", 6),  # the sound function of a partially parsed file
+    } <= flagged
+    assert ("hostile/partial.go", 10) not in flagged  # inside the ERROR subtree: dropped
+
+
+def test_text_output_has_warning_lines_and_no_markup_or_control_characters(tree: Path) -> None:
+    code, out, _ = _run(tree, "--format", "text")
+    assert code == 1
+    assert "warning: hostile/garbage.go: no package clause" in out
+    assert "warning: hostile/partial.go: syntax errors" in out
+    assert f"hostile/{ODD_NAME}:6:2: RES101" in out
+    assert "\x1b" not in out and "\x07" not in out and "\r" not in out
+    assert "[bold]x[/bold]" in out and "[link=https://e.x]y[/link]" in out  # shown, not applied
+    assert "\\x1b[2J" in out and "\\x07" in out and "\\x0d" in out
+    _, coloured, _ = _run(tree, "--format", "text", "--color")
+    own_colours = re.compile(r"\x1b\[[0-9;]*m")  # the report's styles; the source's ESC never gets here
+    assert "\x1b" not in own_colours.sub("", coloured) and "\x07" not in coloured and "\r" not in coloured
+    assert "\\x1b[2J" in coloured and "[bold]x[/bold]" in coloured
+
+
+def test_markup_in_a_message_is_text(tree: Path) -> None:
+    _, out, _ = _run(tree, "--format", "text", "-q")
+    [line] = [line for line in out.splitlines() if line.startswith("hostile/markup.go") and "RES102" in line]
+    assert "[bold]x[/bold]" in line and "\\x1b[2J" in line and "\x1b" not in line
+
+
+def test_sarif_notifications_and_percent_encoded_uris(tree: Path) -> None:
+    code, out, _ = _run(tree, "--format", "sarif")
+    assert code == 1
+    run = json.loads(out)["runs"][0]
+    notes = [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"]]
+    assert any(n.startswith("hostile/binary.go: no package clause") for n in notes)
+    assert any(n.startswith("hostile/partial.go: syntax errors") for n in notes)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
+    assert "hostile/odd%20name%20100%25%20%231%20%C3%A9.go" in uris
+    assert "ordinary/ok.go" in uris
+
+
+def test_depth_and_size_do_not_matter(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text(GO_MOD, encoding="utf-8")
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    nested_call = "f(" * DEPTH + "os.Exit(1)" + ")" * DEPTH
+    (deep / "call.go").write_text(f'package deep\n\nimport "os"\n\nfunc H() {{\n{nested_call}\n}}\n', "utf-8")
+    nested_value = "(" * DEPTH + "os.Exit" + ")" * DEPTH
+    (deep / "expr.go").write_text(f'package deep\n\nimport "os"\n\nvar V = {nested_value}\n', "utf-8")
+    block = "{" * DEPTH + "os.Exit(2)" + "}" * DEPTH
+    (deep / "block.go").write_text(f'package deep\n\nimport "os"\n\nfunc G() {{\n{block}\n}}\n', "utf-8")
+    unary = "!" * DEPTH
+    (deep / "unary.go").write_text(
+        f'package deep\n\nimport "os"\n\nfunc U(ok bool) {{\n\t_ = {unary}ok\n\tos.Exit(3)\n}}\n', "utf-8"
+    )
+    big = tmp_path / "big"
+    big.mkdir()
+    functions = "".join(f"func F{i}() int {{ return {i} }}\n" for i in range(200_000))
+    (big / "big.go").write_text("package big\n\n" + functions, encoding="utf-8")
+    assert (big / "big.go").stat().st_size > 6_000_000
+    (big / "exit.go").write_text(EXIT.format(pkg="big", name="Die"), encoding="utf-8")
+    started = time.monotonic()
+    code, out, err = invoke("--select", "ALL", "--format", "json", "./...", cwd=tmp_path)
+    assert time.monotonic() - started < 60
+    assert code == 1, err
+    document = json.loads(out)
+    assert document["errors"] == []
+    flagged = {(f["path"], f["line"], f["column"]) for f in document["findings"]}
+    assert ("deep/call.go", 6, 2 * DEPTH + 1) in flagged
+    assert ("deep/block.go", 6, DEPTH + 1) in flagged
+    assert ("deep/unary.go", 7, 2) in flagged
+    assert ("big/exit.go", 6, 2) in flagged
+
+
+def test_columns_with_tabs_wide_characters_and_emoji(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text(GO_MOD, encoding="utf-8")
+    (tmp_path / "w").mkdir()
+    source = 'package w\n\nimport "os"\n\nfunc W() {\n\t\t_, _ = "日本", "🙂"; os.Exit(1)\n}\n'
+    (tmp_path / "w" / "w.go").write_text(source, encoding="utf-8")
+    line = source.splitlines()[5]
+    column = line.index("os.Exit") + 1  # characters: tabs, CJK and the emoji count one each
+    utf16 = len(line[: column - 1].encode("utf-16-le")) // 2 + 1  # the emoji is two UTF-16 units
+    assert utf16 == column + 1
+    _, out, _ = invoke("--select", "RES101", "--format", "json", cwd=tmp_path)
+    [finding] = json.loads(out)["findings"]
+    assert (finding["line"], finding["column"], finding["end_column"]) == (6, column, column + 10)
+    _, out, _ = invoke("--select", "RES101", "--format", "sarif", cwd=tmp_path)
+    region = json.loads(out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert (region["startColumn"], region["endColumn"]) == (utf16, utf16 + 10)
+    _, out, _ = invoke("--select", "RES101", "--format", "text", cwd=tmp_path)
+    shown, caret = (row.split(" | ", 1)[1] for row in out.splitlines()[2:4])
+    assert shown == '        _, _ = "日本", "🙂"; os.Exit(1)'
+    # each CJK character and the emoji take two terminal cells
+    assert caret == " " * (8 + len('_, _ = "日本", "🙂"; ') + 3) + "^" * 10
+
+
+def test_long_lines_are_shown_as_a_window(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text(GO_MOD, encoding="utf-8")
+    (tmp_path / "m").mkdir()
+    padding = "var _ = 1; " * 2_000
+    source = f'package m\n\nimport "os"\n\nfunc M() {{ {padding}os.Exit(1); {padding}}}\n'
+    (tmp_path / "m" / "m.go").write_text(source, encoding="utf-8")
+    _, out, _ = invoke("--select", "RES101", cwd=tmp_path)
+    shown, caret = (row.split(" | ", 1)[1] for row in out.splitlines()[2:4])
+    assert len(shown) < 300
+    assert shown[len(caret) - 10 : len(caret)] == "os.Exit(1)" and caret.endswith("^" * 10)
+
+
+def _raise_in(rule_id: str, bad_name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make `rule_id`'s check raise when it meets a match in the file named `bad_name`."""
+    original = CHECKS[rule_id]
+
+    def exploding(ctx):  # type: ignore[no-untyped-def]
+        for match in ctx.matches("exit_calls"):
+            if match.context.file.display.endswith(bad_name):
+                raise ValueError("boom")
+        yield from original.function(ctx)
+
+    monkeypatch.setitem(CHECKS, rule_id, Check(rule_id, exploding, original.fragments))
+
+
+def test_a_failing_check_exits_2_naming_rule_and_file_after_reporting_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "go.mod").write_text(GO_MOD, encoding="utf-8")
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "a.go").write_text(EXIT.format(pkg="pkg", name="A"), encoding="utf-8")
+    (pkg / "x.go").write_text(EXIT.format(pkg="pkg", name="X"), encoding="utf-8")
+    _raise_in("RES102", "x.go", monkeypatch)
+    code, out, _ = invoke("--select", "RES101,RES102", "-j", "1", cwd=tmp_path)
+    assert code == 2
+    assert "pkg/a.go:6:2: RES101" in out and "pkg/x.go:6:2: RES101" in out  # the rest is reported
+    assert "internal error in RES102 on pkg/x.go: ValueError: boom" in out
+    code, out, _ = invoke("--select", "RES101,RES102", "-j", "1", "--format", "json", cwd=tmp_path)
+    assert code == 2
+    assert {"path": "pkg/x.go", "message": "internal error in RES102: ValueError: boom"} in json.loads(out)[
+        "errors"
+    ]
+
+
+def test_a_failing_fact_extractor_is_reported_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "go.mod").write_text(GO_MOD, encoding="utf-8")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.go").write_text(EXIT.format(pkg="pkg", name="A"), encoding="utf-8")
+
+    def failing(*_args: object) -> None:
+        raise RuntimeError("no facts today")
+
+    extractor = engine.FACT_EXTRACTORS[0]
+    replaced = type(extractor)(extractor.name, failing, extractor.fragments)
+    monkeypatch.setattr(engine, "FACT_EXTRACTORS", [replaced, *engine.FACT_EXTRACTORS[1:]])
+    code, out, _ = invoke("--select", "RES101", "-j", "1", cwd=tmp_path)
+    assert code == 2
+    assert "pkg/a.go:6:2: RES101" in out
+    assert f"internal error in fact extractor {extractor.name} on " in out
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+def test_ctrl_c_exits_130_promptly_without_traceback_or_output_file(tmp_path: Path) -> None:
+    """SIGINT to the whole process group, as a terminal sends it, while the pool works."""
+    (tmp_path / "go.mod").write_text(GO_MOD, encoding="utf-8")
+    nested_call = "f(" * DEPTH + "os.Exit(1)" + ")" * DEPTH
+    for index in range(12):  # a few seconds of work each: the run is busy when interrupted
+        package = tmp_path / f"p{index}"
+        package.mkdir()
+        (package / "deep.go").write_text(
+            f'package p\n\nimport "os"\n\nfunc H() {{\n{nested_call}\n}}\n', "utf-8"
+        )
+    report = tmp_path / "report.json"
+    command = [sys.executable, "-m", "golint_resilience", "-j", "2", "--format", "json", "-o", str(report)]
+    process = subprocess.Popen(
+        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    time.sleep(2.5)
+    assert process.poll() is None, "the run ended before it could be interrupted"
+    interrupted = time.monotonic()
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert time.monotonic() - interrupted < 5
+    assert process.returncode == 130
+    assert "Traceback" not in err.decode()
+    assert "interrupted" in err.decode()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["go.mod"]  # no report, no temp file
+
+
+# --- property-based: random bytes and mutated fixtures ----------------------------------
+
+FIXTURE_SOURCES = sorted(FIXTURES.rglob("*.go"))
+UNTOUCHED = (
+    'package {pkg}\n\nimport "os"\n\n// untouchedExit exits.\nfunc untouchedExit() {{\n\tos.Exit(1)\n}}\n'
+)
+_SETTINGS = RunSettings(
+    rules=select_rules(load_catalog(), ("ALL",)),
+    options=default_options(load_catalog()),
+    include_tests=True,
+    include_generated=True,
+    jobs=1,
+)
+
+
+def _lint_beside_untouched(data: bytes, package: str) -> tuple[list[Finding], list[str]]:
+    """Lint `data` as m.go next to an untouched file of the same package, in one run:
+    (findings of the untouched file, tool errors)."""
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory)
+        (root / "go.mod").write_text(GO_MOD, encoding="utf-8")
+        (root / "p").mkdir()
+        (root / "p" / "m.go").write_bytes(data)
+        (root / "p" / "untouched.go").write_text(UNTOUCHED.format(pkg=package), encoding="utf-8")
+        with chdir(root):
+            result = run(discover(["./..."]), _SETTINGS)
+    untouched = [f for f in result.findings if f.path == "p/untouched.go"]
+    return untouched, [f"{e.rule_id} on {e.path}: {e.message}" for e in result.tool_errors]
+
+
+def _package_of(data: bytes) -> str:
+    return package_name(data) or "p"
+
+
+@functools.cache
+def _baseline(package: str) -> list[tuple[str, int, int, str]]:
+    findings, errors = _lint_beside_untouched(b"", package)
+    assert errors == []
+    return [(f.rule_id, f.span.line, f.span.column, f.message) for f in findings]
+
+
+def _check_mutant(data: bytes, package: str) -> None:
+    findings, errors = _lint_beside_untouched(data, package)
+    assert errors == []
+    assert [(f.rule_id, f.span.line, f.span.column, f.message) for f in findings] == _baseline(package)
+
+
+@st.composite
+def _mutants(draw: st.DrawFn) -> tuple[bytes, str]:
+    """A fixture file truncated, spliced with another, with garbage inserted, or braces doubled."""
+    original = draw(st.sampled_from(FIXTURE_SOURCES)).read_bytes()
+    at = draw(st.integers(0, len(original)))
+    kind = draw(st.sampled_from(["truncate", "splice", "garbage", "braces"]))
+    if kind == "truncate":
+        mutant = original[:at]
+    elif kind == "splice":
+        other = draw(st.sampled_from(FIXTURE_SOURCES)).read_bytes()
+        mutant = original[:at] + other[draw(st.integers(0, len(other))) :]
+    elif kind == "garbage":
+        mutant = original[:at] + draw(st.binary(min_size=1, max_size=40)) + original[at:]
+    else:
+        mutant = re.sub(rb"[{}]", lambda m: m.group() * draw(st.integers(1, 3)), original)
+    return mutant, _package_of(original)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2_000))
+def test_random_bytes_never_raise_nor_change_a_neighbour(data: bytes) -> None:
+    _check_mutant(data, "p")
+    # Inside a function that every rule's byte prefilter lets through, so it is parsed.
+    frame = b'package p\n\nimport "os"\n\nfunc f() {\n\tdefer recover()\n\tgo func() {}()\n\t%s\n'
+    frame += b"\tos.Exit(1)\n}\n"
+    _check_mutant(frame % data, "p")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_mutants())
+def test_mutated_fixtures_never_raise_nor_change_a_neighbour(mutant: tuple[bytes, str]) -> None:
+    _check_mutant(*mutant)
