@@ -206,6 +206,7 @@ class Package:
         self.name = name
         self.module = module
         self.contexts = [FileContext(f, self) for f in files]
+        self._candidates_by_name: dict[str, list[FileContext]] = {}
 
     @property
     def is_main(self) -> bool:
@@ -218,9 +219,13 @@ class Package:
         return self.module.import_path_of(self.directory) if self.module is not None else None
 
     def _candidates(self, name: str) -> list[FileContext]:
-        # A file whose bytes lack the name cannot declare it: no need to parse it.
-        needle = name.encode()
-        return [c for c in self.contexts if needle in c.file.data]
+        # A file whose bytes lack the name cannot declare it: no need to parse it. The scan
+        # is remembered per name: generated packages have tens of MB and thousands of lookups.
+        found = self._candidates_by_name.get(name)
+        if found is None:
+            needle = name.encode()
+            found = self._candidates_by_name[name] = [c for c in self.contexts if needle in c.file.data]
+        return found
 
     def context_of(self, file: SourceFile) -> FileContext:
         """The package's FileContext of one of its files (imports and decls already read)."""
