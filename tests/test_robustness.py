@@ -27,8 +27,9 @@ from golint_resilience.checks.framework import CHECKS, Check
 from golint_resilience.discover import discover
 from golint_resilience.engine import run
 from golint_resilience.model import Finding
+from golint_resilience.resolve import ancestors
 from golint_resilience.settings import RunSettings, default_options, select_rules
-from golint_resilience.source import package_name
+from golint_resilience.source import SourceFile, package_name
 from harness import FIXTURES, chdir, invoke
 
 GO_MOD = "module example.com/hostile\n\ngo 1.22\n"
@@ -106,6 +107,7 @@ def _is_root() -> bool:
 def test_json_reports_every_bad_file_and_keeps_every_finding(tree: Path) -> None:
     code, out, _ = _run(tree, "--format", "json")
     assert code == 1
+    assert "\x1b" not in out and "\x07" not in out and "\r" not in out  # JSON escapes them: data
     document = json.loads(out)
     errors = {e["path"]: e["message"] for e in document["errors"]}
     for name, (_, phrase) in HOSTILE_FILES.items():
@@ -154,6 +156,7 @@ def test_markup_in_a_message_is_text(tree: Path) -> None:
 def test_sarif_notifications_and_percent_encoded_uris(tree: Path) -> None:
     code, out, _ = _run(tree, "--format", "sarif")
     assert code == 1
+    assert "\x1b" not in out and "\x07" not in out and "\r" not in out
     run = json.loads(out)["runs"][0]
     notes = [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"]]
     assert any(n.startswith("hostile/binary.go: no package clause") for n in notes)
@@ -389,3 +392,18 @@ def test_random_bytes_never_raise_nor_change_a_neighbour(data: bytes) -> None:
 @given(_mutants())
 def test_mutated_fixtures_never_raise_nor_change_a_neighbour(mutant: tuple[bytes, str]) -> None:
     _check_mutant(*mutant)
+
+
+def test_ancestors_of_a_deep_node_match_the_parent_chain() -> None:
+    data = b"package p\n\nfunc H() {\n" + b"f(" * 300 + b"leaf" + b")" * 300 + b"\n}\n"
+    file = SourceFile(Path("p.go"), "p.go", data)
+    start = data.index(b"leaf")
+    leaf = file.root.descendant_for_byte_range(start, start + 4)
+    assert leaf is not None and file.text(leaf) == "leaf"
+    expected = []
+    parent = leaf.parent
+    while parent is not None:
+        expected.append(parent)
+        parent = parent.parent
+    assert len(expected) > 600
+    assert [a.id for a in ancestors(leaf)] == [a.id for a in expected]

@@ -352,7 +352,7 @@ def _record(
     """Turn a check's reports into findings and pending findings."""
     rule_id = spec.id
     for report in sorted(reports, key=lambda r: (r.context.file.display, r.node.start_byte)):
-        if _inside_error(report.node):
+        if report.context.file.root.has_error and _inside_error(report.node):
             continue
         if selected is not None and report.context.file.display not in selected:
             continue
