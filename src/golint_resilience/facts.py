@@ -16,6 +16,8 @@ from typing import Protocol
 EXITS = "exits"  # the body (not nested literals) calls an exit function
 RECOVERS = "recovers"  # the body (not nested literals) calls recover()
 
+_NO_FACTS: frozenset[str] = frozenset()  # shared by most functions: small pickles, fast caches
+
 
 @dataclass(frozen=True)
 class PackageFacts:
@@ -59,7 +61,9 @@ class FactsBuilder:
 
     def build(self, directory: str, name: str, imports: tuple[str, ...]) -> PackageFacts:
         """Freeze into PackageFacts."""
-        functions = {key: frozenset(facts) for key, facts in sorted(self.functions.items())}
+        functions = {
+            key: frozenset(facts) if facts else _NO_FACTS for key, facts in sorted(self.functions.items())
+        }
         return PackageFacts(directory, name, imports, functions, frozenset(self.flags))
 
 

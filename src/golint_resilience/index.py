@@ -199,6 +199,7 @@ class Package:
         self.name = name
         self.module = module
         self.contexts = [FileContext(f, self) for f in files]
+        self._files_mentioning: dict[str, list[FileContext]] = {}
 
     @property
     def is_main(self) -> bool:
@@ -207,8 +208,11 @@ class Package:
 
     def _candidates(self, name: str) -> list[FileContext]:
         # A file whose bytes lack the name cannot declare it: no need to parse it.
-        needle = name.encode()
-        return [c for c in self.contexts if needle in c.file.data]
+        found = self._files_mentioning.get(name)
+        if found is None:
+            needle = name.encode()
+            found = self._files_mentioning[name] = [c for c in self.contexts if needle in c.file.data]
+        return found
 
     def functions(self, name: str) -> list[Decl]:
         """Top-level functions called `name` (several with build tags)."""
