@@ -20,12 +20,14 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from golint_resilience import __version__
+from golint_resilience.cache import default_cache_dir
 from golint_resilience.catalog import load_catalog
 from golint_resilience.checks.framework import CHECKS
 from golint_resilience.discover import discover
 from golint_resilience.docs import render_markdown
 from golint_resilience.engine import RunResult, run
 from golint_resilience.model import ResilintError, Severity
+from golint_resilience.progress import ProgressBar
 from golint_resilience.report import REPORTERS, ReportOptions
 from golint_resilience.settings import RunSettings, default_options, select_rules
 
@@ -82,6 +84,15 @@ def main() -> None:
 @click.option(
     "--color/--no-color", default=None, help="Colour the text report [default: when writing to a terminal]."
 )
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="RESILINT_CACHE_DIR",
+    help="Keep results of unchanged packages here [default: the user cache dir].",
+    show_envvar=True,
+)
+@click.option("--no-cache", is_flag=True, help="Analyse every package; neither read nor write the cache.")
+@click.option("--no-progress", is_flag=True, help="Never draw a progress bar (drawn only on a terminal).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(
     patterns: tuple[str, ...],
@@ -95,6 +106,9 @@ def check(
     include_generated: bool,
     quiet: bool,
     color: bool | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    no_progress: bool,
     debug: bool,
 ) -> None:
     """Analyse Go packages (default ./...): PATTERN is ./..., dir/..., a directory or a .go file."""
@@ -108,7 +122,14 @@ def check(
             jobs=jobs or os.cpu_count() or 1,
             fail_on=Severity(fail_on),
         )
-        result = run(discover(list(patterns) or ["./..."]), settings)
+        directories = discover(list(patterns) or ["./..."])
+        with ProgressBar(enabled=not no_progress) as progress:
+            result = run(
+                directories,
+                settings,
+                cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
+                progress=progress,
+            )
         use_color = color if color is not None else (output is None and sys.stdout.isatty())
         options = ReportOptions(catalog=catalog, version=__version__, color=use_color, quiet=quiet)
         _emit(result, output_format, output, options)

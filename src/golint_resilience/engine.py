@@ -14,11 +14,12 @@ import hashlib
 import multiprocessing
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from golint_resilience import checks  # noqa: F401  (registers every check and fragment)
+from golint_resilience.cache import ResultCache, content_key
 from golint_resilience.catalog import RuleSpec, load_catalog
 from golint_resilience.checks.framework import (
     CHECKS,
@@ -69,6 +70,7 @@ class DirectoryResult:
     file_errors: list[FileError] = field(default_factory=list)
     tool_errors: list[ToolError] = field(default_factory=list)
     files: int = 0
+    analysed: bool = False  # False: served from the cache
 
 
 @dataclass
@@ -80,15 +82,15 @@ class RunResult:
     tool_errors: list[ToolError]
     files: int
     packages: int
+    analysed: int = 0  # directories analysed in this run (the others came from the cache)
 
 
 def display_path(path: Path) -> str:
     """How users see a path: relative to the working directory when below it, '/'-separated."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+    absolute = os.path.abspath(path)
+    below = str(Path.cwd()).rstrip(os.sep) + os.sep
+    shown = absolute[len(below) :] if absolute.startswith(below) else absolute
+    return shown.replace(os.sep, "/")
 
 
 @functools.cache
@@ -106,18 +108,35 @@ def find_module(directory: Path) -> ModuleInfo | None:
 # --- loading ---------------------------------------------------------------------------
 
 
-def load_packages(directory: PackageDir, settings: RunSettings) -> tuple[list[Package], list[FileError]]:
-    """Read a directory's Go files, drop those the run skips, and group them by package."""
-    errors: list[FileError] = []
-    groups: dict[str, list[SourceFile]] = {}
+ReadFile = tuple[Path, str, "bytes | str"]  # path, display path, its bytes or why they cannot be read
+
+
+def read_directory(directory: PackageDir, settings: RunSettings) -> list[ReadFile]:
+    """The bytes of the directory's files that the run looks at (test files only if asked)."""
+    found: list[ReadFile] = []
     for path in directory.files:
-        display = display_path(path)
         if path.name.endswith("_test.go") and not settings.include_tests:
             continue
         try:
-            data = path.read_bytes()
+            found.append((path, display_path(path), path.read_bytes()))
         except OSError as exc:
-            errors.append(FileError(display, f"cannot read: {exc.strerror or exc}"))
+            found.append((path, display_path(path), f"cannot read: {exc.strerror or exc}"))
+    return found
+
+
+def load_packages(directory: PackageDir, settings: RunSettings) -> tuple[list[Package], list[FileError]]:
+    """Read a directory's Go files, drop those the run skips, and group them by package."""
+    return _group_packages(directory, read_directory(directory, settings), settings)
+
+
+def _group_packages(
+    directory: PackageDir, files: list[ReadFile], settings: RunSettings
+) -> tuple[list[Package], list[FileError]]:
+    errors: list[FileError] = []
+    groups: dict[str, list[SourceFile]] = {}
+    for path, display, data in files:
+        if isinstance(data, str):
+            errors.append(FileError(display, data))
             continue
         if is_build_ignored(data) or (not settings.include_generated and is_generated(data)):
             continue
@@ -218,7 +237,10 @@ def build_facts(
         extractor.function(match_context, builder)
     imports: set[str] = set()
     if package.module is not None:
+        module_path = package.module.path.encode()
         for context in package.contexts:
+            if module_path not in context.file.data:  # cannot import a module-local package
+                continue
             for path in import_paths(context.file.data):
                 local = package.module.directory_of(path)
                 if local is not None:
@@ -298,39 +320,81 @@ def analyse_package(
                 result.pending.append(PendingFinding(finding, report.condition, unknown))
 
 
-def analyse_directory(directory: PackageDir, settings: RunSettings) -> DirectoryResult:
-    """Worker entry point: everything about one directory."""
-    result = DirectoryResult()
-    packages, errors = load_packages(directory, settings)
+def _content_key(directory: PackageDir, files: list[ReadFile], module: ModuleInfo | None) -> str:
+    """A hash of all a directory's result depends on: files (display paths, bytes), module, selection."""
+    parts = [os.path.abspath(directory.path).encode()]
+    if module is not None:
+        parts.extend((str(module.root).encode(), module.path.encode()))
+    if directory.selected is not None:
+        parts.extend(sorted(display_path(p).encode() for p in directory.selected))
+    for _path, display, data in files:
+        parts.append(display.encode())
+        parts.append(b"\1" + data if isinstance(data, bytes) else b"\0" + data.encode())
+    return content_key(parts)
+
+
+def lookup(
+    directory: PackageDir, settings: RunSettings, cache: ResultCache
+) -> tuple[list[ReadFile], DirectoryResult | None]:
+    """Read a directory's files and find its stored result (None: it must be analysed)."""
+    files = read_directory(directory, settings)
+    name = os.path.abspath(directory.path)
+    stored = cache.load(name, _content_key(directory, files, find_module(Path(name))))
+    return files, stored if isinstance(stored, DirectoryResult) else None
+
+
+def analyse_directory(
+    directory: PackageDir,
+    settings: RunSettings,
+    cache: ResultCache | None = None,
+    files: list[ReadFile] | None = None,
+) -> DirectoryResult:
+    """Worker entry point: everything about one directory, stored in `cache` if given.
+
+    `files` are the directory's files when the caller has already read them.
+    """
+    if files is None:
+        files = read_directory(directory, settings)
+    result = DirectoryResult(analysed=True)
+    packages, errors = _group_packages(directory, files, settings)
     result.file_errors.extend(errors)
     selected = {display_path(p) for p in directory.selected} if directory.selected is not None else None
     for package in packages:
         result.files += len(package.contexts)
         analyse_package(package, settings, selected, result)
+    if cache is not None and not result.tool_errors:  # a crashed check is retried next run
+        name = os.path.abspath(directory.path)
+        key = _content_key(directory, files, find_module(Path(name)))
+        cache.store(name, key, dataclasses.replace(result, analysed=False))
     return result
 
 
-def facts_of_directory(directory: str, settings: RunSettings) -> list[PackageFacts]:
+def facts_only(settings: RunSettings) -> RunSettings:
+    """The settings of a run that only computes facts (no checks, no test files)."""
+    return RunSettings(rules=(), options=settings.options, include_generated=settings.include_generated)
+
+
+def facts_of_directory(
+    directory: str, settings: RunSettings, cache: ResultCache | None = None
+) -> list[PackageFacts]:
     """Facts only, for a module-local package that the patterns did not include."""
     path = Path(directory)
-    files = sorted(p for p in path.glob("*.go") if not p.name.endswith("_test.go"))
-    only_facts = RunSettings(rules=(), options=settings.options, include_generated=settings.include_generated)
-    packages, _errors = load_packages(PackageDir(path, files), only_facts)
-    query = combined_query(_fragments_for(()), only_facts)
-    found = []
-    for package in packages:
-        if package.name.endswith("_test"):
-            continue
-        matches_by_fragment, _ = _collect_matches(package, query)
-        found.append(build_facts(package, matches_by_fragment, only_facts))
-    return found
+    package_dir = PackageDir(path, sorted(p for p in path.glob("*.go") if not p.name.endswith("_test.go")))
+    if cache is None:
+        return analyse_directory(package_dir, facts_only(settings)).facts
+    files, stored = lookup(package_dir, facts_only(settings), cache)
+    return (stored or analyse_directory(package_dir, facts_only(settings), cache, files)).facts
 
 
 # --- the whole run ---------------------------------------------------------------------
 
+Job = tuple[list[PackageDir], RunSettings, "ResultCache | None"]
+_BATCH_BYTES = 512 * 1024  # small directories travel together, so that scheduling costs stay small
 
-def _worker(job: tuple[PackageDir, RunSettings]) -> DirectoryResult:
-    return analyse_directory(*job)
+
+def _worker(job: Job) -> list[DirectoryResult]:
+    directories, settings, cache = job
+    return [analyse_directory(directory, settings, cache) for directory in directories]
 
 
 def _size(directory: PackageDir) -> int:
@@ -343,25 +407,67 @@ def _size(directory: PackageDir) -> int:
     return total
 
 
-def _analyse_all(directories: list[PackageDir], settings: RunSettings) -> Iterator[DirectoryResult]:
-    jobs = [(d, settings) for d in sorted(directories, key=_size, reverse=True)]
-    if settings.jobs <= 1 or len(jobs) <= 1:
-        yield from map(_worker, jobs)
+def _batches(directories: list[PackageDir]) -> list[list[PackageDir]]:
+    """Largest directories first, each alone; the small ones grouped up to _BATCH_BYTES.
+
+    Largest first keeps every worker busy to the end (no big package is left for last).
+    """
+    batches: list[list[PackageDir]] = []
+    batch: list[PackageDir] = []
+    batch_bytes = 0
+    for size, directory in sorted(((_size(d), d) for d in directories), key=lambda p: -p[0]):
+        batch.append(directory)
+        batch_bytes += size
+        if batch_bytes >= _BATCH_BYTES:
+            batches.append(batch)
+            batch, batch_bytes = [], 0
+    if batch:
+        batches.append(batch)
+    return batches
+
+
+def _analyse_all(
+    directories: list[PackageDir], settings: RunSettings, cache: ResultCache | None
+) -> Iterator[DirectoryResult]:
+    """Results of every directory, in no particular order (the caller sorts).
+
+    The parent looks every directory up in the cache (reading and hashing its files is
+    cheap); only the others go to the workers, which read the files again themselves
+    and key what they store by what they read.
+    """
+    todo = directories
+    if cache is not None:
+        todo = []
+        for directory in directories:
+            files, stored = lookup(directory, settings, cache)
+            if stored is not None:
+                yield stored
+            elif settings.jobs <= 1:
+                yield analyse_directory(directory, settings, cache, files)
+            else:
+                todo.append(directory)
+    if settings.jobs <= 1 or len(todo) <= 1:
+        for directory in todo:
+            yield analyse_directory(directory, settings, cache)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    chunk = max(1, len(jobs) // (settings.jobs * 8))
-    with multiprocessing.get_context(method).Pool(settings.jobs) as pool:
-        yield from pool.imap_unordered(_worker, jobs, chunksize=chunk)
+    with multiprocessing.get_context(method).Pool(min(settings.jobs, len(todo))) as pool:
+        jobs: list[Job] = [(batch, settings, cache) for batch in _batches(todo)]
+        for results in pool.imap_unordered(_worker, jobs):
+            yield from results
 
 
-def _resolve_pending(pending: list[PendingFinding], store: FactStore, settings: RunSettings) -> list[Finding]:
+def _resolve_pending(
+    pending: list[PendingFinding], store: FactStore, settings: RunSettings, cache_dir: Path | None
+) -> list[Finding]:
     """Compute any missing facts, then keep the pending findings whose conditions hold."""
+    cache = ResultCache(cache_dir, facts_only(settings).digest()) if cache_dir is not None else None
     while True:
         missing = sorted({d for p in pending for d in p.condition.directories() if d not in store})
         if not missing:
             break
         for directory in missing:
-            found = facts_of_directory(directory, settings)
+            found = facts_of_directory(directory, settings, cache)
             for facts in found:
                 store.add(facts)
             if not found:  # remember that there is nothing to know here
@@ -380,23 +486,37 @@ def _with_message(finding: Finding, message: str) -> Finding:
     return dataclasses.replace(finding, message=message)
 
 
-def run(directories: list[PackageDir], settings: RunSettings) -> RunResult:
-    """Analyse the directories and return sorted, de-duplicated findings."""
+def run(
+    directories: list[PackageDir],
+    settings: RunSettings,
+    *,
+    cache_dir: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """Analyse the directories and return sorted, de-duplicated findings.
+
+    `cache_dir`: reuse and store per-directory results there (None: no cache).
+    `progress(done, total)` is called as directories complete.
+    """
     findings: list[Finding] = []
     pending: list[PendingFinding] = []
     file_errors: list[FileError] = []
     tool_errors: list[ToolError] = []
     store = FactStore()
-    files = 0
-    for result in _analyse_all(directories, settings):
+    files = analysed = 0
+    cache = ResultCache(cache_dir, settings.digest()) if cache_dir is not None else None
+    for done, result in enumerate(_analyse_all(directories, settings, cache), start=1):
         findings.extend(result.findings)
         pending.extend(result.pending)
         file_errors.extend(result.file_errors)
         tool_errors.extend(result.tool_errors)
         files += result.files
+        analysed += result.analysed
         for facts in result.facts:
             store.add(facts)
-    findings.extend(_resolve_pending(pending, store, settings))
+        if progress is not None:
+            progress(done, len(directories))
+    findings.extend(_resolve_pending(pending, store, settings, cache_dir))
     unique = {
         (f.rule_id, f.path, f.span.line, f.span.column, f.span.end_line, f.span.end_column): f
         for f in findings
@@ -407,4 +527,5 @@ def run(directories: list[PackageDir], settings: RunSettings) -> RunResult:
         tool_errors=sorted(set(tool_errors), key=lambda e: (e.path, e.rule_id, e.message)),
         files=files,
         packages=len(directories),
+        analysed=analysed,
     )
