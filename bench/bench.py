@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -93,27 +92,31 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _tree_rss(pid: int) -> int:
-    total = 0
+def _rss(pid: int) -> tuple[int, int]:
+    """(largest process, sum over the process tree) resident bytes of `pid` and its descendants."""
+    largest = total = 0
     for process in _descendants(pid):
         try:
-            total += int(Path(f"/proc/{process}/statm").read_text().split()[1]) * PAGE
+            resident = int(Path(f"/proc/{process}/statm").read_text().split()[1]) * PAGE
         except (OSError, IndexError, ValueError):
             continue
-    return total
+        largest, total = max(largest, resident), total + resident
+    return largest, total
 
 
 def measure(command: list[str], cwd: Path) -> Sample:
-    """Run a command to completion; its wall and CPU time and peak RSS, children included."""
+    """Run a command to completion: wall and CPU time (children included), peak RSS sampled
+    every 10 ms from /proc (ru_maxrss would count the memory of this process before exec)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    largest = total = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
-        while not done.wait(0.02):
-            peak = max(peak, _tree_rss(process.pid))
+        nonlocal largest, total
+        while not done.wait(0.01):
+            one, tree = _rss(process.pid)
+            largest, total = max(largest, one), max(total, tree)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -126,7 +129,7 @@ def measure(command: list[str], cwd: Path) -> Sample:
     if process.returncode not in (0, 1):
         sys.exit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr}")
     mib = 1024 * 1024
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak / mib)
+    return Sample(wall, usage.ru_utime + usage.ru_stime, largest / mib, total / mib)
 
 
 def resilint(jobs: int, cache: Path | None) -> list[str]:
@@ -243,7 +246,6 @@ def report(
     print(f"-j 1 / -j {args.jobs}:    {speedup:.2f}× speed-up")
     peak = max(max(s.max_rss, s.tree_rss) for v in series.values() for s in v.samples)
     print(f"peak RSS: {peak:.0f} MiB (largest of: one process, sum over the process tree)")
-    print(f"bench process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
 if __name__ == "__main__":

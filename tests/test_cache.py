@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from golint_resilience import cache as cache_module
+from golint_resilience import engine
 from golint_resilience.catalog import load_catalog
 from golint_resilience.cli import main
 from golint_resilience.discover import discover
@@ -210,3 +212,43 @@ def test_progress_bar_only_on_a_terminal_and_after_a_delay(monkeypatch: pytest.M
     with ProgressBar(delay=0) as bar:
         bar(1, 10)
     assert sys.stderr.getvalue() == ""
+
+
+def test_unchanged_files_are_recognised_without_reading_them(
+    module: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0)  # the files are old enough to trust
+    cache = tmp_path / "cache"
+    cold = run_engine(module, cache)
+
+    def no_reading(*_args: object) -> None:
+        raise AssertionError("an unchanged directory was read")
+
+    monkeypatch.setattr(engine, "read_directory", no_reading)
+    warm = run_engine(module, cache)
+    assert (warm.analysed, warm.findings) == (0, cold.findings)
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(
+    module: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0)
+    cache = tmp_path / "cache"
+    run_engine(module, cache)
+    lib = module / "lib" / "lib.go"
+    before = lib.stat()
+    lib.write_text(LIB_EXITS.replace("os.Exit(1)", "os.Exit(2)"), encoding="utf-8")
+    os.utime(lib, ns=(before.st_atime_ns, before.st_mtime_ns))  # only the ctime tells
+    assert lib.stat().st_size == before.st_size
+    edited = run_engine(module, cache)
+    assert edited.analysed == 1
+    assert edited.findings == run_engine(module, None).findings
+    assert any(f.snippet.strip() == "os.Exit(2)" for f in edited.findings)
+
+
+def test_a_touched_file_is_recognised_by_content(module: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cold = run_engine(module, cache)
+    (module / "lib" / "lib.go").touch()
+    warm = run_engine(module, cache)
+    assert (warm.analysed, warm.findings) == (0, cold.findings)

@@ -3,7 +3,10 @@
 One entry per (directory, run namespace): the namespace hashes the tool (version, its own
 source files, the rule files) and RunSettings.digest(); the entry stores the content key
 of the files it was computed from (their display paths and bytes, the module) next to the
-result, so an edited file replaces its directory's entry instead of adding one.
+result, so an edited file replaces its directory's entry instead of adding one. A second
+key made of the files' metadata (size, times, inode) lets an unchanged directory be
+recognised without reading its files; a file changed too recently for its timestamp to
+be trusted is always read and hashed.
 
 What a directory's result holds (facts, findings, pending findings) depends only on its own
 files and go.mod: findings that depend on other packages are kept *pending* with a
@@ -23,7 +26,9 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +40,7 @@ from golint_resilience.catalog import load_catalog
 FORMAT = 1
 _MAGIC = b"resilint-cache %d\n" % FORMAT
 _DIGEST_SIZE = hashlib.sha256().digest_size
+RACY_SECONDS = 2  # files changed more recently than this are recognised by content only
 
 
 def default_cache_dir() -> Path:
@@ -66,6 +72,36 @@ def content_key(parts: Iterable[bytes]) -> str:
     return digest.hexdigest()
 
 
+def metadata_key(parts: list[bytes], files: Iterable[tuple[str, Path]]) -> str | None:
+    """A key from `parts` and the files' names, sizes, times and inodes, read without opening them.
+
+    It stands in for the content key of files that have not changed since an entry was
+    written, so that an unchanged tree is neither read nor hashed. None (read and hash
+    instead) when a file cannot be stat'ed or changed in the last RACY_SECONDS: within one
+    timestamp tick a second edit of the same size would leave the metadata unchanged.
+    """
+    recent = time.time_ns() - RACY_SECONDS * 1_000_000_000
+    signature = list(parts)
+    for name, path in files:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        if st.st_mtime_ns >= recent or st.st_ctime_ns >= recent:
+            return None
+        signature.append(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}".encode())
+    return content_key(signature)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A stored value with the keys of the files it was computed from."""
+
+    content_key: str
+    metadata_key: str | None  # None: the files were too fresh to be recognised by metadata
+    value: Any
+
+
 class ResultCache:
     """Entries for one run namespace under a cache root; picklable, so workers use it directly."""
 
@@ -78,8 +114,8 @@ class ResultCache:
         key = content_key([self.namespace.encode(), name.encode()])
         return self.directory / key[:2] / key[2:]
 
-    def load(self, name: str, key: str) -> Any | None:
-        """The value stored for `name` if it was computed from content `key`, else None."""
+    def load(self, name: str) -> Entry | None:
+        """The entry stored for `name`; None if there is none or it is damaged."""
         try:
             blob = self._entry(name).read_bytes()
         except OSError:
@@ -91,15 +127,15 @@ class ResultCache:
         if hashlib.sha256(payload).digest() != blob[len(_MAGIC) : header]:
             return None
         try:
-            stored_key, value = pickle.loads(payload)
+            entry = pickle.loads(payload)
         except Exception:  # a payload from another build that no longer unpickles
             return None
-        return value if stored_key == key else None
+        return entry if isinstance(entry, Entry) else None
 
-    def store(self, name: str, key: str, value: Any) -> None:
-        """Save `value` for `name` and content `key`, atomically; failures are ignored."""
+    def store(self, name: str, entry: Entry) -> None:
+        """Save the entry for `name`, atomically; failures are ignored (the cache is optional)."""
         path = self._entry(name)
-        payload = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
         temporary = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

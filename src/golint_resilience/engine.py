@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from golint_resilience import checks  # noqa: F401  (registers every check and fragment)
-from golint_resilience.cache import ResultCache, content_key
+from golint_resilience.cache import Entry, ResultCache, content_key, metadata_key
 from golint_resilience.catalog import RuleSpec, load_catalog
 from golint_resilience.checks.framework import (
     CHECKS,
@@ -111,12 +111,15 @@ def find_module(directory: Path) -> ModuleInfo | None:
 ReadFile = tuple[Path, str, "bytes | str"]  # path, display path, its bytes or why they cannot be read
 
 
+def _run_files(directory: PackageDir, settings: RunSettings) -> list[Path]:
+    """The directory's files that the run looks at (test files only if asked)."""
+    return [p for p in directory.files if settings.include_tests or not p.name.endswith("_test.go")]
+
+
 def read_directory(directory: PackageDir, settings: RunSettings) -> list[ReadFile]:
-    """The bytes of the directory's files that the run looks at (test files only if asked)."""
+    """The bytes of the directory's files that the run looks at, or why they cannot be read."""
     found: list[ReadFile] = []
-    for path in directory.files:
-        if path.name.endswith("_test.go") and not settings.include_tests:
-            continue
+    for path in _run_files(directory, settings):
         try:
             found.append((path, display_path(path), path.read_bytes()))
         except OSError as exc:
@@ -320,52 +323,95 @@ def analyse_package(
                 result.pending.append(PendingFinding(finding, report.condition, unknown))
 
 
-def _content_key(directory: PackageDir, files: list[ReadFile], module: ModuleInfo | None) -> str:
-    """A hash of all a directory's result depends on: files (display paths, bytes), module, selection."""
-    parts = [os.path.abspath(directory.path).encode()]
+# --- the cache -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A directory's files as read, with the keys that identify them in the cache."""
+
+    files: list[ReadFile]
+    content_key: str
+    metadata_key: str | None
+
+
+def _inputs(directory: PackageDir) -> list[bytes]:
+    """What a directory's result depends on besides its files' names and bytes.
+
+    Where it is, its module (from go.mod) and the files reported on; the display paths,
+    part of both keys, also capture the working directory.
+    """
+    name = os.path.abspath(directory.path)
+    parts = [name.encode()]
+    module = find_module(Path(name))
     if module is not None:
         parts.extend((str(module.root).encode(), module.path.encode()))
     if directory.selected is not None:
+        parts.append(b"selected")
         parts.extend(sorted(display_path(p).encode() for p in directory.selected))
+    return parts
+
+
+def _metadata_key(directory: PackageDir, settings: RunSettings) -> str | None:
+    files = [(display_path(p), p) for p in _run_files(directory, settings)]
+    return metadata_key(_inputs(directory), files)
+
+
+def snapshot(directory: PackageDir, settings: RunSettings) -> Snapshot:
+    """Read a directory's files; their metadata is taken first, so a later edit cannot hide."""
+    metadata = _metadata_key(directory, settings)
+    files = read_directory(directory, settings)
+    parts = _inputs(directory)
     for _path, display, data in files:
         parts.append(display.encode())
         parts.append(b"\1" + data if isinstance(data, bytes) else b"\0" + data.encode())
-    return content_key(parts)
+    return Snapshot(files, content_key(parts), metadata)
 
 
 def lookup(
     directory: PackageDir, settings: RunSettings, cache: ResultCache
-) -> tuple[list[ReadFile], DirectoryResult | None]:
-    """Read a directory's files and find its stored result (None: it must be analysed)."""
-    files = read_directory(directory, settings)
+) -> tuple[Snapshot | None, DirectoryResult | None]:
+    """The stored result of a directory if its files are unchanged (else None: analyse it).
+
+    Also the directory's snapshot when its files had to be read to tell.
+    """
     name = os.path.abspath(directory.path)
-    stored = cache.load(name, _content_key(directory, files, find_module(Path(name))))
-    return files, stored if isinstance(stored, DirectoryResult) else None
+    entry = cache.load(name)
+    if entry is None or not isinstance(entry.value, DirectoryResult):
+        return None, None
+    if entry.metadata_key is not None and entry.metadata_key == _metadata_key(directory, settings):
+        return None, entry.value
+    current = snapshot(directory, settings)
+    if current.content_key != entry.content_key:
+        return current, None
+    if current.metadata_key is not None:  # e.g. touched: next time, metadata will do
+        cache.store(name, Entry(current.content_key, current.metadata_key, entry.value))
+    return current, entry.value
 
 
 def analyse_directory(
     directory: PackageDir,
     settings: RunSettings,
     cache: ResultCache | None = None,
-    files: list[ReadFile] | None = None,
+    files: Snapshot | None = None,
 ) -> DirectoryResult:
     """Worker entry point: everything about one directory, stored in `cache` if given.
 
-    `files` are the directory's files when the caller has already read them.
+    `files`: the directory's snapshot when the caller has already read it.
     """
     if files is None:
-        files = read_directory(directory, settings)
+        files = snapshot(directory, settings) if cache is not None else None
+    read = files.files if files is not None else read_directory(directory, settings)
     result = DirectoryResult(analysed=True)
-    packages, errors = _group_packages(directory, files, settings)
+    packages, errors = _group_packages(directory, read, settings)
     result.file_errors.extend(errors)
     selected = {display_path(p) for p in directory.selected} if directory.selected is not None else None
     for package in packages:
         result.files += len(package.contexts)
         analyse_package(package, settings, selected, result)
-    if cache is not None and not result.tool_errors:  # a crashed check is retried next run
-        name = os.path.abspath(directory.path)
-        key = _content_key(directory, files, find_module(Path(name)))
-        cache.store(name, key, dataclasses.replace(result, analysed=False))
+    if cache is not None and files is not None and not result.tool_errors:  # a crash is retried
+        stored = dataclasses.replace(result, analysed=False)
+        cache.store(os.path.abspath(directory.path), Entry(files.content_key, files.metadata_key, stored))
     return result
 
 
