@@ -233,8 +233,7 @@ def build_facts(
     """Run every fact extractor over a package's matches."""
     builder = FactsBuilder()
     for context in package.contexts:
-        for key in declared_functions(context.file.data):
-            builder.declare(key)
+        builder.declared.update(declared_functions(context.file.data))
     match_context = MatchContext(package, settings.options, matches_by_fragment)
     for extractor in FACT_EXTRACTORS:
         extractor.function(match_context, builder)

@@ -50,10 +50,11 @@ class FactsBuilder:
 
     functions: dict[str, set[str]] = field(default_factory=dict)
     flags: set[str] = field(default_factory=set)
+    declared: set[str] = field(default_factory=set)  # functions that exist, with or without facts
 
     def declare(self, key: str) -> None:
         """Record that a function exists, so that "no fact" differs from "unknown"."""
-        self.functions.setdefault(key, set())
+        self.declared.add(key)
 
     def add(self, key: str, fact: str) -> None:
         """Record a fact of a function or method."""
@@ -61,9 +62,8 @@ class FactsBuilder:
 
     def build(self, directory: str, name: str, imports: tuple[str, ...]) -> PackageFacts:
         """Freeze into PackageFacts."""
-        functions = {
-            key: frozenset(facts) if facts else _NO_FACTS for key, facts in sorted(self.functions.items())
-        }
+        functions = dict.fromkeys(sorted(self.declared | self.functions.keys()), _NO_FACTS)
+        functions.update((key, frozenset(facts)) for key, facts in self.functions.items())
         return PackageFacts(directory, name, imports, functions, frozenset(self.flags))
 
 
