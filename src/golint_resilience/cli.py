@@ -16,7 +16,6 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.table import Table
 
 from golint_resilience import __version__
@@ -216,4 +215,7 @@ def explain(rule: str) -> None:
         hint = f"; did you mean {close[0]}?" if close else ""
         _fail(f"unknown rule {rule!r}{hint}")
         return
+    # Imported here: markdown rendering (with pygments) costs ~60 ms that a lint run must not pay.
+    from rich.markdown import Markdown  # noqa: PLC0415
+
     Console(highlight=False).print(Markdown(render_markdown(spec, implemented=spec.id in CHECKS)))
