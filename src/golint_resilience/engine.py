@@ -88,7 +88,7 @@ class RunResult:
 def display_path(path: Path) -> str:
     """How users see a path: relative to the working directory when below it, '/'-separated."""
     absolute = os.path.abspath(path)
-    below = str(Path.cwd()).rstrip(os.sep) + os.sep
+    below = os.getcwd().rstrip(os.sep) + os.sep  # noqa: PTH109 (called per file: no Path objects)
     shown = absolute[len(below) :] if absolute.startswith(below) else absolute
     return shown.replace(os.sep, "/")
 
