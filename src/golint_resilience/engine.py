@@ -435,6 +435,7 @@ def facts_of_directory(
 
 Job = tuple[list[PackageDir], RunSettings, "ResultCache | None"]
 _BATCH_BYTES = 512 * 1024  # small directories travel together, so that scheduling costs stay small
+_BATCHES_PER_JOB = 16  # ... but a small tree is still cut finely enough to keep every worker busy
 
 
 def _worker(job: Job) -> list[DirectoryResult]:
@@ -452,18 +453,20 @@ def _size(directory: PackageDir) -> int:
     return total
 
 
-def _batches(directories: list[PackageDir]) -> list[list[PackageDir]]:
-    """Largest directories first, each alone; the small ones grouped up to _BATCH_BYTES.
+def _batches(directories: list[PackageDir], jobs: int) -> list[list[PackageDir]]:
+    """Largest directories first, each alone; the small ones grouped into batches.
 
     Largest first keeps every worker busy to the end (no big package is left for last).
     """
+    sized = sorted(((_size(d), d) for d in directories), key=lambda p: -p[0])
+    limit = min(_BATCH_BYTES, sum(size for size, _ in sized) // (jobs * _BATCHES_PER_JOB))
     batches: list[list[PackageDir]] = []
     batch: list[PackageDir] = []
     batch_bytes = 0
-    for size, directory in sorted(((_size(d), d) for d in directories), key=lambda p: -p[0]):
+    for size, directory in sized:
         batch.append(directory)
         batch_bytes += size
-        if batch_bytes >= _BATCH_BYTES:
+        if batch_bytes >= limit:
             batches.append(batch)
             batch, batch_bytes = [], 0
     if batch:
@@ -497,7 +500,7 @@ def _analyse_all(
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with multiprocessing.get_context(method).Pool(min(settings.jobs, len(todo))) as pool:
-        jobs: list[Job] = [(batch, settings, cache) for batch in _batches(todo)]
+        jobs: list[Job] = [(batch, settings, cache) for batch in _batches(todo, settings.jobs)]
         for results in pool.imap_unordered(_worker, jobs):
             yield from results
 
