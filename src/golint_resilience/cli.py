@@ -19,10 +19,10 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.table import Table
 
 from golint_resilience import __version__, baseline, newfromrev
+from golint_resilience.cache import default_cache_dir
 from golint_resilience.catalog import load_catalog
 from golint_resilience.checks.framework import implemented
 from golint_resilience.config import Configuration, Settings, configure
@@ -32,6 +32,7 @@ from golint_resilience.docs import render_markdown
 from golint_resilience.engine import RunResult, run
 from golint_resilience.filters import Excluder, drop_per_path_ignores
 from golint_resilience.model import ResilintError, Severity
+from golint_resilience.progress import ProgressBar
 from golint_resilience.report import REPORTERS, ReportOptions
 from golint_resilience.report.paths import default_root
 
@@ -170,6 +171,15 @@ def _configuration(patterns: tuple[str, ...], values: dict[str, Any]) -> Configu
     show_default=True,
     help="Inline-suppressed findings in SARIF: GitHub ignores SARIF suppressions and would open alerts.",
 )
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="RESILINT_CACHE_DIR",
+    help="Keep results of unchanged packages here [default: the user cache dir].",
+    show_envvar=True,
+)
+@click.option("--no-cache", is_flag=True, help="Analyse every package; neither read nor write the cache.")
+@click.option("--no-progress", is_flag=True, help="Never draw a progress bar (drawn only on a terminal).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(
     patterns: tuple[str, ...],
@@ -183,6 +193,9 @@ def check(
     sarif_root: Path | None,
     sarif_category: str,
     sarif_suppressed: str,
+    cache_dir: Path | None,
+    no_cache: bool,
+    no_progress: bool,
     debug: bool,
     **config_values: Any,
 ) -> None:
@@ -194,7 +207,14 @@ def check(
         excluder = Excluder(
             configuration.root, configuration.exclude, respect_gitignore=configuration.respect_gitignore
         )
-        result = run(excluder.apply(discover(list(patterns) or ["./..."])), settings)
+        directories = excluder.apply(discover(list(patterns) or ["./..."]))
+        with ProgressBar(enabled=not no_progress) as progress:
+            result = run(
+                directories,
+                settings,
+                cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
+                progress=progress,
+            )
         result = _filter(result, configuration, write_baseline, new_from_rev)
         use_color = color if color is not None else (output is None and sys.stdout.isatty())
         options = ReportOptions(
@@ -322,4 +342,7 @@ def explain(rule: str) -> None:
         hint = f"; did you mean {close[0]}?" if close else ""
         _fail(f"unknown rule {rule!r}{hint}")
         return
+    # Imported here: markdown rendering (with pygments) costs ~60 ms that a lint run must not pay.
+    from rich.markdown import Markdown  # noqa: PLC0415
+
     Console(highlight=False).print(Markdown(render_markdown(spec, implemented=implemented(spec.id))))

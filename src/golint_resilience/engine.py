@@ -16,11 +16,12 @@ import re
 import signal
 import stat
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from golint_resilience import checks, suppress  # noqa: F401  (checks: registers every check)
+from golint_resilience.cache import Entry, ResultCache, content_key, metadata_key
 from golint_resilience.catalog import RuleSpec, load_catalog
 from golint_resilience.checks.framework import (
     CHECKS,
@@ -80,6 +81,7 @@ class DirectoryResult:
     tool_errors: list[ToolError] = field(default_factory=list)
     directives: list[suppress.PlacedDirective] = field(default_factory=list)
     files: int = 0
+    analysed: bool = False  # False: served from the cache
 
 
 @dataclass
@@ -92,15 +94,15 @@ class RunResult:
     files: int
     packages: int
     baselined: int = 0  # findings left out because a baseline knows them (set by the CLI)
+    analysed: int = 0  # directories analysed in this run (the others came from the cache)
 
 
 def display_path(path: Path) -> str:
     """How users see a path: relative to the working directory when below it, '/'-separated."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+    absolute = os.path.abspath(path)
+    below = os.getcwd().rstrip(os.sep) + os.sep  # noqa: PTH109 (called per file: no Path objects)
+    shown = absolute[len(below) :] if absolute.startswith(below) else absolute
+    return shown.replace(os.sep, "/")
 
 
 @functools.cache
@@ -136,18 +138,38 @@ def _local_replacements(go_mod: str, root: Path) -> tuple[tuple[str, Path], ...]
 # --- loading ---------------------------------------------------------------------------
 
 
+ReadFile = tuple[Path, str, "bytes | str"]  # path, display path, its bytes or why they cannot be read
+
+
+def _run_files(directory: PackageDir, settings: RunSettings) -> list[Path]:
+    """The directory's files that the run looks at (test files only if asked)."""
+    return [p for p in directory.files if settings.include_tests or not p.name.endswith("_test.go")]
+
+
+def read_directory(directory: PackageDir, settings: RunSettings) -> list[ReadFile]:
+    """The bytes of the directory's files that the run looks at, or why they cannot be read."""
+    found: list[ReadFile] = []
+    for path in _run_files(directory, settings):
+        try:
+            found.append((path, display_path(path), _read_regular_file(path)))
+        except OSError as exc:
+            found.append((path, display_path(path), f"cannot read: {exc.strerror or exc}"))
+    return found
+
+
 def load_packages(directory: PackageDir, settings: RunSettings) -> tuple[list[Package], list[FileError]]:
     """Read a directory's Go files, drop those the run skips, and group them by package."""
+    return _group_packages(directory, read_directory(directory, settings), settings)
+
+
+def _group_packages(
+    directory: PackageDir, files: list[ReadFile], settings: RunSettings
+) -> tuple[list[Package], list[FileError]]:
     errors: list[FileError] = []
     groups: dict[str, list[SourceFile]] = {}
-    for path in directory.files:
-        display = display_path(path)
-        if path.name.endswith("_test.go") and not settings.include_tests:
-            continue
-        try:
-            data = _read_regular_file(path)
-        except OSError as exc:
-            errors.append(FileError(display, f"cannot read: {exc.strerror or exc}"))
+    for path, display, data in files:
+        if isinstance(data, str):
+            errors.append(FileError(display, data))
             continue
         if is_build_ignored(data) or (not settings.include_generated and is_generated(data)):
             continue
@@ -251,8 +273,7 @@ def build_facts(
     """Run every fact extractor over a package's matches (one that raises is reported, not fatal)."""
     builder = FactsBuilder()
     for context in package.contexts:
-        for key in declared_functions(context.file.data):
-            builder.declare(key)
+        builder.declared.update(declared_functions(context.file.data))
     match_context = MatchContext(package, settings.options, matches_by_fragment)
     for extractor in FACT_EXTRACTORS:
         try:
@@ -261,7 +282,10 @@ def build_facts(
             tool_errors.append(tool_error(f"fact extractor {extractor.name}", exc, package))
     imports: set[str] = set()
     if package.module is not None:
+        local_paths = [path.encode() for path in package.module.local_module_paths]
         for context in package.contexts:
+            if not any(path in context.file.data for path in local_paths):  # no module-local import
+                continue
             for path in import_paths(context.file.data):
                 local = package.module.directory_of(path)
                 if local is not None:
@@ -370,10 +394,87 @@ def _record(
             )
 
 
-def analyse_directory(directory: PackageDir, settings: RunSettings) -> DirectoryResult:
-    """Worker entry point: everything about one directory."""
-    result = DirectoryResult()
-    packages, errors = load_packages(directory, settings)
+# --- the cache -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A directory's files as read, with the keys that identify them in the cache."""
+
+    files: list[ReadFile]
+    content_key: str
+    metadata_key: str | None
+
+
+def _inputs(directory: PackageDir) -> list[bytes]:
+    """What a directory's result depends on besides its files' names and bytes.
+
+    Where it is, its module (from go.mod) and the files reported on; the display paths,
+    part of both keys, also capture the working directory.
+    """
+    name = os.path.abspath(directory.path)
+    parts = [name.encode()]
+    module = find_module(Path(name))
+    if module is not None:
+        parts.extend((str(module.root).encode(), module.path.encode()))
+    if directory.selected is not None:
+        parts.append(b"selected")
+        parts.extend(sorted(display_path(p).encode() for p in directory.selected))
+    return parts
+
+
+def _metadata_key(directory: PackageDir, settings: RunSettings) -> str | None:
+    files = [(display_path(p), p) for p in _run_files(directory, settings)]
+    return metadata_key(_inputs(directory), files)
+
+
+def snapshot(directory: PackageDir, settings: RunSettings) -> Snapshot:
+    """Read a directory's files; their metadata is taken first, so a later edit cannot hide."""
+    metadata = _metadata_key(directory, settings)
+    files = read_directory(directory, settings)
+    parts = _inputs(directory)
+    for _path, display, data in files:
+        parts.append(display.encode())
+        parts.append(b"\1" + data if isinstance(data, bytes) else b"\0" + data.encode())
+    return Snapshot(files, content_key(parts), metadata)
+
+
+def lookup(
+    directory: PackageDir, settings: RunSettings, cache: ResultCache
+) -> tuple[Snapshot | None, DirectoryResult | None]:
+    """The stored result of a directory if its files are unchanged (else None: analyse it).
+
+    Also the directory's snapshot when its files had to be read to tell.
+    """
+    name = os.path.abspath(directory.path)
+    entry = cache.load(name)
+    if entry is None or not isinstance(entry.value, DirectoryResult):
+        return None, None
+    if entry.metadata_key is not None and entry.metadata_key == _metadata_key(directory, settings):
+        return None, entry.value
+    current = snapshot(directory, settings)
+    if current.content_key != entry.content_key:
+        return current, None
+    if current.metadata_key is not None:  # e.g. touched: next time, metadata will do
+        cache.store(name, Entry(current.content_key, current.metadata_key, entry.value))
+    return current, entry.value
+
+
+def analyse_directory(
+    directory: PackageDir,
+    settings: RunSettings,
+    cache: ResultCache | None = None,
+    files: Snapshot | None = None,
+) -> DirectoryResult:
+    """Worker entry point: everything about one directory, stored in `cache` if given.
+
+    `files`: the directory's snapshot when the caller has already read it.
+    """
+    if files is None:
+        files = snapshot(directory, settings) if cache is not None else None
+    read = files.files if files is not None else read_directory(directory, settings)
+    result = DirectoryResult(analysed=True)
+    packages, errors = _group_packages(directory, read, settings)
     result.file_errors.extend(errors)
     selected = {display_path(p) for p in directory.selected} if directory.selected is not None else None
     for package in packages:
@@ -382,32 +483,39 @@ def analyse_directory(directory: PackageDir, settings: RunSettings) -> Directory
             if selected is None or context.file.display in selected:
                 result.directives.extend(suppress.scan(context.file.display, context.file.data))
         analyse_package(package, settings, selected, result)
+    if cache is not None and files is not None and not result.tool_errors:  # a crash is retried
+        stored = dataclasses.replace(result, analysed=False)
+        cache.store(os.path.abspath(directory.path), Entry(files.content_key, files.metadata_key, stored))
     return result
 
 
+def facts_only(settings: RunSettings) -> RunSettings:
+    """The settings of a run that only computes facts (no checks, no test files)."""
+    return RunSettings(rules=(), options=settings.options, include_generated=settings.include_generated)
+
+
 def facts_of_directory(
-    directory: str, settings: RunSettings, tool_errors: list[ToolError]
+    directory: str, settings: RunSettings, cache: ResultCache | None = None
 ) -> list[PackageFacts]:
     """Facts only, for a module-local package that the patterns did not include."""
     path = Path(directory)
-    files = sorted(p for p in path.glob("*.go") if not p.name.endswith("_test.go"))
-    only_facts = RunSettings(rules=(), options=settings.options, include_generated=settings.include_generated)
-    packages, _errors = load_packages(PackageDir(path, files), only_facts)
-    query = combined_query(_fragments_for(()), only_facts)
-    found = []
-    for package in packages:
-        if package.name.endswith("_test"):
-            continue
-        matches_by_fragment, _ = _collect_matches(package, query)
-        found.append(build_facts(package, matches_by_fragment, only_facts, tool_errors))
-    return found
+    package_dir = PackageDir(path, sorted(p for p in path.glob("*.go") if not p.name.endswith("_test.go")))
+    if cache is None:
+        return analyse_directory(package_dir, facts_only(settings)).facts
+    files, stored = lookup(package_dir, facts_only(settings), cache)
+    return (stored or analyse_directory(package_dir, facts_only(settings), cache, files)).facts
 
 
 # --- the whole run ---------------------------------------------------------------------
 
+Job = tuple[list[PackageDir], RunSettings, "ResultCache | None"]
+_BATCH_BYTES = 512 * 1024  # small directories travel together, so that scheduling costs stay small
+_BATCHES_PER_JOB = 16  # ... but a small tree is still cut finely enough to keep every worker busy
 
-def _worker(job: tuple[PackageDir, RunSettings]) -> DirectoryResult:
-    return analyse_directory(*job)
+
+def _worker(job: Job) -> list[DirectoryResult]:
+    directories, settings, cache = job
+    return [analyse_directory(directory, settings, cache) for directory in directories]
 
 
 def _ignore_interrupts() -> None:
@@ -425,27 +533,70 @@ def _size(directory: PackageDir) -> int:
     return total
 
 
-def _analyse_all(directories: list[PackageDir], settings: RunSettings) -> Iterator[DirectoryResult]:
-    jobs = [(d, settings) for d in sorted(directories, key=_size, reverse=True)]
-    if settings.jobs <= 1 or len(jobs) <= 1:
-        yield from map(_worker, jobs)
+def _batches(directories: list[PackageDir], jobs: int) -> list[list[PackageDir]]:
+    """Largest directories first, each alone; the small ones grouped into batches.
+
+    Largest first keeps every worker busy to the end (no big package is left for last).
+    """
+    sized = sorted(((_size(d), d) for d in directories), key=lambda p: -p[0])
+    limit = min(_BATCH_BYTES, sum(size for size, _ in sized) // (jobs * _BATCHES_PER_JOB))
+    batches: list[list[PackageDir]] = []
+    batch: list[PackageDir] = []
+    batch_bytes = 0
+    for size, directory in sized:
+        batch.append(directory)
+        batch_bytes += size
+        if batch_bytes >= limit:
+            batches.append(batch)
+            batch, batch_bytes = [], 0
+    if batch:
+        batches.append(batch)
+    return batches
+
+
+def _analyse_all(
+    directories: list[PackageDir], settings: RunSettings, cache: ResultCache | None
+) -> Iterator[DirectoryResult]:
+    """Results of every directory, in no particular order (the caller sorts).
+
+    The parent looks every directory up in the cache (reading and hashing its files is
+    cheap); only the others go to the workers, which read the files again themselves
+    and key what they store by what they read.
+    """
+    todo = directories
+    if cache is not None:
+        todo = []
+        for directory in directories:
+            files, stored = lookup(directory, settings, cache)
+            if stored is not None:
+                yield stored
+            elif settings.jobs <= 1:
+                yield analyse_directory(directory, settings, cache, files)
+            else:
+                todo.append(directory)
+    if settings.jobs <= 1 or len(todo) <= 1:
+        for directory in todo:
+            yield analyse_directory(directory, settings, cache)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    chunk = max(1, len(jobs) // (settings.jobs * 8))
-    with multiprocessing.get_context(method).Pool(settings.jobs, initializer=_ignore_interrupts) as pool:
-        yield from pool.imap_unordered(_worker, jobs, chunksize=chunk)
+    workers = min(settings.jobs, len(todo))
+    with multiprocessing.get_context(method).Pool(workers, initializer=_ignore_interrupts) as pool:
+        jobs: list[Job] = [(batch, settings, cache) for batch in _batches(todo, settings.jobs)]
+        for results in pool.imap_unordered(_worker, jobs):
+            yield from results
 
 
 def _resolve_pending(
-    pending: list[PendingFinding], store: FactStore, settings: RunSettings, tool_errors: list[ToolError]
+    pending: list[PendingFinding], store: FactStore, settings: RunSettings, cache_dir: Path | None
 ) -> list[Finding]:
     """Compute any missing facts, then keep the pending findings whose conditions hold."""
+    cache = ResultCache(cache_dir, facts_only(settings).digest()) if cache_dir is not None else None
     while True:
         missing = sorted({d for p in pending for d in p.condition.directories(store) if d not in store})
         if not missing:
             break
         for directory in missing:
-            found = facts_of_directory(directory, settings, tool_errors)
+            found = facts_of_directory(directory, settings, cache)
             for facts in found:
                 store.add(facts)
             if not found:  # remember that there is nothing to know here
@@ -460,25 +611,39 @@ def _resolve_pending(
     return kept
 
 
-def run(directories: list[PackageDir], settings: RunSettings) -> RunResult:
-    """Analyse the directories and return sorted, de-duplicated findings."""
+def run(
+    directories: list[PackageDir],
+    settings: RunSettings,
+    *,
+    cache_dir: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """Analyse the directories and return sorted, de-duplicated findings.
+
+    `cache_dir`: reuse and store per-directory results there (None: no cache).
+    `progress(done, total)` is called as directories complete.
+    """
     findings: list[Finding] = []
     pending: list[PendingFinding] = []
     directives: list[suppress.PlacedDirective] = []
     file_errors: list[FileError] = []
     tool_errors: list[ToolError] = []
     store = FactStore()
-    files = 0
-    for result in _analyse_all(directories, settings):
+    files = analysed = 0
+    cache = ResultCache(cache_dir, settings.digest()) if cache_dir is not None else None
+    for done, result in enumerate(_analyse_all(directories, settings, cache), start=1):
         findings.extend(result.findings)
         pending.extend(result.pending)
         file_errors.extend(result.file_errors)
         tool_errors.extend(result.tool_errors)
         directives.extend(result.directives)
         files += result.files
+        analysed += result.analysed
         for facts in result.facts:
             store.add(facts)
-    findings.extend(_resolve_pending(pending, store, settings, tool_errors))
+        if progress is not None:
+            progress(done, len(directories))
+    findings.extend(_resolve_pending(pending, store, settings, cache_dir))
     unique = {
         (f.rule_id, f.path, f.span.line, f.span.column, f.span.end_line, f.span.end_column): f
         for f in findings
@@ -496,4 +661,5 @@ def run(directories: list[PackageDir], settings: RunSettings) -> RunResult:
         tool_errors=sorted(set(tool_errors), key=lambda e: (e.path, e.rule_id, e.message)),
         files=files,
         packages=len(directories),
+        analysed=analysed,
     )

@@ -27,6 +27,8 @@ HANDLES_SIGNALS = "handles_signals"  # `signal.Notify`, `signal.NotifyContext` o
 SERVES_DEFAULT_MUX = "serves_default_mux"  # http.DefaultServeMux on a non-loopback address
 SERVES_DEFAULT_MUX_SOMEWHERE = "serves_default_mux_somewhere"  # … on an address known at run time
 
+_NO_FACTS: frozenset[str] = frozenset()  # shared by most functions: small pickles, fast caches
+
 
 @dataclass(frozen=True)
 class PackageFacts:
@@ -61,10 +63,11 @@ class FactsBuilder:
     functions: dict[str, set[str]] = field(default_factory=dict)
     flags: set[str] = field(default_factory=set)
     witnesses: dict[str, str] = field(default_factory=dict)
+    declared: set[str] = field(default_factory=set)  # functions that exist, with or without facts
 
     def declare(self, key: str) -> None:
         """Record that a function exists, so that "no fact" differs from "unknown"."""
-        self.functions.setdefault(key, set())
+        self.declared.add(key)
 
     def add(self, key: str, fact: str) -> None:
         """Record a fact of a function or method."""
@@ -77,7 +80,8 @@ class FactsBuilder:
 
     def build(self, directory: str, name: str, imports: tuple[str, ...]) -> PackageFacts:
         """Freeze into PackageFacts."""
-        functions = {key: frozenset(facts) for key, facts in sorted(self.functions.items())}
+        functions = dict.fromkeys(sorted(self.declared | self.functions.keys()), _NO_FACTS)
+        functions.update((key, frozenset(facts)) for key, facts in self.functions.items())
         return PackageFacts(directory, name, imports, functions, frozenset(self.flags), dict(self.witnesses))
 
 

@@ -186,6 +186,11 @@ class ModuleInfo:
         relative = directory.resolve().relative_to(self.root).as_posix()
         return self.path if relative == "." else f"{self.path}/{relative}"
 
+    @property
+    def local_module_paths(self) -> tuple[str, ...]:
+        """Module paths whose packages are in this checkout: the module's and its replacements'."""
+        return (self.path, *(module_path for module_path, _ in self.replacements))
+
     def directory_of(self, import_path: str) -> Path | None:
         """The directory of a module-local import path, None for other modules."""
         for module_path, root in ((self.path, self.root), *self.replacements):
@@ -206,7 +211,7 @@ class Package:
         self.name = name
         self.module = module
         self.contexts = [FileContext(f, self) for f in files]
-        self._candidates_by_name: dict[str, list[FileContext]] = {}
+        self._files_mentioning: dict[str, list[FileContext]] = {}
 
     @property
     def is_main(self) -> bool:
@@ -219,12 +224,11 @@ class Package:
         return self.module.import_path_of(self.directory) if self.module is not None else None
 
     def _candidates(self, name: str) -> list[FileContext]:
-        # A file whose bytes lack the name cannot declare it: no need to parse it. The scan
-        # is remembered per name: generated packages have tens of MB and thousands of lookups.
-        found = self._candidates_by_name.get(name)
+        # A file whose bytes lack the name cannot declare it: no need to parse it.
+        found = self._files_mentioning.get(name)
         if found is None:
             needle = name.encode()
-            found = self._candidates_by_name[name] = [c for c in self.contexts if needle in c.file.data]
+            found = self._files_mentioning[name] = [c for c in self.contexts if needle in c.file.data]
         return found
 
     def context_of(self, file: SourceFile) -> FileContext:

@@ -17,10 +17,12 @@ _PACKAGE_CLAUSE = re.compile(rb"^package[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULT
 _BUILD_LINE = re.compile(rb"^//go:build[ \t]+(.*)$", re.MULTILINE)
 _PLUS_BUILD_LINE = re.compile(rb"^// \+build[ \t]+(.*)$", re.MULTILINE)
 _IGNORE_TAG = re.compile(rb"(?<![!\w])ignore(?!\w)")
-_IMPORT_BLOCK = re.compile(rb"^import[ \t]*\((.*?)^\)", re.MULTILINE | re.DOTALL)
-_IMPORT_LINE = re.compile(rb'^import[ \t]+(?:[\w.]+[ \t]+)?"([^"\n]+)"', re.MULTILINE)
+# Top-level `import` and `func` start a line, never the file (the package clause comes first):
+# a literal "\n" prefix lets the regex engine find candidates with a fast substring search.
+_IMPORT_BLOCK = re.compile(rb"\nimport[ \t]*\((.*?)\n\)", re.DOTALL)
+_IMPORT_LINE = re.compile(rb'\nimport[ \t]+(?:[\w.]+[ \t]+)?"([^"\n]+)"')
 _QUOTED = re.compile(rb'"([^"\n]+)"')
-_FUNC_LINE = re.compile(rb"^func[ \t]*(?:\(([^)]*)\)[ \t]*)?([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+_FUNC_LINE = re.compile(rb"\nfunc[ \t]*(?:\(([^)]*)\)[ \t]*)?([A-Za-z_][A-Za-z0-9_]*)")
 _RECEIVER_TYPE = re.compile(rb"\*?[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:\[[^\]]*\])?[ \t]*$")
 
 # Every SourceFile whose tree was parsed and is still alive (see `path_from_root`).

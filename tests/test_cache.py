@@ -1,0 +1,254 @@
+"""The cache and -j never change results: same JSON bytes whatever the jobs, the cache state
+or what happened to the cache files; an edit re-analyses only the edited package."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from golint_resilience import cache as cache_module
+from golint_resilience import engine
+from golint_resilience.catalog import load_catalog
+from golint_resilience.cli import main
+from golint_resilience.discover import discover
+from golint_resilience.engine import RunResult, run
+from golint_resilience.progress import ProgressBar
+from golint_resilience.settings import RunSettings, default_options, select_rules
+from harness import FIXTURES, chdir
+
+LIBRARY = """package {name}
+
+import "os"
+
+// Stop exits: RES101 in a library.
+func Stop(code int) {{
+	if code > 0 {{
+		os.Exit(code)
+	}}
+}}
+"""
+LIB_EXITS = """package lib
+
+import "os"
+
+func Die() {
+	os.Exit(1)
+}
+"""
+LIB_RETURNS = """package lib
+
+func Die() {}
+"""
+MAIN = """package main
+
+import "example.com/app/lib"
+
+func main() {
+	defer lib.Die()
+}
+"""
+
+
+@pytest.fixture
+def module(tmp_path: Path) -> Path:
+    """A module with a dozen packages: one defers a module-local function that exits."""
+    root = tmp_path / "app"
+    (root / "lib").mkdir(parents=True)
+    (root / "go.mod").write_text("module example.com/app\n\ngo 1.22\n", encoding="utf-8")
+    (root / "lib" / "lib.go").write_text(LIB_EXITS, encoding="utf-8")
+    (root / "cmd" / "app").mkdir(parents=True)
+    (root / "cmd" / "app" / "main.go").write_text(MAIN, encoding="utf-8")
+    for number in range(10):
+        package = root / "pkg" / f"p{number}"
+        package.mkdir(parents=True)
+        (package / "stop.go").write_text(LIBRARY.format(name=f"p{number}"), encoding="utf-8")
+    return root
+
+
+def lint_json(root: Path, *args: str) -> bytes:
+    with chdir(root):
+        result = CliRunner().invoke(main, ["--format", "json", *args, "./..."])
+    assert result.exit_code == 1, result.stderr
+    return result.stdout_bytes
+
+
+def run_engine(root: Path, cache: Path | None, jobs: int = 1) -> RunResult:
+    catalog = load_catalog()
+    settings = RunSettings(rules=select_rules(catalog), options=default_options(catalog), jobs=jobs)
+    with chdir(root):
+        return run(discover(["./..."]), settings, cache_dir=cache)
+
+
+def cache_entries(cache: Path) -> list[Path]:
+    return sorted(p for p in cache.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("root", ["module", "fixture"])
+def test_jobs_and_cache_state_give_the_same_bytes(root: str, module: Path, tmp_path: Path) -> None:
+    tree = module if root == "module" else FIXTURES / "RES1_exits"
+    cache = tmp_path / "cache"
+    reference = lint_json(tree, "-j", "1", "--no-cache")
+    assert b'"RES103"' in reference or root == "fixture"
+    assert lint_json(tree, "-j", "2", "--no-cache") == reference
+    assert lint_json(tree, "-j", "2", "--cache-dir", str(cache)) == reference  # cold
+    assert cache_entries(cache)
+    assert lint_json(tree, "-j", "2", "--cache-dir", str(cache)) == reference  # warm
+    assert lint_json(tree, "-j", "1", "--cache-dir", str(cache)) == reference  # warm, in-process
+
+
+def _truncate(blob: bytes) -> bytes:
+    return blob[: len(blob) // 2]
+
+
+def _flip_last_byte(blob: bytes) -> bytes:
+    return blob[:-1] + bytes([blob[-1] ^ 0xFF])
+
+
+def _garbage(blob: bytes) -> bytes:
+    return os.urandom(len(blob))
+
+
+def _empty(_blob: bytes) -> bytes:
+    return b""
+
+
+@pytest.mark.parametrize("corrupt", [_truncate, _flip_last_byte, _garbage, _empty])
+def test_corrupted_cache_files_change_nothing(corrupt, module: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    reference = lint_json(module, "--cache-dir", str(cache))
+    for entry in cache_entries(cache):
+        entry.write_bytes(corrupt(entry.read_bytes()))
+    assert lint_json(module, "--cache-dir", str(cache)) == reference
+    assert run_engine(module, cache).analysed == 0  # the corrupted entries were rewritten
+
+
+def test_entries_swapped_between_packages_change_nothing(module: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    reference = lint_json(module, "--cache-dir", str(cache))
+    entries = cache_entries(cache)
+    blobs = [e.read_bytes() for e in entries]
+    for entry, blob in zip(entries, blobs[1:] + blobs[:1], strict=True):
+        entry.write_bytes(blob)  # a whole, valid entry, but for other files
+    assert lint_json(module, "--cache-dir", str(cache)) == reference
+
+
+def test_an_edit_reanalyses_only_its_package_and_facts_still_flow(module: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cold = run_engine(module, cache)
+    assert cold.analysed == cold.packages == 12
+    assert any(f.rule_id == "RES103" and f.path == "cmd/app/main.go" for f in cold.findings)
+    warm = run_engine(module, cache)
+    assert warm.analysed == 0
+    assert warm.findings == cold.findings
+
+    (module / "lib" / "lib.go").write_text(LIB_RETURNS, encoding="utf-8")
+    edited = run_engine(module, cache)
+    assert edited.analysed == 1  # lib only: cmd/app comes from the cache, its finding was pending
+    assert not any(f.rule_id == "RES103" for f in edited.findings)
+    assert edited.findings == run_engine(module, None).findings
+
+    (module / "lib" / "lib.go").write_text(LIB_EXITS, encoding="utf-8")
+    assert run_engine(module, cache, jobs=2).findings == cold.findings
+
+
+def test_an_unusable_cache_dir_is_no_cache(module: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("", encoding="utf-8")
+    reference = lint_json(module, "--no-cache")
+    assert lint_json(module, "--cache-dir", str(blocked / "cache")) == reference  # cannot be created
+    assert blocked.read_text(encoding="utf-8") == ""
+
+
+def test_no_cache_writes_nothing(module: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    with chdir(module):
+        result = CliRunner(env={"RESILINT_CACHE_DIR": str(cache)}).invoke(main, ["--no-cache", "./..."])
+    assert result.exit_code == 1
+    assert not cache.exists()
+
+
+def test_concurrent_runs_on_one_cache(module: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    reference = lint_json(module, "--no-cache")
+    command = [sys.executable, "-m", "golint_resilience", "--format", "json", "--cache-dir", str(cache)]
+    runs = [
+        subprocess.Popen([*command, "-j", "2", "./..."], cwd=module, stdout=subprocess.PIPE) for _ in range(4)
+    ]
+    outputs = [process.communicate()[0] for process in runs]
+    assert outputs == [reference] * 4
+    assert not list(cache.rglob("*.tmp"))  # no temporary file left behind
+    assert lint_json(module, "--cache-dir", str(cache)) == reference
+
+
+def test_no_progress_bar_without_a_terminal(module: Path) -> None:
+    with chdir(module):
+        result = CliRunner().invoke(main, ["-q", "./..."])
+    assert result.stderr == ""
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal_and_after_a_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with ProgressBar(delay=3600) as bar:
+        bar(1, 10)  # a short run: nothing drawn
+    assert terminal.getvalue() == ""
+    with ProgressBar(delay=0) as bar:
+        bar(1, 10)
+    assert "1/10" in terminal.getvalue()
+    with ProgressBar(enabled=False, delay=0) as bar:
+        bar(1, 10)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with ProgressBar(delay=0) as bar:
+        bar(1, 10)
+    assert sys.stderr.getvalue() == ""
+
+
+def test_unchanged_files_are_recognised_without_reading_them(
+    module: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0)  # the files are old enough to trust
+    cache = tmp_path / "cache"
+    cold = run_engine(module, cache)
+
+    def no_reading(*_args: object) -> None:
+        raise AssertionError("an unchanged directory was read")
+
+    monkeypatch.setattr(engine, "read_directory", no_reading)
+    warm = run_engine(module, cache)
+    assert (warm.analysed, warm.findings) == (0, cold.findings)
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(
+    module: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0)
+    cache = tmp_path / "cache"
+    run_engine(module, cache)
+    lib = module / "lib" / "lib.go"
+    before = lib.stat()
+    lib.write_text(LIB_EXITS.replace("os.Exit(1)", "os.Exit(2)"), encoding="utf-8")
+    os.utime(lib, ns=(before.st_atime_ns, before.st_mtime_ns))  # only the ctime tells
+    assert lib.stat().st_size == before.st_size
+    edited = run_engine(module, cache)
+    assert edited.analysed == 1
+    assert edited.findings == run_engine(module, None).findings
+    assert any(f.snippet.strip() == "os.Exit(2)" for f in edited.findings)
+
+
+def test_a_touched_file_is_recognised_by_content(module: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cold = run_engine(module, cache)
+    (module / "lib" / "lib.go").touch()
+    warm = run_engine(module, cache)
+    assert (warm.analysed, warm.findings) == (0, cold.findings)
