@@ -297,7 +297,19 @@ def test_ctrl_c_exits_130_promptly_without_traceback_or_output_file(tmp_path: Pa
             f'package p\n\nimport "os"\n\nfunc H() {{\n{nested_call}\n}}\n', "utf-8"
         )
     report = tmp_path / "report.json"
-    command = [sys.executable, "-m", "golint_resilience", "-j", "2", "--format", "json", "-o", str(report)]
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    command = [
+        sys.executable,
+        "-m",
+        "golint_resilience",
+        "-j",
+        "2",
+        *cache,
+        "--format",
+        "json",
+        "-o",
+        str(report),
+    ]
     process = subprocess.Popen(
         command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
     )
@@ -311,6 +323,10 @@ def test_ctrl_c_exits_130_promptly_without_traceback_or_output_file(tmp_path: Pa
     assert "Traceback" not in err.decode()
     assert "interrupted" in err.decode()
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["go.mod"]  # no report, no temp file
+    # The cache the interrupted run wrote to is sound: a package read from it reports as a fresh run does.
+    fresh = invoke("--no-cache", "--format", "json", "p0", cwd=tmp_path)
+    assert invoke(*cache, "--format", "json", "p0", cwd=tmp_path) == fresh
+    assert invoke(*cache, "--format", "json", "p0", cwd=tmp_path) == fresh
 
 
 # --- property-based: random bytes and mutated fixtures ----------------------------------
