@@ -32,6 +32,8 @@ from golint_resilience.checks.framework import (
     MatchContext,
     Options,
     Report,
+    Trigger,
+    trigger_found,
 )
 from golint_resilience.discover import PackageDir
 from golint_resilience.facts import Condition, FactsBuilder, FactStore, PackageFacts
@@ -215,10 +217,20 @@ class CombinedQuery:
             sources.append(source)
         self.query: Query = compile_query("\n".join(sources), "combined query")
         self.triggers = {name: FRAGMENTS[name].triggers(options) for name in names}
+        self.package_triggers = {name: FRAGMENTS[name].package_triggers(options) for name in names}
 
-    def wanted_by(self, data: bytes) -> bool:
-        """Could any fragment match this file (the byte prefilter)?"""
-        return any(not triggers or any(t in data for t in triggers) for triggers in self.triggers.values())
+    def active_in(self, package: Package) -> list[tuple[Trigger, ...]]:
+        """File triggers of the fragments that may matter in this package (the package gate)."""
+        return [
+            self.triggers[name]
+            for name, gate in self.package_triggers.items()
+            if not gate or any(trigger_found(t, c.file.data) for c in package.contexts for t in gate)
+        ]
+
+    @staticmethod
+    def wanted_by(data: bytes, active: list[tuple[Trigger, ...]]) -> bool:
+        """Could any active fragment match this file (the byte prefilter)?"""
+        return any(not triggers or any(trigger_found(t, data) for t in triggers) for triggers in active)
 
     def run(self, context: FileContext, into: dict[str, list[Match]]) -> None:
         """Run the query over one file and file the matches under their fragments."""
@@ -251,8 +263,9 @@ def _collect_matches(
 ) -> tuple[dict[str, list[Match]], list[FileError]]:
     found: dict[str, list[Match]] = {}
     errors = []
+    active = query.active_in(package)
     for context in package.contexts:
-        if not query.wanted_by(context.file.data):
+        if not query.wanted_by(context.file.data, active):
             continue
         query.run(context, found)
         if context.file.root.has_error:

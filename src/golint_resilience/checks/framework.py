@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -20,15 +21,29 @@ from golint_resilience.model import Severity
 from golint_resilience.parsing import Node
 
 Options = Mapping[str, Mapping[str, tuple[str, ...]]]  # rule id → knob → value
+Trigger = bytes | re.Pattern[bytes]  # a literal is found with memmem; use a pattern only where needed
+Triggers = tuple[Trigger, ...] | Callable[[Options], tuple[Trigger, ...]]
 
 
 @dataclass(frozen=True)
 class Fragment:
-    """A query the engine runs for the checks and facts that ask for it by name."""
+    """A query the engine runs for the checks and facts that ask for it by name.
+
+    `triggers`: a file that contains none of them cannot match (empty: every file may).
+    `package_triggers`: when no file of the package contains one, no file of it can match
+    in a way the checks use (e.g. a route registration when no probe path is written in
+    the package).
+    """
 
     name: str
     source: Callable[[Options], str]
-    triggers: Callable[[Options], tuple[bytes, ...]]
+    triggers: Callable[[Options], tuple[Trigger, ...]]
+    package_triggers: Callable[[Options], tuple[Trigger, ...]]
+
+
+def trigger_found(trigger: Trigger, data: bytes) -> bool:
+    """Does a file's text contain a trigger (a byte string, or a pattern that must match)?"""
+    return trigger in data if isinstance(trigger, bytes) else trigger.search(data) is not None
 
 
 @dataclass(frozen=True)
@@ -131,18 +146,31 @@ def implemented(rule_id: str) -> bool:
     return rule_id in CHECKS or rule_id in RUN_CHECKED
 
 
+def _constant_triggers(triggers: Triggers) -> Callable[[Options], tuple[Trigger, ...]]:
+    if callable(triggers):
+        return triggers
+    found: tuple[Trigger, ...] = triggers
+
+    def constant(_options: Options) -> tuple[Trigger, ...]:
+        return found
+
+    return constant
+
+
 def fragment(
     name: str,
     source: str | Callable[[Options], str],
-    triggers: tuple[bytes, ...] | Callable[[Options], tuple[bytes, ...]] = (),
+    triggers: Triggers = (),
+    package_triggers: Triggers = (),
 ) -> None:
     """Register a query fragment (static text, or built from the options)."""
     if name in FRAGMENTS:
         msg = f"fragment {name!r} registered twice"
         raise ValueError(msg)
     source_fn = source if callable(source) else (lambda _options, text=source: text)
-    trigger_fn = triggers if callable(triggers) else (lambda _options, found=triggers: found)
-    FRAGMENTS[name] = Fragment(name, source_fn, trigger_fn)
+    FRAGMENTS[name] = Fragment(
+        name, source_fn, _constant_triggers(triggers), _constant_triggers(package_triggers)
+    )
 
 
 def check(rule_id: str, *, fragments: tuple[str, ...]) -> Callable[[CheckFunction], CheckFunction]:

@@ -8,6 +8,7 @@ directly, a function or method of the package or module whose own body calls
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -40,7 +41,8 @@ from golint_resilience.resolve import (
 )
 
 GO_STATEMENTS = "go_statements"
-fragment(GO_STATEMENTS, "(go_statement) @go", (b"go ",))
+# A go statement starts a line or follows `{`, `}`, `;` or a case's `:` (not "go" in prose).
+fragment(GO_STATEMENTS, "(go_statement) @go", (re.compile(rb"(?m)(?:^|[{};:])[ \t]*go\s"),))
 
 K8S_RUNTIME = "k8s.io/apimachinery/pkg/util/runtime"
 _NESTING = frozenset({"block", "statement_list", "if_statement"})

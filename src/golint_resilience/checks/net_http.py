@@ -8,6 +8,8 @@ declared type. Anything else is unknown, and callers stay silent about it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from golint_resilience.index import FileContext
 from golint_resilience.parsing import Node, captures_within
 from golint_resilience.resolve import (
@@ -134,14 +136,7 @@ def is_http_client(expression: Node, context: FileContext, depth: int = _MAX_DEP
             return True
         return _field_has_http_type(expression, "Client", context)
     if expression.type == "identifier":
-        declared = variable(expression, context)
-        if declared is None:
-            return False
-        if declared.type_node is not None:
-            return http_type_name(declared.type_node, declared.context) == "Client"
-        return declared.value_node is not None and is_http_client(
-            declared.value_node, declared.context, depth - 1
-        )
+        return _variable_of_http_type(expression, "Client", is_http_client, context, depth)
     return False
 
 
@@ -200,12 +195,23 @@ def is_http_request(expression: Node, context: FileContext, depth: int = _MAX_DE
     if expression.type == "selector_expression":
         return _field_has_http_type(expression, "Request", context)
     if expression.type == "identifier":
-        declared = variable(expression, context)
-        if declared is None:
-            return False
-        if declared.type_node is not None:
-            return http_type_name(declared.type_node, declared.context) == "Request"
-        return declared.value_node is not None and is_http_request(
-            declared.value_node, declared.context, depth - 1
-        )
+        return _variable_of_http_type(expression, "Request", is_http_request, context, depth)
     return False
+
+
+def _variable_of_http_type(
+    identifier: Node,
+    type_name: str,
+    is_value_of_type: Callable[[Node, FileContext, int], bool],
+    context: FileContext,
+    depth: int,
+) -> bool:
+    """A variable declared as `http.<type_name>`, or initialised with such a value."""
+    declared = variable(identifier, context)
+    if declared is None:
+        return False
+    if declared.type_node is not None:
+        return http_type_name(declared.type_node, declared.context) == type_name
+    return declared.value_node is not None and is_value_of_type(
+        declared.value_node, declared.context, depth - 1
+    )

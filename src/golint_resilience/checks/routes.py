@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from golint_resilience.checks.framework import MatchContext, fragment
+from golint_resilience.checks.framework import MatchContext, Options, fragment
 from golint_resilience.index import FileContext
 from golint_resilience.parsing import Node, captures_within
 from golint_resilience.resolve import (
@@ -31,6 +31,19 @@ PATH_REGISTRATIONS = frozenset({"Handler", "HandlerFunc"})  # gorilla: ….Path(
 HANDLER_CONVERSIONS = frozenset({QualifiedName("net/http", "HandlerFunc")})
 _FACTORY_DEPTH = 2
 
+PROBE_PATH_OPTIONS = (("RES501", "probe-paths"), ("RES502", "liveness-paths"))
+
+
+def _probe_paths(options: Options) -> tuple[bytes, ...]:
+    """The package gate of route registrations: the probe paths.
+
+    A package that writes no probe path cannot register a probe route (paths are literals
+    or same-package constants), so its registrations need not be looked at.
+    """
+    paths = {path for rule, knob in PROBE_PATH_OPTIONS for path in options.get(rule, {}).get(knob, ())}
+    return tuple(sorted(path.encode() for path in paths))
+
+
 fragment(
     "route_registrations",
     f"""
@@ -40,6 +53,7 @@ fragment(
   (#match? @name "^({"|".join(sorted(VERB_REGISTRATIONS | PATH_REGISTRATIONS))})$")) @call
 """,
     (b"Handle", b"GET", b"Get", b"HEAD", b"Head", b"Any", b"All", b"Handler"),
+    package_triggers=_probe_paths,
 )
 
 

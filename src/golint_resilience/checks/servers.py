@@ -64,14 +64,20 @@ fragment(
     field: (field_identifier) @name)
   (#match? @name "^({"|".join(_CALL_NAMES)})$")) @call
 """,
-    (b"Serve", b"Run", b"Start", b"Listen", b"Shutdown"),
+    # gin's Run and echo's Start are recognised only through their import in the file.
+    (b"Serve", b"Listen", b"Shutdown", b"gin-gonic/gin", b"labstack/echo"),
 )
 fragment(
     "main_function",
     '(function_declaration name: (identifier) @name (#eq? @name "main")) @main',
-    (b"main",),
+    (re.compile(rb"(?m)^func[ \t]+main[ \t]*\("),),
 )
-fragment("select_statements", "(select_statement) @select", (b"select",))
+# Only `select {}` (no case: blocks forever) matters; comments may stand inside.
+fragment(
+    "select_statements",
+    "(select_statement) @select",
+    (re.compile(rb"select[ \t]*\{\s*(?://[^\n]*\s*)*\}"),),
+)
 fragment(
     "server_literals",
     """

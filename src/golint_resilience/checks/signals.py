@@ -48,7 +48,8 @@ def _signal_call_query(options: Options) -> str:
 
 
 def _signal_call_triggers(options: Options) -> tuple[bytes, ...]:
-    return (b"signal", *sorted({helper.rsplit(".", 1)[-1].encode() for helper in _helpers(options)}))
+    # signal.Notify resolves only through an import of os/signal in the same file.
+    return (b'"os/signal"', *sorted({helper.rsplit(".", 1)[-1].encode() for helper in _helpers(options)}))
 
 
 fragment("signal_calls", _signal_call_query, _signal_call_triggers)
