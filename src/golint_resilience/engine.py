@@ -203,6 +203,15 @@ def _parsed_package_name(file: SourceFile) -> str | None:
 # --- queries ---------------------------------------------------------------------------
 
 
+_SplitTriggers = tuple[tuple[bytes, ...], tuple["re.Pattern[bytes]", ...]]
+
+
+def _split(triggers: tuple[Trigger, ...]) -> _SplitTriggers:
+    """Literal triggers (found with memmem) apart from patterns (searched with re)."""
+    literals = tuple(t for t in triggers if isinstance(t, bytes))
+    return literals, tuple(t for t in triggers if not isinstance(t, bytes))
+
+
 class CombinedQuery:
     """The fragments a run needs, compiled into one query (one pass per file, in C)."""
 
@@ -219,18 +228,25 @@ class CombinedQuery:
         self.triggers = {name: FRAGMENTS[name].triggers(options) for name in names}
         self.package_triggers = {name: FRAGMENTS[name].package_triggers(options) for name in names}
 
-    def active_in(self, package: Package) -> list[tuple[Trigger, ...]]:
+    def active_in(self, package: Package) -> list[_SplitTriggers]:
         """File triggers of the fragments that may matter in this package (the package gate)."""
         return [
-            self.triggers[name]
+            _split(self.triggers[name])
             for name, gate in self.package_triggers.items()
             if not gate or any(trigger_found(t, c.file.data) for c in package.contexts for t in gate)
         ]
 
     @staticmethod
-    def wanted_by(data: bytes, active: list[tuple[Trigger, ...]]) -> bool:
-        """Could any active fragment match this file (the byte prefilter)?"""
-        return any(not triggers or any(trigger_found(t, data) for t in triggers) for triggers in active)
+    def wanted_by(data: bytes, active: list[_SplitTriggers]) -> bool:
+        """Could any active fragment match this file (the byte prefilter, on every file)?"""
+        for literals, patterns in active:
+            if not literals and not patterns:
+                return True
+            if any(literal in data for literal in literals):
+                return True
+            if any(pattern.search(data) for pattern in patterns):
+                return True
+        return False
 
     def run(self, context: FileContext, into: dict[str, list[Match]]) -> None:
         """Run the query over one file and file the matches under their fragments."""

@@ -116,8 +116,9 @@ def _exit_query(options: Options) -> str:
 
 
 def _exit_triggers(options: Options) -> tuple[bytes, ...]:
-    extra = {entry.rsplit(".", 1)[-1].encode() for entry in configured_exit_functions(options)}
-    return (b"Exit", b"Fatal", *sorted(extra))
+    """`Fatal` covers every Fatal* name; Exit names are followed by their parenthesis."""
+    exits = {name for name in _method_names(options) if not name.startswith("Fatal")}
+    return (b"Fatal", *sorted(f"{name}(".encode() for name in exits))
 
 
 fragment("exit_calls", _exit_query, _exit_triggers)

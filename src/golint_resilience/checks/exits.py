@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from golint_resilience.checks.exit_calls import exit_calls
@@ -23,7 +24,8 @@ from golint_resilience.resolve import (
 )
 
 DEFER_STATEMENTS = "defer_statements"
-fragment(DEFER_STATEMENTS, "(defer_statement) @defer", (b"defer",))
+# A defer statement starts a line or follows `{`, `}`, `;` or a case's `:` (not "defer" in prose).
+fragment(DEFER_STATEMENTS, "(defer_statement) @defer", (re.compile(rb"(?m)(?:^|[{};:])[ \t]*defer\s"),))
 
 _SIGNAL_NOTIFY = """
 (call_expression

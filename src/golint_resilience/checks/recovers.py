@@ -42,7 +42,7 @@ _RECOVER_QUERY = """
   arguments: (argument_list)
   (#eq? @_name "recover")) @call
 """
-fragment(RECOVER_CALLS, _RECOVER_QUERY, (b"recover",))
+fragment(RECOVER_CALLS, _RECOVER_QUERY, (b"recover(",))
 
 _CALLS = "(call_expression function: (_) @function) @call"
 

@@ -59,7 +59,7 @@ fragment(
     field: (field_identifier) @_name)
   (#match? @_name "^(Sleep|After|NewTimer)$")) @call
 """,
-    (b"Sleep", b"After", b"NewTimer"),
+    (b"Sleep(", b"After(", b"NewTimer("),
 )
 
 _ERROR_NAME = re.compile(r"err", re.IGNORECASE)
