@@ -28,6 +28,7 @@ from golint_resilience.checks.framework import (
     FACT_EXTRACTORS,
     FRAGMENTS,
     CheckContext,
+    Confirmed,
     Match,
     MatchContext,
     Options,
@@ -203,55 +204,68 @@ def _parsed_package_name(file: SourceFile) -> str | None:
 # --- queries ---------------------------------------------------------------------------
 
 
-_SplitTriggers = tuple[tuple[bytes, ...], tuple["re.Pattern[bytes]", ...]]
+_SplitTriggers = tuple[tuple[bytes, ...], tuple[Confirmed, ...]]
 
 
 def _split(triggers: tuple[Trigger, ...]) -> _SplitTriggers:
-    """Literal triggers (found with memmem) apart from patterns (searched with re)."""
+    """Literal triggers (found with memmem) apart from confirmed ones."""
     literals = tuple(t for t in triggers if isinstance(t, bytes))
-    return literals, tuple(t for t in triggers if not isinstance(t, bytes))
+    return literals, tuple(t for t in triggers if isinstance(t, Confirmed))
 
 
 class CombinedQuery:
-    """The fragments a run needs, compiled into one query (one pass per file, in C)."""
+    """The fragments a run needs, run in one query pass per file (in C).
+
+    Each file gets a query made of only the fragments whose triggers it contains (most
+    files trigger a few): a query costs per node and per pattern, so fewer patterns cost
+    less. The queries for the combinations seen are compiled once per process.
+    """
 
     def __init__(self, names: tuple[str, ...], options: Options) -> None:
         self.names = names
-        self.owner: list[str] = []
-        sources = []
-        for name in names:
-            source = FRAGMENTS[name].source(options)
-            count = compile_query(source, f"fragment {name}").pattern_count
-            self.owner.extend([name] * count)
-            sources.append(source)
-        self.query: Query = compile_query("\n".join(sources), "combined query")
-        self.triggers = {name: FRAGMENTS[name].triggers(options) for name in names}
+        self.sources = {name: FRAGMENTS[name].source(options) for name in names}
+        self.pattern_counts = {
+            name: compile_query(source, f"fragment {name}").pattern_count
+            for name, source in self.sources.items()
+        }
+        self.triggers = {name: _split(FRAGMENTS[name].triggers(options)) for name in names}
         self.package_triggers = {name: FRAGMENTS[name].package_triggers(options) for name in names}
+        self._compiled: dict[tuple[str, ...], tuple[Query, list[str]]] = {}
 
-    def active_in(self, package: Package) -> list[_SplitTriggers]:
-        """File triggers of the fragments that may matter in this package (the package gate)."""
+    def active_in(self, package: Package) -> list[str]:
+        """The fragments that may matter in this package (the package gate)."""
         return [
-            _split(self.triggers[name])
+            name
             for name, gate in self.package_triggers.items()
             if not gate or any(trigger_found(t, c.file.data) for c in package.contexts for t in gate)
         ]
 
-    @staticmethod
-    def wanted_by(data: bytes, active: list[_SplitTriggers]) -> bool:
-        """Could any active fragment match this file (the byte prefilter, on every file)?"""
-        for literals, patterns in active:
-            if not literals and not patterns:
-                return True
-            if any(literal in data for literal in literals):
-                return True
-            if any(pattern.search(data) for pattern in patterns):
-                return True
-        return False
+    def wanted_by(self, data: bytes, active: list[str]) -> tuple[str, ...]:
+        """The active fragments that could match this file (the byte prefilter, on every file)."""
+        wanted = []
+        for name in active:
+            literals, confirmed = self.triggers[name]
+            if (
+                (not literals and not confirmed)
+                or any(literal in data for literal in literals)
+                or any(trigger.found_in(data) for trigger in confirmed)
+            ):
+                wanted.append(name)
+        return tuple(wanted)
 
-    def run(self, context: FileContext, into: dict[str, list[Match]]) -> None:
-        """Run the query over one file and file the matches under their fragments."""
-        for pattern, captures in matches(self.query, context.file.root):
-            into.setdefault(self.owner[pattern], []).append(Match(context, captures))
+    def _query(self, names: tuple[str, ...]) -> tuple[Query, list[str]]:
+        compiled = self._compiled.get(names)
+        if compiled is None:
+            query = compile_query("\n".join(self.sources[name] for name in names), "combined query")
+            owner = [name for name in names for _ in range(self.pattern_counts[name])]
+            compiled = self._compiled[names] = (query, owner)
+        return compiled
+
+    def run(self, context: FileContext, names: tuple[str, ...], into: dict[str, list[Match]]) -> None:
+        """Run the fragments `names` over one file and file the matches under them."""
+        query, owner = self._query(names)
+        for pattern, captures in matches(query, context.file.root):
+            into.setdefault(owner[pattern], []).append(Match(context, captures))
 
 
 _QUERY_CACHE: dict[tuple[tuple[str, ...], str], CombinedQuery] = {}
@@ -281,9 +295,10 @@ def _collect_matches(
     errors = []
     active = query.active_in(package)
     for context in package.contexts:
-        if not query.wanted_by(context.file.data, active):
+        wanted = query.wanted_by(context.file.data, active)
+        if not wanted:
             continue
-        query.run(context, found)
+        query.run(context, wanted, found)
         if context.file.root.has_error:
             errors.append(
                 FileError(

@@ -6,7 +6,15 @@ import re
 from collections.abc import Iterator
 
 from golint_resilience.checks.exit_calls import exit_calls
-from golint_resilience.checks.framework import CheckContext, Report, check, first_line, fragment, report
+from golint_resilience.checks.framework import (
+    CheckContext,
+    Confirmed,
+    Report,
+    check,
+    first_line,
+    fragment,
+    report,
+)
 from golint_resilience.facts import EXITS, FunctionFact
 from golint_resilience.globs import any_glob_match
 from golint_resilience.index import FileContext
@@ -25,7 +33,11 @@ from golint_resilience.resolve import (
 
 DEFER_STATEMENTS = "defer_statements"
 # A defer statement starts a line or follows `{`, `}`, `;` or a case's `:` (not "defer" in prose).
-fragment(DEFER_STATEMENTS, "(defer_statement) @defer", (re.compile(rb"(?m)(?:^|[{};:])[ \t]*defer\s"),))
+fragment(
+    DEFER_STATEMENTS,
+    "(defer_statement) @defer",
+    (Confirmed(b"defer", re.compile(rb"(?m)(?:^|[{};:])[ \t]*defer\s")),),
+)
 
 _SIGNAL_NOTIFY = """
 (call_expression

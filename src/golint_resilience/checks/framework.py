@@ -21,7 +21,25 @@ from golint_resilience.model import Severity
 from golint_resilience.parsing import Node
 
 Options = Mapping[str, Mapping[str, tuple[str, ...]]]  # rule id → knob → value
-Trigger = bytes | re.Pattern[bytes]  # a literal is found with memmem; use a pattern only where needed
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """A trigger for which a literal alone would over-match.
+
+    The literal (found with memmem) must be there, and then the pattern must match: a
+    `go` statement, not "go" in prose.
+    """
+
+    literal: bytes
+    pattern: re.Pattern[bytes]
+
+    def found_in(self, data: bytes) -> bool:
+        """The literal, confirmed by the pattern."""
+        return self.literal in data and self.pattern.search(data) is not None
+
+
+Trigger = bytes | Confirmed  # a literal is found with memmem; Confirmed narrows one down
 Triggers = tuple[Trigger, ...] | Callable[[Options], tuple[Trigger, ...]]
 
 
@@ -42,8 +60,8 @@ class Fragment:
 
 
 def trigger_found(trigger: Trigger, data: bytes) -> bool:
-    """Does a file's text contain a trigger (a byte string, or a pattern that must match)?"""
-    return trigger in data if isinstance(trigger, bytes) else trigger.search(data) is not None
+    """Does a file's text contain a trigger?"""
+    return trigger in data if isinstance(trigger, bytes) else trigger.found_in(data)
 
 
 @dataclass(frozen=True)

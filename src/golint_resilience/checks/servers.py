@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from golint_resilience.checks.framework import MatchContext, fact_extractor, fragment
+from golint_resilience.checks.framework import Confirmed, MatchContext, fact_extractor, fragment
 from golint_resilience.facts import (
     SERVES_DEFAULT_MUX,
     SERVES_DEFAULT_MUX_SOMEWHERE,
@@ -70,13 +70,13 @@ fragment(
 fragment(
     "main_function",
     '(function_declaration name: (identifier) @name (#eq? @name "main")) @main',
-    (re.compile(rb"(?m)^func[ \t]+main[ \t]*\("),),
+    (Confirmed(b"main", re.compile(rb"(?m)^func[ \t]+main[ \t]*\(")),),
 )
 # Only `select {}` (no case: blocks forever) matters; comments may stand inside.
 fragment(
     "select_statements",
     "(select_statement) @select",
-    (re.compile(rb"select[ \t]*\{\s*(?://[^\n]*\s*)*\}"),),
+    (Confirmed(b"select", re.compile(rb"select[ \t]*\{\s*(?://[^\n]*\s*)*\}")),),
 )
 fragment(
     "server_literals",
