@@ -36,7 +36,7 @@ DEFER_STATEMENTS = "defer_statements"
 fragment(
     DEFER_STATEMENTS,
     "(defer_statement) @defer",
-    (Confirmed(b"defer", re.compile(rb"(?m)(?:^|[{};:])[ \t]*defer\s")),),
+    (Confirmed(b"defer", re.compile(rb"[\n{};:][ \t]*defer[ \t]")),),
 )
 
 _SIGNAL_NOTIFY = """

@@ -43,7 +43,7 @@ from golint_resilience.resolve import (
 
 GO_STATEMENTS = "go_statements"
 # A go statement starts a line or follows `{`, `}`, `;` or a case's `:` (not "go" in prose).
-fragment(GO_STATEMENTS, "(go_statement) @go", (Confirmed(b"go", re.compile(rb"(?m)(?:^|[{};:])[ \t]*go\s")),))
+fragment(GO_STATEMENTS, "(go_statement) @go", (Confirmed(b"go", re.compile(rb"[\n{};:][ \t]*go[ \t]")),))
 
 K8S_RUNTIME = "k8s.io/apimachinery/pkg/util/runtime"
 _NESTING = frozenset({"block", "statement_list", "if_statement"})
