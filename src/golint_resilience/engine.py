@@ -45,7 +45,6 @@ from golint_resilience.resolve import ancestors, enclosing_declaration, function
 from golint_resilience.settings import RunSettings
 from golint_resilience.source import (
     SourceFile,
-    declared_functions,
     import_paths,
     is_build_ignored,
     is_generated,
@@ -317,7 +316,7 @@ def build_facts(
     """Run every fact extractor over a package's matches (one that raises is reported, not fatal)."""
     builder = FactsBuilder()
     for context in package.contexts:
-        builder.declared.update(declared_functions(context.file.data))
+        builder.declared.update(context.declared_functions)
     match_context = MatchContext(package, settings.options, matches_by_fragment)
     for extractor in FACT_EXTRACTORS:
         try:

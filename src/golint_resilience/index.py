@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 from golint_resilience.parsing import Node
-from golint_resilience.source import SourceFile
+from golint_resilience.source import SourceFile, declared_functions, declared_types
 
 _MAJOR_VERSION = re.compile(r"^v[0-9]+$")
 _DOT_VERSION = re.compile(r"\.v[0-9]+$")
@@ -159,6 +159,20 @@ class FileContext:
         return ImportTable.of(self.file)
 
     @cached_property
+    def declared_functions(self) -> set[str]:
+        """Keys ("F", "T.m") of the file's top-level functions, read without parsing.
+
+        Lookups by name skip files that do not declare it, so that a file is parsed only
+        when it holds the declaration (or matched a query).
+        """
+        return declared_functions(self.file.data)
+
+    @cached_property
+    def declared_types(self) -> set[str]:
+        """Names of the file's top-level types, read without parsing."""
+        return declared_types(self.file.data)
+
+    @cached_property
     def decls(self) -> FileDecls:
         """The file's top-level declarations."""
         return FileDecls.of(self.file)
@@ -237,15 +251,28 @@ class Package:
 
     def functions(self, name: str) -> list[Decl]:
         """Top-level functions called `name` (several with build tags)."""
-        return [Decl(n, c.file) for c in self._candidates(name) for n in c.decls.functions.get(name, [])]
+        return [
+            Decl(n, c.file)
+            for c in self._candidates(name)
+            if name in c.declared_functions
+            for n in c.decls.functions.get(name, [])
+        ]
 
     def methods(self, name: str) -> list[Decl]:
         """Methods called `name`, on whatever receiver type."""
-        return [Decl(n, c.file) for c in self._candidates(name) for n in c.decls.methods.get(name, [])]
+        suffix = "." + name
+        return [
+            Decl(n, c.file)
+            for c in self._candidates(name)
+            if any(key.endswith(suffix) for key in c.declared_functions)
+            for n in c.decls.methods.get(name, [])
+        ]
 
     def type_spec(self, name: str) -> Decl | None:
         """The type declaration called `name`."""
         for context in self._candidates(name):
+            if name not in context.declared_types:
+                continue
             spec = context.decls.types.get(name)
             if spec is not None:
                 return Decl(spec, context.file)

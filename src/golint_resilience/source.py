@@ -23,6 +23,9 @@ _IMPORT_BLOCK = re.compile(rb"\nimport[ \t]*\((.*?)\n\)", re.DOTALL)
 _IMPORT_LINE = re.compile(rb'\nimport[ \t]+(?:[\w.]+[ \t]+)?"([^"\n]+)"')
 _QUOTED = re.compile(rb'"([^"\n]+)"')
 _FUNC_LINE = re.compile(rb"\nfunc[ \t]*(?:\(([^)]*)\)[ \t]*)?([A-Za-z_][A-Za-z0-9_]*)")
+_TYPE_LINE = re.compile(rb"\ntype[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+_TYPE_BLOCK = re.compile(rb"\ntype[ \t]*\((.*?)\n\)", re.DOTALL)
+_TYPE_BLOCK_NAME = re.compile(rb"\n\t([A-Za-z_][A-Za-z0-9_]*)[ \t=\[]")  # one tab: not a field
 _RECEIVER_TYPE = re.compile(rb"\*?[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:\[[^\]]*\])?[ \t]*$")
 
 # Every SourceFile whose tree was parsed and is still alive (see `path_from_root`).
@@ -71,6 +74,14 @@ def declared_functions(data: bytes) -> set[str]:
         if receiver_type:
             keys.add(f"{receiver_type.group(1).decode()}.{name}")
     return keys
+
+
+def declared_types(data: bytes) -> set[str]:
+    """Names of the top-level types of a gofmt-formatted file, unparsed."""
+    names = {m.group(1).decode() for m in _TYPE_LINE.finditer(data)}
+    for block in _TYPE_BLOCK.finditer(data):
+        names.update(m.group(1).decode() for m in _TYPE_BLOCK_NAME.finditer(b"\n" + block.group(1)))
+    return names
 
 
 def path_from_root(node: Node) -> list[Node] | None:
