@@ -212,6 +212,9 @@ def _split(triggers: tuple[Trigger, ...]) -> _SplitTriggers:
     return literals, tuple(t for t in triggers if isinstance(t, Confirmed))
 
 
+_MAX_COMPILED_QUERIES = 64  # compiling costs ~1.5 ms; the common combinations come first
+
+
 class CombinedQuery:
     """The fragments a run needs, run in one query pass per file (in C).
 
@@ -254,6 +257,9 @@ class CombinedQuery:
 
     def _query(self, names: tuple[str, ...]) -> tuple[Query, list[str]]:
         compiled = self._compiled.get(names)
+        if compiled is None and len(self._compiled) >= _MAX_COMPILED_QUERIES:
+            names = self.names  # a rare combination: the query of every fragment serves it too
+            compiled = self._compiled.get(names)
         if compiled is None:
             query = compile_query("\n".join(self.sources[name] for name in names), "combined query")
             owner = [name for name in names for _ in range(self.pattern_counts[name])]
