@@ -159,11 +159,6 @@ def read_directory(directory: PackageDir, settings: RunSettings) -> list[ReadFil
     return found
 
 
-def load_packages(directory: PackageDir, settings: RunSettings) -> tuple[list[Package], list[FileError]]:
-    """Read a directory's Go files, drop those the run skips, and group them by package."""
-    return _group_packages(directory, read_directory(directory, settings), settings)
-
-
 def _group_packages(
     directory: PackageDir, files: list[ReadFile], settings: RunSettings
 ) -> tuple[list[Package], list[FileError]]:

@@ -259,6 +259,18 @@ def qualified_name(expression: Node, context: FileContext) -> QualifiedName | No
     return None
 
 
+def method_receiver(call: Node, methods: frozenset[str], context: FileContext) -> Node | None:
+    """`x` of a call `x.M(…)` whose method M is one of `methods` (and x is not an import)."""
+    function = call.child_by_field_name("function")
+    if function is None or function.type != "selector_expression":
+        return None
+    operand = function.child_by_field_name("operand")
+    field = function.child_by_field_name("field")
+    if operand is None or field is None or context.text(field) not in methods:
+        return None
+    return None if imported_package(operand, context) is not None else operand
+
+
 def callee_name(call: Node, context: FileContext) -> QualifiedName | None:
     """The qualified name of a call's function, when it is `pkg.F(…)`."""
     function = call.child_by_field_name("function")
@@ -623,12 +635,3 @@ def _identifier_source(identifier: Node, context: FileContext, depth: int) -> Qu
     if binding.value_node is not None:
         return value_source(binding.value_node, declared_in, depth - 1)
     return None
-
-
-def is_background_context(expression: Node, context: FileContext) -> bool:
-    """`context.Background()` or `context.TODO()` written in place: a context without a deadline."""
-    expression = unparen(expression)
-    if expression.type != "call_expression":
-        return False
-    name = callee_name(expression, context)
-    return name is not None and name.package == "context" and name.name in {"Background", "TODO"}

@@ -130,11 +130,6 @@ class SourceFile:
         """The source text of `node`, decoded leniently (bad bytes become U+FFFD)."""
         return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
-    @property
-    def line_count(self) -> int:
-        """Number of lines (a final line without newline counts)."""
-        return len(self._line_starts)
-
     def line_text(self, line: int) -> str:
         """Line number `line` (1-based) without its line ending."""
         starts = self._line_starts

@@ -45,6 +45,15 @@ class NeverExpiring:
     via: Node | None  # the local variable that carries it, when not written in place
 
 
+def is_background_context(expression: Node, context: FileContext) -> bool:
+    """`context.Background()` or `context.TODO()` written in place: a context without a deadline."""
+    expression = unparen(expression)
+    if expression.type != "call_expression":
+        return False
+    name = callee_name(expression, context)
+    return name is not None and name.package == CONTEXT and name.name in NEVER_EXPIRING
+
+
 def never_expiring_context(
     expression: Node, context: FileContext, depth: int = _MAX_DEPTH
 ) -> NeverExpiring | None:
@@ -52,12 +61,12 @@ def never_expiring_context(
     if depth <= 0:
         return None
     expression = unparen(expression)
+    if is_background_context(expression, context):
+        return NeverExpiring(expression, None)
     if expression.type == "call_expression":
         name = callee_name(expression, context)
         if name is None or name.package != CONTEXT:
             return None
-        if name.name in NEVER_EXPIRING:
-            return NeverExpiring(expression, None)
         arguments = expression.child_by_field_name("arguments")
         if name.name in KEEPS_PARENT_DEADLINE and arguments is not None and arguments.named_children:
             return never_expiring_context(arguments.named_children[0], context, depth - 1)

@@ -22,6 +22,7 @@ from golint_resilience.resolve import (
     function_key,
     imported_package,
     local_binding,
+    method_receiver,
     qualified_name,
     qualified_type,
     unparen,
@@ -190,18 +191,12 @@ def _is_logger_call(call: Node, context: FileContext, depth: int) -> bool:
     name = callee_name(call, context)
     if name is not None:
         return str(name) in LOGGER_CONSTRUCTORS
+    derived_from = method_receiver(call, LOGGER_DERIVATIONS, context)
+    if derived_from is not None:
+        return is_logger(derived_from, context, depth - 1)
     function = call.child_by_field_name("function")
     if function is None:
         return False
-    if function.type == "selector_expression":
-        field = function.child_by_field_name("field")
-        operand = function.child_by_field_name("operand")
-        return (
-            field is not None
-            and operand is not None
-            and context.text(field) in LOGGER_DERIVATIONS
-            and is_logger(operand, context, depth - 1)
-        )
     if function.type == "identifier" and local_binding(context.text(function), function, context) is None:
         declarations = context.package.functions(context.text(function))
         return bool(declarations) and all(

@@ -19,6 +19,7 @@ from golint_resilience.resolve import (
     enclosing_declaration,
     field_types,
     imported_package,
+    method_receiver,
     qualified_name,
     qualified_type,
     unary_operator,
@@ -181,17 +182,8 @@ def is_http_request(expression: Node, context: FileContext, depth: int = _MAX_DE
     if expression.type == "call_expression":
         if is_net_http(callee_name(expression, context), REQUEST_CONSTRUCTORS):
             return True
-        function = expression.child_by_field_name("function")
-        if function is None or function.type != "selector_expression":
-            return False
-        field = function.child_by_field_name("field")
-        operand = function.child_by_field_name("operand")
-        return (
-            field is not None
-            and operand is not None
-            and context.text(field) in REQUEST_DERIVATIONS
-            and is_http_request(operand, context, depth - 1)
-        )
+        derived_from = method_receiver(expression, REQUEST_DERIVATIONS, context)
+        return derived_from is not None and is_http_request(derived_from, context, depth - 1)
     if expression.type == "selector_expression":
         return _field_has_http_type(expression, "Request", context)
     if expression.type == "identifier":

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from golint_resilience.checks.contexts import is_background_context
 from golint_resilience.checks.framework import CheckContext, Report, check, report
 from golint_resilience.checks.routes import Handler, routes
 from golint_resilience.index import FileContext, string_value
@@ -21,7 +22,6 @@ from golint_resilience.resolve import (
     callee_name,
     imported_package,
     inside_within,
-    is_background_context,
     same_package_callee,
     unparen,
     value_source,

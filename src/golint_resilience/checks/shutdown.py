@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from golint_resilience.checks.contexts import is_background_context
 from golint_resilience.checks.framework import CheckContext, Report, check, report
 from golint_resilience.checks.servers import is_http_server, main_function_names
 from golint_resilience.facts import (
@@ -12,7 +13,6 @@ from golint_resilience.facts import (
     STARTS_HTTP_SERVER,
     ClosureFlags,
 )
-from golint_resilience.resolve import is_background_context
 
 
 @check("RES404", fragments=("main_function",))
