@@ -35,6 +35,30 @@ _WANT = re.compile(r"//\s*want\s+(.*)$")
 _EXPECTATION = re.compile(r'(RES\d{3})(?::"((?:[^"\\]|\\.)*)")?')
 
 
+# Small Go sources shared by the CLI, config and cache tests.
+EXIT_IN_LIB = """package lib
+
+import "os"
+
+func Die() {
+	os.Exit(1)
+}
+"""
+EXIT_AFTER_DEFER = """package main
+
+import (
+	"log"
+	"os"
+)
+
+func main() {
+	f, _ := os.Open("x")
+	defer f.Close()
+	log.Fatal("bye")
+}
+"""
+
+
 @dataclass(frozen=True)
 class Expectation:
     path: str

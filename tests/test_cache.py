@@ -20,7 +20,7 @@ from golint_resilience.discover import discover
 from golint_resilience.engine import RunResult, run
 from golint_resilience.progress import ProgressBar
 from golint_resilience.settings import RunSettings, default_options, select_rules
-from harness import FIXTURES, chdir
+from harness import EXIT_IN_LIB, FIXTURES, chdir
 
 LIBRARY = """package {name}
 
@@ -32,14 +32,6 @@ func Stop(code int) {{
 		os.Exit(code)
 	}}
 }}
-"""
-LIB_EXITS = """package lib
-
-import "os"
-
-func Die() {
-	os.Exit(1)
-}
 """
 LIB_RETURNS = """package lib
 
@@ -61,7 +53,7 @@ def module(tmp_path: Path) -> Path:
     root = tmp_path / "app"
     (root / "lib").mkdir(parents=True)
     (root / "go.mod").write_text("module example.com/app\n\ngo 1.22\n", encoding="utf-8")
-    (root / "lib" / "lib.go").write_text(LIB_EXITS, encoding="utf-8")
+    (root / "lib" / "lib.go").write_text(EXIT_IN_LIB, encoding="utf-8")
     (root / "cmd" / "app").mkdir(parents=True)
     (root / "cmd" / "app" / "main.go").write_text(MAIN, encoding="utf-8")
     for number in range(10):
@@ -153,7 +145,7 @@ def test_an_edit_reanalyses_only_its_package_and_facts_still_flow(module: Path, 
     assert not any(f.rule_id == "RES103" for f in edited.findings)
     assert edited.findings == run_engine(module, None).findings
 
-    (module / "lib" / "lib.go").write_text(LIB_EXITS, encoding="utf-8")
+    (module / "lib" / "lib.go").write_text(EXIT_IN_LIB, encoding="utf-8")
     assert run_engine(module, cache, jobs=2).findings == cold.findings
 
 
@@ -237,7 +229,7 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(
     run_engine(module, cache)
     lib = module / "lib" / "lib.go"
     before = lib.stat()
-    lib.write_text(LIB_EXITS.replace("os.Exit(1)", "os.Exit(2)"), encoding="utf-8")
+    lib.write_text(EXIT_IN_LIB.replace("os.Exit(1)", "os.Exit(2)"), encoding="utf-8")
     os.utime(lib, ns=(before.st_atime_ns, before.st_mtime_ns))  # only the ctime tells
     assert lib.stat().st_size == before.st_size
     edited = run_engine(module, cache)
