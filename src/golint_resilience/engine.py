@@ -273,7 +273,7 @@ _QUERY_CACHE: dict[tuple[tuple[str, ...], str], CombinedQuery] = {}
 
 def combined_query(names: Iterable[str], settings: RunSettings) -> CombinedQuery:
     """The compiled query for a set of fragments, cached per process."""
-    key = (tuple(sorted(set(names))), settings.digest())
+    key = (tuple(sorted(set(names))), settings.digest)
     if key not in _QUERY_CACHE:
         _QUERY_CACHE[key] = CombinedQuery(key[0], settings.options)
     return _QUERY_CACHE[key]
@@ -634,7 +634,7 @@ def _resolve_pending(
     pending: list[PendingFinding], store: FactStore, settings: RunSettings, cache_dir: Path | None
 ) -> list[Finding]:
     """Compute any missing facts, then keep the pending findings whose conditions hold."""
-    cache = ResultCache(cache_dir, facts_only(settings).digest()) if cache_dir is not None else None
+    cache = ResultCache(cache_dir, facts_only(settings).digest) if cache_dir is not None else None
     while True:
         missing = sorted({d for p in pending for d in p.condition.directories(store) if d not in store})
         if not missing:
@@ -674,7 +674,7 @@ def run(
     tool_errors: list[ToolError] = []
     store = FactStore()
     files = analysed = 0
-    cache = ResultCache(cache_dir, settings.digest()) if cache_dir is not None else None
+    cache = ResultCache(cache_dir, settings.digest) if cache_dir is not None else None
     for done, result in enumerate(_analyse_all(directories, settings, cache), start=1):
         findings.extend(result.findings)
         pending.extend(result.pending)

@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from golint_resilience.catalog import RuleSpec, load_catalog
 from golint_resilience.model import ResilintError, Severity
@@ -76,8 +77,9 @@ class RunSettings:
     fail_on: Severity = Severity.WARNING
     require_reason: bool = False  # a suppression without a reason silences nothing
 
+    @cached_property
     def digest(self) -> str:
-        """A stable hash of what changes results (for caches)."""
+        """A stable hash of what changes results (for caches; computed once per run)."""
         data = {
             "rules": self.rules,
             "options": {
