@@ -386,7 +386,7 @@ def _field_type(operand: Node, field_name: str, context: FileContext, depth: int
     declaration = context.package.type_spec(owner.name) if owner is not None and owner.local else None
     struct = declaration.node.child_by_field_name("type") if declaration is not None else None
     if declaration is not None and struct is not None and struct.type == "struct_type":
-        fields = fields_named(struct, field_name, FileContext(declaration.file, context.package))
+        fields = fields_named(struct, field_name, context.package.context_of(declaration.file))
     else:
         fields = field_types(operand, field_name, context)
     types = {_named_type(t, c) for t, c in fields}
@@ -414,7 +414,7 @@ def _call_result_type(call: Node, context: FileContext) -> OperandType | None:
         if result is not None and result.type == "parameter_list":
             first = result.named_children[0] if result.named_children else None
             result = first.child_by_field_name("type") if first is not None else None
-        results.add(_named_type(result, FileContext(declaration.file, context.package)))
+        results.add(_named_type(result, context.package.context_of(declaration.file)))
     return results.pop() if len(results) == 1 else None
 
 
@@ -470,7 +470,7 @@ def field_types(operand: Node, field_name: str, context: FileContext) -> list[tu
         declaration = context.package.type_spec(context.text(type_node))
         struct = declaration.node.child_by_field_name("type") if declaration is not None else None
         if declaration is not None and struct is not None and struct.type == "struct_type":
-            return fields_named(struct, field_name, FileContext(declaration.file, context.package))
+            return fields_named(struct, field_name, context.package.context_of(declaration.file))
     return []
 
 

@@ -200,7 +200,7 @@ def _is_logger_call(call: Node, context: FileContext, depth: int) -> bool:
     if function.type == "identifier" and local_binding(context.text(function), function, context) is None:
         declarations = context.package.functions(context.text(function))
         return bool(declarations) and all(
-            _is_logger_type(d.node.child_by_field_name("result"), FileContext(d.file, context.package))
+            _is_logger_type(d.node.child_by_field_name("result"), context.package.context_of(d.file))
             for d in declarations
         )
     return False
