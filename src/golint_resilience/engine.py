@@ -28,13 +28,10 @@ from golint_resilience.checks.framework import (
     FACT_EXTRACTORS,
     FRAGMENTS,
     CheckContext,
-    Confirmed,
     Match,
     MatchContext,
     Options,
     Report,
-    Trigger,
-    trigger_found,
 )
 from golint_resilience.discover import PackageDir
 from golint_resilience.facts import Condition, FactsBuilder, FactStore, PackageFacts
@@ -50,6 +47,7 @@ from golint_resilience.source import (
     is_generated,
     package_name,
 )
+from golint_resilience.triggers import Prefilter
 
 
 @dataclass(frozen=True)
@@ -198,15 +196,6 @@ def _parsed_package_name(file: SourceFile) -> str | None:
 # --- queries ---------------------------------------------------------------------------
 
 
-_SplitTriggers = tuple[tuple[bytes, ...], tuple[Confirmed, ...]]
-
-
-def _split(triggers: tuple[Trigger, ...]) -> _SplitTriggers:
-    """Literal triggers (found with memmem) apart from confirmed ones."""
-    literals = tuple(t for t in triggers if isinstance(t, bytes))
-    return literals, tuple(t for t in triggers if isinstance(t, Confirmed))
-
-
 _MAX_COMPILED_QUERIES = 64  # compiling costs ~1.5 ms; the common combinations come first
 
 
@@ -225,30 +214,11 @@ class CombinedQuery:
             name: compile_query(source, f"fragment {name}").pattern_count
             for name, source in self.sources.items()
         }
-        self.triggers = {name: _split(FRAGMENTS[name].triggers(options)) for name in names}
-        self.package_triggers = {name: FRAGMENTS[name].package_triggers(options) for name in names}
+        self.prefilter = Prefilter(
+            {name: FRAGMENTS[name].triggers(options) for name in names},
+            {name: FRAGMENTS[name].package_triggers(options) for name in names},
+        )
         self._compiled: dict[tuple[str, ...], tuple[Query, list[str]]] = {}
-
-    def active_in(self, package: Package) -> list[str]:
-        """The fragments that may matter in this package (the package gate)."""
-        return [
-            name
-            for name, gate in self.package_triggers.items()
-            if not gate or any(trigger_found(t, c.file.data) for c in package.contexts for t in gate)
-        ]
-
-    def wanted_by(self, data: bytes, active: list[str]) -> tuple[str, ...]:
-        """The active fragments that could match this file (the byte prefilter, on every file)."""
-        wanted = []
-        for name in active:
-            literals, confirmed = self.triggers[name]
-            if (
-                (not literals and not confirmed)
-                or any(literal in data for literal in literals)
-                or any(trigger.found_in(data) for trigger in confirmed)
-            ):
-                wanted.append(name)
-        return tuple(wanted)
 
     def _query(self, names: tuple[str, ...]) -> tuple[Query, list[str]]:
         compiled = self._compiled.get(names)
@@ -293,9 +263,10 @@ def _collect_matches(
 ) -> tuple[dict[str, list[Match]], list[FileError]]:
     found: dict[str, list[Match]] = {}
     errors = []
-    active = query.active_in(package)
-    for context in package.contexts:
-        wanted = query.wanted_by(context.file.data, active)
+    searches = query.prefilter.searches(package)
+    active = query.prefilter.active(searches)
+    for context, search in zip(package.contexts, searches, strict=True):
+        wanted = query.prefilter.wanted(search, active)
         if not wanted:
             continue
         query.run(context, wanted, found)

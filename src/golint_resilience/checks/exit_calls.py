@@ -9,6 +9,8 @@ configured `exit-functions`), or a `Fatal*` method on a value that is provably a
 
 from __future__ import annotations
 
+import re
+
 from golint_resilience.checks.framework import MatchContext, Options, fact_extractor, fragment
 from golint_resilience.facts import EXITS, FactsBuilder
 from golint_resilience.index import FileContext
@@ -28,6 +30,7 @@ from golint_resilience.resolve import (
     unparen,
     variable,
 )
+from golint_resilience.triggers import Confirmed
 
 EXIT_FUNCTIONS_OPTION = ("RES101", "exit-functions")
 
@@ -116,13 +119,23 @@ def _exit_query(options: Options) -> str:
 """
 
 
-def _exit_triggers(options: Options) -> tuple[bytes, ...]:
-    """`Fatal` covers every Fatal* name; Exit names are followed by their parenthesis."""
-    exits = {name for name in _method_names(options) if not name.startswith("Fatal")}
-    return (b"Fatal", *sorted(f"{name}(".encode() for name in exits))
+def exit_triggers(options: Options) -> tuple[Confirmed, ...]:
+    """A selector call of one of the names (`.Fatalf(`, `. Exit (`), not "Fatal" in prose.
+
+    Names are grouped under the shortest name they start with (Fatal covers Fatalf…), one
+    literal each.
+    """
+    groups: dict[str, list[str]] = {}
+    for name in _method_names(options):  # sorted: a prefix comes before the names it starts
+        head = next((h for h in groups if name.startswith(h)), name)
+        groups.setdefault(head, []).append(name)
+    return tuple(
+        Confirmed(head.encode(), re.compile(rb"\.\s*(?:%s)\s*\(" % "|".join(map(re.escape, names)).encode()))
+        for head, names in groups.items()
+    )
 
 
-fragment("exit_calls", _exit_query, _exit_triggers)
+fragment("exit_calls", _exit_query, exit_triggers)
 
 
 def exit_call_site(call: Node, context: FileContext, options: Options) -> Node | None:

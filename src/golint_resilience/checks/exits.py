@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from golint_resilience.checks.exit_calls import exit_calls
+from golint_resilience.checks.exit_calls import exit_calls, exit_triggers
 from golint_resilience.checks.framework import (
     CheckContext,
-    Confirmed,
+    Options,
     Report,
     check,
     first_line,
@@ -30,14 +29,25 @@ from golint_resilience.resolve import (
     same_package_callee,
     statement_call,
 )
+from golint_resilience.triggers import LOCAL_IMPORT, StatementStart, Trigger
 
 DEFER_STATEMENTS = "defer_statements"
-# A defer statement starts a line or follows `{`, `}`, `;` or a case's `:` (not "defer" in prose).
-fragment(
-    DEFER_STATEMENTS,
-    "(defer_statement) @defer",
-    (Confirmed(b"defer", re.compile(rb"[\n{};:][ \t]*defer[ \t]")),),
-)
+RECOVER_HELPERS_OPTION = ("RES201", "recover-helpers")
+
+
+def _defers_gate(options: Options) -> tuple[Trigger, ...]:
+    """Where a defer statement can matter: what every reader of defer statements needs.
+
+    RES102 an exit call in the same function; RES103 `defer f()` where f exits (an exit call
+    in the package, or a module-local import); RES202 and the `defers-recovery` fact a
+    `recover` in the package, a configured recover helper, or a module-local import.
+    """
+    rule, knob = RECOVER_HELPERS_OPTION
+    helpers = {helper.rsplit(".", 1)[-1].encode() for helper in options.get(rule, {}).get(knob, ())}
+    return (*exit_triggers(options), b"recover", *sorted(helpers), LOCAL_IMPORT)
+
+
+fragment(DEFER_STATEMENTS, "(defer_statement) @defer", (StatementStart(b"defer"),), _defers_gate)
 
 _SIGNAL_NOTIFY = """
 (call_expression

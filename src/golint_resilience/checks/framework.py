@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -19,27 +18,11 @@ from golint_resilience.facts import Condition, FactsBuilder, PackageFacts
 from golint_resilience.index import FileContext, Package
 from golint_resilience.model import Severity
 from golint_resilience.parsing import Node
+from golint_resilience.triggers import Trigger
 
 Options = Mapping[str, Mapping[str, tuple[str, ...]]]  # rule id → knob → value
 
 
-@dataclass(frozen=True)
-class Confirmed:
-    """A trigger for which a literal alone would over-match.
-
-    The literal (found with memmem) must be there, and then the pattern must match: a
-    `go` statement, not "go" in prose.
-    """
-
-    literal: bytes
-    pattern: re.Pattern[bytes]
-
-    def found_in(self, data: bytes) -> bool:
-        """The literal, confirmed by the pattern."""
-        return self.literal in data and self.pattern.search(data) is not None
-
-
-Trigger = bytes | Confirmed  # a literal is found with memmem; Confirmed narrows one down
 Triggers = tuple[Trigger, ...] | Callable[[Options], tuple[Trigger, ...]]
 
 
@@ -57,11 +40,6 @@ class Fragment:
     source: Callable[[Options], str]
     triggers: Callable[[Options], tuple[Trigger, ...]]
     package_triggers: Callable[[Options], tuple[Trigger, ...]]
-
-
-def trigger_found(trigger: Trigger, data: bytes) -> bool:
-    """Does a file's text contain a trigger?"""
-    return trigger in data if isinstance(trigger, bytes) else trigger.found_in(data)
 
 
 @dataclass(frozen=True)

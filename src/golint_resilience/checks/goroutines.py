@@ -8,14 +8,12 @@ directly, a function or method of the package or module whose own body calls
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from golint_resilience.checks.exits import DEFER_STATEMENTS
+from golint_resilience.checks.exits import DEFER_STATEMENTS, RECOVER_HELPERS_OPTION
 from golint_resilience.checks.framework import (
     CheckContext,
-    Confirmed,
     MatchContext,
     Report,
     check,
@@ -40,10 +38,10 @@ from golint_resilience.resolve import (
     statement_call,
     unparen,
 )
+from golint_resilience.triggers import StatementStart
 
 GO_STATEMENTS = "go_statements"
-# A go statement starts a line or follows `{`, `}`, `;` or a case's `:` (not "go" in prose).
-fragment(GO_STATEMENTS, "(go_statement) @go", (Confirmed(b"go", re.compile(rb"[\n{};:][ \t]*go[ \t]")),))
+fragment(GO_STATEMENTS, "(go_statement) @go", (StatementStart(b"go"),))
 
 K8S_RUNTIME = "k8s.io/apimachinery/pkg/util/runtime"
 _NESTING = frozenset({"block", "statement_list", "if_statement"})
@@ -74,7 +72,7 @@ def top_level_defers(function: Node) -> list[Node]:
 
 def deferred_recovery(function: Node, context: FileContext, ctx: MatchContext) -> DeferredRecovery:
     """Does `function` defer a recovery at its top level? Pending: decided by other packages' facts."""
-    helpers = set(ctx.option("RES201", "recover-helpers"))
+    helpers = set(ctx.option(*RECOVER_HELPERS_OPTION))
     pending: list[FunctionFact] = []
     handle_crash = ""
     for statement in top_level_defers(function):

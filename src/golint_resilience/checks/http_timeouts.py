@@ -56,6 +56,7 @@ fragment(
   (#match? @_name "^(Get|Head|Post|PostForm)$")) @call
 """,
     (b"Get(", b"Head(", b"Post(", b"PostForm("),
+    package_triggers=(b'"net/http"',),  # net/http's functions, or its Client's methods
 )
 fragment(
     "net_http_calls",

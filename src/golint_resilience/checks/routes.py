@@ -10,6 +10,7 @@ handlers a wrapper (`withLogging(h)`) is given.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from golint_resilience.resolve import (
     string_constant,
     unparen,
 )
+from golint_resilience.triggers import Confirmed
 
 VERB_REGISTRATIONS = frozenset({"HandleFunc", "Handle", "GET", "HEAD", "Any", "Get", "Head", "All"})
 PATH_REGISTRATIONS = frozenset({"Handler", "HandlerFunc"})  # gorilla: ….Path(p).Handler(h)
@@ -34,14 +36,17 @@ _FACTORY_DEPTH = 2
 PROBE_PATH_OPTIONS = (("RES501", "probe-paths"), ("RES502", "liveness-paths"))
 
 
-def _probe_paths(options: Options) -> tuple[bytes, ...]:
-    """The package gate of route registrations: the probe paths.
+def _probe_paths(options: Options) -> tuple[Confirmed, ...]:
+    """The package gate of route registrations: a probe path ending a string literal.
 
-    A package that writes no probe path cannot register a probe route (paths are literals
-    or same-package constants), so its registrations need not be looked at.
+    A package that writes no probe path cannot register a probe route: a path is a string
+    literal or a same-package constant, and what `route_path` reads from it ends the
+    literal, maybe followed by one `/` (`"GET /healthz"`, `"host/readyz/"`).
     """
     paths = {path for rule, knob in PROBE_PATH_OPTIONS for path in options.get(rule, {}).get(knob, ())}
-    return tuple(sorted(path.encode() for path in paths))
+    return tuple(
+        Confirmed(path.encode(), re.compile(re.escape(path.encode()) + rb'/?["`]')) for path in sorted(paths)
+    )
 
 
 fragment(

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from golint_resilience.checks.framework import Confirmed, MatchContext, fact_extractor, fragment
+from golint_resilience.checks.framework import MatchContext, fact_extractor, fragment
 from golint_resilience.facts import (
     SERVES_DEFAULT_MUX,
     SERVES_DEFAULT_MUX_SOMEWHERE,
@@ -38,6 +38,7 @@ from golint_resilience.resolve import (
     unparen,
     value_source,
 )
+from golint_resilience.triggers import Confirmed
 
 HTTP = "net/http"
 HTTP_SERVER = QualifiedName(HTTP, "Server")
@@ -70,7 +71,7 @@ fragment(
 fragment(
     "main_function",
     '(function_declaration name: (identifier) @name (#eq? @name "main")) @main',
-    (Confirmed(b"main", re.compile(rb"(?m)^func[ \t]+main[ \t]*\(")),),
+    (Confirmed(b"main", re.compile(rb"\nfunc[ \t]+main[ \t]*\(")),),  # the package clause comes first
 )
 # Only `select {}` (no case: blocks forever) matters; comments may stand inside.
 fragment(

@@ -1,0 +1,161 @@
+"""The byte prefilter: which query fragments could match a file, decided without parsing it.
+
+A fragment names *triggers*: a file that holds none of them cannot match the fragment.
+It may also name a *gate*: when no file of a package holds one of those, no file of the
+package can match in a way the checks use. Parsing is the largest cost of a run, so the
+triggers should be narrow; and since every file is searched, the search must be cheap:
+each distinct literal is looked for once per file (memmem, in C), and not at all when a
+shorter literal that it contains is already known to be absent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from golint_resilience.index import ModuleInfo, Package
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """A literal that alone would over-match, narrowed by a pattern (searched only where it is).
+
+    A pattern that starts with a literal is searched fast by the regex engine.
+    """
+
+    literal: bytes
+    pattern: re.Pattern[bytes]
+
+    def confirm(self, data: bytes) -> bool:
+        """Does the pattern match too (the literal being there)?"""
+        return self.pattern.search(data) is not None
+
+
+_STATEMENT_BEFORE = frozenset(b"\n{};:")
+_BLANKS = frozenset(b" \t")
+
+
+@dataclass(frozen=True)
+class StatementStart:
+    """A statement starting with `keyword` (`go`, `defer`), not the word in prose.
+
+    The keyword is followed by a blank and preceded, blanks aside, by a newline, `{`, `}`,
+    `;` or a case's `:`.
+    """
+
+    keyword: bytes
+
+    @property
+    def literal(self) -> bytes:
+        """What must be in the file for the statement to be."""
+        return self.keyword
+
+    @cached_property
+    def _followed_by_blank(self) -> re.Pattern[bytes]:
+        return re.compile(re.escape(self.keyword) + rb"[ \t]")
+
+    def confirm(self, data: bytes) -> bool:
+        """Is one of the keyword's occurrences a statement's first word?"""
+        for found in self._followed_by_blank.finditer(data):
+            before = found.start() - 1
+            while before >= 0 and data[before] in _BLANKS:
+                before -= 1
+            if before < 0 or data[before] in _STATEMENT_BEFORE:
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class LocalImport:
+    """The file imports a package of its own module, or of a module replaced by a local directory.
+
+    That is, it quotes such an import path; always false outside a module.
+    """
+
+    def literals(self, module: ModuleInfo | None) -> tuple[bytes, ...]:
+        """How the module's import paths start, quoted."""
+        if module is None:
+            return ()
+        return tuple(f'"{path}{end}'.encode() for path in module.local_module_paths for end in ('"', "/"))
+
+
+LOCAL_IMPORT = LocalImport()
+Trigger = bytes | Confirmed | StatementStart | LocalImport
+
+
+def _prerequisites(literals: Iterable[bytes]) -> dict[bytes, bytes]:
+    """For each literal, the longest other literal inside it: if that one is absent, so is it."""
+    ordered = sorted(set(literals), key=len)
+    found = {}
+    for index, literal in enumerate(ordered):
+        inside = [shorter for shorter in ordered[:index] if shorter in literal and shorter != literal]
+        if inside:
+            found[literal] = inside[-1]
+    return found
+
+
+def _literal_of(trigger: Trigger) -> bytes | None:
+    return trigger if isinstance(trigger, bytes) else getattr(trigger, "literal", None)
+
+
+class FileSearch:
+    """The triggers found in one file, each literal searched at most once."""
+
+    def __init__(self, data: bytes, module: ModuleInfo | None, prerequisites: Mapping[bytes, bytes]) -> None:
+        self.data = data
+        self.module = module
+        self._prerequisites = prerequisites
+        self._found: dict[bytes, bool] = {}
+
+    def has(self, literal: bytes) -> bool:
+        """Is the literal in the file?"""
+        found = self._found.get(literal)
+        if found is None:
+            prerequisite = self._prerequisites.get(literal)
+            found = (prerequisite is None or self.has(prerequisite)) and literal in self.data
+            self._found[literal] = found
+        return found
+
+    def holds(self, trigger: Trigger) -> bool:
+        """Is the trigger in the file?"""
+        if isinstance(trigger, bytes):
+            return self.has(trigger)
+        if isinstance(trigger, LocalImport):
+            return any(self.has(literal) for literal in trigger.literals(self.module))
+        return self.has(trigger.literal) and trigger.confirm(self.data)
+
+
+class Prefilter:
+    """The triggers and gates of a set of fragments, and which of them each file wants."""
+
+    def __init__(
+        self, triggers: Mapping[str, tuple[Trigger, ...]], gates: Mapping[str, tuple[Trigger, ...]]
+    ) -> None:
+        self.triggers = dict(triggers)
+        self.gates = {name: gate for name, gate in gates.items() if gate}
+        every = [*self.triggers.values(), *self.gates.values()]
+        literals = [literal for group in every for t in group if (literal := _literal_of(t)) is not None]
+        self._prerequisites = _prerequisites(literals)
+
+    def searches(self, package: Package) -> list[FileSearch]:
+        """A search per file of the package, in file order."""
+        module = package.module
+        return [FileSearch(c.file.data, module, self._prerequisites) for c in package.contexts]
+
+    def active(self, searches: list[FileSearch]) -> list[str]:
+        """The fragments whose gate some file of the package passes."""
+        return [
+            name
+            for name in self.triggers
+            if name not in self.gates or any(s.holds(t) for s in searches for t in self.gates[name])
+        ]
+
+    def wanted(self, search: FileSearch, active: list[str]) -> tuple[str, ...]:
+        """The active fragments that could match the file (no triggers: every file)."""
+        return tuple(
+            name
+            for name in active
+            if not self.triggers[name] or any(search.holds(t) for t in self.triggers[name])
+        )
