@@ -163,6 +163,13 @@ def test_quiet_is_one_line_per_finding(tree) -> None:
     ]
 
 
+def test_code_quoted_in_a_message_is_one_line(tree) -> None:
+    wrapped = EXIT_IN_LIB.replace("os.Exit(1)", "os.\n\t\tExit(\n\t\t\t1,\n\t\t)")
+    assert wrapped != EXIT_IN_LIB
+    _, out, _ = invoke("-q", cwd=tree(wrapped))
+    assert "RES101 [error] os.Exit exits the process from Die()" in out
+
+
 def test_color_only_when_asked(tree) -> None:
     root = tree(EXIT_IN_LIB)
     assert "\x1b[" not in invoke(cwd=root)[1]

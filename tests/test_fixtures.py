@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from golint_resilience.checks.framework import CHECKS
+from golint_resilience.triggers import Prefilter
 from harness import FIXTURES, expectations, fixture_names, lint_fixture, mismatches
 
 
@@ -29,3 +30,12 @@ def test_fixture_fails_without_its_check(rule: str, name: str, monkeypatch: pyte
     monkeypatch.delitem(CHECKS, rule)
     problems = mismatches(name, lint_fixture(name))
     assert any(p.startswith(f"missing {rule}") for p in problems)
+
+
+@pytest.mark.parametrize("name", fixture_names())
+def test_prefilter_hides_no_finding(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every fragment run on every file (no byte prefilter, no gates), findings are the same."""
+    filtered = lint_fixture(name)
+    monkeypatch.setattr(Prefilter, "active", lambda self, _searches: list(self.triggers))
+    monkeypatch.setattr(Prefilter, "wanted", lambda _self, _search, active: tuple(active))
+    assert lint_fixture(name) == filtered

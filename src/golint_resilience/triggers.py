@@ -67,6 +67,56 @@ class StatementStart:
         return False
 
 
+_LOOKBACK = 512  # bytes before a name searched for its `.`: blanks and a comment or two
+
+
+@dataclass(frozen=True)
+class SelectorCall:
+    """A call of a function or method named one of `names` through a selector.
+
+    `log.Fatalf(`, `log.⏎Fatalf (`, `log. /* c */ Fatal(`, not the name in prose or as
+    part of another name. The names share a prefix, the literal searched first.
+    """
+
+    names: tuple[bytes, ...]
+
+    @cached_property
+    def literal(self) -> bytes:
+        """The prefix every name starts with."""
+        prefix = self.names[0]
+        for name in self.names[1:]:
+            while not name.startswith(prefix):
+                prefix = prefix[:-1]
+        return prefix
+
+    @cached_property
+    def _call(self) -> re.Pattern[bytes]:
+        prefix = self.literal
+        endings = b"|".join(re.escape(name[len(prefix) :]) for name in self.names)
+        return re.compile(re.escape(prefix) + b"(?:" + endings + rb")\s*\(")
+
+    def confirm(self, data: bytes) -> bool:
+        """Is one of the names' occurrences called after a `.`?"""
+        return any(_follows_dot(data, found.start()) for found in self._call.finditer(data))
+
+
+def _follows_dot(data: bytes, end: int) -> bool:
+    """Is the last token before `end` a `.`, blanks and comments aside?"""
+    before = data[max(0, end - _LOOKBACK) : end]
+    while True:
+        before = before.rstrip()
+        if before.endswith(b"*/"):
+            opening = before.rfind(b"/*")
+            if opening < 0:
+                return False
+            before = before[:opening]
+            continue
+        comment = before.find(b"//", before.rfind(b"\n") + 1)
+        if comment < 0:
+            return before.endswith(b".")
+        before = before[:comment]
+
+
 @dataclass(frozen=True)
 class LocalImport:
     """The file imports a package of its own module, or of a module replaced by a local directory.
@@ -82,7 +132,7 @@ class LocalImport:
 
 
 LOCAL_IMPORT = LocalImport()
-Trigger = bytes | Confirmed | StatementStart | LocalImport
+Trigger = bytes | Confirmed | StatementStart | SelectorCall | LocalImport
 
 
 def _prerequisites(literals: Iterable[bytes]) -> dict[bytes, bytes]:
@@ -137,12 +187,12 @@ class Prefilter:
         self.gates = {name: gate for name, gate in gates.items() if gate}
         every = [*self.triggers.values(), *self.gates.values()]
         literals = [literal for group in every for t in group if (literal := _literal_of(t)) is not None]
-        self._prerequisites = _prerequisites(literals)
+        self.prerequisites = _prerequisites(literals)
 
     def searches(self, package: Package) -> list[FileSearch]:
         """A search per file of the package, in file order."""
         module = package.module
-        return [FileSearch(c.file.data, module, self._prerequisites) for c in package.contexts]
+        return [FileSearch(c.file.data, module, self.prerequisites) for c in package.contexts]
 
     def active(self, searches: list[FileSearch]) -> list[str]:
         """The fragments whose gate some file of the package passes."""

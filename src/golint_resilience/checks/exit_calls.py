@@ -9,8 +9,6 @@ configured `exit-functions`), or a `Fatal*` method on a value that is provably a
 
 from __future__ import annotations
 
-import re
-
 from golint_resilience.checks.framework import MatchContext, Options, fact_extractor, fragment
 from golint_resilience.facts import EXITS, FactsBuilder
 from golint_resilience.index import FileContext
@@ -30,7 +28,7 @@ from golint_resilience.resolve import (
     unparen,
     variable,
 )
-from golint_resilience.triggers import Confirmed
+from golint_resilience.triggers import SelectorCall
 
 EXIT_FUNCTIONS_OPTION = ("RES101", "exit-functions")
 
@@ -119,20 +117,13 @@ def _exit_query(options: Options) -> str:
 """
 
 
-def exit_triggers(options: Options) -> tuple[Confirmed, ...]:
-    """A selector call of one of the names (`.Fatalf(`, `. Exit (`), not "Fatal" in prose.
-
-    Names are grouped under the shortest name they start with (Fatal covers Fatalf…), one
-    literal each.
-    """
-    groups: dict[str, list[str]] = {}
+def exit_triggers(options: Options) -> tuple[SelectorCall, ...]:
+    """Selector calls of the names, grouped under the shortest name they start with (Fatal: Fatalf…)."""
+    groups: dict[str, list[bytes]] = {}
     for name in _method_names(options):  # sorted: a prefix comes before the names it starts
         head = next((h for h in groups if name.startswith(h)), name)
-        groups.setdefault(head, []).append(name)
-    return tuple(
-        Confirmed(head.encode(), re.compile(rb"\.\s*(?:%s)\s*\(" % "|".join(map(re.escape, names)).encode()))
-        for head, names in groups.items()
-    )
+        groups.setdefault(head, []).append(name.encode())
+    return tuple(SelectorCall(tuple(names)) for names in groups.values())
 
 
 fragment("exit_calls", _exit_query, exit_triggers)

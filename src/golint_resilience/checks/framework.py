@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -202,8 +203,17 @@ def report(
     if_unknown: str | None = None,
     **values: str,
 ) -> Report:
-    """Build a Report (keyword values fill the rule's message template)."""
-    return Report(node, context, variant, tuple(sorted(values.items())), severity, condition, if_unknown)
+    """Build a Report (keyword values fill the rule's message template, on one line)."""
+    quoted = tuple(sorted((name, _one_line(value)) for name, value in values.items()))
+    return Report(node, context, variant, quoted, severity, condition, if_unknown)
+
+
+_LINE_BREAK = re.compile(r"[ \t]*\r?\n\s*")
+
+
+def _one_line(code: str) -> str:
+    """Code quoted in a message, its line breaks joined: `log.⏎Fatalf` → `log.Fatalf`."""
+    return _LINE_BREAK.sub(lambda m: "" if code[m.start() - 1 : m.start()] in ".([{" else " ", code)
 
 
 def first_line(code: str) -> str:
