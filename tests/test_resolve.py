@@ -4,10 +4,14 @@ from pathlib import Path
 
 import pytest
 
+from golint_resilience import resolve
 from golint_resilience.index import FileContext, Package, default_import_name
-from golint_resilience.parsing import captures_within
-from golint_resilience.resolve import assignment_target, callee_name, variable
+from golint_resilience.parsing import Node, captures_within
+from golint_resilience.resolve import assignment_target, callee_name, local_binding, variable
 from golint_resilience.source import SourceFile
+from harness import FIXTURES
+
+EXAMPLES = FIXTURES.parents[1] / "examples"
 
 
 @pytest.mark.parametrize(
@@ -109,3 +113,23 @@ def test_assignment_targets_and_variables() -> None:
     assert pkg is not None and not pkg.is_local and file.text(pkg.value_node) == "&T{1}"
     local = variable(names["local"], context)
     assert local is not None and local.is_local and file.text(local.value_node) == "&T{2}"
+
+
+def _selector_operands(root: Path) -> list[tuple[FileContext, Node]]:
+    found = []
+    for path in sorted(root.rglob("*.go")):
+        file = SourceFile(path, path.name, path.read_bytes())
+        context = FileContext(file, Package(path.parent, "p", [file], None))
+        query = "(selector_expression operand: (identifier) @operand)"
+        found.extend((context, c["operand"][0]) for c in captures_within(file.root, query))
+    return found
+
+
+def test_the_text_test_never_hides_a_local_binding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """local_binding skips the scope walk where the text shows no binding: same answers as the walk."""
+    operands = _selector_operands(FIXTURES) + _selector_operands(EXAMPLES)
+    shortcut = [local_binding(context.text(op), op, context) for context, op in operands]
+    monkeypatch.setattr(resolve, "_may_declare", lambda *_: True)
+    walked = [local_binding(context.text(op), op, context) for context, op in operands]
+    assert [b is None for b in shortcut] == [b is None for b in walked]
+    assert sum(b is not None for b in walked) > 10  # shadowed operands are among them

@@ -11,7 +11,7 @@ from golint_resilience.catalog import load_catalog
 from golint_resilience.checks.exit_calls import exit_triggers
 from golint_resilience.index import ModuleInfo
 from golint_resilience.settings import default_options
-from golint_resilience.triggers import LOCAL_IMPORT, Confirmed, FileSearch, Prefilter, StatementStart
+from golint_resilience.triggers import LOCAL_IMPORT, Confirmed, FileSearch, Imports, Prefilter, StatementStart
 
 GO = StatementStart(b"go")
 
@@ -66,7 +66,7 @@ def test_a_literal_is_searched_once_and_not_when_one_inside_it_is_absent() -> No
     data = _Counted(b"package p\n")
     data.searched = []
     search = FileSearch(data, None, prefilter.prerequisites)
-    assert prefilter.wanted(search, ["sends", "routes", "both"]) == ()
+    assert prefilter.wanted([search]) == [()]
     assert data.searched == [b"Get"]
 
 
@@ -79,9 +79,17 @@ def test_confirmed_needs_its_literal_and_its_pattern() -> None:
 def test_a_gate_closes_every_file_of_the_package() -> None:
     prefilter = Prefilter({"routes": (b"Handle",), "sends": (b"Get(",)}, {"routes": (b'"/healthz"',)})
     searches = [FileSearch(b"mux.Handle(p, h)", None, {}), FileSearch(b"c.Get(u)", None, {})]
-    assert prefilter.active(searches) == ["sends"]
+    assert prefilter.wanted(searches) == [(), ("sends",)]
     searches.append(FileSearch(b'const p = "/healthz"', None, {}))
-    assert prefilter.active(searches) == ["routes", "sends"]
+    assert prefilter.wanted(searches) == [("routes",), ("sends",), ()]
+
+
+def test_a_gate_is_searched_only_where_a_file_wants_its_fragment() -> None:
+    prefilter = Prefilter({"routes": (b"Handle",)}, {"routes": (b'"/healthz"',)})
+    data = _Counted(b"package p\n")
+    data.searched = []
+    assert prefilter.wanted([FileSearch(data, None, {})]) == [()]
+    assert data.searched == [b"Handle"]
 
 
 @pytest.mark.parametrize(
@@ -99,3 +107,12 @@ def test_exit_triggers_find_selector_calls_across_blanks_and_comments(call: byte
 def test_exit_triggers_ignore_the_names_elsewhere(text: bytes) -> None:
     search = FileSearch(b"package p\n\n" + text + b"\n", None, {})
     assert not any(search.holds(trigger) for trigger in exit_triggers(default_options(load_catalog())))
+
+
+def test_imports_end_at_the_first_declaration_not_in_a_cgo_preamble() -> None:
+    preamble = b'/*\nconst char *s = "x";\ntypedef int T;\n*/\nimport "C"\n'
+    data = b"package p\n\n" + preamble + b'\nimport "os/signal"\n\nvar x = 1\n'
+    search = FileSearch(data, None, {})
+    assert search.imports == data[: data.index(b"\nvar x")]
+    assert search.holds(Imports(b'"os/signal"'))
+    assert not search.holds(Imports(b"x = 1"))

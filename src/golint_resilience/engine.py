@@ -263,10 +263,8 @@ def _collect_matches(
 ) -> tuple[dict[str, list[Match]], list[FileError]]:
     found: dict[str, list[Match]] = {}
     errors = []
-    searches = query.prefilter.searches(package)
-    active = query.prefilter.active(searches)
-    for context, search in zip(package.contexts, searches, strict=True):
-        wanted = query.prefilter.wanted(search, active)
+    wanted_by_file = query.prefilter.wanted(query.prefilter.searches(package))
+    for context, wanted in zip(package.contexts, wanted_by_file, strict=True):
         if not wanted:
             continue
         query.run(context, wanted, found)

@@ -152,6 +152,8 @@ class FileContext:
     def __init__(self, file: SourceFile, package: Package) -> None:
         self.file = file
         self.package = package
+        # (start of a top-level declaration, name) → may it bind the name? (resolve.py)
+        self.may_declare: dict[tuple[int, str], bool] = {}
 
     @cached_property
     def imports(self) -> ImportTable:

@@ -8,6 +8,8 @@ about, and it cannot overflow Python's stack on deep trees.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -202,12 +204,37 @@ def _spec_binding(spec: Node, name: str, context: FileContext) -> LocalBinding |
 _SCOPE_STOP = frozenset({"source_file"})
 
 
+@functools.cache
+def _unqualified_use(name: str) -> re.Pattern[bytes]:
+    """`name` as a whole word that is neither a selector's operand nor its field."""
+    return re.compile(rb"(?<![\w.])" + re.escape(name.encode()) + rb"\b(?!\s*\.[^.])")  # `name ...T` binds
+
+
+def _may_declare(name: str, use: Node, context: FileContext) -> bool:
+    """Can the top-level declaration around `use` bind `name` locally (a cheap text test)?
+
+    A binding (`name :=`, `var name`, a parameter…) is the word not followed by `.`; where
+    the word only ever stands before a `.` (`log.Printf`), nothing local binds it.
+    """
+    declaration = context.file.root.first_named_child_for_byte(use.start_byte)
+    if declaration is None:
+        return True
+    key = (declaration.start_byte, name)
+    found = context.may_declare.get(key)
+    if found is None:
+        text = context.file.data[declaration.start_byte : declaration.end_byte]
+        found = context.may_declare[key] = _unqualified_use(name).search(text) is not None
+    return found
+
+
 def local_binding(name: str, use: Node, context: FileContext) -> LocalBinding | None:
     """The innermost binding of `name` visible at `use` inside its function, if any.
 
     Bindings are parameters, receivers, named results, `:=`, `var`, `const`, range and
     select-case variables, and type-switch aliases. Package-level names are not local.
     """
+    if not _may_declare(name, use, context):
+        return None
     child = use
     for parent in ancestors(use):
         if parent.type in _SCOPE_STOP:

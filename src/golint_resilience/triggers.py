@@ -118,10 +118,20 @@ def _follows_dot(data: bytes, end: int) -> bool:
 
 
 @dataclass(frozen=True)
+class Imports:
+    """A literal searched in the file's imports only (`"os/signal"`, `gin-gonic/gin`).
+
+    That is, in the text before its first top-level declaration: a fraction of the file.
+    """
+
+    literal: bytes
+
+
+@dataclass(frozen=True)
 class LocalImport:
     """The file imports a package of its own module, or of a module replaced by a local directory.
 
-    That is, it quotes such an import path; always false outside a module.
+    That is, its imports quote such a path; always false outside a module.
     """
 
     def literals(self, module: ModuleInfo | None) -> tuple[bytes, ...]:
@@ -132,7 +142,7 @@ class LocalImport:
 
 
 LOCAL_IMPORT = LocalImport()
-Trigger = bytes | Confirmed | StatementStart | SelectorCall | LocalImport
+Trigger = bytes | Confirmed | StatementStart | SelectorCall | Imports | LocalImport
 
 
 def _prerequisites(literals: Iterable[bytes]) -> dict[bytes, bytes]:
@@ -147,7 +157,27 @@ def _prerequisites(literals: Iterable[bytes]) -> dict[bytes, bytes]:
 
 
 def _literal_of(trigger: Trigger) -> bytes | None:
-    return trigger if isinstance(trigger, bytes) else getattr(trigger, "literal", None)
+    """The literal searched in the whole file for a trigger, if one is."""
+    if isinstance(trigger, bytes):
+        return trigger
+    return None if isinstance(trigger, (Imports, LocalImport)) else trigger.literal
+
+
+_DECLARATION_LINE = re.compile(rb"\n(?:func|type|var|const)\b")
+
+
+def _imports_end(data: bytes) -> int:
+    """Where a file's first top-level declaration starts (past any cgo preamble's C code)."""
+    start = 0
+    while (found := _DECLARATION_LINE.search(data, start)) is not None:
+        opened = data.rfind(b"/*", 0, found.start())
+        if opened < 0 or data.rfind(b"*/", 0, found.start()) > opened:
+            return found.start()
+        closed = data.find(b"*/", found.start())  # in a block comment: look past its end
+        if closed < 0:
+            break
+        start = closed + 2
+    return len(data)
 
 
 class FileSearch:
@@ -168,12 +198,19 @@ class FileSearch:
             self._found[literal] = found
         return found
 
+    @cached_property
+    def imports(self) -> bytes:
+        """The file's text up to its first top-level declaration."""
+        return self.data[: _imports_end(self.data)]
+
     def holds(self, trigger: Trigger) -> bool:
         """Is the trigger in the file?"""
         if isinstance(trigger, bytes):
             return self.has(trigger)
+        if isinstance(trigger, Imports):
+            return trigger.literal in self.imports
         if isinstance(trigger, LocalImport):
-            return any(self.has(literal) for literal in trigger.literals(self.module))
+            return any(literal in self.imports for literal in trigger.literals(self.module))
         return self.has(trigger.literal) and trigger.confirm(self.data)
 
 
@@ -185,6 +222,7 @@ class Prefilter:
     ) -> None:
         self.triggers = dict(triggers)
         self.gates = {name: gate for name, gate in gates.items() if gate}
+        self._gate_first = {name for name, gate in self.gates.items() if len(gate) < len(self.triggers[name])}
         every = [*self.triggers.values(), *self.gates.values()]
         literals = [literal for group in every for t in group if (literal := _literal_of(t)) is not None]
         self.prerequisites = _prerequisites(literals)
@@ -194,18 +232,26 @@ class Prefilter:
         module = package.module
         return [FileSearch(c.file.data, module, self.prerequisites) for c in package.contexts]
 
-    def active(self, searches: list[FileSearch]) -> list[str]:
-        """The fragments whose gate some file of the package passes."""
-        return [
-            name
-            for name in self.triggers
-            if name not in self.gates or any(s.holds(t) for s in searches for t in self.gates[name])
-        ]
+    def wanted(self, searches: list[FileSearch]) -> list[tuple[str, ...]]:
+        """For each file of a package, the fragments that could match it.
 
-    def wanted(self, search: FileSearch, active: list[str]) -> tuple[str, ...]:
-        """The active fragments that could match the file (no triggers: every file)."""
-        return tuple(
-            name
-            for name in active
-            if not self.triggers[name] or any(search.holds(t) for t in self.triggers[name])
-        )
+        Those whose triggers the file holds (none: every file) and whose gate some file of
+        the package passes. Of the two, the one with fewer triggers is searched first.
+        """
+        gates_open: dict[str, bool] = {}
+
+        def gate_open(name: str) -> bool:
+            gate = self.gates.get(name)
+            if gate is None:
+                return True
+            if name not in gates_open:
+                gates_open[name] = any(search.holds(t) for search in searches for t in gate)
+            return gates_open[name]
+
+        def wants(search: FileSearch, name: str) -> bool:
+            triggers = self.triggers[name]
+            if name in self._gate_first:
+                return gate_open(name) and any(search.holds(t) for t in triggers)
+            return (not triggers or any(search.holds(t) for t in triggers)) and gate_open(name)
+
+        return [tuple(name for name in self.triggers if wants(search, name)) for search in searches]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from golint_resilience.checks.framework import CheckContext, Report, check, fragment, report
 from golint_resilience.facts import SERVES_DEFAULT_MUX, SERVES_DEFAULT_MUX_SOMEWHERE, ClosureFlags
 from golint_resilience.index import string_value
+from golint_resilience.triggers import Imports
 
 PPROF = "net/http/pprof"
 
@@ -17,7 +18,7 @@ fragment(
   name: (blank_identifier)
   path: (_) @path) @import
 """,
-    (PPROF.encode(),),
+    (Imports(PPROF.encode()),),
 )
 
 

@@ -35,6 +35,7 @@ from golint_resilience.resolve import (
     qualified_name,
     unparen,
 )
+from golint_resilience.triggers import Imports
 
 SEND_METHODS = {
     "Get": "http.MethodGet",
@@ -56,7 +57,7 @@ fragment(
   (#match? @_name "^(Get|Head|Post|PostForm)$")) @call
 """,
     (b"Get(", b"Head(", b"Post(", b"PostForm("),
-    package_triggers=(b'"net/http"',),  # net/http's functions, or its Client's methods
+    package_triggers=(Imports(b'"net/http"'),),  # net/http's functions, or its Client's methods
 )
 fragment(
     "net_http_calls",
@@ -66,7 +67,7 @@ fragment(
     field: (field_identifier) @_name)
   (#match? @_name "^({"|".join(sorted(_NET_HTTP_CALLS))})$")) @call
 """,
-    (b"net/http",),
+    (Imports(b"net/http"),),
 )
 fragment(
     "http_values",
@@ -85,7 +86,7 @@ fragment(
   (#eq? @_new "new")
   (#match? @_type "^(Client|Server)$")) @value
 """,
-    (b"net/http",),
+    (Imports(b"net/http"),),
 )
 fragment(
     "default_client_uses",

@@ -22,6 +22,7 @@ from golint_resilience.resolve import (
     qualified_type,
     unparen,
 )
+from golint_resilience.triggers import Imports
 
 CENKALTI_BACKOFF = "github.com/cenkalti/backoff"
 DSKIT_BACKOFF = "github.com/grafana/dskit/backoff"
@@ -55,7 +56,7 @@ fragment(
   arguments: (argument_list) @arguments
   (#match? @_method "^(Run|Wait)$")) @call
 """,
-    (b"os/exec",),
+    (Imports(b"os/exec"),),
 )
 
 _DEADLINE_CONTEXT = """

@@ -38,7 +38,7 @@ from golint_resilience.resolve import (
     unparen,
     value_source,
 )
-from golint_resilience.triggers import Confirmed
+from golint_resilience.triggers import Confirmed, Imports
 
 HTTP = "net/http"
 HTTP_SERVER = QualifiedName(HTTP, "Server")
@@ -66,7 +66,7 @@ fragment(
   (#match? @name "^({"|".join(_CALL_NAMES)})$")) @call
 """,
     # gin's Run and echo's Start are recognised only through their import in the file.
-    (b"Serve", b"Listen", b"Shutdown", b"gin-gonic/gin", b"labstack/echo"),
+    (b"Serve", b"Listen", b"Shutdown", Imports(b"gin-gonic/gin"), Imports(b"labstack/echo")),
 )
 fragment(
     "main_function",

@@ -20,6 +20,7 @@ from golint_resilience.facts import HANDLES_SIGNALS, STARTS_SERVER, ClosureFlags
 from golint_resilience.index import FileContext
 from golint_resilience.parsing import Node
 from golint_resilience.resolve import binding_of, callee_name, imported_package, qualified_type, unparen
+from golint_resilience.triggers import Imports, Trigger
 
 SIGNAL = "os/signal"
 NOTIFY_FUNCTIONS = frozenset({"Notify", "NotifyContext"})
@@ -47,9 +48,12 @@ def _signal_call_query(options: Options) -> str:
 """
 
 
-def _signal_call_triggers(options: Options) -> tuple[bytes, ...]:
+def _signal_call_triggers(options: Options) -> tuple[Trigger, ...]:
     # signal.Notify resolves only through an import of os/signal in the same file.
-    return (b'"os/signal"', *sorted({helper.rsplit(".", 1)[-1].encode() for helper in _helpers(options)}))
+    return (
+        Imports(b'"os/signal"'),
+        *sorted({helper.rsplit(".", 1)[-1].encode() for helper in _helpers(options)}),
+    )
 
 
 fragment("signal_calls", _signal_call_query, _signal_call_triggers)
