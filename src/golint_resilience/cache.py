@@ -12,20 +12,21 @@ What a directory's result holds (facts, findings, pending findings) depends only
 files and go.mod: findings that depend on other packages are kept *pending* with a
 condition and re-evaluated against every package's facts on each run, cached or not.
 
-Robustness: entries are written to a temporary file and renamed into place (readers see a
-whole entry or none, concurrent writers of the same entry race harmlessly); each entry
-carries a SHA-256 of its payload, checked before unpickling, so a truncated or corrupted
-file is a miss, never a wrong result. Any failure to read or write the cache is a miss.
+Robustness: entries are written to a temporary file of the writer's own and renamed into
+place (readers see a whole entry or none, concurrent writers of the same entry race
+harmlessly); each entry carries a SHA-256 of its payload, checked before unpickling, so a
+truncated or corrupted file is a miss, never a wrong result. Any failure to read or write
+the cache is a miss.
 The cache directory is trusted like `__pycache__`: it belongs to the user running resilint.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
 import pickle
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ import platformdirs
 from golint_resilience import __version__
 from golint_resilience.catalog import load_catalog
 
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"resilint-cache %d\n" % FORMAT
 _DIGEST_SIZE = hashlib.sha256().digest_size
 RACY_SECONDS = 2  # files changed more recently than this are recognised by content only
@@ -109,10 +110,11 @@ class ResultCache:
         self.root = root
         self.namespace = content_key([tool_digest().encode(), settings_digest.encode()])
         self.directory = root / f"v{FORMAT}"
+        self._created = False  # the directory, by this process
 
     def _entry(self, name: str) -> Path:
-        key = content_key([self.namespace.encode(), name.encode()])
-        return self.directory / key[:2] / key[2:]
+        # One flat directory: creating files in 256 shard directories cost three times more.
+        return self.directory / content_key([self.namespace.encode(), name.encode()])
 
     def load(self, name: str) -> Entry | None:
         """The entry stored for `name`; None if there is none or it is damaged."""
@@ -136,13 +138,13 @@ class ResultCache:
         """Save the entry for `name`, atomically; failures are ignored (the cache is optional)."""
         path = self._entry(name)
         payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary = None
+        temporary = path.with_name(f"{path.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")  # this writer's
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
-            Path(temporary).replace(path)
+            if not self._created:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                self._created = True
+            temporary.write_bytes(_MAGIC + hashlib.sha256(payload).digest() + payload)
+            temporary.replace(path)
         except OSError:
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
