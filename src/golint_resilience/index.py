@@ -170,6 +170,11 @@ class FileContext:
         return declared_functions(self.file.data)
 
     @cached_property
+    def declared_methods(self) -> set[str]:
+        """Names of the file's methods (the m of "T.m"), read without parsing."""
+        return {key.rpartition(".")[2] for key in self.declared_functions if "." in key}
+
+    @cached_property
     def declared_types(self) -> set[str]:
         """Names of the file's top-level types, read without parsing."""
         return declared_types(self.file.data)
@@ -239,8 +244,8 @@ class Package:
         """The package's import path, when its module is known."""
         return self.module.import_path_of(self.directory) if self.module is not None else None
 
-    def _candidates(self, name: str) -> list[FileContext]:
-        # A file whose bytes lack the name cannot declare it: no need to parse it.
+    def mentioning(self, name: str) -> list[FileContext]:
+        """The files whose text holds `name`: only they can declare or call it (none parsed)."""
         found = self._files_mentioning.get(name)
         if found is None:
             needle = name.encode()
@@ -255,24 +260,23 @@ class Package:
         """Top-level functions called `name` (several with build tags)."""
         return [
             Decl(n, c.file)
-            for c in self._candidates(name)
+            for c in self.mentioning(name)
             if name in c.declared_functions
             for n in c.decls.functions.get(name, [])
         ]
 
     def methods(self, name: str) -> list[Decl]:
         """Methods called `name`, on whatever receiver type."""
-        suffix = "." + name
         return [
             Decl(n, c.file)
-            for c in self._candidates(name)
-            if any(key.endswith(suffix) for key in c.declared_functions)
+            for c in self.mentioning(name)
+            if name in c.declared_methods
             for n in c.decls.methods.get(name, [])
         ]
 
     def type_spec(self, name: str) -> Decl | None:
         """The type declaration called `name`."""
-        for context in self._candidates(name):
+        for context in self.mentioning(name):
             if name not in context.declared_types:
                 continue
             spec = context.decls.types.get(name)
@@ -282,7 +286,7 @@ class Package:
 
     def value_spec(self, name: str) -> Decl | None:
         """The package-level var or const spec that declares `name`."""
-        for context in self._candidates(name):
+        for context in self.mentioning(name):
             spec = context.decls.values.get(name)
             if spec is not None:
                 return Decl(spec, context.file)
@@ -291,7 +295,7 @@ class Package:
     def struct_fields(self, field_name: str) -> list[tuple[Node, FileContext]]:
         """Every struct field called `field_name` in the package: (its type node, file)."""
         found = []
-        for context in self._candidates(field_name):
+        for context in self.mentioning(field_name):
             for spec in context.decls.types.values():
                 struct = spec.child_by_field_name("type")
                 if struct is not None and struct.type == "struct_type":

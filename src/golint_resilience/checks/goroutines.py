@@ -97,6 +97,8 @@ def deferred_recovery(function: Node, context: FileContext, ctx: MatchContext) -
 
 def _recovering_local(callee: Node, context: FileContext, ctx: MatchContext) -> bool:
     """A deferred literal, closure variable or same-package function that calls recover()."""
+    if not ctx.package.mentioning("recover"):
+        return False
     if callee.type == "func_literal":
         return recovers_directly(callee, context)
     if callee.type == "identifier":

@@ -84,6 +84,8 @@ def recover_calls(ctx: MatchContext) -> list[RecoverCall]:
 
 def recovers_directly(function: Node, context: FileContext) -> bool:
     """Does this function's own body (not a nested literal, not `defer recover()`) call recover()?"""
+    if context.file.data.find(b"recover", function.start_byte, function.end_byte) < 0:
+        return False
     for captures in captures_within(function, _RECOVER_QUERY):
         call = captures["call"][0]
         if (
@@ -225,6 +227,8 @@ def _helpers_called_too_deep(ctx: CheckContext, literal: Node, context: FileCont
                 condition = FunctionFact(directory, qualified.name, RECOVERS)
                 yield report(call, context, "helper", condition=condition, call=text)
             continue
+        if not ctx.package.mentioning("recover"):
+            continue  # no function of the package recovers
         target = same_package_callee(function, context)
         if target is None:
             continue
