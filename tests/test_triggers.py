@@ -116,3 +116,8 @@ def test_imports_end_at_the_first_declaration_not_in_a_cgo_preamble() -> None:
     assert search.imports == data[: data.index(b"\nvar x")]
     assert search.holds(Imports(b'"os/signal"'))
     assert not search.holds(Imports(b"x = 1"))
+
+
+def test_a_selector_call_after_a_string_with_slashes_on_its_line() -> None:
+    search = FileSearch(b'package p\n\nfunc f() { u := "http://x"; log.Fatal(u) }\n', None, {})
+    assert any(search.holds(trigger) for trigger in exit_triggers(default_options(load_catalog())))

@@ -101,10 +101,16 @@ class SelectorCall:
 
 
 def _follows_dot(data: bytes, end: int) -> bool:
-    """Is the last token before `end` a `.`, blanks and comments aside?"""
+    """Is the last token before `end` a `.`, blanks and comments aside?
+
+    A `.` right before is taken first, so that a `//` earlier on the line (in a string:
+    `"http://…"`) is never mistaken for a comment around it.
+    """
     before = data[max(0, end - _LOOKBACK) : end]
     while True:
         before = before.rstrip()
+        if before.endswith(b"."):
+            return True
         if before.endswith(b"*/"):
             opening = before.rfind(b"/*")
             if opening < 0:
@@ -113,7 +119,7 @@ def _follows_dot(data: bytes, end: int) -> bool:
             continue
         comment = before.find(b"//", before.rfind(b"\n") + 1)
         if comment < 0:
-            return before.endswith(b".")
+            return False
         before = before[:comment]
 
 
@@ -250,7 +256,7 @@ class Prefilter:
 
         def wants(search: FileSearch, name: str) -> bool:
             triggers = self.triggers[name]
-            if name in self._gate_first:
+            if name in self._gate_first:  # a gate-first fragment has triggers (more than its gate)
                 return gate_open(name) and any(search.holds(t) for t in triggers)
             return (not triggers or any(search.holds(t) for t in triggers)) and gate_open(name)
 
