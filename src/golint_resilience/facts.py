@@ -42,16 +42,10 @@ class PackageFacts:
     witnesses: dict[str, str] = field(default_factory=dict)  # flag → where it was first seen
 
     def function_has(self, key: str, fact: str) -> bool | None:
-        """Does function `F` / method `T.m` have the fact? `*.m`: every method called m.
+        """Does function `F` / method `T.m` have the fact?
 
         None when no such declaration exists here (it cannot be inspected).
         """
-        if key.startswith("*."):
-            suffix = key[1:]
-            methods = [
-                facts for name, facts in self.functions.items() if name.endswith(suffix) and "." in name
-            ]
-            return all(fact in facts for facts in methods) if methods else None
         facts = self.functions.get(key)
         return None if facts is None else fact in facts
 

@@ -325,6 +325,16 @@ class SamePackageTarget:
     declarations: tuple[Decl, ...]
     is_method: bool
 
+    def fact_keys(self) -> tuple[str, ...]:
+        """How facts name each candidate: `F`, or `T.m` for every receiver type it may be.
+
+        A claim about the call ("it exits", "it recovers") holds only when it holds for
+        every key: the receiver may be any of them.
+        """
+        if not self.is_method:
+            return (self.name,)
+        return tuple(sorted({f"{receiver_type_name(d.node, d.file)}.{self.name}" for d in self.declarations}))
+
 
 def same_package_callee(function: Node, context: FileContext) -> SamePackageTarget | None:
     """Resolve `f` or `x.m` to the package's own declarations, by name.
@@ -363,7 +373,7 @@ class OperandType:
     local: bool
 
 
-_MAX_TYPE_DEPTH = 3
+_MAX_TYPE_DEPTH = 6
 
 
 def operand_type(expression: Node, context: FileContext, depth: int = _MAX_TYPE_DEPTH) -> OperandType | None:
@@ -399,7 +409,7 @@ def operand_type(expression: Node, context: FileContext, depth: int = _MAX_TYPE_
     if kind == "composite_literal":
         return _named_type(expression.child_by_field_name("type"), context)
     if kind == "call_expression":
-        return _call_result_type(expression, context)
+        return _call_result_type(expression, context, depth)
     return None
 
 
@@ -410,7 +420,9 @@ def _field_type(operand: Node, field_name: str, context: FileContext, depth: int
     when they agree, or foreign when none of them is a type of this package.
     """
     owner = operand_type(operand, context, depth - 1)
-    declaration = context.package.type_spec(owner.name) if owner is not None and owner.local else None
+    if owner is not None and not owner.local:
+        return _FOREIGN  # another package's struct cannot name a type of this one
+    declaration = context.package.type_spec(owner.name) if owner is not None else None
     struct = declaration.node.child_by_field_name("type") if declaration is not None else None
     if declaration is not None and struct is not None and struct.type == "struct_type":
         fields = fields_named(struct, field_name, context.package.context_of(declaration.file))
@@ -425,18 +437,50 @@ def _field_type(operand: Node, field_name: str, context: FileContext, depth: int
     return None
 
 
-def _call_result_type(call: Node, context: FileContext) -> OperandType | None:
-    """`pkg.F()` returns another package's type; `f()` of this package its declared result."""
+_FOREIGN = OperandType("", local=False)
+
+
+def _call_result_type(call: Node, context: FileContext, depth: int) -> OperandType | None:
+    """The type of a call's first result, when syntax tells.
+
+    `pkg.F()` and a method of another package's value return another package's type (an
+    imported package cannot name this package's types); `f()` and `x.m()` of this package
+    their declared result.
+    """
     if callee_name(call, context) is not None:
-        return OperandType("", local=False)
+        return _FOREIGN
     function = call.child_by_field_name("function")
-    if function is None or function.type != "identifier":
+    if function is None:
+        return None
+    if function.type == "selector_expression":
+        return _method_result_type(function, context, depth)
+    if function.type != "identifier":
         return None
     name = context.text(function)
     if local_binding(name, function, context) is not None:
         return None
+    return _declared_result(context.package.functions(name), context)
+
+
+def _method_result_type(selector: Node, context: FileContext, depth: int) -> OperandType | None:
+    """The result type of `x.m()`: foreign when x is foreign, else T.m's declared result."""
+    operand = selector.child_by_field_name("operand")
+    field = selector.child_by_field_name("field")
+    if operand is None or field is None:
+        return None
+    owner = operand_type(operand, context, depth - 1)
+    if owner is None:
+        return None
+    if not owner.local:
+        return _FOREIGN
+    methods = context.package.methods(context.text(field))
+    return _declared_result([d for d in methods if receiver_type_name(d.node, d.file) == owner.name], context)
+
+
+def _declared_result(declarations: list[Decl], context: FileContext) -> OperandType | None:
+    """The named type of the first result that all these declarations agree on."""
     results = set()
-    for declaration in context.package.functions(name):
+    for declaration in declarations:
         result = declaration.node.child_by_field_name("result")
         if result is not None and result.type == "parameter_list":
             first = result.named_children[0] if result.named_children else None

@@ -201,6 +201,5 @@ def _deferred_exiting_function(ctx: CheckContext, statement: Node, context: File
     target = same_package_callee(function, context)
     if target is None:
         return
-    key = target.name if not target.is_method else f"*.{target.name}"
-    if ctx.own_facts.function_has(key, EXITS):
+    if all(ctx.own_facts.function_has(key, EXITS) for key in target.fact_keys()):
         yield report(statement, context, "deferred_function", callee=context.text(function))

@@ -232,8 +232,7 @@ def _helpers_called_too_deep(ctx: CheckContext, literal: Node, context: FileCont
         target = same_package_callee(function, context)
         if target is None:
             continue
-        key = f"*.{target.name}" if target.is_method else target.name
-        if ctx.own_facts.function_has(key, RECOVERS):
+        if all(ctx.own_facts.function_has(key, RECOVERS) for key in target.fact_keys()):
             yield report(call, context, "helper", call=text)
 
 
