@@ -32,6 +32,7 @@ from golint_resilience.resolve import (
     callee_name,
     enclosing_function,
     imported_package,
+    local_binding,
     qualified_name,
     unparen,
 )
@@ -212,30 +213,92 @@ def _request_gets_context(call: Node, context: FileContext) -> bool:
     """Does the function give this `http.NewRequest` result a context (or hand it on)?
 
     Yes when it attaches one (`req.WithContext(ctx)`, `req.Clone(ctx)`), returns the
-    request, passes it to a call that also takes a context, or hands it to a handler's
-    `ServeHTTP` (an in-process request); a request stored anywhere but a plain variable
-    counts as yes, since where it goes is not visible.
+    request to its caller, passes it to a call that also takes a context (unless the
+    function sends it itself: a callee cannot change the caller's request), or hands it
+    to a handler's `ServeHTTP` (an in-process request); a request stored anywhere but a
+    plain variable counts as yes, since where it goes is not visible. A request returned
+    by a literal that is called on the spot stays in the function that calls it.
     """
-    if _is_returned(call):
+    value = _value_leaving_literals(call)
+    if value is None:
         return True
-    target = assignment_target(call)
-    function = enclosing_function(call)
+    target = assignment_target(value)
+    function = enclosing_function(value)
     if target is None or function is None:
         return False
     if target.type != "identifier":
         return True  # stored in a field or an element: where it goes is not visible here
     name = context.text(target)
+    declared = _declaration_of(target, context)
+    handed_on = sent_here = False
     for captures in captures_within(function, _REQUEST_USES):
         kind = next(k for k in ("attached", "served", "argument", "kept") if k in captures)
         use = captures[kind][0]
-        if use.start_byte < call.end_byte or context.text(use) != name:
+        if use.start_byte < value.end_byte or context.text(use) != name:
             continue
+        if _declaration_of(use, context) != declared:
+            continue  # another variable of the same name (a closure's own parameter)
         if kind != "argument":
             return True
-        siblings = captures["arguments"][0].named_children
-        if any(is_context_argument(a, context) for a in siblings if a.id != use.id):
-            return True
-    return False
+        arguments = captures["arguments"][0]
+        sent_here = sent_here or _is_send(arguments, context)
+        handed_on = handed_on or any(
+            is_context_argument(a, context) for a in arguments.named_children if a.id != use.id
+        )
+    return handed_on and not sent_here
+
+
+def _value_leaving_literals(call: Node) -> Node | None:
+    """The expression that holds the call's value in its function; None when it is returned.
+
+    `return http.NewRequest(…)` inside `func() (…) { … }()` is the value of that call.
+    """
+    value = call
+    while _is_returned(value):
+        literal = enclosing_function(value)
+        invocation = literal.parent if literal is not None else None
+        if literal is None or invocation is None or not _invokes(invocation, literal):
+            return None
+        value = invocation
+    return value
+
+
+def _invokes(call: Node, literal: Node) -> bool:
+    """Is `call` the immediate invocation `func(…){…}(…)` of this function literal?"""
+    function = call.child_by_field_name("function") if call.type == "call_expression" else None
+    return function is not None and function.id == literal.id
+
+
+def _declaration_of(identifier: Node, context: FileContext) -> int | None:
+    """The node id of the declaration an identifier refers to: itself when it declares."""
+    if _declares(identifier):
+        return identifier.id
+    binding = local_binding(context.text(identifier), identifier, context)
+    return binding.declared_at.id if binding is not None else None
+
+
+def _declares(identifier: Node) -> bool:
+    """Is this identifier a name that a `var` spec or a `:=` declares?"""
+    parent = identifier.parent
+    if parent is None:
+        return False
+    if parent.type == "var_spec":
+        return True
+    statement = parent.parent
+    if statement is None or statement.type != "short_var_declaration":
+        return False
+    left = statement.child_by_field_name("left")
+    return left is not None and left.id == parent.id
+
+
+def _is_send(arguments: Node, context: FileContext) -> bool:
+    """Are these the arguments of `x.Do(req)`, a client sending the request?"""
+    call = arguments.parent
+    if call is None:
+        return False
+    function = call.child_by_field_name("function")
+    field = function.child_by_field_name("field") if function is not None else None
+    return field is not None and context.text(field) == "Do"
 
 
 def _is_returned(node: Node) -> bool:
