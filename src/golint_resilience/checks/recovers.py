@@ -152,11 +152,47 @@ def _callee_text(function: Node | None, context: FileContext) -> str:
 
 
 def _never_deferred(declaration: Node | None, context: FileContext) -> bool:
-    """`init()` cannot be referred to, and nothing defers `main()` of a package main."""
-    if declaration is None or declaration.type != "function_declaration":
+    """Can this function or method certainly never be the deferred call itself?
+
+    `init()` cannot be referred to, and nothing defers `main()` of a package main. Any
+    other function qualifies when no other package can refer to it (unexported, or in a
+    package main) and each of its references in the package calls it on the spot.
+    """
+    if declaration is None:
         return False
     name = function_key(declaration, context)
-    return name == "init" or (name == "main" and context.package.is_main)
+    if name == "init" or (name == "main" and context.package.is_main):
+        return declaration.type == "function_declaration"
+    name_node = declaration.child_by_field_name("name")
+    if name_node is None:
+        return False
+    short_name = context.text(name_node)
+    if short_name[:1].isupper() and not context.package.is_main:
+        return False  # another package may defer it
+    kind = "field_identifier" if declaration.type == "method_declaration" else "identifier"
+    query = f'(({kind}) @reference (#eq? @reference "{short_name}"))'
+    return all(
+        _same_node(reference, name_node) or _called_outside_defers(reference)
+        for file_context in context.package.mentioning(short_name)
+        for reference in (c["reference"][0] for c in captures_within(file_context.file.root, query))
+    )
+
+
+def _called_outside_defers(reference: Node) -> bool:
+    """Is this reference `f(…)` or `x.f(…)` called on the spot, and not by a deferred literal?
+
+    A call from a deferred literal is RES202's `helper` case, reported at that call.
+    """
+    parent = reference.parent
+    function = parent if parent is not None and parent.type == "selector_expression" else reference
+    call = function.parent
+    if (
+        call is None
+        or call.type != "call_expression"
+        or not _same_node(call.child_by_field_name("function"), function)
+    ):
+        return False
+    return _parent_type(call) != "defer_statement" and not is_deferred_literal(enclosing_function(call))
 
 
 def _stored(literal: Node) -> bool:
