@@ -20,6 +20,7 @@ from golint_resilience.index import FileContext
 from golint_resilience.model import Severity
 from golint_resilience.parsing import Node, captures_within
 from golint_resilience.resolve import (
+    ancestors,
     callee_name,
     enclosing_declaration,
     enclosing_function,
@@ -148,7 +149,11 @@ def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
         owner = enclosing_function(call)
         if owner is None or inside_within(call, "defer_statement", owner):
             continue
-        earlier = [d for d in defers.get(owner.id, []) if d.end_byte <= call.start_byte]
+        earlier = [
+            d
+            for d in defers.get(owner.id, [])
+            if d.end_byte <= call.start_byte and not _in_exclusive_branches(d, call, owner, context)
+        ]
         if earlier:
             callee = call.child_by_field_name("function")
             first = earlier[0]
@@ -160,6 +165,33 @@ def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
                 deferred=first_line(context.text(first).removeprefix("defer ")),
                 line=str(first.start_point[0] + 1),
             )
+
+
+_BRANCHING = frozenset(
+    {"if_statement", "expression_switch_statement", "type_switch_statement", "select_statement"}
+)
+
+
+def _in_exclusive_branches(statement: Node, call: Node, owner: Node, context: FileContext) -> bool:
+    """Are the defer and the exit in two branches of one if/switch/select, outside any loop?
+
+    Then the defer cannot have run when the exit does (`if c { defer f() } else { os.Exit(1) }`);
+    in a loop an earlier iteration may have taken the other branch. A `fallthrough` can
+    lead from one case into the next, so a switch with one never counts.
+    """
+    above_statement = {a.id for a in ancestors(statement)}
+    common = next((a for a in ancestors(call) if a.id in above_statement), None)
+    if common is None or common.type not in _BRANCHING:
+        return False
+    for ancestor in ancestors(common):
+        if ancestor.id == owner.id:
+            break
+        if ancestor.type == "for_statement":
+            return False
+    return (
+        common.type == "if_statement"
+        or b"fallthrough" not in context.file.data[common.start_byte : common.end_byte]
+    )
 
 
 @check("RES103", fragments=("exit_calls", DEFER_STATEMENTS))
