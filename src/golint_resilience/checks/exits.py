@@ -20,6 +20,7 @@ from golint_resilience.index import FileContext
 from golint_resilience.model import Severity
 from golint_resilience.parsing import Node, captures_within
 from golint_resilience.resolve import (
+    QualifiedName,
     ancestors,
     callee_name,
     enclosing_declaration,
@@ -27,10 +28,11 @@ from golint_resilience.resolve import (
     function_key,
     inside_within,
     is_deferred_literal,
+    qualified_name,
     same_package_callee,
     statement_call,
 )
-from golint_resilience.triggers import LOCAL_IMPORT, StatementStart, Trigger
+from golint_resilience.triggers import LOCAL_IMPORT, Imports, StatementStart, Trigger
 
 DEFER_STATEMENTS = "defer_statements"
 RECOVER_HELPERS_OPTION = ("RES201", "recover-helpers")
@@ -81,13 +83,15 @@ def _describe_function(call: Node, context: FileContext) -> str:
 
 
 def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
-    """main() and init() of a package main (closures inside count), and TestMain."""
+    """main() and init() of a package main (closures inside count), and TestMain of a test file."""
     declaration = enclosing_declaration(call)
     if declaration is None:
         return False
     name = _declaration_name(declaration, context)
-    if name == "TestMain":  # also test-framework methods that implement it
-        return True
+    if name == "TestMain":
+        # go test runs a TestMain function of a _test.go file only; a test framework's
+        # TestMain method is what such a function calls.
+        return declaration.type == "method_declaration" or context.file.path.name.endswith("_test.go")
     return declaration.type == "function_declaration" and context.package.is_main and name in {"main", "init"}
 
 
@@ -110,9 +114,22 @@ def _is_force_quit_after_signal(call: Node, context: FileContext) -> bool:
     )
 
 
-@check("RES101", fragments=("exit_calls",))
+FLAG_CALLS = "flag_calls"
+fragment(
+    FLAG_CALLS,
+    """
+(call_expression
+  function: (selector_expression
+    field: (field_identifier) @_name)
+  (#match? @_name "^(Parse|NewFlagSet)$")) @call
+""",
+    (Imports(b'"flag"'),),
+)
+
+
+@check("RES101", fragments=("exit_calls", FLAG_CALLS))
 def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
-    """Exit calls outside main()/init() of a package main and TestMain."""
+    """Exit calls outside main()/init() of a package main and TestMain; flag exits in libraries."""
     allowed_paths = ctx.option("RES101", "allow-exit-in")
     for call, site, context in exit_calls(ctx):
         if _is_exempt_entry_point(call, context) or _is_force_quit_after_signal(call, context):
@@ -128,6 +145,31 @@ def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
             )
         else:
             yield report(site, context, call=name, function=where)
+    if ctx.package.is_main:
+        return  # parsing the command line is main's business: bad flags end the program there
+    for match in ctx.matches(FLAG_CALLS):
+        call, context = match.node("call"), match.context
+        if _exits_on_bad_flags(call, context) and not (
+            _is_exempt_entry_point(call, context)
+            or (allowed_paths and any_glob_match(context.file.display, allowed_paths))
+        ):
+            callee = call.child_by_field_name("function")
+            name = context.text(callee) if callee is not None else "flag.Parse"
+            yield report(call, context, "flags", call=name, function=_describe_function(call, context))
+
+
+def _exits_on_bad_flags(call: Node, context: FileContext) -> bool:
+    """`flag.Parse()` (the command line set exits on error) or `flag.NewFlagSet(…, flag.ExitOnError)`."""
+    name = callee_name(call, context)
+    if name is None or name.package != "flag":
+        return False
+    if name.name == "Parse":
+        return True
+    arguments = call.child_by_field_name("arguments")
+    handling = arguments.named_children[1:2] if arguments is not None else []
+    return name.name == "NewFlagSet" and any(
+        qualified_name(h, context) == QualifiedName("flag", "ExitOnError") for h in handling
+    )
 
 
 def _defers_by_function(ctx: CheckContext) -> dict[int, list[Node]]:
