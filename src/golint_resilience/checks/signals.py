@@ -31,6 +31,8 @@ SIGTERM = "SIGTERM"
 # Listing one of these shows the intent to shut down on a signal; SIGQUIT alone is a stack dump.
 INTERRUPTS = frozenset({"Interrupt", "SIGINT"})
 SHUTDOWN_SIGNALS = INTERRUPTS | {"SIGQUIT"}
+# Signals no process can catch: listing them often stands where SIGTERM was meant.
+UNCATCHABLE = frozenset({"Kill", "SIGKILL", "SIGSTOP"})
 
 
 def _helpers(options: Options) -> frozenset[str]:
@@ -169,11 +171,14 @@ def sigterm_not_handled(ctx: CheckContext) -> Iterator[Report]:
         if INTERRUPTS.intersection(signals.names):
             function = call.child_by_field_name("function")
             listed = [t for n, t in zip(signals.names, signals.texts, strict=True) if n in SHUTDOWN_SIGNALS]
+            uncatchable = [t for n, t in zip(signals.names, signals.texts, strict=True) if n in UNCATCHABLE]
             yield report(
                 call,
                 context,
+                "uncatchable" if uncatchable else "default",
                 call=context.text(function) if function is not None else "signal.Notify",
                 signals=" and ".join(listed),
+                uncatchable=" and ".join(uncatchable),
             )
 
 
