@@ -299,9 +299,22 @@ def method_receiver(call: Node, methods: frozenset[str], context: FileContext) -
 
 
 def callee_name(call: Node, context: FileContext) -> QualifiedName | None:
-    """The qualified name of a call's function, when it is `pkg.F(…)`."""
+    """The qualified name of a call's function: `pkg.F(…)`, or `f(…)` after `f := pkg.F`."""
     function = call.child_by_field_name("function")
-    return qualified_name(function, context) if function is not None else None
+    if function is None:
+        return None
+    if function.type == "identifier":
+        return function_value(function, context)
+    return qualified_name(function, context)
+
+
+def function_value(identifier: Node, context: FileContext) -> QualifiedName | None:
+    """`pkg.F` when the identifier is a local variable bound to that function (`f := pkg.F`)."""
+    binding = local_binding(context.text(identifier), identifier, context)
+    if binding is None or binding.type_node is not None or binding.value_node is None:
+        return None
+    value = unparen(binding.value_node)
+    return qualified_name(value, context) if value.type == "selector_expression" else None
 
 
 def qualified_type(type_node: Node | None, context: FileContext) -> QualifiedName | None:

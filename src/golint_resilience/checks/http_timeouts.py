@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from golint_resilience.checks.contexts import context_in_scope, is_context_argument, never_expiring_context
-from golint_resilience.checks.framework import CheckContext, Match, Report, check, fragment, report
+from golint_resilience.checks.framework import CheckContext, Report, check, fragment, report
+from golint_resilience.checks.function_values import fragment_calls, value_patterns, value_triggers
 from golint_resilience.checks.net_http import (
     DEFAULT_CLIENT,
     NET_HTTP,
@@ -31,7 +32,6 @@ from golint_resilience.resolve import (
     assignment_target,
     callee_name,
     enclosing_function,
-    imported_package,
     local_binding,
     qualified_name,
     unparen,
@@ -56,8 +56,9 @@ fragment(
   function: (selector_expression
     field: (field_identifier) @_name)
   (#match? @_name "^(Get|Head|Post|PostForm)$")) @call
-""",
-    (b"Get(", b"Head(", b"Post(", b"PostForm("),
+"""
+    + value_patterns(SEND_METHODS),
+    (b"Get(", b"Head(", b"Post(", b"PostForm(", *value_triggers(SEND_METHODS)),
     package_triggers=(Imports(b'"net/http"'),),  # net/http's functions, or its Client's methods
 )
 fragment(
@@ -67,7 +68,8 @@ fragment(
   function: (selector_expression
     field: (field_identifier) @_name)
   (#match? @_name "^({"|".join(sorted(_NET_HTTP_CALLS))})$")) @call
-""",
+"""
+    + value_patterns(_NET_HTTP_CALLS),
     (Imports(b"net/http"),),
 )
 fragment(
@@ -169,10 +171,9 @@ def _selector_parts(call: Node) -> tuple[Node, Node] | None:
 @check("RES301", fragments=("http_sends", "net_http_calls"))
 def http_request_without_context(ctx: CheckContext) -> Iterator[Report]:
     """`http.Get` & co., the same methods on known clients, and `http.NewRequest` left without a context."""
-    for match in ctx.matches("http_sends"):
-        yield from _send_without_context(match)
-    for match in ctx.matches("net_http_calls"):
-        call, context = match.node("call"), match.context
+    for call, context in fragment_calls(ctx, "http_sends"):
+        yield from _send_without_context(call, context)
+    for call, context in fragment_calls(ctx, "net_http_calls"):
         if is_net_http(callee_name(call, context), frozenset({"NewRequest"})) and not _request_gets_context(
             call, context
         ):
@@ -181,22 +182,19 @@ def http_request_without_context(ctx: CheckContext) -> Iterator[Report]:
             yield report(call, context, variant, call=_call_text(call, context), ctx=in_scope or "ctx")
 
 
-def _send_without_context(match: Match) -> Iterator[Report]:
-    """`http.Get(u)` (package net/http) or `c.Get(u)` on a known client; nothing for other `Get`s."""
-    call, context = match.node("call"), match.context
+def _send_without_context(call: Node, context: FileContext) -> Iterator[Report]:
+    """`http.Get(u)` (or `get := http.Get; get(u)`) or `c.Get(u)` on a known client; not other `Get`s."""
+    name = callee_name(call, context)
     parts = _selector_parts(call)
-    if parts is None:
-        return
-    operand, field = parts
-    package = imported_package(operand, context)
-    if package is not None:
-        if package != NET_HTTP:
+    if name is not None:
+        if name.package != NET_HTTP or name.name not in SEND_METHODS:
             return  # another package's Get
         client = "client"
-    elif is_http_client(operand, context):
-        client = context.text(operand)
+    elif parts is not None and is_http_client(parts[0], context):
+        client = context.text(parts[0])
     else:
         return
+    method = name.name if name is not None else context.text(parts[1]) if parts is not None else ""
     in_scope = context_in_scope(call, context)
     yield report(
         call,
@@ -204,7 +202,7 @@ def _send_without_context(match: Match) -> Iterator[Report]:
         "default" if in_scope else "no_context",
         call=_call_text(call, context),
         ctx=in_scope or "ctx",
-        method=SEND_METHODS[context.text(field)],
+        method=SEND_METHODS[method],
         client=client,
     )
 
@@ -367,8 +365,7 @@ def _same(node: Node | None, other: Node | None) -> bool:
 @check("RES303", fragments=("net_http_calls",))
 def request_without_deadline(ctx: CheckContext) -> Iterator[Report]:
     """Requests given `context.Background()`/`TODO()` and not sent through a client with a Timeout."""
-    for match in ctx.matches("net_http_calls"):
-        call, context = match.node("call"), match.context
+    for call, context in fragment_calls(ctx, "net_http_calls"):
         argument = _context_argument(call, context)
         if argument is None:
             continue
@@ -418,8 +415,7 @@ def _sent_with_timeout(call: Node, context: FileContext) -> bool:
 @check("RES304", fragments=("net_http_calls", "http_values"))
 def http_server_without_timeouts(ctx: CheckContext) -> Iterator[Report]:
     """`http.ListenAndServe` & co., and `http.Server` values with no read timeout."""
-    for match in ctx.matches("net_http_calls"):
-        call, context = match.node("call"), match.context
+    for call, context in fragment_calls(ctx, "net_http_calls"):
         if is_net_http(callee_name(call, context), SERVE_FUNCTIONS) and not _gosec_annotated(call, context):
             yield report(call, context, "package_function", call=_call_text(call, context))
     for match in ctx.matches("http_values"):

@@ -15,6 +15,7 @@ from golint_resilience.checks.framework import (
     fragment,
     report,
 )
+from golint_resilience.checks.function_values import fragment_calls, value_patterns
 from golint_resilience.checks.servers import main_function_names
 from golint_resilience.facts import HANDLES_SIGNALS, STARTS_SERVER, ClosureFlags, FactsBuilder
 from golint_resilience.index import FileContext
@@ -47,7 +48,7 @@ def _signal_call_query(options: Options) -> str:
   function: (selector_expression
     field: (field_identifier) @name)
   (#match? @name "^({"|".join(names)})$")) @call
-"""
+""" + value_patterns(NOTIFY_FUNCTIONS)
 
 
 def _signal_call_triggers(options: Options) -> tuple[Trigger, ...]:
@@ -63,8 +64,7 @@ fragment("signal_calls", _signal_call_query, _signal_call_triggers)
 
 def notify_calls(ctx: MatchContext) -> Iterator[tuple[Node, FileContext]]:
     """`signal.Notify(…)` and `signal.NotifyContext(…)` calls of the package."""
-    for match in ctx.matches("signal_calls"):
-        call, context = match.node("call"), match.context
+    for call, context in fragment_calls(ctx, "signal_calls"):
         name = callee_name(call, context)
         if name is not None and name.package == SIGNAL and name.name in NOTIFY_FUNCTIONS:
             yield call, context
@@ -74,8 +74,7 @@ def notify_calls(ctx: MatchContext) -> Iterator[tuple[Node, FileContext]]:
 def record_signal_handling(ctx: MatchContext, facts: FactsBuilder) -> None:
     """The package asks for signals itself or through a configured helper."""
     helpers = _helpers(ctx.options)
-    for match in ctx.matches("signal_calls"):
-        call, context = match.node("call"), match.context
+    for call, context in fragment_calls(ctx, "signal_calls"):
         name = callee_name(call, context)
         if name is not None and (
             (name.package == SIGNAL and name.name in NOTIFY_FUNCTIONS) or str(name) in helpers
