@@ -18,10 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from golint_resilience import __version__, baseline, newfromrev
+from golint_resilience import __version__, baseline, newfromrev, rule_list
 from golint_resilience.cache import default_cache_dir
 from golint_resilience.catalog import load_catalog
 from golint_resilience.checks.framework import implemented
@@ -35,6 +33,7 @@ from golint_resilience.model import ResilintError, Severity
 from golint_resilience.progress import ProgressBar
 from golint_resilience.report import REPORTERS, ReportOptions
 from golint_resilience.report.paths import default_root
+from golint_resilience.terminal import console, use_color
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ISSUES_URL = "https://github.com/resilint/resilint/issues"
@@ -99,6 +98,15 @@ def _config_options(function: Callable[..., None]) -> Callable[..., None]:
     return function
 
 
+def _color_option(function: Callable[..., None]) -> Callable[..., None]:
+    """`--color/--no-color`, for every command that prints (they win over NO_COLOR and FORCE_COLOR)."""
+    return click.option(
+        "--color/--no-color",
+        default=None,
+        help="Colour the output [default: on a terminal, unless NO_COLOR is set; always if FORCE_COLOR is].",
+    )(function)
+
+
 def _cli_settings(values: dict[str, Any]) -> Settings:
     """What the command line says, as configuration settings (None: not given)."""
     return Settings(
@@ -148,9 +156,7 @@ def _configuration(patterns: tuple[str, ...], values: dict[str, Any]) -> Configu
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count]."
 )
 @click.option("-q", "--quiet", is_flag=True, help="One line per finding, no code frames or summary.")
-@click.option(
-    "--color/--no-color", default=None, help="Colour the text report [default: when writing to a terminal]."
-)
+@_color_option
 @click.option(
     "--sarif-root",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -208,7 +214,7 @@ def check(
             configuration.root, configuration.exclude, respect_gitignore=configuration.respect_gitignore
         )
         directories = excluder.apply(discover(list(patterns) or ["./..."]))
-        with ProgressBar(enabled=not no_progress) as progress:
+        with ProgressBar(enabled=not no_progress, color=use_color(color, sys.stderr)) as progress:
             result = run(
                 directories,
                 settings,
@@ -216,11 +222,10 @@ def check(
                 progress=progress,
             )
         result = _filter(result, configuration, write_baseline, new_from_rev)
-        use_color = color if color is not None else (output is None and sys.stdout.isatty())
         options = ReportOptions(
             catalog=catalog,
             version=__version__,
-            color=use_color,
+            color=use_color(color, sys.stdout if output is None else None),
             quiet=quiet,
             root=sarif_root or default_root(Path.cwd()),
             sarif_category=sarif_category,
@@ -311,26 +316,27 @@ def show_config(patterns: tuple[str, ...], **config_values: Any) -> None:
 
 
 @main.command()
-def rules() -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a table; json: an array of rules with stable fields (docs/usage.md).",
+)
+@_color_option
+def rules(output_format: str, color: bool | None) -> None:
     """List every rule: id, name, default, severity, summary."""
-    table = Table(title="resilint rules")
-    for column in ("id", "name", "default", "severity", "status", "summary"):
-        table.add_column(column, overflow="fold")
-    for spec in load_catalog().values():
-        table.add_row(
-            spec.id,
-            spec.name,
-            "on" if spec.enabled_by_default else "off",
-            spec.severity.value,
-            "implemented" if implemented(spec.id) else "not implemented yet",
-            spec.summary,
-        )
-    Console(highlight=False).print(table)
+    if output_format == "json":
+        rule_list.write_json(load_catalog(), sys.stdout)
+        return
+    console(sys.stdout, use_color(color, sys.stdout)).print(rule_list.table(load_catalog()))
 
 
 @main.command()
 @click.argument("rule")
-def explain(rule: str) -> None:
+@_color_option
+def explain(rule: str, color: bool | None) -> None:
     """Show a rule's documentation (RULE is an id like RES201 or a name)."""
     catalog = load_catalog()
     by_name = {spec.name: spec for spec in catalog.values()}
@@ -345,4 +351,5 @@ def explain(rule: str) -> None:
     # Imported here: markdown rendering (with pygments) costs ~60 ms that a lint run must not pay.
     from rich.markdown import Markdown  # noqa: PLC0415
 
-    Console(highlight=False).print(Markdown(render_markdown(spec, implemented=implemented(spec.id))))
+    page = Markdown(render_markdown(spec, implemented=implemented(spec.id)))
+    console(sys.stdout, use_color(color, sys.stdout), width=None).print(page)

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from golint_resilience import terminal
 from golint_resilience.engine import RunResult
 from golint_resilience.model import Finding, Severity
 from golint_resilience.report.common import ReportOptions, printable
@@ -71,17 +72,7 @@ def _headline(finding: Finding) -> Text:
 
 def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     """Write the human report."""
-    console = Console(
-        file=stream,
-        force_terminal=options.color,
-        no_color=not options.color,
-        color_system="standard" if options.color else None,
-        highlight=False,
-        markup=False,
-        emoji=False,
-        soft_wrap=True,
-        width=10_000 if not options.color else None,
-    )
+    console = terminal.console(stream, options.color, markup=False, emoji=False, soft_wrap=True)
     shown = [f for f in result.findings if not f.suppressed]
     for _path, group in groupby(shown, key=lambda f: f.path):
         for finding in group:
