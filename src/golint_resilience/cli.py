@@ -6,16 +6,18 @@ exit code says 0 (clean), 1 (findings at or above --fail-on) or 2 (usage or tool
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import io
 import os
+import re
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -39,20 +41,71 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ISSUES_URL = "https://github.com/resilint/resilint/issues"
 
 
-class _DefaultToCheck(click.Group):
-    """`resilint ./...` means `resilint check ./...`: anything but a subcommand goes to check."""
+class _UsageError(click.ClickException):
+    """A usage error shown as one line, like every other error (click's own takes three)."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        _echo_error(self.message, file)
+
+
+@contextlib.contextmanager
+def _one_line_usage_errors() -> Iterator[None]:
+    try:
+        yield
+    except click.UsageError as exc:
+        message = " ".join(exc.format_message().split()).rstrip(".")
+        message = message[:1].lower() + message[1:]
+        if exc.ctx is not None:
+            message += f" (see '{exc.ctx.command_path} --help')"
+        raise _UsageError(message) from exc
+
+
+class _Resilint(click.Group):
+    """`resilint ./...` means `resilint check ./...`: anything but a subcommand goes to check.
+
+    A word close to a command's name that is not an existing path (`resilint rule`) is a
+    mistyped command, not a package pattern.
+    """
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        with _one_line_usage_errors():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _one_line_usage_errors():
+            return super().invoke(ctx)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in {"--help", "-h", "--version"}):
+            suggestion = self._suggestion(args[0]) if args else None
+            if suggestion is not None:
+                msg = f"{args[0]!r} is neither a command nor a path; did you mean 'resilint {suggestion}'?"
+                raise click.UsageError(msg)
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+    def _suggestion(self, word: str) -> str | None:
+        if not _WORD.fullmatch(word) or Path(word).exists():
+            return None
+        if word in _OPTION_COMMANDS:
+            return _OPTION_COMMANDS[word]
+        close = difflib.get_close_matches(word, list(self.commands), n=1)
+        return close[0] if close else None
+
+
+_WORD = re.compile(r"[a-z][a-z-]*")
+_OPTION_COMMANDS = {"help": "--help", "version": "--version"}  # commands other tools have
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
-@click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="resilint", cls=_Resilint, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="resilint", message="%(prog)s %(version)s")
 def main() -> None:
     """Find resilience anti-patterns in Go code (exits, panics, timeouts, signals, probes)."""
@@ -298,9 +351,13 @@ def _exit_code(result: RunResult, fail_on: Severity) -> int:
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
-def _fail(message: str) -> None:
+def _echo_error(message: str, file: IO[Any] | None = None) -> None:
     for line in message.splitlines():
-        click.echo(f"resilint: error: {line}", err=True)
+        click.echo(f"resilint: error: {line}", file=file, err=True)
+
+
+def _fail(message: str) -> None:
+    _echo_error(message)
     sys.exit(EXIT_ERROR)
 
 
