@@ -6,7 +6,6 @@ neither markup (`[bold]`) nor control characters in Go code can reach the termin
 
 from __future__ import annotations
 
-from collections import Counter
 from itertools import groupby
 from typing import TextIO
 
@@ -18,6 +17,7 @@ from rich.text import Text
 from golint_resilience import terminal
 from golint_resilience.engine import RunResult
 from golint_resilience.model import Finding, Severity
+from golint_resilience.report import common
 from golint_resilience.report.common import ReportOptions, printable
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
@@ -73,7 +73,7 @@ def _headline(finding: Finding) -> Text:
 def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     """Write the human report."""
     console = terminal.console(stream, options.color, markup=False, emoji=False, soft_wrap=True)
-    shown = [f for f in result.findings if not f.suppressed]
+    shown = common.shown(result)
     for _path, group in groupby(shown, key=lambda f: f.path):
         for finding in group:
             console.print(_headline(finding))
@@ -109,13 +109,12 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
 
 
 def _summary(console: Console, findings: list[Finding], options: ReportOptions) -> None:
-    counts = Counter(f.rule_id for f in findings)
     table = Table(title=None, show_edge=False, pad_edge=False, box=None)
     table.add_column("rule")
     table.add_column("name")
     table.add_column("severity")
     table.add_column("count", justify="right")
-    for rule_id, count in sorted(counts.items()):
+    for rule_id, count in common.rule_counts(findings):
         spec = options.catalog[rule_id]
         table.add_row(rule_id, spec.name, spec.severity.value, str(count))
     console.print(table)
