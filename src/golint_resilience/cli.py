@@ -33,7 +33,7 @@ from golint_resilience.engine import RunResult, run
 from golint_resilience.filters import Excluder, drop_per_path_ignores
 from golint_resilience.model import ResilintError, Severity
 from golint_resilience.progress import ProgressBar
-from golint_resilience.report import REPORTERS, ReportOptions
+from golint_resilience.report import REPORTERS, STATISTICS, Reporter, ReportOptions
 from golint_resilience.report.paths import default_root
 from golint_resilience.terminal import console, use_color
 
@@ -209,6 +209,12 @@ def _configuration(patterns: tuple[str, ...], values: dict[str, Any]) -> Configu
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count]."
 )
 @click.option("-q", "--quiet", is_flag=True, help="One line per finding, no code frames or summary.")
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print how many findings each rule has instead (--format text or json).",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (still 2 on errors).")
 @_color_option
 @click.option(
     "--sarif-root",
@@ -248,6 +254,8 @@ def check(
     new_from_rev: str | None,
     jobs: int | None,
     quiet: bool,
+    statistics: bool,
+    exit_zero: bool,
     color: bool | None,
     sarif_root: Path | None,
     sarif_category: str,
@@ -260,6 +268,7 @@ def check(
 ) -> None:
     """Analyse Go packages (default ./...): PATTERN is ./..., dir/..., a directory or a .go file."""
     try:
+        reporter = _reporter(output_format, statistics)
         catalog = load_catalog()
         configuration = _configuration(patterns, config_values)
         settings = configuration.run_settings(jobs or os.cpu_count() or 1)
@@ -284,7 +293,7 @@ def check(
             sarif_category=sarif_category,
             sarif_suppressed=sarif_suppressed == "include",
         )
-        _emit(result, output_format, output, options)
+        _emit(result, reporter, output, options)
     except ResilintError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
@@ -292,13 +301,22 @@ def check(
         sys.exit(130)
     except BrokenPipeError:  # the reader (`| head`) went away: not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(_exit_code(result, settings.fail_on))
+        sys.exit(_exit_code(result, settings.fail_on, exit_zero))
     except Exception as exc:
         if debug:
             traceback.print_exc()
         cause = f"{type(exc).__name__}: {exc}"
         _fail(f"internal error: {cause} (please report it at {ISSUES_URL} with the --debug output)")
-    sys.exit(_exit_code(result, settings.fail_on))
+    sys.exit(_exit_code(result, settings.fail_on, exit_zero))
+
+
+def _reporter(output_format: str, statistics: bool) -> Reporter:
+    if not statistics:
+        return REPORTERS[output_format]
+    if output_format not in STATISTICS:
+        msg = f"--statistics works with --format {' or '.join(STATISTICS)}, not {output_format}"
+        raise ResilintError(msg)
+    return STATISTICS[output_format]
 
 
 def _filter(
@@ -321,8 +339,7 @@ def _filter(
     return dataclasses.replace(result, findings=findings, baselined=hidden)
 
 
-def _emit(result: RunResult, output_format: str, output: Path | None, options: ReportOptions) -> None:
-    reporter = REPORTERS[output_format]
+def _emit(result: RunResult, reporter: Reporter, output: Path | None, options: ReportOptions) -> None:
     if output is None:
         reporter(result, sys.stdout, options)
         return
@@ -344,9 +361,11 @@ def _write_atomically(path: Path, text: str) -> None:
         raise ResilintError(msg) from exc
 
 
-def _exit_code(result: RunResult, fail_on: Severity) -> int:
+def _exit_code(result: RunResult, fail_on: Severity, exit_zero: bool) -> int:
     if result.tool_errors:
         return EXIT_ERROR
+    if exit_zero:
+        return EXIT_CLEAN
     failing = any(not f.suppressed and f.severity.rank >= fail_on.rank for f in result.findings)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
