@@ -188,7 +188,12 @@ def _configuration(patterns: tuple[str, ...], values: dict[str, Any]) -> Configu
 @main.command()
 @click.argument("patterns", nargs=-1)
 @click.option(
-    "--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(REPORTERS)),
+    default="text",
+    show_default=True,
+    help="Report format (docs/usage.md describes each).",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE."
@@ -220,7 +225,7 @@ def _configuration(patterns: tuple[str, ...], values: dict[str, Any]) -> Configu
     "--sarif-root",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
-    help="Directory that SARIF and GitHub annotation paths are relative to "
+    help="Directory that SARIF, GitHub annotation and GitLab paths are relative to "
     "[default: the git top level, else the working directory].",
 )
 @click.option(
