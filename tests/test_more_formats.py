@@ -11,7 +11,7 @@ import pytest
 
 from golint_resilience.engine import RunResult
 from golint_resilience.model import ToolError
-from harness import invoke
+from harness import EXIT_AFTER_DEFER, invoke
 
 DATA = Path(__file__).parent / "data"
 
@@ -32,19 +32,6 @@ func Quiet() {
 	os.Exit(2) //resilint:ignore RES101 wrapper
 }
 """
-MAIN = """package main
-
-import (
-	"log"
-	"os"
-)
-
-func main() {
-	f, _ := os.Open("x")
-	defer f.Close()
-	log.Fatal("bye")
-}
-"""
 
 
 def _schema(name: str) -> dict[str, Any]:
@@ -53,7 +40,7 @@ def _schema(name: str) -> dict[str, Any]:
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    for relative, source in (("svc/lib/lib.go", LIB), ("svc/cmd/main.go", MAIN)):
+    for relative, source in (("svc/lib/lib.go", LIB), ("svc/cmd/main.go", EXIT_AFTER_DEFER)):
         path = tmp_path / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(source, encoding="utf-8")

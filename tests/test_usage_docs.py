@@ -61,7 +61,7 @@ def _console_examples() -> list[tuple[str, list[str]]]:
 @pytest.mark.parametrize(("command", "expected"), _console_examples())
 def test_console_examples_print_what_the_docs_show(command: str, expected: list[str]) -> None:
     resilint = f"{shlex.quote(sys.executable)} -m golint_resilience"
-    script = f"resilint() {{ {resilint} \"$@\"; }}\n{command}"
+    script = f'resilint() {{ {resilint} "$@"; }}\n{command}'
     result = subprocess.run(
         ["bash", "-c", script], cwd=ROOT, capture_output=True, text=True, check=False, timeout=120
     )
