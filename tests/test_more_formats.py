@@ -11,6 +11,7 @@ import pytest
 
 from golint_resilience.engine import RunResult
 from golint_resilience.model import ToolError
+from golint_resilience.report import rdjson
 from harness import EXIT_AFTER_DEFER, invoke
 
 DATA = Path(__file__).parent / "data"
@@ -117,3 +118,12 @@ def test_exit_zero_still_fails_on_internal_errors(root: Path, monkeypatch: pytes
     code, out, _ = invoke("--exit-zero", "./...", cwd=root)
     assert code == 2
     assert "internal error in RES101 on svc/lib/lib.go: RuntimeError: boom" in out
+
+
+def test_rdjson_byte_columns_fall_back_to_characters_for_a_vanished_file(tmp_path: Path) -> None:
+    source = tmp_path / "a.go"
+    source.write_text('package a\n\nvar s = "héllo"; var t = 1\n', encoding="utf-8")
+    columns = rdjson._ByteColumns()
+    assert columns.column(str(source), 3, 19) == 20  # "é" is two bytes
+    assert columns.column(str(source), 9, 4) == 4  # no such line
+    assert rdjson._ByteColumns().column(str(tmp_path / "gone.go"), 3, 19) == 19
