@@ -6,22 +6,22 @@ exit code says 0 (clean), 1 (findings at or above --fail-on) or 2 (usage or tool
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import io
 import os
+import re
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from golint_resilience import __version__, baseline, newfromrev
+from golint_resilience import __version__, baseline, newfromrev, rule_list
 from golint_resilience.cache import default_cache_dir
 from golint_resilience.catalog import load_catalog
 from golint_resilience.checks.framework import implemented
@@ -33,27 +33,79 @@ from golint_resilience.engine import RunResult, run
 from golint_resilience.filters import Excluder, drop_per_path_ignores
 from golint_resilience.model import ResilintError, Severity
 from golint_resilience.progress import ProgressBar
-from golint_resilience.report import REPORTERS, ReportOptions
+from golint_resilience.report import REPORTERS, STATISTICS, Reporter, ReportOptions
 from golint_resilience.report.paths import default_root
+from golint_resilience.terminal import console, use_color
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ISSUES_URL = "https://github.com/resilint/resilint/issues"
 
 
-class _DefaultToCheck(click.Group):
-    """`resilint ./...` means `resilint check ./...`: anything but a subcommand goes to check."""
+class _UsageError(click.ClickException):
+    """A usage error shown as one line, like every other error (click's own takes three)."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        _echo_error(self.message, file)
+
+
+@contextlib.contextmanager
+def _one_line_usage_errors() -> Iterator[None]:
+    try:
+        yield
+    except click.UsageError as exc:
+        message = " ".join(exc.format_message().split()).rstrip(".")
+        message = message[:1].lower() + message[1:]
+        if exc.ctx is not None:
+            message += f" (see '{exc.ctx.command_path} --help')"
+        raise _UsageError(message) from exc
+
+
+class _Resilint(click.Group):
+    """`resilint ./...` means `resilint check ./...`: anything but a subcommand goes to check.
+
+    A word close to a command's name that is not an existing path (`resilint rule`) is a
+    mistyped command, not a package pattern.
+    """
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        with _one_line_usage_errors():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _one_line_usage_errors():
+            return super().invoke(ctx)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in {"--help", "-h", "--version"}):
+            suggestion = self._suggestion(args[0]) if args else None
+            if suggestion is not None:
+                msg = f"{args[0]!r} is neither a command nor a path; did you mean 'resilint {suggestion}'?"
+                raise click.UsageError(msg)
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+    def _suggestion(self, word: str) -> str | None:
+        if not _WORD.fullmatch(word) or Path(word).exists():
+            return None
+        if word in _OPTION_COMMANDS:
+            return _OPTION_COMMANDS[word]
+        close = difflib.get_close_matches(word, list(self.commands), n=1)
+        return close[0] if close else None
+
+
+_WORD = re.compile(r"[a-z][a-z-]*")
+_OPTION_COMMANDS = {"help": "--help", "version": "--version"}  # commands other tools have
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
-@click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="resilint", cls=_Resilint, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="resilint", message="%(prog)s %(version)s")
 def main() -> None:
     """Find resilience anti-patterns in Go code (exits, panics, timeouts, signals, probes)."""
@@ -99,6 +151,15 @@ def _config_options(function: Callable[..., None]) -> Callable[..., None]:
     return function
 
 
+def _color_option(function: Callable[..., None]) -> Callable[..., None]:
+    """`--color/--no-color`, for every command that prints (they win over NO_COLOR and FORCE_COLOR)."""
+    return click.option(
+        "--color/--no-color",
+        default=None,
+        help="Colour the output [default: on a terminal, unless NO_COLOR is set; always if FORCE_COLOR is].",
+    )(function)
+
+
 def _cli_settings(values: dict[str, Any]) -> Settings:
     """What the command line says, as configuration settings (None: not given)."""
     return Settings(
@@ -127,7 +188,12 @@ def _configuration(patterns: tuple[str, ...], values: dict[str, Any]) -> Configu
 @main.command()
 @click.argument("patterns", nargs=-1)
 @click.option(
-    "--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(REPORTERS)),
+    default="text",
+    show_default=True,
+    help="Report format (docs/usage.md describes each).",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE."
@@ -149,13 +215,17 @@ def _configuration(patterns: tuple[str, ...], values: dict[str, Any]) -> Configu
 )
 @click.option("-q", "--quiet", is_flag=True, help="One line per finding, no code frames or summary.")
 @click.option(
-    "--color/--no-color", default=None, help="Colour the text report [default: when writing to a terminal]."
+    "--statistics",
+    is_flag=True,
+    help="Print how many findings each rule has instead (--format text or json).",
 )
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (still 2 on errors).")
+@_color_option
 @click.option(
     "--sarif-root",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
-    help="Directory that SARIF and GitHub annotation paths are relative to "
+    help="Directory that SARIF, GitHub annotation and GitLab paths are relative to "
     "[default: the git top level, else the working directory].",
 )
 @click.option(
@@ -189,6 +259,8 @@ def check(
     new_from_rev: str | None,
     jobs: int | None,
     quiet: bool,
+    statistics: bool,
+    exit_zero: bool,
     color: bool | None,
     sarif_root: Path | None,
     sarif_category: str,
@@ -201,6 +273,7 @@ def check(
 ) -> None:
     """Analyse Go packages (default ./...): PATTERN is ./..., dir/..., a directory or a .go file."""
     try:
+        reporter = _reporter(output_format, statistics)
         catalog = load_catalog()
         configuration = _configuration(patterns, config_values)
         settings = configuration.run_settings(jobs or os.cpu_count() or 1)
@@ -208,7 +281,7 @@ def check(
             configuration.root, configuration.exclude, respect_gitignore=configuration.respect_gitignore
         )
         directories = excluder.apply(discover(list(patterns) or ["./..."]))
-        with ProgressBar(enabled=not no_progress) as progress:
+        with ProgressBar(enabled=not no_progress, color=use_color(color, sys.stderr)) as progress:
             result = run(
                 directories,
                 settings,
@@ -216,17 +289,16 @@ def check(
                 progress=progress,
             )
         result = _filter(result, configuration, write_baseline, new_from_rev)
-        use_color = color if color is not None else (output is None and sys.stdout.isatty())
         options = ReportOptions(
             catalog=catalog,
             version=__version__,
-            color=use_color,
+            color=use_color(color, sys.stdout if output is None else None),
             quiet=quiet,
             root=sarif_root or default_root(Path.cwd()),
             sarif_category=sarif_category,
             sarif_suppressed=sarif_suppressed == "include",
         )
-        _emit(result, output_format, output, options)
+        _emit(result, reporter, output, options)
     except ResilintError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
@@ -234,13 +306,22 @@ def check(
         sys.exit(130)
     except BrokenPipeError:  # the reader (`| head`) went away: not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(_exit_code(result, settings.fail_on))
+        sys.exit(_exit_code(result, settings.fail_on, exit_zero))
     except Exception as exc:
         if debug:
             traceback.print_exc()
         cause = f"{type(exc).__name__}: {exc}"
         _fail(f"internal error: {cause} (please report it at {ISSUES_URL} with the --debug output)")
-    sys.exit(_exit_code(result, settings.fail_on))
+    sys.exit(_exit_code(result, settings.fail_on, exit_zero))
+
+
+def _reporter(output_format: str, statistics: bool) -> Reporter:
+    if not statistics:
+        return REPORTERS[output_format]
+    if output_format not in STATISTICS:
+        msg = f"--statistics works with --format {' or '.join(STATISTICS)}, not {output_format}"
+        raise ResilintError(msg)
+    return STATISTICS[output_format]
 
 
 def _filter(
@@ -263,8 +344,7 @@ def _filter(
     return dataclasses.replace(result, findings=findings, baselined=hidden)
 
 
-def _emit(result: RunResult, output_format: str, output: Path | None, options: ReportOptions) -> None:
-    reporter = REPORTERS[output_format]
+def _emit(result: RunResult, reporter: Reporter, output: Path | None, options: ReportOptions) -> None:
     if output is None:
         reporter(result, sys.stdout, options)
         return
@@ -286,16 +366,22 @@ def _write_atomically(path: Path, text: str) -> None:
         raise ResilintError(msg) from exc
 
 
-def _exit_code(result: RunResult, fail_on: Severity) -> int:
+def _exit_code(result: RunResult, fail_on: Severity, exit_zero: bool) -> int:
     if result.tool_errors:
         return EXIT_ERROR
+    if exit_zero:
+        return EXIT_CLEAN
     failing = any(not f.suppressed and f.severity.rank >= fail_on.rank for f in result.findings)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
-def _fail(message: str) -> None:
+def _echo_error(message: str, file: IO[Any] | None = None) -> None:
     for line in message.splitlines():
-        click.echo(f"resilint: error: {line}", err=True)
+        click.echo(f"resilint: error: {line}", file=file, err=True)
+
+
+def _fail(message: str) -> None:
+    _echo_error(message)
     sys.exit(EXIT_ERROR)
 
 
@@ -311,26 +397,27 @@ def show_config(patterns: tuple[str, ...], **config_values: Any) -> None:
 
 
 @main.command()
-def rules() -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a table; json: an array of rules with stable fields (docs/usage.md).",
+)
+@_color_option
+def rules(output_format: str, color: bool | None) -> None:
     """List every rule: id, name, default, severity, summary."""
-    table = Table(title="resilint rules")
-    for column in ("id", "name", "default", "severity", "status", "summary"):
-        table.add_column(column, overflow="fold")
-    for spec in load_catalog().values():
-        table.add_row(
-            spec.id,
-            spec.name,
-            "on" if spec.enabled_by_default else "off",
-            spec.severity.value,
-            "implemented" if implemented(spec.id) else "not implemented yet",
-            spec.summary,
-        )
-    Console(highlight=False).print(table)
+    if output_format == "json":
+        rule_list.write_json(load_catalog(), sys.stdout)
+        return
+    console(sys.stdout, use_color(color, sys.stdout)).print(rule_list.table(load_catalog()))
 
 
 @main.command()
 @click.argument("rule")
-def explain(rule: str) -> None:
+@_color_option
+def explain(rule: str, color: bool | None) -> None:
     """Show a rule's documentation (RULE is an id like RES201 or a name)."""
     catalog = load_catalog()
     by_name = {spec.name: spec for spec in catalog.values()}
@@ -345,4 +432,5 @@ def explain(rule: str) -> None:
     # Imported here: markdown rendering (with pygments) costs ~60 ms that a lint run must not pay.
     from rich.markdown import Markdown  # noqa: PLC0415
 
-    Console(highlight=False).print(Markdown(render_markdown(spec, implemented=implemented(spec.id))))
+    page = Markdown(render_markdown(spec, implemented=implemented(spec.id)))
+    console(sys.stdout, use_color(color, sys.stdout), width=None).print(page)

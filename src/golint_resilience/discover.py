@@ -104,9 +104,20 @@ def discover(patterns: list[str]) -> list[PackageDir]:
                 msg = f"{pattern}: no such file or directory"
                 raise ResilintError(msg)
         if not matched:
-            msg = f"pattern {pattern!r} matched no Go files"
+            msg = f"pattern {pattern!r} matched no Go files{_recursive_hint(pattern)}"
             raise ResilintError(msg)
     return [by_dir[key] for key in sorted(by_dir)]
+
+
+def _recursive_hint(pattern: str) -> str:
+    """For a directory with Go files only below it: the `dir/...` the user probably meant."""
+    path = Path(pattern)
+    if pattern.endswith(RECURSIVE_SUFFIX) or not path.is_dir():
+        return ""
+    if not any(_go_files(directory) for directory in _walk(path)):
+        return ""
+    recursive = pattern.rstrip("/") + "/" + RECURSIVE_SUFFIX
+    return f": {path} has none directly in it, only below; did you mean {recursive!r}?"
 
 
 def _add_dir(by_dir: dict[Path, PackageDir], directory: Path, files: list[Path]) -> None:

@@ -6,8 +6,9 @@ import sys
 import time
 from types import TracebackType
 
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from golint_resilience import terminal
 
 SHOW_AFTER_SECONDS = 1.0  # a run that ends sooner never draws anything
 
@@ -15,8 +16,9 @@ SHOW_AFTER_SECONDS = 1.0  # a run that ends sooner never draws anything
 class ProgressBar:
     """Called with (done, total) packages; draws a transient bar once the run has lasted a while."""
 
-    def __init__(self, enabled: bool = True, delay: float = SHOW_AFTER_SECONDS) -> None:
+    def __init__(self, enabled: bool = True, delay: float = SHOW_AFTER_SECONDS, color: bool = False) -> None:
         self.enabled = enabled and sys.stderr.isatty()
+        self.color = color
         self.delay = delay
         self.started = time.monotonic()
         self._progress: Progress | None = None
@@ -35,7 +37,7 @@ class ProgressBar:
                 MofNCompleteColumn(),
                 TextColumn("packages"),
                 TimeElapsedColumn(),
-                console=Console(stderr=True),
+                console=terminal.console(sys.stderr, self.color, force_terminal=True, width=None),
                 transient=True,
             )
             self._task = self._progress.add_task("analysing", total=total)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from golint_resilience.engine import RunResult
-from golint_resilience.report import github, json_report, markdown, sarif, text
+from golint_resilience.report import github, gitlab, json_report, markdown, rdjson, sarif, statistics, text
 from golint_resilience.report.common import ReportOptions
 
 Reporter = Callable[[RunResult, TextIO, ReportOptions], None]
@@ -17,6 +17,11 @@ REPORTERS: dict[str, Reporter] = {
     "sarif": sarif.write,
     "github": github.write,
     "markdown": markdown.write,
+    "gitlab": gitlab.write,
+    "rdjson": rdjson.write,
 }
 
-__all__ = ["REPORTERS", "ReportOptions", "Reporter"]
+# `--statistics` replaces the report with counts per rule, in these formats.
+STATISTICS: dict[str, Reporter] = {"text": statistics.write_text, "json": statistics.write_json}
+
+__all__ = ["REPORTERS", "STATISTICS", "ReportOptions", "Reporter"]

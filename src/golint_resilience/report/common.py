@@ -1,14 +1,18 @@
-"""What every reporter shares: options and terminal-safe text."""
+"""What every reporter shares: options, the findings to show, counts, terminal-safe text."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from golint_resilience.catalog import RuleSpec
+from golint_resilience.engine import RunResult
+from golint_resilience.model import Finding
 from golint_resilience.report.paths import default_root
 
+INFORMATION_URI = "https://github.com/resilint/resilint"
 _UNSAFE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
@@ -35,3 +39,18 @@ def printable(text: str) -> str:
     return _UNSAFE.sub(
         lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xFF else f"\\x{ord(m.group()):02x}", text
     )
+
+
+def shown(result: RunResult) -> list[Finding]:
+    """The findings a report shows: all but those silenced inline."""
+    return [finding for finding in result.findings if not finding.suppressed]
+
+
+def rule_counts(findings: list[Finding]) -> list[tuple[str, int]]:
+    """How many findings each rule has, in rule-id order."""
+    return sorted(Counter(finding.rule_id for finding in findings).items())
+
+
+def rule_url(rule_id: str) -> str:
+    """The web page of a rule's documentation."""
+    return f"{INFORMATION_URI}/blob/main/docs/rules/{rule_id}.md"

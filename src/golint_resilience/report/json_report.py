@@ -1,4 +1,4 @@
-"""`--format json`: the schema documented in docs/usage.md, stable for scripts."""
+"""`--format json`, stable for scripts: docs/usage.md and docs/schemas/report.schema.json."""
 
 from __future__ import annotations
 

@@ -7,10 +7,10 @@ limited to 1 MiB). Source-derived text is escaped so that it cannot become marku
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import TextIO
 
 from golint_resilience.engine import RunResult
+from golint_resilience.report import common
 from golint_resilience.report.common import ReportOptions, printable
 
 MAX_ROWS = 500
@@ -30,7 +30,7 @@ def _plural(count: int, word: str) -> str:
 
 def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     """Write the summary."""
-    shown = [f for f in result.findings if not f.suppressed]
+    shown = common.shown(result)
     suppressed = len(result.findings) - len(shown)
     files = _plural(result.files, "file")
     headline = _plural(len(shown), "finding") if shown else "no findings"
@@ -39,7 +39,7 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
         lines += [f"{_plural(suppressed, 'finding')} suppressed inline.", ""]
     if shown:
         lines += ["| rule | name | severity | count |", "|---|---|---|---:|"]
-        for rule_id, count in sorted(Counter(f.rule_id for f in shown).items()):
+        for rule_id, count in common.rule_counts(shown):
             spec = options.catalog[rule_id]
             lines.append(f"| {rule_id} | {spec.name} | {spec.severity.value} | {count} |")
         lines += ["", "| location | rule | message |", "|---|---|---|"]

@@ -19,12 +19,11 @@ from golint_resilience.checks.framework import CHECKS
 from golint_resilience.docs import render_markdown
 from golint_resilience.engine import RunResult
 from golint_resilience.model import FileError, Finding, ResilintError, Severity, ToolError
-from golint_resilience.report.common import ReportOptions
+from golint_resilience.report.common import INFORMATION_URI, ReportOptions, rule_url
 from golint_resilience.report.linehash import line_hashes
 from golint_resilience.report.paths import relative_to_root, uri_reference
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/resilint/resilint"
 SRCROOT = "%SRCROOT%"
 DESCRIPTION_LIMIT = 1024  # GitHub's maximum for shortDescription and fullDescription
 FINGERPRINT_KEY = "resilint/v1"
@@ -81,7 +80,7 @@ def rule_descriptor(spec: RuleSpec) -> dict[str, Any]:
             "text": _help_text(spec),
             "markdown": render_markdown(spec, implemented=spec.id in CHECKS),
         },
-        "helpUri": f"{INFORMATION_URI}/blob/main/docs/rules/{spec.id}.md",
+        "helpUri": rule_url(spec.id),
         "defaultConfiguration": {"level": spec.severity.value},
         "properties": properties,
     }

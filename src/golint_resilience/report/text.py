@@ -6,7 +6,6 @@ neither markup (`[bold]`) nor control characters in Go code can reach the termin
 
 from __future__ import annotations
 
-from collections import Counter
 from itertools import groupby
 from typing import TextIO
 
@@ -15,8 +14,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from golint_resilience import terminal
 from golint_resilience.engine import RunResult
 from golint_resilience.model import Finding, Severity
+from golint_resilience.report import common
 from golint_resilience.report.common import ReportOptions, printable
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
@@ -71,18 +72,8 @@ def _headline(finding: Finding) -> Text:
 
 def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     """Write the human report."""
-    console = Console(
-        file=stream,
-        force_terminal=options.color,
-        no_color=not options.color,
-        color_system="standard" if options.color else None,
-        highlight=False,
-        markup=False,
-        emoji=False,
-        soft_wrap=True,
-        width=10_000 if not options.color else None,
-    )
-    shown = [f for f in result.findings if not f.suppressed]
+    console = terminal.console(stream, options.color, markup=False, emoji=False, soft_wrap=True)
+    shown = common.shown(result)
     for _path, group in groupby(shown, key=lambda f: f.path):
         for finding in group:
             console.print(_headline(finding))
@@ -118,13 +109,12 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
 
 
 def _summary(console: Console, findings: list[Finding], options: ReportOptions) -> None:
-    counts = Counter(f.rule_id for f in findings)
     table = Table(title=None, show_edge=False, pad_edge=False, box=None)
     table.add_column("rule")
     table.add_column("name")
     table.add_column("severity")
     table.add_column("count", justify="right")
-    for rule_id, count in sorted(counts.items()):
+    for rule_id, count in common.rule_counts(findings):
         spec = options.catalog[rule_id]
         table.add_row(rule_id, spec.name, spec.severity.value, str(count))
     console.print(table)
