@@ -109,6 +109,7 @@ def test_one_run_with_every_rule_from_rules_dir(tmp_path: Path) -> None:
         assert rule["shortDescription"]["text"] == spec.summary + "."
         assert 0 < len(rule["fullDescription"]["text"]) <= DESCRIPTION_LIMIT
         assert rule["help"]["markdown"].startswith(f"# {spec.id} {spec.name}")
+        assert "**not implemented yet**" not in rule["help"]["markdown"]  # every rule is (RES901 too)
         assert "How to fix it" in rule["help"]["text"]
         assert "#" not in rule["help"]["text"].split("\n", 1)[0]
         assert rule["defaultConfiguration"]["level"] == spec.severity.value

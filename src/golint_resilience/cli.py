@@ -24,7 +24,6 @@ import click
 from golint_resilience import __version__, baseline, newfromrev, rule_list
 from golint_resilience.cache import default_cache_dir
 from golint_resilience.catalog import load_catalog
-from golint_resilience.checks.framework import implemented
 from golint_resilience.config import Configuration, Settings, configure
 from golint_resilience.config import render as render_config
 from golint_resilience.discover import discover
@@ -432,5 +431,5 @@ def explain(rule: str, color: bool | None) -> None:
     # Imported here: markdown rendering (with pygments) costs ~60 ms that a lint run must not pay.
     from rich.markdown import Markdown  # noqa: PLC0415
 
-    page = Markdown(render_markdown(spec, implemented=implemented(spec.id)))
+    page = Markdown(render_markdown(spec))
     console(sys.stdout, use_color(color, sys.stdout), width=None).print(page)

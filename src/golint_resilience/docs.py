@@ -16,9 +16,9 @@ GENERATED_BANNER = (
 )
 
 
-def _status(spec: RuleSpec, implemented: bool) -> str:
+def _status(spec: RuleSpec) -> str:
     state = "on by default" if spec.enabled_by_default else "off by default (enable with `--select`)"
-    if not implemented:
+    if not framework.implemented(spec.id):
         state += "; **not implemented yet**"
     tags = ", ".join(spec.tags)
     return f"Severity: **{spec.severity.value}** · {state} · precision: {spec.precision} · tags: {tags}"
@@ -41,7 +41,7 @@ def _option_lines(spec: RuleSpec) -> list[str]:
     return lines
 
 
-def render_markdown(spec: RuleSpec, *, implemented: bool = True) -> str:
+def render_markdown(spec: RuleSpec) -> str:
     """The rule's full documentation page."""
     docs = spec.docs
     parts = [
@@ -49,7 +49,7 @@ def render_markdown(spec: RuleSpec, *, implemented: bool = True) -> str:
         "",
         spec.summary + ".",
         "",
-        _status(spec, implemented),
+        _status(spec),
         "",
         "## What it flags",
         "",
@@ -84,11 +84,9 @@ def render_markdown(spec: RuleSpec, *, implemented: bool = True) -> str:
     return "\n".join(parts)
 
 
-def render_page(spec: RuleSpec, *, implemented: bool) -> str:
+def render_page(spec: RuleSpec) -> str:
     """The docs/rules/ page: the banner, then the documentation."""
-    return (
-        GENERATED_BANNER.format(source=spec.source) + "\n\n" + render_markdown(spec, implemented=implemented)
-    )
+    return GENERATED_BANNER.format(source=spec.source) + "\n\n" + render_markdown(spec)
 
 
 def main() -> None:
@@ -96,9 +94,7 @@ def main() -> None:
     out = Path("docs/rules")
     out.mkdir(parents=True, exist_ok=True)
     for spec in load_catalog().values():
-        (out / f"{spec.id}.md").write_text(
-            render_page(spec, implemented=framework.implemented(spec.id)), encoding="utf-8"
-        )
+        (out / f"{spec.id}.md").write_text(render_page(spec), encoding="utf-8")
 
 
 if __name__ == "__main__":

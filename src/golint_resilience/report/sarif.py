@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from golint_resilience.catalog import RuleSpec
-from golint_resilience.checks.framework import CHECKS
 from golint_resilience.docs import render_markdown
 from golint_resilience.engine import RunResult
 from golint_resilience.model import FileError, Finding, ResilintError, Severity, ToolError
@@ -78,7 +77,7 @@ def rule_descriptor(spec: RuleSpec) -> dict[str, Any]:
         "fullDescription": {"text": clip(f"{_plain(spec.docs.what)} {_plain(spec.docs.why)}")},
         "help": {
             "text": _help_text(spec),
-            "markdown": render_markdown(spec, implemented=spec.id in CHECKS),
+            "markdown": render_markdown(spec),
         },
         "helpUri": rule_url(spec.id),
         "defaultConfiguration": {"level": spec.severity.value},
