@@ -87,8 +87,6 @@ class RuleSpec:
     tags: tuple[str, ...]
     security_severity: str | None  # CVSS-like score "0.1".."10.0"; only on security-tagged rules
     messages: dict[str, str]  # variant name → template; "default" always present
-    query: str | None
-    triggers: tuple[bytes, ...]  # a file lacking all of them cannot match (empty: no filter)
     options: dict[str, Option]
     docs: Docs
     examples: tuple[Example, ...]
@@ -179,7 +177,6 @@ def parse_rule(data: dict[str, Any], origin: str) -> RuleSpec:
             msg = f"{origin}: example kind must be 'bad' or 'good'"
             raise ResilintError(msg)
         examples.append(Example(kind, str(example.get("title", "")), example["code"]))
-    query = data.get("query")
     return RuleSpec(
         id=rule_id,
         name=name,
@@ -190,8 +187,6 @@ def parse_rule(data: dict[str, Any], origin: str) -> RuleSpec:
         tags=tags,
         security_severity=security_severity,
         messages=messages,
-        query=query if isinstance(query, str) else None,
-        triggers=tuple(t.encode() for t in _str_list(data.get("triggers", []), origin, "triggers")),
         options=options,
         docs=docs,
         examples=tuple(examples),
