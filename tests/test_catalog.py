@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from golint_resilience.catalog import load_catalog
-from golint_resilience.checks.framework import CHECKS, FRAGMENTS, implemented
+from golint_resilience.checks.framework import (
+    CHECKS,
+    FRAGMENTS,
+    RUN_CHECKED,
+    Check,
+    RegistryError,
+    implemented,
+    validate_registry,
+)
 from golint_resilience.discover import discover
 from golint_resilience.docs import render_page
 from golint_resilience.engine import run
@@ -18,19 +26,35 @@ from harness import chdir
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG = load_catalog()
-RULES_MD_IDS = [
-    "RES101", "RES102", "RES103", "RES201", "RES202", "RES203", "RES204", "RES301", "RES302",
-    "RES303", "RES304", "RES401", "RES402", "RES403", "RES404", "RES405", "RES501", "RES502",
-    "RES601", "RES602", "RES603", "RES701", "RES901",
-]  # fmt: skip
 
 
-def test_every_rule_of_the_catalog_has_a_file() -> None:
-    assert list(CATALOG) == RULES_MD_IDS
+def test_the_registries_fit_the_catalog() -> None:
+    validate_registry(CATALOG)  # what loading the checks did; explicit so that a failure reads here
+    assert set(CHECKS) | RUN_CHECKED == set(CATALOG)
 
 
-def test_every_check_is_bound_to_a_rule() -> None:
-    assert set(CHECKS) <= set(CATALOG)
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda: {"RES601": Check("RES601", CHECKS["RES601"].function, ("delay_callz",))},
+            "RES601 reads fragment 'delay_callz', which no check module registers"
+            " (did you mean 'delay_calls'?)",
+        ),
+        (lambda: {"RES999": CHECKS["RES101"]}, "RES999 has a check but no rules/RES999-*.toml"),
+        (lambda: {"RES101": None}, "RES101 has a rules/ file but no check"),
+    ],
+    ids=["fragment typo", "check without a rule", "rule without a check"],
+)
+def test_a_registry_mistake_fails_at_load_naming_the_rule(change, message, monkeypatch) -> None:
+    for rule_id, registered in change().items():
+        if registered is None:
+            monkeypatch.delitem(CHECKS, rule_id)
+        else:
+            monkeypatch.setitem(CHECKS, rule_id, registered)
+    with pytest.raises(RegistryError) as error:
+        validate_registry(CATALOG)
+    assert str(error.value) == message
 
 
 def test_fragments_compile() -> None:

@@ -1,35 +1,18 @@
-"""Every check family; importing this package registers their fragments, facts and checks."""
+"""Every check family; importing this package registers their fragments, facts and checks.
 
-from golint_resilience.checks import (
-    assertions,
-    exit_calls,
-    exits,
-    exposure,
-    goroutines,
-    http_timeouts,
-    probes,
-    recovers,
-    retries,
-    retry_loops,
-    routes,
-    servers,
-    shutdown,
-    signals,
-)
+The modules of this package are discovered, not listed: a new check module registers
+itself by being here. The registries are then checked against the rule catalog, so a
+fragment name that nothing registers, a check without a rule file or a rule file without
+a check fails here, at load, with a message naming the rule.
+"""
 
-__all__ = [
-    "assertions",
-    "exit_calls",
-    "exits",
-    "exposure",
-    "goroutines",
-    "http_timeouts",
-    "probes",
-    "recovers",
-    "retries",
-    "retry_loops",
-    "routes",
-    "servers",
-    "shutdown",
-    "signals",
-]
+import importlib
+import pkgutil
+
+from golint_resilience.catalog import load_catalog
+from golint_resilience.checks.framework import validate_registry
+
+for _module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    importlib.import_module(f"{__name__}.{_module.name}")
+
+validate_registry(load_catalog())

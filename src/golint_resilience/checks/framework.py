@@ -10,9 +10,10 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from golint_resilience.facts import Condition, FactsBuilder, PackageFacts
@@ -141,6 +142,33 @@ RUN_CHECKED = frozenset({"RES901"})  # judged over the whole run's findings (sup
 def implemented(rule_id: str) -> bool:
     """Does this version check the rule?"""
     return rule_id in CHECKS or rule_id in RUN_CHECKED
+
+
+class RegistryError(Exception):
+    """The checks, their fragments and the rule catalog disagree: a defect of resilint itself."""
+
+
+def validate_registry(rule_ids: Iterable[str]) -> None:
+    """Fail at load, naming the rule, where the registries and the catalog do not fit together.
+
+    Every check reads registered fragments and implements a catalog rule; every catalog
+    rule has a check. Fact extractors read registered fragments too.
+    """
+    catalog = set(rule_ids)
+    problems = []
+    readers = [(c.rule_id, c.fragments) for c in CHECKS.values()]
+    readers += [(f"fact extractor {e.name}", e.fragments) for e in FACT_EXTRACTORS]
+    for reader, fragments in readers:
+        for name in fragments:
+            if name not in FRAGMENTS:
+                close = difflib.get_close_matches(name, list(FRAGMENTS), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                problems.append(f"{reader} reads fragment {name!r}, which no check module registers{hint}")
+    checked = set(CHECKS)
+    problems += [f"{rule} has a check but no rules/{rule}-*.toml" for rule in sorted(checked - catalog)]
+    problems += [f"{rule} has a rules/ file but no check" for rule in sorted(catalog - checked - RUN_CHECKED)]
+    if problems:
+        raise RegistryError("; ".join(problems))
 
 
 def _constant_triggers(triggers: Triggers) -> Callable[[Options], tuple[Trigger, ...]]:
