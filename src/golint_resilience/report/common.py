@@ -18,7 +18,8 @@ class ReportOptions:
 
     `root` is the directory SARIF and GitHub annotation paths are relative to (the
     repository's top level); `sarif_category` becomes `automationDetails.id` ("" leaves
-    it to the uploader); `sarif_suppressed` keeps inline-suppressed findings in SARIF.
+    it to the uploader); `sarif_suppressed` keeps inline-suppressed findings in SARIF;
+    `unsafe_fixes` counts fixes that need a review as fixable.
     """
 
     catalog: dict[str, RuleSpec]
@@ -28,6 +29,7 @@ class ReportOptions:
     root: Path = field(default_factory=lambda: default_root(Path.cwd()))
     sarif_category: str = "resilint/"
     sarif_suppressed: bool = False
+    unsafe_fixes: bool = False
 
 
 def printable(text: str) -> str:
