@@ -8,7 +8,7 @@ import, a package-level declaration, or a local binding at the fix) there is no 
 
 from __future__ import annotations
 
-from golint_resilience.checks.fixes import indentation, insert, line_end, replace
+from golint_resilience.checks.fixes import declared_in_package, indentation, insert, line_end, replace
 from golint_resilience.index import FileContext, default_import_name, string_value
 from golint_resilience.model import Edit
 from golint_resilience.parsing import Node
@@ -26,19 +26,13 @@ def package_name(path: str, at: Node, context: FileContext) -> tuple[str, tuple[
     if bound:
         return (bound[0], ()) if _free(bound[0], at, context) else None
     name = default_import_name(path)
-    if name in imports.by_name or not _free(name, at, context) or _declared_in_package(name, context):
+    if name in imports.by_name or not _free(name, at, context) or declared_in_package(name, context):
         return None
     return name, (_import_edit(path, context),)
 
 
 def _free(name: str, at: Node, context: FileContext) -> bool:
     return local_binding(name, at, context) is None
-
-
-def _declared_in_package(name: str, context: FileContext) -> bool:
-    package = context.package
-    declared = package.value_spec(name) or package.type_spec(name)
-    return bool(package.functions(name)) or declared is not None
 
 
 def _import_edit(path: str, context: FileContext) -> Edit:

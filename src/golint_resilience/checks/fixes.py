@@ -8,14 +8,18 @@ is written with the file's own line ending, so a CRLF file stays CRLF.
 
 from __future__ import annotations
 
+import re
+
 from golint_resilience.index import FileContext
 from golint_resilience.model import Edit, Fix
 from golint_resilience.parsing import Node
+from golint_resilience.resolve import ancestors
 
-# The timeouts the fixes write; documented in the rules' `autofix` sections.
-READ_HEADER_TIMEOUT = "10 * time.Second"
-CLIENT_TIMEOUT = "30 * time.Second"
-SHUTDOWN_TIMEOUT = "10*time.Second"  # gofmt spaces a product less inside call arguments
+# The timeouts the fixes write ({time}: the file's name for package time); documented in
+# the rules' `autofix` sections.
+READ_HEADER_TIMEOUT = "10 * {time}.Second"
+CLIENT_TIMEOUT = "30 * {time}.Second"
+SHUTDOWN_TIMEOUT = "10*{time}.Second"  # gofmt spaces a product less inside call arguments
 
 
 def edit(context: FileContext, start: int, end: int, text: str) -> Edit:
@@ -88,3 +92,33 @@ def add_keyed_element(literal: Node, key: str, value: str, context: FileContext)
         return None  # `T{A: a,⏎}`: not how gofmt'd code is usually laid out; leave it
     indent = indentation(context, last.start_byte)
     return insert(context, line_end(context, last.end_byte), f"\n\n{indent}{key}: {value},")
+
+
+def declared_in_package(name: str, context: FileContext) -> bool:
+    """Is `name` a package-level function, type, var or const of the file's package?"""
+    package = context.package
+    declared = package.value_spec(name) or package.type_spec(name)
+    return bool(package.functions(name)) or declared is not None
+
+
+def unused_names(
+    candidates: tuple[tuple[str, ...], ...], at: Node, context: FileContext
+) -> tuple[str, ...] | None:
+    """The first tuple of names that a fix at `at` can declare with `:=`, else None.
+
+    Names that occur nowhere in the outermost function around `at` (so they neither
+    shadow nor get redeclared later in the block), nor at package level, nor as imports.
+    """
+    function = next((a for a in reversed(list(ancestors(at))) if a.type.endswith("declaration")), None)
+    if function is None:
+        return None
+    text = context.text(function)
+    for names in candidates:
+        if not any(
+            re.search(rf"\b{re.escape(name)}\b", text)
+            or name in context.imports.by_name
+            or declared_in_package(name, context)
+            for name in names
+        ):
+            return names
+    return None
