@@ -39,7 +39,7 @@ def _gofmt() -> str:
 
 
 def test_go_sources_are_gofmt_clean() -> None:
-    targets = [str(ROOT / "tests" / "fixtures"), str(ROOT / "examples")]
+    targets = [str(ROOT / "tests" / "fixtures"), str(ROOT / "tests" / "fixes"), str(ROOT / "examples")]
     result = subprocess.run([_gofmt(), "-l", "-e", *targets], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "", f"not gofmt-clean:\n{result.stdout}"
