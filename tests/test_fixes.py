@@ -125,7 +125,6 @@ def test_fixed_code_is_gofmt_clean(fixed: Path) -> None:
 
 def test_fixed_code_passes_go_vet(fixed: Path) -> None:
     environment = os.environ | {"GOFLAGS": "-mod=mod", "GOPROXY": "off", "GOTOOLCHAIN": "local"}
-    result = subprocess.run(
-        [go_tool("go"), "vet", "./..."], cwd=fixed, env=environment, capture_output=True, text=True, check=False
-    )
+    command = [go_tool("go"), "vet", "./..."]
+    result = subprocess.run(command, cwd=fixed, env=environment, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

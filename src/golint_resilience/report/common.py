@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from golint_resilience.catalog import RuleSpec
+from golint_resilience.fixing import usable
+from golint_resilience.model import Finding
 from golint_resilience.report.paths import default_root
 
 _UNSAFE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -37,3 +39,18 @@ def printable(text: str) -> str:
     return _UNSAFE.sub(
         lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xFF else f"\\x{ord(m.group()):02x}", text
     )
+
+
+def fixable(finding: Finding, options: ReportOptions) -> bool:
+    """Would `--fix` (with `--unsafe-fixes` when given) repair this finding?"""
+    return usable(finding, unsafe=options.unsafe_fixes)
+
+
+def fix_summary(findings: list[Finding], options: ReportOptions) -> str:
+    """A line like `3 fixable with resilint --fix (1 more with --unsafe-fixes)`; "" if none is."""
+    command = "resilint --fix --unsafe-fixes" if options.unsafe_fixes else "resilint --fix"
+    count = sum(fixable(f, options) for f in findings)
+    more = 0 if options.unsafe_fixes else sum(usable(f, unsafe=True) for f in findings) - count
+    if not count and not more:
+        return ""
+    return f"{count} fixable with `{command}`" + (f" ({more} more with `--unsafe-fixes`)" if more else "")
