@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from golint_resilience.catalog import load_catalog
 from harness import invoke, lint_directory, mismatches
 
 if sys.version_info >= (3, 11):
@@ -128,3 +129,21 @@ def test_fixed_code_passes_go_vet(fixed: Path) -> None:
     command = [go_tool("go"), "vet", "./..."]
     result = subprocess.run(command, cwd=fixed, env=environment, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_rules_with_fixes_are_the_rules_whose_docs_describe_one() -> None:
+    fixed = {rule for case in ALL for rule in case.select}
+    described = {
+        s.id for s in load_catalog().values() if s.docs.autofix and not s.docs.autofix.startswith("None.")
+    }
+    assert described == fixed
+
+
+@pytest.mark.parametrize(
+    ("rule", "phrase"), [("RES403", "Safe."), ("RES405", "a statement of its own"), ("RES102", "None.")]
+)
+def test_explain_shows_the_automatic_fix(rule: str, phrase: str) -> None:
+    code, out, _ = invoke("explain", rule, cwd=CASES)
+    assert code == 0
+    assert "Automatic fix" in out
+    assert phrase in " ".join(out.split())

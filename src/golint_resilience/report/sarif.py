@@ -55,6 +55,7 @@ def _help_text(spec: RuleSpec) -> str:
         ("Why it matters", docs.why),
         ("What it leaves alone", docs.allowed),
         ("How to fix it", docs.fix),
+        ("Automatic fix", docs.autofix),
         ("Limitations", docs.limitations),
     ]
     parts = [f"{spec.id} {spec.name}: {spec.summary}."]
