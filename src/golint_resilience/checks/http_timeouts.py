@@ -367,10 +367,13 @@ def request_without_deadline(ctx: CheckContext) -> Iterator[Report]:
 def _in_scope_context_fix(origin: NeverExpiring, call: Node, context: FileContext) -> Fix | None:
     """`context.Background()` written in the call → the context in scope.
 
-    Not when a variable carries it: its other uses would change too.
+    Not when a variable carries it: its other uses would change too; and not when the
+    context in scope is that of the request being derived (`r.WithContext(r.Context())`
+    would undo a deliberate detach and change nothing else).
     """
     ctx = fix_context(call, context) if origin.via is None else None
-    if ctx is None:
+    parts = _selector_parts(call)
+    if ctx is None or (parts is not None and ctx == f"{context.text(parts[0])}.Context()"):
         return None
     return make_fix(f"Pass {ctx} instead", (replace(context, origin.call, ctx),), safe=True)
 

@@ -13,6 +13,12 @@ func fetch(ctx context.Context, client *http.Client, url string) (*http.Response
 	return client.Do(req)
 }
 
+func detach(w http.ResponseWriter, r *http.Request) {
+	quiet := r.WithContext(context.Background()) // want RES303
+	w.Header().Set("X-Detached", quiet.Method)
+}
+
 func main() {
+	http.HandleFunc("/", detach)
 	_, _ = fetch(context.Background(), http.DefaultClient, "http://example.com/")
 }
