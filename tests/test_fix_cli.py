@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -13,6 +14,7 @@ from golint_resilience.fixing import apply_fixes, fix_in_rounds
 from golint_resilience.model import Edit, Finding, Fix, Severity, Span
 from golint_resilience.report.suggestions import rdjson_suggestions
 from harness import invoke
+from test_fixes import go_tool
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 FLAGS = ("--isolated", "--no-cache", "--select", "RES403,RES101,RES302")
@@ -236,3 +238,34 @@ def test_rdjson_suggestions_count_columns_in_bytes() -> None:
         "text": "ü",
     }
     assert rdjson_suggestions(Finding("RES101", "x", Severity.ERROR, "a.go", edit.span, "m", "f", "s")) == []
+
+
+# --- where a new import goes ----------------------------------------------------------------
+
+_CLIENT_BODY = "\nvar client = &http.Client{}\n"
+_MIXED = 'package main\n\nimport (\n\t"example.com/a"\n\t"net/http"\n)\n\nvar _ = a.X\n' + _CLIENT_BODY
+_COMMENTED = (
+    'package main\n\nimport (\n\t"net/http"\n\t// unicode: for the names\n\t"unicode"\n)\n\n'
+    "var _ = unicode.IsUpper\n" + _CLIENT_BODY
+)
+_EMPTY_BLOCK = 'package main\n\nimport ()\n\nimport "net/http"\n' + _CLIENT_BODY
+
+
+@pytest.mark.parametrize(
+    ("source", "imports"),
+    [
+        (_MIXED, 'import (\n\t"time"\n\n\t"example.com/a"\n\t"net/http"\n)\n'),
+        (_COMMENTED, 'import (\n\t"net/http"\n\t"time"\n\t// unicode: for the names\n\t"unicode"\n)\n'),
+        (_EMPTY_BLOCK, 'import (\n\t"time"\n)\n\nimport "net/http"\n'),
+    ],
+    ids=["mixed-group-gets-a-new-first-group", "above-a-doc-comment", "empty-block"],
+)
+def test_new_imports_go_where_gofmt_keeps_them(program, source: str, imports: str) -> None:
+    root = program(source)
+    _, _, err = invoke("--fix", "--unsafe-fixes", *FLAGS, cwd=root)
+    assert "fixed 1 finding (RES302 1)" in err
+    fixed = (root / "main.go").read_text(encoding="utf-8")
+    assert imports in fixed
+    assert "&http.Client{Timeout: 30 * time.Second}" in fixed
+    gofmt = subprocess.run([go_tool("gofmt"), "-l", str(root)], capture_output=True, text=True, check=False)
+    assert (gofmt.returncode, gofmt.stdout) == (0, "")
