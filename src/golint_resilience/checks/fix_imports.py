@@ -3,7 +3,8 @@
 The import goes where gofmt (and goimports) would keep it: into the block's group of
 standard-library imports, in path order, else into a new first group; a file with only
 single-line imports gets its last one turned into a block. When the name is taken (another
-import, a package-level declaration, or a local binding at the fix) there is no fix.
+import, a package-level declaration, or a local binding at the fix), or the file imports
+nothing (every fix is for a check that resolves an import), there is no fix.
 """
 
 from __future__ import annotations
@@ -28,28 +29,27 @@ def package_name(path: str, at: Node, context: FileContext) -> tuple[str, tuple[
     name = default_import_name(path)
     if name in imports.by_name or not _free(name, at, context) or declared_in_package(name, context):
         return None
-    return name, (_import_edit(path, context),)
+    edit = _import_edit(path, context)
+    return (name, (edit,)) if edit is not None else None
 
 
 def _free(name: str, at: Node, context: FileContext) -> bool:
     return local_binding(name, at, context) is None
 
 
-def _import_edit(path: str, context: FileContext) -> Edit:
+def _import_edit(path: str, context: FileContext) -> Edit | None:
     declarations = [d for d in context.file.root.named_children if d.type == "import_declaration"]
     for declaration in declarations:
         spec_list = next((c for c in declaration.named_children if c.type == "import_spec_list"), None)
         if spec_list is not None:
             return _into_block(path, spec_list, context)
-    quoted = f'"{path}"'
-    if declarations:
-        last = declarations[-1]
-        specs = [c for c in last.named_children if c.type == "import_spec"]
-        lines = sorted([(_spec_path(s, context), context.text(s)) for s in specs] + [(path, quoted)])
-        body = "".join(f"\t{text}\n" for _, text in lines)
-        return replace(context, last, f"import (\n{body})")
-    clause = next(c for c in context.file.root.named_children if c.type == "package_clause")
-    return insert(context, line_end(context, clause.end_byte), f"\n\nimport {quoted}")
+    if not declarations:
+        return None
+    last = declarations[-1]
+    specs = [c for c in last.named_children if c.type == "import_spec"]
+    lines = sorted([(_spec_path(s, context), context.text(s)) for s in specs] + [(path, f'"{path}"')])
+    body = "".join(f"\t{text}\n" for _, text in lines)
+    return replace(context, last, f"import (\n{body})")
 
 
 def _spec_path(spec: Node, context: FileContext) -> str:
