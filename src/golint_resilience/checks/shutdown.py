@@ -70,6 +70,7 @@ def shutdown_without_deadline(ctx: CheckContext) -> Iterator[Report]:
 
 
 _CONTEXT_NAMES = (("ctx", "cancel"), ("shutdownCtx", "cancelShutdown"))
+_NO_FIX_STATEMENTS = frozenset({"defer_statement", "go_statement", "labeled_statement"})
 
 
 def _within_function(node: Node) -> list[Node]:
@@ -88,13 +89,14 @@ def _deadline_fix(call: Node, argument: Node, context: FileContext) -> Fix | Non
     Safe when the call is a statement of its own outside loops. Inside a larger statement
     (`if err := srv.Shutdown(…)`, a loop header) or in a loop, the context is created
     before that statement or the deferred cancel waits for the function's end: unsafe.
-    Never in `defer`/`go` statements, whose call runs later than the new context is made.
+    Never in `defer`/`go` statements, whose call runs later than the new context is made,
+    nor after a label (a `goto` to it would jump over the new declarations).
     """
     path = _within_function(call)
     statement = next((n for n in path if n.parent is not None and n.parent.type == "statement_list"), None)
     background = argument.child_by_field_name("function")
     package = background.child_by_field_name("operand") if background is not None else None
-    if statement is None or package is None or statement.type in {"defer_statement", "go_statement"}:
+    if statement is None or package is None or statement.type in _NO_FIX_STATEMENTS:
         return None
     names = unused_names(_CONTEXT_NAMES, call, context)
     named = package_name("time", call, context)
