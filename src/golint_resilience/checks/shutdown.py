@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from golint_resilience.checks.contexts import is_background_context
@@ -70,7 +71,8 @@ def shutdown_without_deadline(ctx: CheckContext) -> Iterator[Report]:
 
 
 _CONTEXT_NAMES = (("ctx", "cancel"), ("shutdownCtx", "cancelShutdown"))
-_NO_FIX_STATEMENTS = frozenset({"defer_statement", "go_statement", "labeled_statement"})
+_NO_FIX_STATEMENTS = frozenset({"defer_statement", "go_statement"})
+_GOTO = re.compile(r"\bgoto\b")
 
 
 def _within_function(node: Node) -> list[Node]:
@@ -90,13 +92,16 @@ def _deadline_fix(call: Node, argument: Node, context: FileContext) -> Fix | Non
     (`if err := srv.Shutdown(…)`, a loop header) or in a loop, the context is created
     before that statement or the deferred cancel waits for the function's end: unsafe.
     Never in `defer`/`go` statements, whose call runs later than the new context is made,
-    nor after a label (a `goto` to it would jump over the new declarations).
+    nor in a function with a `goto`, which might jump over the new declarations.
     """
     path = _within_function(call)
     statement = next((n for n in path if n.parent is not None and n.parent.type == "statement_list"), None)
     background = argument.child_by_field_name("function")
     package = background.child_by_field_name("operand") if background is not None else None
     if statement is None or package is None or statement.type in _NO_FIX_STATEMENTS:
+        return None
+    function = path[-1].parent if path else None
+    if function is None or _GOTO.search(context.text(function)):
         return None
     names = unused_names(_CONTEXT_NAMES, call, context)
     named = package_name("time", call, context)

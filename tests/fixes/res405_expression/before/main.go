@@ -18,16 +18,20 @@ func serve(ctx context.Context, srv *http.Server) {
 		log.Print(err)
 	}
 	defer srv.Shutdown(context.Background()) // want RES405
+}
+
+func stopUnlessIdle(srv *http.Server) {
 	if srv.Addr == "" {
-		goto stop
+		goto idle
 	}
-	log.Print("stopping")
-stop:
 	srv.Shutdown(context.Background()) // want RES405
+idle:
+	log.Print("stopped")
 }
 
 func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	serve(ctx, &http.Server{Addr: ":8080", ReadHeaderTimeout: time.Second})
+	stopUnlessIdle(&http.Server{ReadHeaderTimeout: time.Second})
 }
