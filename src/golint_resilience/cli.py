@@ -13,27 +13,29 @@ import io
 import os
 import re
 import sys
-import tempfile
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
 from golint_resilience import __version__, baseline, newfromrev, rule_list
+from golint_resilience.atomic import write_atomically
 from golint_resilience.cache import default_cache_dir
 from golint_resilience.catalog import load_catalog
 from golint_resilience.config import Configuration, Settings, configure
 from golint_resilience.config import render as render_config
-from golint_resilience.discover import discover
+from golint_resilience.discover import PackageDir, discover
 from golint_resilience.docs import render_markdown
-from golint_resilience.engine import RunResult, run
+from golint_resilience.engine import RunResult, display_path, run
 from golint_resilience.filters import Excluder, drop_per_path_ignores
-from golint_resilience.model import ResilintError, Severity
+from golint_resilience.fixing import Outcome, Reanalyse, fix_in_rounds, unified_diff
+from golint_resilience.model import Finding, ResilintError, Severity
 from golint_resilience.progress import ProgressBar
 from golint_resilience.report import REPORTERS, STATISTICS, Reporter, ReportOptions
 from golint_resilience.report.paths import default_root
+from golint_resilience.settings import RunSettings
 from golint_resilience.terminal import console, use_color
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -249,6 +251,11 @@ def _configuration(patterns: tuple[str, ...], values: dict[str, Any]) -> Configu
 )
 @click.option("--no-cache", is_flag=True, help="Analyse every package; neither read nor write the cache.")
 @click.option("--no-progress", is_flag=True, help="Never draw a progress bar (drawn only on a terminal).")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes in place, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply (and count) fixes that need a review.")
+@click.option(
+    "--diff", is_flag=True, help="Print the fixes as a unified diff; change nothing (exit 1 if any)."
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(
     patterns: tuple[str, ...],
@@ -267,10 +274,17 @@ def check(
     cache_dir: Path | None,
     no_cache: bool,
     no_progress: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
     debug: bool,
     **config_values: Any,
 ) -> None:
     """Analyse Go packages (default ./...): PATTERN is ./..., dir/..., a directory or a .go file."""
+    if fix and diff:
+        _fail("--fix and --diff exclude each other: --diff only shows what --fix would change")
+    if (fix or diff) and write_baseline is not None:
+        _fail("--write-baseline records findings; run it without --fix or --diff")
     try:
         reporter = _reporter(output_format, statistics)
         catalog = load_catalog()
@@ -281,13 +295,23 @@ def check(
         )
         directories = excluder.apply(discover(list(patterns) or ["./..."]))
         with ProgressBar(enabled=not no_progress, color=use_color(color, sys.stderr)) as progress:
-            result = run(
-                directories,
-                settings,
-                cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
-                progress=progress,
-            )
+            cache = None if no_cache else (cache_dir or default_cache_dir())
+            result = run(directories, settings, cache_dir=cache, progress=progress)
         result = _filter(result, configuration, write_baseline, new_from_rev)
+        if fix or diff:
+            outcome = fix_in_rounds(
+                result.findings, _reanalyser(directories, settings), unsafe=unsafe_fixes, read=_read_source
+            )
+            _say_fixed(outcome, applied=fix)
+            if diff:
+                click.echo(unified_diff(outcome), nl=False)
+                sys.exit(EXIT_FINDINGS if outcome.fixed else EXIT_CLEAN)
+            for path, data in outcome.fixed.items():
+                write_atomically(Path(path), data)
+            if outcome.fixed:
+                result = _filter(
+                    run(directories, settings, cache_dir=cache), configuration, None, new_from_rev
+                )
         options = ReportOptions(
             catalog=catalog,
             version=__version__,
@@ -296,6 +320,7 @@ def check(
             root=sarif_root or default_root(Path.cwd()),
             sarif_category=sarif_category,
             sarif_suppressed=sarif_suppressed == "include",
+            unsafe_fixes=unsafe_fixes,
         )
         _emit(result, reporter, output, options)
     except ResilintError as exc:
@@ -323,6 +348,42 @@ def _reporter(output_format: str, statistics: bool) -> Reporter:
     return STATISTICS[output_format]
 
 
+def _reanalyser(directories: list[PackageDir], settings: RunSettings) -> Reanalyse:
+    """How the fixer analyses files again with their fixed contents (only their directories)."""
+
+    def reanalyse(contents: Mapping[str, bytes], paths: frozenset[str]) -> list[Finding]:
+        touched = [d for d in directories if any(display_path(f) in paths for f in d.files)]
+        return run(touched, settings, overlay=contents).findings
+
+    return reanalyse
+
+
+def _read_source(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        msg = f"cannot read {path}: {exc.strerror or exc}"
+        raise ResilintError(msg) from exc
+
+
+def _say_fixed(outcome: Outcome, *, applied: bool) -> None:
+    """One line on stderr: how many findings the fixes repair (or would), per rule."""
+    rules = ", ".join(f"{rule} {count}" for rule, count in sorted(outcome.repaired.items()))
+    verb = "fixed" if applied else "--fix would fix"
+    files = len(outcome.fixed)
+    detail = f" ({rules})" if rules else ""
+    click.echo(
+        f"resilint: {verb} {outcome.total} finding{'s' if outcome.total != 1 else ''}{detail} "
+        f"in {files} file{'s' if files != 1 else ''}",
+        err=True,
+    )
+    for path in outcome.broken:
+        click.echo(
+            f"resilint: left {path} unchanged: the fixed text would not parse (please report: {ISSUES_URL})",
+            err=True,
+        )
+
+
 def _filter(
     result: RunResult, configuration: Configuration, write_baseline: Path | None, new_from_rev: str | None
 ) -> RunResult:
@@ -330,7 +391,7 @@ def _filter(
     findings = drop_per_path_ignores(result.findings, configuration.root, configuration.per_path_ignores)
     known = None
     if write_baseline is not None:
-        _write_atomically(write_baseline, baseline.render(findings))
+        write_atomically(write_baseline, baseline.render(findings).encode())
         known = baseline.load(write_baseline)
         click.echo(f"resilint: recorded {sum(known.values())} findings in {write_baseline}", err=True)
     elif configuration.baseline is not None:
@@ -349,20 +410,7 @@ def _emit(result: RunResult, reporter: Reporter, output: Path | None, options: R
         return
     buffer = io.StringIO()
     reporter(result, buffer, options)
-    _write_atomically(output, buffer.getvalue())
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and a rename: an interrupted run leaves no half file."""
-    directory = path.parent if str(path.parent) else Path()
-    try:
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        Path(temporary).replace(path)
-    except OSError as exc:
-        msg = f"cannot write {path}: {exc.strerror or exc}"
-        raise ResilintError(msg) from exc
+    write_atomically(output, buffer.getvalue().encode())
 
 
 def _exit_code(result: RunResult, fail_on: Severity, exit_zero: bool) -> int:

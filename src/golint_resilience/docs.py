@@ -63,6 +63,8 @@ def render_markdown(spec: RuleSpec) -> str:
     if docs.allowed:
         parts += ["## What it leaves alone", "", docs.allowed, ""]
     parts += ["## How to fix it", "", docs.fix, ""]
+    if docs.autofix:
+        parts += ["## Automatic fix", "", docs.autofix, ""]
     for example in spec.examples:
         label = "Flagged" if example.kind == "bad" else "Not flagged"
         title = f": {example.title}" if example.title else ""

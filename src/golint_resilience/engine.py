@@ -16,7 +16,7 @@ import re
 import signal
 import stat
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -343,6 +343,8 @@ def _scope(report: Report) -> str:
 def _to_finding(spec: RuleSpec, report: Report, scope: str, occurrence: int, message: str) -> Finding:
     file = report.context.file
     span = file.span(report.node)
+    # Never a fix in a file with syntax errors (its tree may be wrong) or in generated code.
+    fixable = not file.root.has_error and not is_generated(file.data)
     return Finding(
         rule_id=spec.id,
         rule_name=spec.name,
@@ -352,6 +354,7 @@ def _to_finding(spec: RuleSpec, report: Report, scope: str, occurrence: int, mes
         message=message,
         fingerprint=fingerprint(spec.id, file.display, scope, file.text(report.node), occurrence),
         snippet=file.line_text(span.line),
+        fix=report.fix if fixable else None,
     )
 
 
@@ -567,15 +570,32 @@ def _batches(directories: list[PackageDir], jobs: int) -> list[list[PackageDir]]
     return batches
 
 
+def _overlaid(directory: PackageDir, settings: RunSettings, overlay: Mapping[str, bytes]) -> Snapshot:
+    """A directory's files with the contents in `overlay` (keyed by display path) instead of the disk's."""
+    files = [
+        (path, display, overlay.get(display, data))
+        for path, display, data in read_directory(directory, settings)
+    ]
+    return Snapshot(files, content_key="", metadata_key=None)  # never stored: no key needed
+
+
 def _analyse_all(
-    directories: list[PackageDir], settings: RunSettings, cache: ResultCache | None
+    directories: list[PackageDir],
+    settings: RunSettings,
+    cache: ResultCache | None,
+    overlay: Mapping[str, bytes] | None = None,
 ) -> Iterator[DirectoryResult]:
     """Results of every directory, in no particular order (the caller sorts).
 
     The parent looks every directory up in the cache (reading and hashing its files is
     cheap); only the others go to the workers, which read the files again themselves
-    and key what they store by what they read.
+    and key what they store by what they read. With an overlay (contents not on disk),
+    every directory is analysed here, without the cache.
     """
+    if overlay is not None:
+        for directory in directories:
+            yield analyse_directory(directory, settings, None, _overlaid(directory, settings, overlay))
+        return
     todo = directories
     if cache is not None:
         todo = []
@@ -630,11 +650,14 @@ def run(
     *,
     cache_dir: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    overlay: Mapping[str, bytes] | None = None,
 ) -> RunResult:
     """Analyse the directories and return sorted, de-duplicated findings.
 
     `cache_dir`: reuse and store per-directory results there (None: no cache).
     `progress(done, total)` is called as directories complete.
+    `overlay`: contents to analyse instead of those files' on disk (display path → bytes:
+    fixes not written yet); the cache is then neither read nor written.
     """
     findings: list[Finding] = []
     pending: list[PendingFinding] = []
@@ -643,8 +666,8 @@ def run(
     tool_errors: list[ToolError] = []
     store = FactStore()
     files = analysed = 0
-    cache = ResultCache(cache_dir, settings.digest) if cache_dir is not None else None
-    for done, result in enumerate(_analyse_all(directories, settings, cache), start=1):
+    cache = ResultCache(cache_dir, settings.digest) if cache_dir is not None and overlay is None else None
+    for done, result in enumerate(_analyse_all(directories, settings, cache, overlay), start=1):
         findings.extend(result.findings)
         pending.extend(result.pending)
         file_errors.extend(result.file_errors)

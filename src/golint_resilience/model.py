@@ -1,4 +1,4 @@
-"""Plain, picklable value types shared by every layer: severities, spans, findings, errors."""
+"""Plain, picklable value types shared by every layer: severities, spans, fixes, findings, errors."""
 
 from __future__ import annotations
 
@@ -47,6 +47,34 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the bytes `start:end` of a file with `text` (an insertion when they are equal).
+
+    `span` is the same region in lines and columns (for SARIF and JSON); `byte_columns`
+    are its 1-based start and end columns counted in UTF-8 bytes (reviewdog's unit).
+    """
+
+    start: int
+    end: int
+    text: str
+    span: Span
+    byte_columns: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """The repair of one finding: edits of the finding's own file, applied all or none.
+
+    `safe`: keeps the program's meaning apart from the resilience repair and always
+    compiles (`--fix`); otherwise a reviewer must look (`--unsafe-fixes`).
+    """
+
+    description: str
+    edits: tuple[Edit, ...]
+    safe: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One reported problem. Reporters format these; they never derive new ones."""
 
@@ -60,6 +88,7 @@ class Finding:
     snippet: str  # the source lines of the span's first line, for code frames
     suppressed: bool = False
     suppression_reason: str = ""
+    fix: Fix | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

@@ -146,6 +146,24 @@ class SourceFile:
 
     def span(self, node: Node) -> Span:
         """The span of a node; a multi-line node keeps its true end."""
-        line, column, utf16_column = self._position(node.start_byte)
-        end_line, end_column, utf16_end = self._position(node.end_byte)
+        return self.region(node.start_byte, node.end_byte)
+
+    def region(self, start: int, end: int) -> Span:
+        """The span of the bytes `start:end`."""
+        line, column, utf16_column = self._position(start)
+        end_line, end_column, utf16_end = self._position(end)
         return Span(line, column, end_line, end_column, utf16_column, utf16_end)
+
+    def byte_column(self, offset: int) -> int:
+        """The 1-based column of a byte offset, counted in bytes."""
+        return offset - self.line_start(offset) + 1
+
+    def line_start(self, offset: int) -> int:
+        """The offset of the first byte of the line holding `offset`."""
+        return self._line_starts[bisect.bisect_right(self._line_starts, offset) - 1]
+
+    @cached_property
+    def newline(self) -> str:
+        """The file's line ending: CRLF when its first line ends so, else LF."""
+        first = self.data.find(b"\n")
+        return "\r\n" if first > 0 and self.data[first - 1 : first] == b"\r" else "\n"

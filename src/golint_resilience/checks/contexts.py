@@ -4,7 +4,8 @@
   `context.WithValue`, or held by a local variable assigned once from one of those.
   Parameters, `WithTimeout`/`WithDeadline`/`…Cause`, `WithCancel` and anything unknown
   are not never-expiring: the caller or a cancel function decides.
-- `context_in_scope`: the context a fix should use at a given point (`ctx`, `r.Context()`).
+- `context_in_scope`: the context a fix should use at a given point (`ctx`, `r.Context()`);
+  `fix_context`: the same when it provably is a context, for fixes that write it.
 - `is_context_argument`: does an argument look like a context (to see that a request is
   passed along with one)?
 """
@@ -124,6 +125,29 @@ def context_in_scope(node: Node, context: FileContext) -> str | None:
             if names and names[0] != "_" and str(type_name) == "net/http.Request":
                 return f"{names[0]}.Context()"
     return None
+
+
+def fix_context(node: Node, context: FileContext) -> str | None:
+    """What `context_in_scope` names, when the binding it reaches at `node` provably is a context.
+
+    A variable or parameter typed `context.Context` or initialised by a context call
+    (`context.WithTimeout(…)`, `r.Context()`), or `r.Context()` of an `*http.Request`
+    parameter; a shadowing `ctx := "…"` or `r := …` gives no context at all.
+    """
+    found = context_in_scope(node, context)
+    if found is None:
+        return None
+    name = found.removesuffix(".Context()")
+    binding = local_binding(name, node, context)
+    if binding is None:
+        return None
+    if name != found:
+        return found if str(qualified_type(binding.type_node, context)) == "net/http.Request" else None
+    if binding.type_node is not None:
+        return found if _is_context_type(binding.type_node, context) else None
+    value = unparen(binding.value_node) if binding.value_node is not None else None
+    is_context = value is not None and value.type == "call_expression" and is_context_argument(value, context)
+    return found if is_context else None
 
 
 def is_context_argument(expression: Node, context: FileContext) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from golint_resilience.facts import Condition, FactsBuilder, PackageFacts
 from golint_resilience.index import FileContext, Package
-from golint_resilience.model import Severity
+from golint_resilience.model import Fix, Severity
 from golint_resilience.parsing import Node
 from golint_resilience.triggers import Trigger
 
@@ -61,7 +61,8 @@ class Report:
     """What a check says: the node to flag and how to phrase it.
 
     `condition`, when set, is checked against other packages' facts after the run;
-    `if_unknown` names the message variant to use when it cannot be decided (None: drop).
+    `if_unknown` names the message variant to use when it cannot be decided (None: drop);
+    `fix`, when set, repairs the finding (edits of the report's file, see fixes.py).
     """
 
     node: Node
@@ -71,6 +72,7 @@ class Report:
     severity: Severity | None = None
     condition: Condition | None = None
     if_unknown: str | None = None
+    fix: Fix | None = None
 
 
 @dataclass
@@ -229,11 +231,12 @@ def report(
     severity: Severity | None = None,
     condition: Condition | None = None,
     if_unknown: str | None = None,
+    fix: Fix | None = None,
     **values: str,
 ) -> Report:
     """Build a Report (keyword values fill the rule's message template, on one line)."""
     quoted = tuple(sorted((name, _one_line(value)) for name, value in values.items()))
-    return Report(node, context, variant, quoted, severity, condition, if_unknown)
+    return Report(node, context, variant, quoted, severity, condition, if_unknown, fix)
 
 
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n\s*")

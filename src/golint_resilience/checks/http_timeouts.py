@@ -10,7 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from golint_resilience.checks.contexts import context_in_scope, is_context_argument, never_expiring_context
+from golint_resilience.checks.contexts import (
+    NeverExpiring,
+    context_in_scope,
+    fix_context,
+    is_context_argument,
+    never_expiring_context,
+)
+from golint_resilience.checks.fix_imports import package_name
+from golint_resilience.checks.fixes import (
+    CLIENT_TIMEOUT,
+    READ_HEADER_TIMEOUT,
+    add_keyed_element,
+    insert,
+    make_fix,
+    replace,
+)
 from golint_resilience.checks.framework import CheckContext, Report, check, fragment, report
 from golint_resilience.checks.function_values import fragment_calls, value_patterns, value_triggers
 from golint_resilience.checks.net_http import (
@@ -27,6 +42,7 @@ from golint_resilience.checks.net_http import (
     literal_keys,
 )
 from golint_resilience.index import FileContext
+from golint_resilience.model import Fix
 from golint_resilience.parsing import Node, captures_within
 from golint_resilience.resolve import (
     assignment_target,
@@ -179,7 +195,28 @@ def http_request_without_context(ctx: CheckContext) -> Iterator[Report]:
         ):
             in_scope = context_in_scope(call, context)
             variant = "new_request" if in_scope else "new_request_no_context"
-            yield report(call, context, variant, call=_call_text(call, context), ctx=in_scope or "ctx")
+            yield report(
+                call,
+                context,
+                variant,
+                call=_call_text(call, context),
+                ctx=in_scope or "ctx",
+                fix=_with_context_fix(call, context),
+            )
+
+
+def _with_context_fix(call: Node, context: FileContext) -> Fix | None:
+    """`http.NewRequest(m, u, b)` → `http.NewRequestWithContext(ctx, m, u, b)` with the context in scope."""
+    ctx = fix_context(call, context)
+    parts = _selector_parts(call)
+    arguments = call.child_by_field_name("arguments")
+    if ctx is None or parts is None or arguments is None or not arguments.named_children:
+        return None
+    edits = (
+        replace(context, parts[1], "NewRequestWithContext"),
+        insert(context, arguments.named_children[0].start_byte, f"{ctx}, "),
+    )
+    return make_fix(f"Build the request with {ctx}", edits, safe=True)
 
 
 def _send_without_context(call: Node, context: FileContext) -> Iterator[Report]:
@@ -323,7 +360,9 @@ def http_client_without_timeout(ctx: CheckContext) -> Iterator[Report]:
             continue
         if fields_assigned_later(_outermost(value), frozenset({"Timeout"}), context):
             continue
-        yield report(_outermost(value), context)
+        # Unsafe: a client that downloads large bodies may need longer than the value written.
+        fix = _timeout_fix(value, "Timeout", CLIENT_TIMEOUT, context, safe=False)
+        yield report(_outermost(value), context, fix=fix)
     for match in ctx.matches("default_client_uses"):
         reference, context = match.node("reference"), match.context
         if qualified_name(reference, context) == DEFAULT_CLIENT and not _configures_or_compares(reference):
@@ -376,7 +415,27 @@ def request_without_deadline(ctx: CheckContext) -> Iterator[Report]:
         if origin.via is not None:
             line = origin.call.start_point[0] + 1
             described = f"{context.text(origin.via)} ({described}, line {line})"
-        yield report(call, context, call=_call_text(call, context), background=described)
+        yield report(
+            call,
+            context,
+            call=_call_text(call, context),
+            background=described,
+            fix=_in_scope_context_fix(origin, call, context),
+        )
+
+
+def _in_scope_context_fix(origin: NeverExpiring, call: Node, context: FileContext) -> Fix | None:
+    """`context.Background()` written in the call → the context in scope.
+
+    Not when a variable carries it: its other uses would change too; and not when the
+    context in scope is that of the request being derived (`r.WithContext(r.Context())`
+    would undo a deliberate detach and change nothing else).
+    """
+    ctx = fix_context(call, context) if origin.via is None else None
+    parts = _selector_parts(call)
+    if ctx is None or (parts is not None and ctx == f"{context.text(parts[0])}.Context()"):
+        return None
+    return make_fix(f"Pass {ctx} instead", (replace(context, origin.call, ctx),), safe=True)
 
 
 def _context_argument(call: Node, context: FileContext) -> Node | None:
@@ -424,10 +483,28 @@ def http_server_without_timeouts(ctx: CheckContext) -> Iterator[Report]:
             continue
         if literal_keys(value, context) & SERVER_READ_TIMEOUTS:
             continue
-        value = _outermost(value)
-        if fields_assigned_later(value, SERVER_READ_TIMEOUTS, context) or _gosec_annotated(value, context):
+        outermost = _outermost(value)
+        if fields_assigned_later(outermost, SERVER_READ_TIMEOUTS, context) or _gosec_annotated(
+            outermost, context
+        ):
             continue
-        yield report(value, context)
+        fix = _timeout_fix(value, "ReadHeaderTimeout", READ_HEADER_TIMEOUT, context, safe=True)
+        yield report(outermost, context, fix=fix)
+
+
+def _timeout_fix(value: Node, key: str, duration: str, context: FileContext, *, safe: bool) -> Fix | None:
+    """Add `key: duration` to a composite literal (not to `new(T)`), importing time if needed."""
+    if value.type != "composite_literal":
+        return None
+    named = package_name("time", value, context)
+    if named is None:
+        return None
+    time, import_edits = named
+    text = duration.format(time=time)
+    element = add_keyed_element(value, key, text, context)
+    if element is None:
+        return None
+    return make_fix(f"Set {key}: {text}", (element, *import_edits), safe=safe)
 
 
 def _gosec_annotated(node: Node, context: FileContext) -> bool:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from golint_resilience.checks.contexts import is_background_context
+from golint_resilience.checks.fix_imports import package_name
+from golint_resilience.checks.fixes import (
+    SHUTDOWN_TIMEOUT,
+    indentation,
+    insert,
+    make_fix,
+    replace,
+    unused_names,
+)
 from golint_resilience.checks.framework import CheckContext, Report, check, report
 from golint_resilience.checks.servers import is_http_server, main_function_names
 from golint_resilience.facts import (
@@ -13,6 +23,10 @@ from golint_resilience.facts import (
     STARTS_HTTP_SERVER,
     ClosureFlags,
 )
+from golint_resilience.index import FileContext
+from golint_resilience.model import Fix
+from golint_resilience.parsing import Node
+from golint_resilience.resolve import FUNCTION_NODES, ancestors, unparen
 
 
 @check("RES404", fragments=("main_function",))
@@ -48,5 +62,62 @@ def shutdown_without_deadline(ctx: CheckContext) -> Iterator[Report]:
         argument = arguments.named_children[0]
         if is_background_context(argument, context) and is_http_server(operand, context):
             yield report(
-                call, context, call=context.text(operand) + ".Shutdown", argument=context.text(argument)
+                call,
+                context,
+                call=context.text(operand) + ".Shutdown",
+                argument=context.text(argument),
+                fix=_deadline_fix(call, argument, context),
             )
+
+
+_CONTEXT_NAMES = (("ctx", "cancel"), ("shutdownCtx", "cancelShutdown"))
+_NO_FIX_STATEMENTS = frozenset({"defer_statement", "go_statement"})
+_GOTO = re.compile(r"\bgoto\b")
+
+
+def _within_function(node: Node) -> list[Node]:
+    """The ancestors of a node inside its function, nearest first."""
+    found = []
+    for ancestor in ancestors(node):
+        if ancestor.type in FUNCTION_NODES:
+            break
+        found.append(ancestor)
+    return found
+
+
+def _deadline_fix(call: Node, argument: Node, context: FileContext) -> Fix | None:
+    """`ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)`, `defer cancel()`.
+
+    Safe when the call is a statement of its own outside loops. Inside a larger statement
+    (`if err := srv.Shutdown(…)`, a loop header) or in a loop, the context is created
+    before that statement or the deferred cancel waits for the function's end: unsafe.
+    Never in `defer`/`go` statements, whose call runs later than the new context is made,
+    nor in a function with a `goto`, which might jump over the new declarations.
+    """
+    path = _within_function(call)
+    statement = next((n for n in path if n.parent is not None and n.parent.type == "statement_list"), None)
+    background = argument.child_by_field_name("function")
+    package = background.child_by_field_name("operand") if background is not None else None
+    if statement is None or package is None or statement.type in _NO_FIX_STATEMENTS:
+        return None
+    function = path[-1].parent if path else None
+    if function is None or _GOTO.search(context.text(function)):
+        return None
+    names = unused_names(_CONTEXT_NAMES, call, context)
+    named = package_name("time", call, context)
+    if names is None or named is None:
+        return None
+    (ctx, cancel), (time, import_edits) = names, named
+    indent = indentation(context, statement.start_byte)
+    timeout = SHUTDOWN_TIMEOUT.format(time=time)
+    header = (
+        f"{ctx}, {cancel} := {context.text(package)}.WithTimeout({context.text(argument)}, {timeout})\n"
+        f"{indent}defer {cancel}()\n{indent}"
+    )
+    alone = statement.type == "expression_statement" and unparen(statement.named_children[0]).id == call.id
+    in_loop = any(a.type == "for_statement" for a in path)
+    return make_fix(
+        f"Give Shutdown a {timeout} deadline",
+        (insert(context, statement.start_byte, header), replace(context, argument, ctx), *import_edits),
+        safe=alone and not in_loop,
+    )

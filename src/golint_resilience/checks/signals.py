@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from golint_resilience.checks.fix_imports import package_name
+from golint_resilience.checks.fixes import insert, make_fix, replace
 from golint_resilience.checks.framework import (
     CheckContext,
     MatchContext,
@@ -19,6 +22,7 @@ from golint_resilience.checks.function_values import fragment_calls, value_patte
 from golint_resilience.checks.servers import main_function_names
 from golint_resilience.facts import HANDLES_SIGNALS, STARTS_SERVER, ClosureFlags, FactsBuilder
 from golint_resilience.index import FileContext
+from golint_resilience.model import Fix
 from golint_resilience.parsing import Node
 from golint_resilience.resolve import binding_of, callee_name, imported_package, qualified_type, unparen
 from golint_resilience.triggers import Imports, Trigger
@@ -178,33 +182,67 @@ def sigterm_not_handled(ctx: CheckContext) -> Iterator[Report]:
                 call=context.text(function) if function is not None else "signal.Notify",
                 signals=" and ".join(listed),
                 uncatchable=" and ".join(uncatchable),
+                fix=_sigterm_fix(call, context),
             )
+
+
+_PLAN9_BUILD = re.compile(rb"^//go:build.*(?<![!\w])plan9\b", re.MULTILINE)
+
+
+def _sigterm_fix(call: Node, context: FileContext) -> Fix | None:
+    """Append `syscall.SIGTERM` to the listed signals.
+
+    Not after a spread slice (`sigs...` must come last), and not in files built for plan9,
+    whose syscall package has no SIGTERM.
+    """
+    arguments = _signal_arguments(call)
+    file = context.file
+    if any(a.type == "variadic_argument" for a in arguments) or not arguments:
+        return None
+    if file.path.name.endswith("_plan9.go") or _PLAN9_BUILD.search(file.data):
+        return None
+    named = package_name("syscall", call, context)
+    if named is None:
+        return None
+    syscall, import_edits = named
+    change = insert(context, arguments[-1].end_byte, f", {syscall}.SIGTERM")
+    return make_fix("Add syscall.SIGTERM to the signals", (change, *import_edits), safe=True)
 
 
 # --- RES403 ------------------------------------------------------------------------------
 
 
-def _unbuffered_signal_make(value: Node | None, context: FileContext) -> bool:
-    """`make(chan os.Signal)` or `make(chan os.Signal, 0)`."""
+def _unbuffered_signal_make(value: Node | None, context: FileContext) -> Node | None:
+    """The arguments of `make(chan os.Signal)` or `make(chan os.Signal, 0)`, else None."""
     if value is None:
-        return False
+        return None
     value = unparen(value)
     function = value.child_by_field_name("function") if value.type == "call_expression" else None
     arguments = value.child_by_field_name("arguments")
     if function is None or arguments is None or context.text(function) != "make":
-        return False
+        return None
     values = arguments.named_children
     if not values or values[0].type != "channel_type":
-        return False
+        return None
     element = values[0].child_by_field_name("value")
     if str(qualified_type(element, context)) != "os.Signal":
-        return False
-    return len(values) == 1 or (len(values) == 2 and context.text(values[1]) == "0")
+        return None
+    unbuffered = len(values) == 1 or (len(values) == 2 and context.text(values[1]) == "0")
+    return arguments if unbuffered else None
+
+
+def _buffer_fix(arguments: Node, context: FileContext) -> Fix:
+    """`make(chan os.Signal)` → `make(chan os.Signal, 1)`; a `0` capacity becomes `1`."""
+    values = arguments.named_children
+    change = (
+        insert(context, values[0].end_byte, ", 1") if len(values) == 1 else replace(context, values[1], "1")
+    )
+    return make_fix("Give the signal channel a buffer of 1", (change,), safe=True)
 
 
 @check("RES403", fragments=("signal_calls",))
 def unbuffered_signal_channel(ctx: CheckContext) -> Iterator[Report]:
-    """signal.Notify onto a channel made without a buffer."""
+    """signal.Notify onto a channel made without a buffer (fix: a buffer of 1, same file only)."""
     for call, context in notify_calls(ctx):
         name = callee_name(call, context)
         arguments = call.child_by_field_name("arguments")
@@ -214,11 +252,13 @@ def unbuffered_signal_channel(ctx: CheckContext) -> Iterator[Report]:
         if channel.type != "identifier":
             continue
         found = binding_of(channel, context)
-        if found is not None and _unbuffered_signal_make(found[0].value_node, found[1]):
+        made = _unbuffered_signal_make(found[0].value_node, found[1]) if found is not None else None
+        if found is not None and made is not None:
             function = call.child_by_field_name("function")
             yield report(
                 call,
                 context,
                 call=context.text(function) if function is not None else "signal.Notify",
                 channel=context.text(channel),
+                fix=_buffer_fix(made, context) if found[1].file is context.file else None,
             )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from golint_resilience.catalog import RuleSpec
 from golint_resilience.engine import RunResult
+from golint_resilience.fixing import usable
 from golint_resilience.model import Finding
 from golint_resilience.report.paths import default_root
 
@@ -22,7 +23,8 @@ class ReportOptions:
 
     `root` is the directory SARIF and GitHub annotation paths are relative to (the
     repository's top level); `sarif_category` becomes `automationDetails.id` ("" leaves
-    it to the uploader); `sarif_suppressed` keeps inline-suppressed findings in SARIF.
+    it to the uploader); `sarif_suppressed` keeps inline-suppressed findings in SARIF;
+    `unsafe_fixes` counts fixes that need a review as fixable.
     """
 
     catalog: dict[str, RuleSpec]
@@ -32,6 +34,7 @@ class ReportOptions:
     root: Path = field(default_factory=lambda: default_root(Path.cwd()))
     sarif_category: str = "resilint/"
     sarif_suppressed: bool = False
+    unsafe_fixes: bool = False
 
 
 def printable(text: str) -> str:
@@ -54,3 +57,18 @@ def rule_counts(findings: list[Finding]) -> list[tuple[str, int]]:
 def rule_url(rule_id: str) -> str:
     """The web page of a rule's documentation."""
     return f"{INFORMATION_URI}/blob/main/docs/rules/{rule_id}.md"
+
+
+def fixable(finding: Finding, options: ReportOptions) -> bool:
+    """Would `--fix` (with `--unsafe-fixes` when given) repair this finding?"""
+    return usable(finding, unsafe=options.unsafe_fixes)
+
+
+def fix_summary(findings: list[Finding], options: ReportOptions) -> str:
+    """A line like `3 fixable with resilint --fix (1 more with --unsafe-fixes)`; "" if none is."""
+    command = "resilint --fix --unsafe-fixes" if options.unsafe_fixes else "resilint --fix"
+    count = sum(fixable(f, options) for f in findings)
+    more = 0 if options.unsafe_fixes else sum(usable(f, unsafe=True) for f in findings) - count
+    if not count and not more:
+        return ""
+    return f"{count} fixable with `{command}`" + (f" ({more} more with `--unsafe-fixes`)" if more else "")

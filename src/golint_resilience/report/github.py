@@ -1,11 +1,13 @@
 """`--format github`: GitHub Actions workflow commands, which become inline annotations.
 
 `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`, one line per
-finding. GitHub's escaping (actions/toolkit): in the message `%`, CR and LF; in property
-values also `:` and `,`. With it, nothing a source file puts into a message (a newline
-followed by `::stop-commands::`, say) can start a command of its own. Paths are relative
-to the repository root (`--sarif-root`), as annotations require. Control characters are
-shown as escapes first (`printable`), as in the text report: the log is read on a terminal.
+finding. Workflow commands cannot carry a suggested change: the title says when
+`resilint --fix` repairs the finding. GitHub's escaping (actions/toolkit): in the message
+`%`, CR and LF; in property values also `:` and `,`. With it, nothing a source file puts
+into a message (a newline followed by `::stop-commands::`, say) can start a command of its
+own. Paths are relative to the repository root (`--sarif-root`), as annotations require.
+Control characters are shown as escapes first (`printable`), as in the text report: the
+log is read on a terminal.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import TextIO
 
 from golint_resilience.engine import RunResult
 from golint_resilience.model import Finding, Severity
-from golint_resilience.report.common import ReportOptions, printable
+from golint_resilience.report.common import ReportOptions, fixable, printable
 from golint_resilience.report.paths import relative_to_root
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
@@ -55,7 +57,8 @@ def _annotation(finding: Finding, options: ReportOptions) -> str:
         col=span.column,
         endLine=span.end_line,
         endColumn=span.end_column,
-        title=f"{finding.rule_id} {finding.rule_name}",
+        title=f"{finding.rule_id} {finding.rule_name}"
+        + (" (resilint --fix repairs it)" if fixable(finding, options) else ""),
     )
 
 

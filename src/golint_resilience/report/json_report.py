@@ -3,10 +3,33 @@
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from typing import Any, TextIO
 
 from golint_resilience.engine import RunResult
+from golint_resilience.model import Fix
 from golint_resilience.report.common import ReportOptions
+
+
+def _fix(fix: Fix | None) -> dict[str, Any] | None:
+    """The edits (byte offsets into the file as read, and the same region in characters)."""
+    if fix is None:
+        return None
+    return {
+        "description": fix.description,
+        "safe": fix.safe,
+        "edits": [
+            {
+                "start_byte": e.start,
+                "end_byte": e.end,
+                "line": e.span.line,
+                "column": e.span.column,
+                "end_line": e.span.end_line,
+                "end_column": e.span.end_column,
+                "text": e.text,
+            }
+            for e in fix.edits
+        ],
+    }
 
 
 def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
@@ -27,6 +50,7 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
                 "message": f.message,
                 "fingerprint": f.fingerprint,
                 "suppressed": f.suppressed,
+                "fix": _fix(f.fix),
             }
             for f in result.findings
         ],

@@ -11,7 +11,7 @@ from typing import TextIO
 
 from golint_resilience.engine import RunResult
 from golint_resilience.report import common
-from golint_resilience.report.common import ReportOptions, printable
+from golint_resilience.report.common import ReportOptions, fix_summary, printable
 
 MAX_ROWS = 500
 # Characters that can open inline markup or end a table cell; CommonMark lets a backslash
@@ -37,6 +37,9 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     lines = [f"## resilint: {headline} in {files}", ""]
     if suppressed:
         lines += [f"{_plural(suppressed, 'finding')} suppressed inline.", ""]
+    fixes = fix_summary(shown, options)
+    if fixes:
+        lines += [f"{fixes.capitalize()}.", ""]
     if shown:
         lines += ["| rule | name | severity | count |", "|---|---|---|---:|"]
         for rule_id, count in common.rule_counts(shown):

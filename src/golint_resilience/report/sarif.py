@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from golint_resilience.catalog import RuleSpec
 from golint_resilience.docs import render_markdown
 from golint_resilience.engine import RunResult
-from golint_resilience.model import FileError, Finding, ResilintError, Severity, ToolError
+from golint_resilience.model import FileError, Finding, Fix, ResilintError, Severity, ToolError
 from golint_resilience.report.common import INFORMATION_URI, ReportOptions, rule_url
 from golint_resilience.report.linehash import line_hashes
 from golint_resilience.report.paths import relative_to_root, uri_reference
@@ -53,6 +53,7 @@ def _help_text(spec: RuleSpec) -> str:
         ("Why it matters", docs.why),
         ("What it leaves alone", docs.allowed),
         ("How to fix it", docs.fix),
+        ("Automatic fix", docs.autofix),
         ("Limitations", docs.limitations),
     ]
     parts = [f"{spec.id} {spec.name}: {spec.summary}."]
@@ -139,6 +140,8 @@ def _result(
         ],
         "partialFingerprints": dict(sorted(fingerprints.items())),
     }
+    if finding.fix is not None:
+        result["fixes"] = [_fix(finding.fix, relative)]
     if with_suppressions:  # SARIF §3.27.23: on every result of the run, or on none
         result["suppressions"] = (
             [{"kind": "inSource", "justification": finding.suppression_reason or "suppressed inline"}]
@@ -146,6 +149,31 @@ def _result(
             else []
         )
     return result
+
+
+def _fix(fix: Fix, relative: str) -> dict[str, Any]:
+    """A SARIF fix (§3.55): the edits as replacements of regions in UTF-16 columns."""
+    review = "" if fix.safe else " (unsafe: review it; resilint --fix --unsafe-fixes applies it)"
+    return {
+        "description": {"text": fix.description + review},
+        "artifactChanges": [
+            {
+                "artifactLocation": _artifact(relative),
+                "replacements": [
+                    {
+                        "deletedRegion": {
+                            "startLine": e.span.line,
+                            "startColumn": e.span.utf16_column,
+                            "endLine": e.span.end_line,
+                            "endColumn": e.span.utf16_end_column,
+                        },
+                        "insertedContent": {"text": e.text},
+                    }
+                    for e in fix.edits
+                ],
+            }
+        ],
+    }
 
 
 def _file_notification(error: FileError, root: Path) -> dict[str, Any]:

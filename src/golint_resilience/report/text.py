@@ -18,7 +18,7 @@ from golint_resilience import terminal
 from golint_resilience.engine import RunResult
 from golint_resilience.model import Finding, Severity
 from golint_resilience.report import common
-from golint_resilience.report.common import ReportOptions, printable
+from golint_resilience.report.common import ReportOptions, fix_summary, fixable, printable
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
 _TAB = 4
@@ -60,11 +60,13 @@ def _visible(text: str) -> str:
     return printable(text).replace("\t", " " * _TAB)
 
 
-def _headline(finding: Finding) -> Text:
+def _headline(finding: Finding, options: ReportOptions) -> Text:
     text = Text()
     text.append(printable(finding.path), style="bold")
     text.append(f":{finding.span.line}:{finding.span.column}: ")
     text.append(finding.rule_id, style=_STYLE[finding.severity])
+    if fixable(finding, options):
+        text.append(" [*]", style="bold")
     text.append(f" [{finding.severity.value}] ")
     text.append(printable(finding.message))
     return text
@@ -76,7 +78,7 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     shown = common.shown(result)
     for _path, group in groupby(shown, key=lambda f: f.path):
         for finding in group:
-            console.print(_headline(finding))
+            console.print(_headline(finding, options))
             if not options.quiet:
                 console.print(_frame(finding))
                 console.print()
@@ -106,6 +108,9 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     if hidden:
         summary += f" ({', '.join(hidden)})"
     console.print(Text(summary + ".", style="bold"))
+    fixes = fix_summary(shown, options)
+    if fixes:
+        console.print(Text(f"[*] {fixes}.", style="bold"))
 
 
 def _summary(console: Console, findings: list[Finding], options: ReportOptions) -> None:
