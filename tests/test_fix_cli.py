@@ -12,7 +12,7 @@ import pytest
 
 from golint_resilience.fixing import apply_fixes, fix_in_rounds
 from golint_resilience.model import Edit, Finding, Fix, Severity, Span
-from golint_resilience.report.suggestions import rdjson_suggestions
+from golint_resilience.report.rdjson import suggestions as rdjson_suggestions
 from harness import go_tool, invoke
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))

@@ -127,3 +127,19 @@ def test_rdjson_byte_columns_fall_back_to_characters_for_a_vanished_file(tmp_pat
     assert columns.column(str(source), 3, 19) == 20  # "é" is two bytes
     assert columns.column(str(source), 9, 4) == 4  # no such line
     assert rdjson._ByteColumns().column(str(tmp_path / "gone.go"), 3, 19) == 19
+
+
+def test_rdjson_carries_a_fix_as_suggestions(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/sig\n\ngo 1.22\n", encoding="utf-8")
+    (tmp_path / "main.go").write_text(
+        'package main\n\nimport (\n\t"os"\n\t"os/signal"\n)\n\nfunc main() {\n'
+        "\tc := make(chan os.Signal, 1)\n\tsignal.Notify(c, os.Interrupt)\n\t<-c\n}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = invoke("--format", "rdjson", "--select", "RES402", "./...", cwd=tmp_path)
+    assert code == 1
+    document = json.loads(out)
+    jsonschema.validate(document, _schema("rdjson.schema.json"))
+    [diagnostic] = document["diagnostics"]
+    texts = sorted(s["text"] for s in diagnostic["suggestions"])
+    assert texts == ['\n\t"syscall"', ", syscall.SIGTERM"]

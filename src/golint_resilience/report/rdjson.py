@@ -6,8 +6,8 @@ in proto/rdf/README.md there). A range's columns are 1-based counts of UTF-8 byt
 its end is exclusive, so character columns are converted with the file's text (a file
 gone since the analysis keeps character columns). Paths are as findings name them,
 relative to the working directory, where reviewdog runs. Inline-suppressed findings are
-left out. A diagnostic is built from ranges, so a finding's suggested edits become
-`suggestions: [{"range": _range(…), "text": …}]` next to its location.
+left out. A finding's fix becomes the diagnostic's `suggestions`, which reviewdog posts as
+suggested changes that a reviewer applies or not, so unsafe fixes are included too.
 """
 
 from __future__ import annotations
@@ -63,7 +63,23 @@ def _diagnostic(finding: Finding, columns: _ByteColumns) -> dict[str, Any]:
         },
         "severity": _SEVERITY[finding.severity],
         "code": {"value": finding.rule_id, "url": common.rule_url(finding.rule_id)},
-    }
+    } | ({"suggestions": suggestions(finding)} if finding.fix is not None else {})
+
+
+def suggestions(finding: Finding) -> list[dict[str, Any]]:
+    """The fix's edits as rdjson suggestions; their byte columns were taken from the source."""
+    if finding.fix is None:
+        return []
+    return [
+        {
+            "range": {
+                "start": {"line": e.span.line, "column": e.byte_columns[0]},
+                "end": {"line": e.span.end_line, "column": e.byte_columns[1]},
+            },
+            "text": e.text,
+        }
+        for e in finding.fix.edits
+    ]
 
 
 def write(result: RunResult, stream: TextIO, _options: ReportOptions) -> None:
