@@ -145,6 +145,11 @@ def _configuration(patterns: tuple[str, ...], values: dict[str, Any]) -> Configu
 )
 @click.option("--new-from-rev", metavar="REV", help="Report only findings on lines changed since git REV.")
 @click.option(
+    "--new-from-patch",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Report only findings on lines this unified diff adds (paths relative to the git top level).",
+)
+@click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count]."
 )
 @click.option("-q", "--quiet", is_flag=True, help="One line per finding, no code frames or summary.")
@@ -187,6 +192,7 @@ def check(
     output: Path | None,
     write_baseline: Path | None,
     new_from_rev: str | None,
+    new_from_patch: Path | None,
     jobs: int | None,
     quiet: bool,
     color: bool | None,
@@ -207,6 +213,7 @@ def check(
         excluder = Excluder(
             configuration.root, configuration.exclude, respect_gitignore=configuration.respect_gitignore
         )
+        changes = _changes(new_from_rev, new_from_patch)  # before the run: a bad revision fails fast
         directories = excluder.apply(discover(list(patterns) or ["./..."]))
         with ProgressBar(enabled=not no_progress) as progress:
             result = run(
@@ -215,7 +222,7 @@ def check(
                 cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
                 progress=progress,
             )
-        result = _filter(result, configuration, write_baseline, new_from_rev)
+        result = _filter(result, configuration, write_baseline, changes)
         use_color = color if color is not None else (output is None and sys.stdout.isatty())
         options = ReportOptions(
             catalog=catalog,
@@ -243,10 +250,25 @@ def check(
     sys.exit(_exit_code(result, settings.fail_on))
 
 
+def _changes(new_from_rev: str | None, new_from_patch: Path | None) -> newfromrev.Changes | None:
+    """The changed lines findings are limited to (None: no such limit)."""
+    if new_from_rev is not None and new_from_patch is not None:
+        msg = "--new-from-rev and --new-from-patch cannot be combined"
+        raise ResilintError(msg)
+    if new_from_rev is not None:
+        return newfromrev.changed_lines(new_from_rev, Path.cwd())
+    if new_from_patch is not None:
+        return newfromrev.patch_lines(new_from_patch, Path.cwd())
+    return None
+
+
 def _filter(
-    result: RunResult, configuration: Configuration, write_baseline: Path | None, new_from_rev: str | None
+    result: RunResult,
+    configuration: Configuration,
+    write_baseline: Path | None,
+    changes: newfromrev.Changes | None,
 ) -> RunResult:
-    """What the run's findings become after per-path ignores, the baseline and --new-from-rev."""
+    """What the run's findings become after per-path ignores, the baseline and changed lines."""
     findings = drop_per_path_ignores(result.findings, configuration.root, configuration.per_path_ignores)
     known = None
     if write_baseline is not None:
@@ -258,8 +280,8 @@ def _filter(
     hidden = 0
     if known is not None:
         findings, hidden = baseline.subtract(findings, known)
-    if new_from_rev is not None:
-        findings = newfromrev.keep_changed(findings, newfromrev.changed_lines(new_from_rev, Path.cwd()))
+    if changes is not None:
+        findings = newfromrev.keep_changed(findings, changes)
     return dataclasses.replace(result, findings=findings, baselined=hidden)
 
 
