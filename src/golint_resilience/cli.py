@@ -27,7 +27,7 @@ from golint_resilience.catalog import load_catalog
 from golint_resilience.checks.framework import implemented
 from golint_resilience.config import Configuration, Settings, configure
 from golint_resilience.config import render as render_config
-from golint_resilience.discover import discover
+from golint_resilience.discover import FileSource, discover
 from golint_resilience.docs import render_markdown
 from golint_resilience.engine import RunResult, run
 from golint_resilience.filters import Excluder, drop_per_path_ignores
@@ -210,11 +210,10 @@ def check(
         catalog = load_catalog()
         configuration = _configuration(patterns, config_values)
         settings = configuration.run_settings(jobs or os.cpu_count() or 1)
-        excluder = Excluder(
-            configuration.root, configuration.exclude, respect_gitignore=configuration.respect_gitignore
-        )
         changes = _changes(new_from_rev, new_from_patch)  # before the run: a bad revision fails fast
-        directories = excluder.apply(discover(list(patterns) or ["./..."]))
+        source = FileSource(respect_gitignore=configuration.respect_gitignore, notice=_notice)
+        excluder = Excluder(configuration.root, configuration.exclude, notice=_notice)
+        directories = excluder.apply(discover(list(patterns) or ["./..."], source))
         with ProgressBar(enabled=not no_progress) as progress:
             result = run(
                 directories,
@@ -313,6 +312,11 @@ def _exit_code(result: RunResult, fail_on: Severity) -> int:
         return EXIT_ERROR
     failing = any(not f.suppressed and f.severity.rank >= fail_on.rank for f in result.findings)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _notice(message: str) -> None:
+    """Something the run leaves out on purpose, said on stderr; it does not change the exit status."""
+    click.echo(f"resilint: notice: {message}", err=True)
 
 
 def _fail(message: str) -> None:
