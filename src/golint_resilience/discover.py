@@ -120,7 +120,7 @@ class FileSource:
     @staticmethod
     def _scan(real: Path, rules: GitIgnore | None) -> list[str]:
         try:
-            names = sorted(entry.name for entry in os.scandir(real))
+            names = sorted(entry.name for entry in os.scandir(real) if _is_go_file_name(entry.name))
         except OSError:
             return []
         if rules is None:

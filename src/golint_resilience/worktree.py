@@ -41,21 +41,28 @@ class WorkTree:
                 yield directory[len(prefix) :], names
 
 
-def list_work_tree(top: Path) -> WorkTree | None:
-    """What git lists in the work tree at `top`; None when git is missing or refuses to answer."""
+def _git(args: list[str], top: Path) -> bytes | None:
     try:
-        completed = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=top,
-            capture_output=True,
-            check=False,
-        )
+        completed = subprocess.run(["git", *args], cwd=top, capture_output=True, check=False)
     except OSError:
         return None
-    if completed.returncode != 0:  # not a work tree after all, or e.g. "dubious ownership"
+    return completed.stdout if completed.returncode == 0 else None
+
+
+def list_work_tree(top: Path) -> WorkTree | None:
+    """What git lists in the work tree at `top`; None when git is missing or refuses to answer.
+
+    git must agree that `top` is the top level: an empty or broken `.git` would make it
+    answer for some enclosing repository instead.
+    """
+    toplevel = _git(["rev-parse", "--show-toplevel"], top)
+    if toplevel is None or Path(os.path.realpath(os.fsdecode(toplevel.strip()))) != top:
+        return None  # not a work tree after all, or git refuses it (e.g. "dubious ownership")
+    listing = _git(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], top)
+    if listing is None:
         return None
     go_files: dict[str, list[str]] = defaultdict(list)
-    for raw in dict.fromkeys(completed.stdout.split(b"\0")):  # a conflicted file is listed per stage
+    for raw in dict.fromkeys(listing.split(b"\0")):  # a conflicted file is listed once per stage
         name = os.fsdecode(raw)
         if name.endswith(".go"):
             directory, _, base = name.rpartition("/")
