@@ -150,6 +150,11 @@ def _configuration(patterns: tuple[str, ...], values: dict[str, Any]) -> Configu
     help="Report only findings on lines this unified diff adds (paths relative to the git top level).",
 )
 @click.option(
+    "--whole-packages",
+    is_flag=True,
+    help="A .go file given stands for its package: report findings in every file of it.",
+)
+@click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count]."
 )
 @click.option("-q", "--quiet", is_flag=True, help="One line per finding, no code frames or summary.")
@@ -193,6 +198,7 @@ def check(
     write_baseline: Path | None,
     new_from_rev: str | None,
     new_from_patch: Path | None,
+    whole_packages: bool,
     jobs: int | None,
     quiet: bool,
     color: bool | None,
@@ -213,7 +219,9 @@ def check(
         changes = _changes(new_from_rev, new_from_patch)  # before the run: a bad revision fails fast
         source = FileSource(respect_gitignore=configuration.respect_gitignore, notice=_notice)
         excluder = Excluder(configuration.root, configuration.exclude, notice=_notice)
-        directories = excluder.apply(discover(list(patterns) or ["./..."], source))
+        directories = excluder.apply(
+            discover(list(patterns) or ["./..."], source, whole_packages=whole_packages)
+        )
         with ProgressBar(enabled=not no_progress) as progress:
             result = run(
                 directories,

@@ -182,8 +182,14 @@ def _walk(root: Path, real_root: Path, rules: GitIgnore | None) -> list[Path]:
     return found
 
 
-def discover(patterns: list[str], source: FileSource | None = None) -> list[PackageDir]:
-    """Resolve patterns to package directories, in a stable order; bad patterns raise."""
+def discover(
+    patterns: list[str], source: FileSource | None = None, *, whole_packages: bool = False
+) -> list[PackageDir]:
+    """Resolve patterns to package directories, in a stable order; bad patterns raise.
+
+    With `whole_packages`, a `.go` file stands for its package: every file of it is
+    reported on, so a change to one file shows what it breaks in the others.
+    """
     source = source or FileSource()
     by_dir: dict[Path, PackageDir] = {}
     for pattern in patterns:
@@ -207,7 +213,7 @@ def discover(patterns: list[str], source: FileSource | None = None) -> list[Pack
             elif path.suffix == ".go" and (path.exists() or path.is_symlink()):
                 matched = True
                 if not source.refuses(path):
-                    _add_file(by_dir, path, source)
+                    _add_file(by_dir, path, source, whole_package=whole_packages)
             elif path.exists():
                 msg = f"{pattern}: not a Go file or directory"
                 raise ResilintError(msg)
@@ -229,7 +235,7 @@ def _add_dir(by_dir: dict[Path, PackageDir], directory: Path, files: list[Path])
         entry.selected = None  # the whole directory was asked for
 
 
-def _add_file(by_dir: dict[Path, PackageDir], file: Path, source: FileSource) -> None:
+def _add_file(by_dir: dict[Path, PackageDir], file: Path, source: FileSource, *, whole_package: bool) -> None:
     directory = file.parent
     key = directory.resolve()
     entry = by_dir.get(key)
@@ -238,5 +244,7 @@ def _add_file(by_dir: dict[Path, PackageDir], file: Path, source: FileSource) ->
         by_dir[key] = entry
     if file not in entry.files:
         entry.files.append(file)
-    if entry.selected is not None:
+    if whole_package:
+        entry.selected = None
+    elif entry.selected is not None:
         entry.selected.add(file)
