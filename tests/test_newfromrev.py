@@ -8,19 +8,16 @@ from pathlib import Path
 import pytest
 
 from harness import invoke
-from test_baseline import BEFORE, reported, write
-from test_config import git, init_repo
+from test_baseline import BEFORE, committed_repo, reported, write
+from test_config import git
 
 CHANGED = BEFORE + "\nfunc New() {\n\tos.Exit(3)\n}\n"
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    init_repo(tmp_path)
-    write(tmp_path, BEFORE)
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-q", "-m", "initial")
-    write(tmp_path, CHANGED)
+    """A commit of BEFORE and, uncommitted, CHANGED: one new finding on line 14."""
+    write(committed_repo(tmp_path), CHANGED)
     return tmp_path
 
 
