@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
+import pathspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import golint_resilience.discover
-from harness import EXIT_IN_LIB, invoke
+from golint_resilience.discover import FileSource, discover
+from golint_resilience.gitignore import IgnoreFile
+from harness import EXIT_IN_LIB, chdir, invoke
 from test_config import git, init_repo, write
 
 GIT_IGNORES = {
@@ -161,3 +167,30 @@ def test_git_is_asked_once_per_work_tree(repo: Path, monkeypatch: pytest.MonkeyP
     assert [args for args in calls if args[:2] == ["git", "ls-files"]] == [
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
     ]
+
+
+PATTERNS = ["a", "b/", "/a", "a/b", "!a/b", "*.go", "!keep.go", "a/**", "**/b", "#a", "", "c d", "\\!x.go"]
+PATTERNS += ["b/c.go", "/b/c.go", "!/b", "x.go", "!b/", "a/b/", "[ab]/c.go", "!*.go", "c"]
+PATHS = ["a", "a/", "a/b", "a/b/", "b/c.go", "a/b/c.go", "x.go", "c/a/x.go", "keep.go", "b/keep.go", "!x.go"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(lines=st.lists(st.sampled_from(PATTERNS), max_size=10), path=st.sampled_from(PATHS))
+def test_the_indexed_ignore_file_agrees_with_pathspec(lines: list[str], path: str) -> None:
+    assert IgnoreFile(lines).check(path) == pathspec.GitIgnoreSpec.from_lines(lines).check_file(path).include
+
+
+def test_a_huge_gitignore_costs_little_without_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = [f"generated/file{index}.o" for index in range(100_000)] + ["/p3/", "*_skip.go"]
+    write(tmp_path, {".gitignore": "\n".join(lines) + "\n"})
+    for package in range(10):
+        write(tmp_path, {f"p{package}/f{index}.go": f"package p{package}\n" for index in range(5)})
+    write(tmp_path, {"p1/x_skip.go": "package p1\n"})
+    init_repo(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-git-here"))
+    started = time.perf_counter()
+    with chdir(tmp_path):
+        found = [f for d in discover(["./..."], FileSource(respect_gitignore=True)) for f in d.files]
+    assert time.perf_counter() - started < 10  # every pattern tried on every file: 30 s and more
+    assert len(found) == 45
+    assert Path("p1/x_skip.go") not in found
