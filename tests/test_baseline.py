@@ -112,13 +112,18 @@ def test_bad_baseline_files_exit_2(tmp_path: Path, content: str | None, message:
 # --- --new-from-rev ----------------------------------------------------------------------
 
 
+def committed_repo(root: Path) -> Path:
+    """A git repository whose one commit holds lib/lib.go = BEFORE."""
+    init_repo(root)
+    write(root, BEFORE)
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "initial")
+    return root
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    init_repo(tmp_path)
-    write(tmp_path, BEFORE)
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-q", "-m", "initial")
-    return tmp_path
+    return committed_repo(tmp_path)
 
 
 def test_new_from_rev_reports_only_changed_lines(repo: Path) -> None:

@@ -26,7 +26,7 @@ from golint_resilience.cache import default_cache_dir
 from golint_resilience.catalog import load_catalog
 from golint_resilience.config import Configuration, Settings, configure
 from golint_resilience.config import render as render_config
-from golint_resilience.discover import PackageDir, discover
+from golint_resilience.discover import FileSource, PackageDir, discover
 from golint_resilience.docs import render_markdown
 from golint_resilience.engine import RunResult, display_path, run
 from golint_resilience.filters import Excluder, drop_per_path_ignores
@@ -212,6 +212,16 @@ def _configuration(patterns: tuple[str, ...], values: dict[str, Any]) -> Configu
 )
 @click.option("--new-from-rev", metavar="REV", help="Report only findings on lines changed since git REV.")
 @click.option(
+    "--new-from-patch",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Report only findings on lines this unified diff adds (paths relative to the git top level).",
+)
+@click.option(
+    "--whole-packages",
+    is_flag=True,
+    help="A .go file given stands for its package: report findings in every file of it.",
+)
+@click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count]."
 )
 @click.option("-q", "--quiet", is_flag=True, help="One line per finding, no code frames or summary.")
@@ -263,6 +273,8 @@ def check(
     output: Path | None,
     write_baseline: Path | None,
     new_from_rev: str | None,
+    new_from_patch: Path | None,
+    whole_packages: bool,
     jobs: int | None,
     quiet: bool,
     statistics: bool,
@@ -290,14 +302,16 @@ def check(
         catalog = load_catalog()
         configuration = _configuration(patterns, config_values)
         settings = configuration.run_settings(jobs or os.cpu_count() or 1)
-        excluder = Excluder(
-            configuration.root, configuration.exclude, respect_gitignore=configuration.respect_gitignore
+        changes = _changes(new_from_rev, new_from_patch)  # before the run: a bad revision fails fast
+        source = FileSource(respect_gitignore=configuration.respect_gitignore, notice=_notice)
+        excluder = Excluder(configuration.root, configuration.exclude, notice=_notice)
+        directories = excluder.apply(
+            discover(list(patterns) or ["./..."], source, whole_packages=whole_packages)
         )
-        directories = excluder.apply(discover(list(patterns) or ["./..."]))
         with ProgressBar(enabled=not no_progress, color=use_color(color, sys.stderr)) as progress:
             cache = None if no_cache else (cache_dir or default_cache_dir())
             result = run(directories, settings, cache_dir=cache, progress=progress)
-        result = _filter(result, configuration, write_baseline, new_from_rev)
+        result = _filter(result, configuration, write_baseline, changes)
         if fix or diff:
             outcome = fix_in_rounds(
                 result.findings, _reanalyser(directories, settings), unsafe=unsafe_fixes, read=_read_source
@@ -309,9 +323,7 @@ def check(
             for path, data in outcome.fixed.items():
                 write_atomically(Path(path), data)
             if outcome.fixed:
-                result = _filter(
-                    run(directories, settings, cache_dir=cache), configuration, None, new_from_rev
-                )
+                result = _filter(run(directories, settings, cache_dir=cache), configuration, None, changes)
         options = ReportOptions(
             catalog=catalog,
             version=__version__,
@@ -384,10 +396,25 @@ def _say_fixed(outcome: Outcome, *, applied: bool) -> None:
         )
 
 
+def _changes(new_from_rev: str | None, new_from_patch: Path | None) -> newfromrev.Changes | None:
+    """The changed lines findings are limited to (None: no such limit)."""
+    if new_from_rev is not None and new_from_patch is not None:
+        msg = "--new-from-rev and --new-from-patch cannot be combined"
+        raise ResilintError(msg)
+    if new_from_rev is not None:
+        return newfromrev.changed_lines(new_from_rev, Path.cwd())
+    if new_from_patch is not None:
+        return newfromrev.patch_lines(new_from_patch, Path.cwd())
+    return None
+
+
 def _filter(
-    result: RunResult, configuration: Configuration, write_baseline: Path | None, new_from_rev: str | None
+    result: RunResult,
+    configuration: Configuration,
+    write_baseline: Path | None,
+    changes: newfromrev.Changes | None,
 ) -> RunResult:
-    """What the run's findings become after per-path ignores, the baseline and --new-from-rev."""
+    """What the run's findings become after per-path ignores, the baseline and changed lines."""
     findings = drop_per_path_ignores(result.findings, configuration.root, configuration.per_path_ignores)
     known = None
     if write_baseline is not None:
@@ -399,8 +426,8 @@ def _filter(
     hidden = 0
     if known is not None:
         findings, hidden = baseline.subtract(findings, known)
-    if new_from_rev is not None:
-        findings = newfromrev.keep_changed(findings, newfromrev.changed_lines(new_from_rev, Path.cwd()))
+    if changes is not None:
+        findings = newfromrev.keep_changed(findings, changes)
     return dataclasses.replace(result, findings=findings, baselined=hidden)
 
 
@@ -420,6 +447,11 @@ def _exit_code(result: RunResult, fail_on: Severity, exit_zero: bool) -> int:
         return EXIT_CLEAN
     failing = any(not f.suppressed and f.severity.rank >= fail_on.rank for f in result.findings)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _notice(message: str) -> None:
+    """Something the run leaves out on purpose, said on stderr; it does not change the exit status."""
+    click.echo(f"resilint: notice: {message}", err=True)
 
 
 def _echo_error(message: str, file: IO[Any] | None = None) -> None:

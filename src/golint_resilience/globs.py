@@ -1,45 +1,32 @@
-"""Path globs as users write them in config: `*` within a segment, `**` across segments."""
+"""Path globs as users write them in configuration: .gitignore patterns (pathspec's gitwildmatch).
+
+One dialect for `exclude`, `per-path-ignores` and rule path options, the one users already
+know from .gitignore: `*` stays within a segment, `**` crosses segments, a pattern without
+a `/` (other than a trailing one) matches a file or directory name at any depth, a leading
+or inner `/` anchors it to the root, a trailing `/` matches only directories (and so
+everything below them), `[...]` is a character class and `!` re-includes what an earlier
+pattern matched. A pattern that matches a directory matches every file below it.
+"""
 
 from __future__ import annotations
 
 import functools
-import re
+
+import pathspec
+
+from golint_resilience.model import ResilintError
 
 
 @functools.cache
-def _compile(pattern: str) -> re.Pattern[str]:
-    parts = []
-    index = 0
-    while index < len(pattern):
-        if pattern.startswith("**/", index):
-            parts.append("(?:.*/)?")
-            index += 3
-        elif pattern.startswith("**", index):
-            parts.append(".*")
-            index += 2
-        elif pattern[index] == "*":
-            parts.append("[^/]*")
-            index += 1
-        elif pattern[index] == "?":
-            parts.append("[^/]")
-            index += 1
-        else:
-            parts.append(re.escape(pattern[index]))
-            index += 1
-    return re.compile("".join(parts) + r"\Z")
-
-
-def glob_match(path: str, pattern: str) -> bool:
-    """Does a '/'-separated relative path match a glob? A pattern without '/' matches any name."""
-    path = path.removeprefix("./")
-    pattern = pattern.removeprefix("./")
-    if "/" not in pattern.rstrip("/"):
-        pattern = "**/" + pattern
-    if pattern.endswith("/"):
-        pattern += "**"
-    return _compile(pattern).match(path) is not None
+def compile_globs(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    """The patterns as one matcher; an invalid one is a user error."""
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(patterns)
+    except ValueError as exc:  # pathspec's pattern errors are ValueErrors
+        msg = f"invalid glob: {exc}"
+        raise ResilintError(msg) from None
 
 
 def any_glob_match(path: str, patterns: tuple[str, ...]) -> bool:
-    """True when any of the globs matches."""
-    return any(glob_match(path, pattern) for pattern in patterns)
+    """Does a '/'-separated path, relative to the globs' root, match the patterns?"""
+    return bool(patterns) and compile_globs(patterns).match_file(path.removeprefix("./"))

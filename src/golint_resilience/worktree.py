@@ -1,0 +1,70 @@
+"""The files git sees in a work tree, as `git ls-files --cached --others --exclude-standard` lists them.
+
+Inside a work tree git decides which files a run sees: ignore files at every level with their
+negations, `.git/info/exclude` and `core.excludesFile`, and a tracked file is never ignored,
+whatever a pattern says. One call per work tree answers for the whole run, and git does not
+descend into ignored directories, so an ignored build tree costs nothing to skip.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def find_top(directory: Path) -> Path | None:
+    """The nearest directory at or above `directory` (a real path) holding `.git` (a dir or file)."""
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+@dataclass(frozen=True)
+class WorkTree:
+    """The Go file names git lists, by directory relative to the top level ('' for the top)."""
+
+    top: Path
+    go_files: dict[str, list[str]]
+
+    def below(self, relative: str) -> Iterator[tuple[str, list[str]]]:
+        """(directory relative to `relative`, names) for `relative` and every directory below it."""
+        prefix = f"{relative}/" if relative else ""
+        for directory, names in self.go_files.items():
+            if directory == relative:
+                yield "", names
+            elif directory.startswith(prefix):
+                yield directory[len(prefix) :], names
+
+
+def _git(args: list[str], top: Path) -> bytes | None:
+    try:
+        completed = subprocess.run(["git", *args], cwd=top, capture_output=True, check=False)
+    except OSError:
+        return None
+    return completed.stdout if completed.returncode == 0 else None
+
+
+def list_work_tree(top: Path) -> WorkTree | None:
+    """What git lists in the work tree at `top`; None when git is missing or refuses to answer.
+
+    git must agree that `top` is the top level: an empty or broken `.git` would make it
+    answer for some enclosing repository instead.
+    """
+    toplevel = _git(["rev-parse", "--show-toplevel"], top)
+    if toplevel is None or Path(os.path.realpath(os.fsdecode(toplevel.strip()))) != top:
+        return None  # not a work tree after all, or git refuses it (e.g. "dubious ownership")
+    listing = _git(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], top)
+    if listing is None:
+        return None
+    go_files: dict[str, list[str]] = defaultdict(list)
+    for raw in dict.fromkeys(listing.split(b"\0")):  # a conflicted file is listed once per stage
+        name = os.fsdecode(raw)
+        if name.endswith(".go"):
+            directory, _, base = name.rpartition("/")
+            go_files[directory].append(base)
+    return WorkTree(top, {directory: sorted(names) for directory, names in go_files.items()})
