@@ -6,14 +6,18 @@ The hostile tree is built here at test time (no binary blobs in the repository).
 
 from __future__ import annotations
 
+import errno
 import functools
+import io
 import json
 import os
 import re
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -423,3 +427,113 @@ def test_ancestors_of_a_deep_node_match_the_parent_chain() -> None:
         parent = parent.parent
     assert len(expected) > 600
     assert [a.id for a in ancestors(leaf)] == [a.id for a in expected]
+
+
+# --- output files: nothing outside the tree is touched ---------------------------------
+
+
+def _exit_tree(root: Path) -> Path:
+    (root / "lib").mkdir(parents=True, exist_ok=True)
+    (root / "lib" / "lib.go").write_text(EXIT.format(pkg="lib", name="Die"), encoding="utf-8")
+    return root
+
+
+def _temporaries(directory: Path) -> list[str]:
+    return [p.name for p in directory.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("option", ["-o", "--write-baseline"])
+def test_a_character_device_is_written_through_never_replaced(tmp_path: Path, option: str) -> None:
+    root = _exit_tree(tmp_path)
+    if _is_root():  # a device of our own in the tree: the real /dev/null is not put at risk
+        device = root / "null"
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    else:
+        device = Path(os.devnull)
+    code, _, err = invoke(option, str(device), "./...", cwd=root)
+    assert code == (0 if option == "--write-baseline" else 1), err
+    assert stat.S_ISCHR(device.lstat().st_mode)
+    assert _temporaries(device.parent) == []
+
+
+def test_a_fifo_is_written_through(tmp_path: Path) -> None:
+    root = _exit_tree(tmp_path)
+    fifo = root / "report.fifo"
+    os.mkfifo(fifo)
+    read: list[bytes] = []
+    reader = threading.Thread(target=lambda: read.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    code, _, err = invoke("--format", "json", "-o", str(fifo), "./...", cwd=root)
+    reader.join(timeout=10)
+    assert code == 1, err
+    assert read, "the FIFO was never written"
+    assert json.loads(read[0])["findings"][0]["rule"] == "RES101"
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+@pytest.mark.parametrize("option", ["-o", "--write-baseline"])
+def test_a_symlink_is_refused_and_left_alone(tmp_path: Path, option: str) -> None:
+    root = _exit_tree(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    (root / "out").symlink_to(victim)
+    code, _, err = invoke(option, "out", "./...", cwd=root)
+    assert code == 2
+    assert (
+        err
+        == "resilint: error: cannot write out: it is a symbolic link (name the file it points to instead)\n"
+    )
+    assert (root / "out").is_symlink() and victim.read_text(encoding="utf-8") == "precious\n"
+
+
+def test_a_replaced_file_keeps_its_mode_and_a_new_one_gets_the_umask(tmp_path: Path) -> None:
+    root = _exit_tree(tmp_path)
+    shared = root / "shared.json"
+    shared.write_text("{}", encoding="utf-8")
+    shared.chmod(0o664)
+    previous = os.umask(0o027)
+    try:
+        assert invoke("-o", "shared.json", "-o", "shared.json", "./...", cwd=root)[0] == 1
+        assert invoke("-o", "new.json", "./...", cwd=root)[0] == 1
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o664
+    assert stat.S_IMODE((root / "new.json").stat().st_mode) == 0o640
+
+
+def test_a_full_disk_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _exit_tree(tmp_path)
+    real_fdopen = os.fdopen
+
+    class Full(io.BytesIO):
+        def write(self, data: object) -> int:  # noqa: ARG002
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def fdopen(handle: int, *args: object, **kwargs: object) -> object:
+        real_fdopen(handle, *args, **kwargs).close()
+        return Full()
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    code, _, err = invoke("-o", "out.txt", "./...", cwd=root)
+    assert code == 2
+    assert err == "resilint: error: cannot write out.txt: No space left on device\n"
+    assert _temporaries(root) == [] and not (root / "out.txt").exists()
+
+
+def test_a_full_disk_on_stdout_is_a_user_error(tmp_path: Path) -> None:
+    root = _exit_tree(tmp_path)
+    with open("/dev/full", "w") as full:  # noqa: PTH123
+        completed = subprocess.run(
+            [sys.executable, "-m", "golint_resilience", "--format", "json", "./..."],
+            cwd=root,
+            stdout=full,
+            capture_output=False,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert completed.returncode == 2
+    assert (
+        completed.stderr
+        == "resilint: error: cannot write the report to standard output: No space left on device\n"
+    )

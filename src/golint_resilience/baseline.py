@@ -35,11 +35,21 @@ def render(findings: list[Finding]) -> str:
 def load(path: Path) -> Counter[str]:
     """The fingerprints a baseline file records, with their multiplicity."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         msg = f"baseline {path}: cannot read: {exc.strerror or exc}"
         raise ResilintError(msg) from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        msg = f"baseline {path}: not JSON: {exc}"
+        raise ResilintError(msg) from exc
+    return parse(text, path)
+
+
+def parse(text: str, path: Path) -> Counter[str]:
+    """The fingerprints a baseline's text records (`path`: where it comes from, for messages)."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
         msg = f"baseline {path}: not JSON: {exc}"
         raise ResilintError(msg) from exc
     entries = document.get("findings") if isinstance(document, dict) else None

@@ -11,7 +11,6 @@ import difflib
 import io
 import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +31,7 @@ from golint_resilience.docs import render_markdown
 from golint_resilience.engine import RunResult, run
 from golint_resilience.filters import Excluder, drop_per_path_ignores
 from golint_resilience.model import ResilintError, Severity
+from golint_resilience.output import write_text as write_file
 from golint_resilience.progress import ProgressBar
 from golint_resilience.report import REPORTERS, ReportOptions
 from golint_resilience.report.paths import default_root
@@ -233,7 +233,7 @@ def check(
         click.echo("resilint: interrupted", err=True)
         sys.exit(130)
     except BrokenPipeError:  # the reader (`| head`) went away: not an error of ours
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _discard_stdout()
         sys.exit(_exit_code(result, settings.fail_on))
     except Exception as exc:
         if debug:
@@ -250,8 +250,9 @@ def _filter(
     findings = drop_per_path_ignores(result.findings, configuration.root, configuration.per_path_ignores)
     known = None
     if write_baseline is not None:
-        _write_atomically(write_baseline, baseline.render(findings))
-        known = baseline.load(write_baseline)
+        recorded = baseline.render(findings)
+        write_file(write_baseline, recorded)
+        known = baseline.parse(recorded, write_baseline)
         click.echo(f"resilint: recorded {sum(known.values())} findings in {write_baseline}", err=True)
     elif configuration.baseline is not None:
         known = baseline.load(configuration.baseline)
@@ -266,24 +267,24 @@ def _filter(
 def _emit(result: RunResult, output_format: str, output: Path | None, options: ReportOptions) -> None:
     reporter = REPORTERS[output_format]
     if output is None:
-        reporter(result, sys.stdout, options)
+        try:
+            reporter(result, sys.stdout, options)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:  # e.g. a full disk: the user's problem, not a bug of ours
+            _discard_stdout()
+            msg = f"cannot write the report to standard output: {exc.strerror or exc}"
+            raise ResilintError(msg) from exc
         return
     buffer = io.StringIO()
     reporter(result, buffer, options)
-    _write_atomically(output, buffer.getvalue())
+    write_file(output, buffer.getvalue())
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and a rename: an interrupted run leaves no half file."""
-    directory = path.parent if str(path.parent) else Path()
-    try:
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        Path(temporary).replace(path)
-    except OSError as exc:
-        msg = f"cannot write {path}: {exc.strerror or exc}"
-        raise ResilintError(msg) from exc
+def _discard_stdout() -> None:
+    """Send what is still buffered for stdout nowhere, so that exiting does not fail on it again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _exit_code(result: RunResult, fail_on: Severity) -> int:
