@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from golint_resilience import engine
+from golint_resilience import engine, newfromrev
 from golint_resilience.catalog import load_catalog
 from golint_resilience.checks.framework import CHECKS, Check
 from golint_resilience.discover import discover
@@ -537,3 +537,36 @@ def test_a_full_disk_on_stdout_is_a_user_error(tmp_path: Path) -> None:
         completed.stderr
         == "resilint: error: cannot write the report to standard output: No space left on device\n"
     )
+
+
+# --- lines are counted as Go counts them: "\n" only --------------------------------------
+
+# Every character str.splitlines() breaks at besides "\n".
+OTHER_LINE_BREAKS = ["\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("separator", OTHER_LINE_BREAKS, ids=lambda s: f"U+{ord(s):04X}")
+def test_a_suppression_covers_its_own_line_whatever_other_line_breaks_come_first(
+    tmp_path: Path, separator: str
+) -> None:
+    source = (
+        f'package lib\n\nimport "os"\n\n// a comment{separator}with a break Go does not count\n'
+        "func Die() {\n"
+        "\t//resilint:ignore RES101 the ignore above the flagged line still works\n"
+        "\tos.Exit(1)\n"
+        f"\t{separator}//resilint:ignore RES101 above x := 1, so it silences nothing\n"
+        "\tx := 1\n"
+        "\tos.Exit(x)\n"
+        "}\n"
+    )
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "lib.go").write_text(source, encoding="utf-8")
+    code, out, err = invoke("--format", "json", "./...", cwd=tmp_path)
+    assert code == 1, err
+    flagged = [(f["line"], f["suppressed"]) for f in json.loads(out)["findings"]]
+    assert flagged == [(8, True), (11, False)]
+
+
+def test_a_carriage_return_in_a_changed_line_starts_no_diff_header(tmp_path: Path) -> None:
+    diff = "diff --git a/a.go b/a.go\n+++ b/a.go\n@@ -1,0 +2 @@\n+x := 1 //\r@@ -1,0 +1,900 @@\n"
+    assert newfromrev.parse_diff(diff, tmp_path) == {os.path.realpath(tmp_path / "a.go"): {2}}

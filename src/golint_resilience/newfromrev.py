@@ -51,7 +51,7 @@ def parse_diff(diff: str, top: Path) -> Changes:
     """Added or modified lines per file of a `git diff -U0` output."""
     changes: Changes = {}
     current: set[int] | None = None
-    for line in diff.splitlines():
+    for line in diff.split("\n"):  # not splitlines(): a "\r" in a changed line must not start a header
         file_match = _FILE.match(line)
         if file_match:
             name = file_match.group(1)

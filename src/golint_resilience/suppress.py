@@ -98,7 +98,9 @@ def scan(path: str, data: bytes) -> list[PlacedDirective]:
     """Every directive of a file (`path` is its display path), with what it covers."""
     if b"resilint:ignore" not in data and b"nolint" not in data:
         return []
-    lines = data.decode("utf-8", "replace").splitlines()
+    # Lines as Go (and every finding) counts them: only "\n" ends one. str.splitlines() would
+    # also break at \r, \f, \v, U+0085, U+2028…, and a directive would cover another line.
+    lines = data.decode("utf-8", "replace").split("\n")
     found: list[PlacedDirective] = []
     in_header = True
     for number, text in enumerate(lines, start=1):
