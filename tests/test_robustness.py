@@ -570,3 +570,75 @@ def test_a_suppression_covers_its_own_line_whatever_other_line_breaks_come_first
 def test_a_carriage_return_in_a_changed_line_starts_no_diff_header(tmp_path: Path) -> None:
     diff = "diff --git a/a.go b/a.go\n+++ b/a.go\n@@ -1,0 +2 @@\n+x := 1 //\r@@ -1,0 +1,900 @@\n"
     assert newfromrev.parse_diff(diff, tmp_path) == {os.path.realpath(tmp_path / "a.go"): {2}}
+
+
+# --- configuration and baseline input that used to crash or stall ------------------------
+
+BAD_CONFIGS = [
+    ("pyproject.toml", 'tool = "resilint"\n', "key 'tool': expected a table, got the string \"resilint\""),
+    ("pyproject.toml", "tool = 5\n", "key 'tool': expected a table, got the number 5"),
+    ("pyproject.toml", "[tool]\nresilint = 5\n", "key 'tool.resilint': expected a table, got the number 5"),
+    (".resilint.toml", "select = " + "[" * 5_000 + "]" * 5_000 + "\n", "nested too deeply"),
+    (".resilint.toml", f'select = ["{"x" * 50_000_000}"]\n', "larger than 16 MiB"),
+    (
+        ".resilint.toml",
+        f'select = ["{"x" * 5_000_000}"]\n',
+        "key 'select': unknown rule or prefix 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'"
+        "… (5000000 characters) (see `resilint rules`)",
+    ),
+    (".resilint.toml", f'fail-on = "{"y" * 100_000}"\n', '"' + "y" * 60 + '"… (100000 characters)'),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "message"), BAD_CONFIGS, ids=[c[2][:30] for c in BAD_CONFIGS])
+def test_bad_configuration_is_one_short_line_naming_the_key(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    (_exit_tree(tmp_path) / name).write_text(text, encoding="utf-8")
+    started = time.monotonic()
+    code, _, err = invoke("--config", name, "./...", cwd=tmp_path)
+    assert time.monotonic() - started < 10
+    assert code == 2
+    assert err.startswith(f"resilint: error: {name}: ") and err.count("\n") == 1, err[:300]
+    assert message in err and len(err) < 400
+
+
+def test_a_deeply_nested_baseline_is_a_user_error(tmp_path: Path) -> None:
+    (_exit_tree(tmp_path) / "base.json").write_text("[" * 3_000 + "]" * 3_000, encoding="utf-8")
+    code, _, err = invoke("--baseline", "base.json", "./...", cwd=tmp_path)
+    assert code == 2
+    assert err == (
+        "resilint: error: baseline base.json: not a resilint baseline: arrays or objects nested too deeply\n"
+    )
+
+
+def test_a_malformed_parent_pyproject_is_passed_over_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.other\n", encoding="utf-8")
+    root = _exit_tree(tmp_path / "repo")
+    code, out, err = invoke("./...", cwd=root)
+    assert code == 1 and "RES101" in out
+    assert err.startswith("resilint: warning: ") and "pyproject.toml: invalid TOML" in err
+    assert err.rstrip().endswith("(passed over)") and err.count("\n") == 1
+
+
+def test_a_long_option_list_costs_linear_time(tmp_path: Path) -> None:
+    helpers = ", ".join(f'"pkg.Helper{i}"' for i in range(200_000))
+    (_exit_tree(tmp_path) / ".resilint.toml").write_text(
+        f"[rules.RES201]\nextend-recover-helpers = [{helpers}]\n", encoding="utf-8"
+    )
+    started = time.monotonic()
+    code, _, err = invoke("--no-cache", "./...", cwd=tmp_path)
+    assert code == 1, err
+    assert time.monotonic() - started < 20  # was far over 300 s: each helper was compared with each
+
+
+def test_every_unknown_rule_of_a_key_is_named_in_one_line(tmp_path: Path) -> None:
+    (_exit_tree(tmp_path) / ".resilint.toml").write_text(
+        'select = ["RES1O1", "nope", "RES2"]\n', encoding="utf-8"
+    )
+    code, _, err = invoke("./...", cwd=tmp_path)
+    assert code == 2
+    assert err == (
+        "resilint: error: .resilint.toml: key 'select': unknown rules or prefixes "
+        "'RES1O1' (did you mean 'RES101'?), 'nope' (see `resilint rules`)\n"
+    )

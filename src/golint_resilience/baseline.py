@@ -52,6 +52,9 @@ def parse(text: str, path: Path) -> Counter[str]:
     except json.JSONDecodeError as exc:
         msg = f"baseline {path}: not JSON: {exc}"
         raise ResilintError(msg) from exc
+    except RecursionError as exc:
+        msg = f"baseline {path}: not a resilint baseline: arrays or objects nested too deeply"
+        raise ResilintError(msg) from exc
     entries = document.get("findings") if isinstance(document, dict) else None
     if (
         not isinstance(document, dict)

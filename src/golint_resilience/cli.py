@@ -115,13 +115,20 @@ def _cli_settings(values: dict[str, Any]) -> Settings:
 
 
 def _configuration(patterns: tuple[str, ...], values: dict[str, Any]) -> Configuration:
-    return configure(
+    configuration = configure(
         load_catalog(),
         patterns,
         _cli_settings(values),
         config_file=values["config_file"],
         isolated=values["isolated"],
     )
+    for warning in configuration.warnings:
+        _warn(warning)
+    return configuration
+
+
+def _warn(message: str) -> None:
+    click.echo(f"resilint: warning: {message}", err=True)
 
 
 @main.command()

@@ -29,7 +29,7 @@ from golint_resilience.resolve import (
     same_package_callee,
     statement_call,
 )
-from golint_resilience.triggers import LOCAL_IMPORT, StatementStart, Trigger
+from golint_resilience.triggers import LOCAL_IMPORT, AnyName, StatementStart, Trigger
 
 DEFER_STATEMENTS = "defer_statements"
 RECOVER_HELPERS_OPTION = ("RES201", "recover-helpers")
@@ -43,8 +43,8 @@ def _defers_gate(options: Options) -> tuple[Trigger, ...]:
     `recover` in the package, a configured recover helper, or a module-local import.
     """
     rule, knob = RECOVER_HELPERS_OPTION
-    helpers = {helper.rsplit(".", 1)[-1].encode() for helper in options.get(rule, {}).get(knob, ())}
-    return (*exit_triggers(options), b"recover", *sorted(helpers), LOCAL_IMPORT)
+    helpers = frozenset(helper.rsplit(".", 1)[-1].encode() for helper in options.get(rule, {}).get(knob, ()))
+    return (*exit_triggers(options), b"recover", AnyName(helpers), LOCAL_IMPORT)
 
 
 fragment(DEFER_STATEMENTS, "(defer_statement) @defer", (StatementStart(b"defer"),), _defers_gate)
