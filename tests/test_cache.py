@@ -244,3 +244,15 @@ def test_a_touched_file_is_recognised_by_content(module: Path, tmp_path: Path) -
     (module / "lib" / "lib.go").touch()
     warm = run_engine(module, cache)
     assert (warm.analysed, warm.findings) == (0, cold.findings)
+
+
+def test_every_fixture_result_survives_the_cache(tmp_path: Path) -> None:
+    """Each type a result can hold is known to the cache's codec: a warm run analyses nothing."""
+    catalog = load_catalog()
+    settings = RunSettings(rules=tuple(catalog), options=default_options(catalog), include_tests=True)
+    with chdir(FIXTURES):
+        directories = discover(["./..."])
+        cold = run(directories, settings, cache_dir=tmp_path)
+        warm = run(directories, settings, cache_dir=tmp_path)
+    assert cold.analysed == len(directories) and warm.analysed == 0
+    assert warm.findings == cold.findings and warm.file_errors == cold.file_errors

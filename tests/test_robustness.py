@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import errno
 import functools
+import hashlib
 import io
 import json
+import marshal
 import os
+import pickle
 import re
 import signal
 import stat
@@ -25,6 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from golint_resilience import cache as cache_module
 from golint_resilience import engine, newfromrev
 from golint_resilience.catalog import load_catalog
 from golint_resilience.checks.framework import CHECKS, Check
@@ -642,3 +646,41 @@ def test_every_unknown_rule_of_a_key_is_named_in_one_line(tmp_path: Path) -> Non
         "resilint: error: .resilint.toml: key 'select': unknown rules or prefixes "
         "'RES1O1' (did you mean 'RES101'?), 'nope' (see `resilint rules`)\n"
     )
+
+
+# --- the cache holds data, never code ------------------------------------------------------
+
+
+class _Payload:
+    """Unpickling this runs a shell command: what a planted pickle entry would do."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _plant(entry: Path, payload: bytes) -> None:
+    """Replace an entry's payload, keeping a valid header and checksum."""
+    entry.write_bytes(cache_module._MAGIC + hashlib.sha256(payload).digest() + payload)
+
+
+@pytest.mark.parametrize("kind", ["pickle", "marshal-code", "unknown-type", "deep"])
+def test_a_crafted_cache_entry_is_a_miss_never_code(tmp_path: Path, kind: str) -> None:
+    root = _exit_tree(tmp_path / "tree")
+    cache = tmp_path / "cache"
+    marker = tmp_path / "pwned"
+    env = ["--cache-dir", str(cache), "--format", "json", "./..."]
+    code, reference, _ = invoke(*env, cwd=root)
+    assert code == 1
+    payloads = {
+        "pickle": pickle.dumps(_Payload(marker)),
+        "marshal-code": marshal.dumps(compile(f"open({str(marker)!r}, 'w')", "x", "exec")),
+        "unknown-type": marshal.dumps(("k", None, (b"Popen", "touch", str(marker)))),
+        "deep": marshal.dumps(functools.reduce(lambda inner, _: [inner], range(1_500), [])),
+    }
+    [entry] = [p for p in cache.rglob("*") if p.is_file()]
+    _plant(entry, payloads[kind])
+    assert invoke(*env, cwd=root) == (1, reference, "")  # a miss: analysed again
+    assert not marker.exists()

@@ -14,10 +14,13 @@ condition and re-evaluated against every package's facts on each run, cached or 
 
 Robustness: entries are written to a temporary file of the writer's own and renamed into
 place (readers see a whole entry or none, concurrent writers of the same entry race
-harmlessly); each entry carries a SHA-256 of its payload, checked before unpickling, so a
+harmlessly); each entry carries a SHA-256 of its payload, checked before decoding, so a
 truncated or corrupted file is a miss, never a wrong result. Any failure to read or write
 the cache is a miss.
-The cache directory is trusted like `__pycache__`: it belongs to the user running resilint.
+
+Safety: entries are plain data (codec.py: marshal of registered dataclasses), never
+pickle, so a cache directory that others can write (shared, or restored in CI) cannot
+make resilint run code: a crafted entry is a miss, or at worst wrong findings.
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ import contextlib
 import functools
 import hashlib
 import os
-import pickle
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,8 +39,9 @@ import platformdirs
 
 from golint_resilience import __version__
 from golint_resilience.catalog import load_catalog
+from golint_resilience.codec import Codec, DecodeError
 
-FORMAT = 2
+FORMAT = 3  # 3: plain data (codec.py) instead of pickle
 _MAGIC = b"resilint-cache %d\n" % FORMAT
 _DIGEST_SIZE = hashlib.sha256().digest_size
 RACY_SECONDS = 2  # files changed more recently than this are recognised by content only
@@ -104,10 +107,14 @@ class Entry:
 
 
 class ResultCache:
-    """Entries for one run namespace under a cache root; picklable, so workers use it directly."""
+    """Entries for one run namespace under a cache root; picklable, so workers use it directly.
 
-    def __init__(self, root: Path, settings_digest: str) -> None:
+    `codec` knows the types of the stored values.
+    """
+
+    def __init__(self, root: Path, settings_digest: str, codec: Codec) -> None:
         self.root = root
+        self.codec = codec
         self.namespace = content_key([tool_digest().encode(), settings_digest.encode()])
         self.directory = root / f"v{FORMAT}"
         self._created = False  # the directory, by this process
@@ -129,15 +136,17 @@ class ResultCache:
         if hashlib.sha256(payload).digest() != blob[len(_MAGIC) : header]:
             return None
         try:
-            entry = pickle.loads(payload)
-        except Exception:  # a payload from another build that no longer unpickles
+            content, metadata, value = self.codec.loads(payload)
+        except (DecodeError, ValueError, TypeError):  # not a triple of registered types
             return None
-        return entry if isinstance(entry, Entry) else None
+        if not isinstance(content, str) or not isinstance(metadata, str | None):
+            return None
+        return Entry(content, metadata, value)
 
     def store(self, name: str, entry: Entry) -> None:
         """Save the entry for `name`, atomically; failures are ignored (the cache is optional)."""
         path = self._entry(name)
-        payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = self.codec.dumps((entry.content_key, entry.metadata_key, entry.value))
         temporary = path.with_name(f"{path.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")  # this writer's
         try:
             if not self._created:

@@ -33,10 +33,19 @@ from golint_resilience.checks.framework import (
     Options,
     Report,
 )
+from golint_resilience.codec import Codec
 from golint_resilience.discover import PackageDir
-from golint_resilience.facts import Condition, FactsBuilder, FactStore, PackageFacts
+from golint_resilience.facts import (
+    AllOf,
+    ClosureFlags,
+    Condition,
+    FactsBuilder,
+    FactStore,
+    FunctionFact,
+    PackageFacts,
+)
 from golint_resilience.index import FileContext, ModuleInfo, Package
-from golint_resilience.model import FileError, Finding, ToolError, fingerprint
+from golint_resilience.model import FileError, Finding, Severity, Span, ToolError, fingerprint
 from golint_resilience.parsing import Node, Query, compile_query, matches
 from golint_resilience.resolve import ancestors, enclosing_declaration, function_key
 from golint_resilience.settings import RunSettings
@@ -409,6 +418,26 @@ def _record(
 
 # --- the cache -------------------------------------------------------------------------
 
+# Every type a cached DirectoryResult may hold (a value of any other type is not stored).
+CACHE_CODEC = Codec(
+    (
+        DirectoryResult,
+        PackageFacts,
+        Finding,
+        Span,
+        Severity,
+        FileError,
+        ToolError,
+        PendingFinding,
+        FunctionFact,
+        ClosureFlags,
+        AllOf,
+        suppress.PlacedDirective,
+        suppress.Directive,
+        suppress.Scope,
+    )
+)
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -434,6 +463,11 @@ def _inputs(directory: PackageDir) -> list[bytes]:
         parts.append(b"selected")
         parts.extend(sorted(display_path(p).encode() for p in directory.selected))
     return parts
+
+
+def _cache(cache_dir: Path | None, settings: RunSettings) -> ResultCache | None:
+    """The cache of runs with these settings under `cache_dir` (None: no cache)."""
+    return ResultCache(cache_dir, settings.digest, CACHE_CODEC) if cache_dir is not None else None
 
 
 def _metadata_key(directory: PackageDir, settings: RunSettings) -> str | None:
@@ -603,7 +637,9 @@ def _resolve_pending(
     pending: list[PendingFinding], store: FactStore, settings: RunSettings, cache_dir: Path | None
 ) -> list[Finding]:
     """Compute any missing facts, then keep the pending findings whose conditions hold."""
-    cache = ResultCache(cache_dir, facts_only(settings).digest) if cache_dir is not None else None
+    cache = (
+        ResultCache(cache_dir, facts_only(settings).digest, CACHE_CODEC) if cache_dir is not None else None
+    )
     while True:
         missing = sorted({d for p in pending for d in p.condition.directories(store) if d not in store})
         if not missing:
@@ -643,7 +679,7 @@ def run(
     tool_errors: list[ToolError] = []
     store = FactStore()
     files = analysed = 0
-    cache = ResultCache(cache_dir, settings.digest) if cache_dir is not None else None
+    cache = _cache(cache_dir, settings)
     for done, result in enumerate(_analyse_all(directories, settings, cache), start=1):
         findings.extend(result.findings)
         pending.extend(result.pending)
