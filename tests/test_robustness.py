@@ -684,3 +684,45 @@ def test_a_crafted_cache_entry_is_a_miss_never_code(tmp_path: Path, kind: str) -
     _plant(entry, payloads[kind])
     assert invoke(*env, cwd=root) == (1, reference, "")  # a miss: analysed again
     assert not marker.exists()
+
+
+def test_a_file_as_cache_dir_runs_without_the_cache(tmp_path: Path) -> None:
+    root = _exit_tree(tmp_path / "tree")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("mine\n", encoding="utf-8")
+    code, out, err = invoke("--cache-dir", str(blocked), "./...", cwd=root)
+    assert code == 1 and "RES101" in out
+    assert (
+        err == f"resilint: warning: cache directory {blocked} is not a directory: running without the cache\n"
+    )
+    assert blocked.read_text(encoding="utf-8") == "mine\n"
+
+
+# Characters that hide or reorder text: a C1 CSI, a bidi override, a line separator.
+HIDDEN = "\u009b\u202e\u2028"
+
+
+def _hidden_tree(root: Path) -> Path:
+    """A file whose unused suppression (RES901, which quotes it) holds hidden characters and links."""
+    (root / "lib").mkdir(parents=True)
+    directive = f"//resilint:ignore RES101 {HIDDEN} @octocat #1 https://e.x"
+    (root / "lib" / "lib.go").write_text(f"package lib\n\nfunc Fine() {{}} {directive}\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("option", ["--format=json", "--write-baseline=base.json"])
+def test_json_escapes_c1_and_bidi_controls(tmp_path: Path, option: str) -> None:
+    root = _hidden_tree(tmp_path)
+    code, out, err = invoke("--warn-unused-ignores", option, "./...", cwd=root)
+    assert code in {0, 1}, err
+    text = out if option == "--format=json" else (root / "base.json").read_text(encoding="utf-8")
+    assert "\\u009b\\u202e\\u2028" in text
+    assert not set(HIDDEN) & set(text)
+
+
+def test_markdown_leaves_no_mention_reference_or_autolink(tmp_path: Path) -> None:
+    root = _hidden_tree(tmp_path)
+    code, out, err = invoke("--warn-unused-ignores", "--format", "markdown", "./...", cwd=root)
+    assert code == 1, err
+    assert "@&#8203;octocat" in out and "#&#8203;1" in out and "https:&#8203;//e.x" in out
+    assert not re.search(r"@\w|#\d|https?://|www\.", out.replace("&#8203;", "\u200b"))

@@ -13,6 +13,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from golint_resilience import jsontext
 from golint_resilience.model import Finding, ResilintError
 
 FORMAT_VERSION = 1
@@ -29,7 +30,7 @@ def render(findings: list[Finding]) -> str:
         key=lambda e: (e["path"], e["rule"], e["message"], e["fingerprint"]),
     )
     document = {"tool": "resilint", "version": FORMAT_VERSION, "findings": entries}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(document) + "\n"
 
 
 def load(path: Path) -> Counter[str]:

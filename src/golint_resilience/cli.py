@@ -180,7 +180,7 @@ def _warn(message: str) -> None:
 )
 @click.option(
     "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     envvar="RESILINT_CACHE_DIR",
     help="Keep results of unchanged packages here [default: the user cache dir].",
     show_envvar=True,
@@ -219,7 +219,7 @@ def check(
             result = run(
                 directories,
                 settings,
-                cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
+                cache_dir=None if no_cache else _cache_dir(cache_dir or default_cache_dir()),
                 progress=progress,
             )
         result = _filter(result, configuration, write_baseline, new_from_rev)
@@ -248,6 +248,14 @@ def check(
         cause = f"{type(exc).__name__}: {exc}"
         _fail(f"internal error: {cause} (please report it at {ISSUES_URL} with the --debug output)")
     sys.exit(_exit_code(result, settings.fail_on))
+
+
+def _cache_dir(path: Path) -> Path | None:
+    """The cache directory to use; not one that is a file (the run goes on without a cache)."""
+    if path.exists() and not path.is_dir():
+        _warn(f"cache directory {path} is not a directory: running without the cache")
+        return None
+    return path
 
 
 def _filter(
