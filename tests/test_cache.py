@@ -256,3 +256,30 @@ def test_every_fixture_result_survives_the_cache(tmp_path: Path) -> None:
         warm = run(directories, settings, cache_dir=tmp_path)
     assert cold.analysed == len(directories) and warm.analysed == 0
     assert warm.findings == cold.findings and warm.file_errors == cold.file_errors
+
+
+def test_the_cache_keeps_only_recently_used_namespaces(module: Path, tmp_path: Path) -> None:
+    catalog = load_catalog()
+    runs = [RunSettings(rules=(rule_id,), options=default_options(catalog)) for rule_id in catalog]
+    assert len(runs) > cache_module.KEPT_NAMESPACES
+    with chdir(module):
+        directories = discover(["./..."])
+        for settings in runs:
+            run(directories, settings, cache_dir=tmp_path)
+        namespaces = list((tmp_path / f"v{cache_module.FORMAT}").iterdir())
+        assert len(namespaces) <= cache_module.KEPT_NAMESPACES
+        assert run(directories, runs[-1], cache_dir=tmp_path).analysed == 0  # the last is kept
+        assert run(directories, runs[0], cache_dir=tmp_path).analysed > 0  # the first is gone
+
+
+def test_cache_clean_removes_every_entry_and_nothing_else(module: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    lint_json(module, "--cache-dir", str(cache))
+    (cache / "v2").mkdir()
+    (cache / "v2" / "old-pickle").write_bytes(b"x")
+    (cache / "notes.txt").write_text("mine\n", encoding="utf-8")
+    entries = len(cache_entries(cache)) - 1
+    result = CliRunner().invoke(main, ["cache", "clean", "--cache-dir", str(cache)])
+    assert result.exit_code == 0
+    assert result.stderr == f"resilint: removed {entries} cache files from {cache}\n"
+    assert cache_entries(cache) == [cache / "notes.txt"]

@@ -29,6 +29,7 @@ import contextlib
 import functools
 import hashlib
 import os
+import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,6 +46,8 @@ FORMAT = 3  # 3: plain data (codec.py) instead of pickle
 _MAGIC = b"resilint-cache %d\n" % FORMAT
 _DIGEST_SIZE = hashlib.sha256().digest_size
 RACY_SECONDS = 2  # files changed more recently than this are recognised by content only
+KEPT_NAMESPACES = 16  # a run uses two (its settings, and facts only): the last 8 configurations
+_NAMESPACE_CHARS = 32
 
 
 def default_cache_dir() -> Path:
@@ -116,8 +119,13 @@ class ResultCache:
         self.root = root
         self.codec = codec
         self.namespace = content_key([tool_digest().encode(), settings_digest.encode()])
-        self.directory = root / f"v{FORMAT}"
+        self.directory = root / f"v{FORMAT}" / self.namespace[:_NAMESPACE_CHARS]
         self._created = False  # the directory, by this process
+
+    def mark_used(self) -> None:
+        """Record that a run uses this namespace now (what `prune` keeps is the recently used)."""
+        with contextlib.suppress(OSError):
+            os.utime(self.directory)
 
     def _entry(self, name: str) -> Path:
         # One flat directory: creating files in 256 shard directories cost three times more.
@@ -157,3 +165,29 @@ class ResultCache:
         except OSError:
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
+
+
+def prune(root: Path, keep: int = KEPT_NAMESPACES) -> None:
+    """Remove the entries of all but the `keep` most recently used namespaces under `root`.
+
+    A namespace is a directory of entries, marked used by each run (`mark_used`), so
+    this costs a listing of a few directories, plus the removal of what is evicted.
+    """
+    try:
+        namespaces = [(entry.stat().st_mtime_ns, entry) for entry in (root / f"v{FORMAT}").iterdir()]
+    except OSError:
+        return
+    namespaces.sort(reverse=True)
+    for _, directory in namespaces[keep:]:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def clean(root: Path) -> int:
+    """Remove every entry under `root`, of this format and of older ones; how many files went."""
+    removed = 0
+    for version in range(1, FORMAT + 1):
+        directory = root / f"v{version}"
+        if directory.is_dir() and not directory.is_symlink():
+            removed += sum(1 for path in directory.rglob("*") if not path.is_dir())
+            shutil.rmtree(directory, ignore_errors=True)
+    return removed

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from golint_resilience import __version__, baseline, newfromrev
+from golint_resilience import cache as cache_module
 from golint_resilience.cache import default_cache_dir
 from golint_resilience.catalog import load_catalog
 from golint_resilience.checks.framework import implemented
@@ -57,6 +58,15 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.version_option(__version__, "--version", prog_name="resilint", message="%(prog)s %(version)s")
 def main() -> None:
     """Find resilience anti-patterns in Go code (exits, panics, timeouts, signals, probes)."""
+
+
+_CACHE_DIR_OPTION = click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path),
+    envvar="RESILINT_CACHE_DIR",
+    help="Keep results of unchanged packages here [default: the user cache dir].",
+    show_envvar=True,
+)
 
 
 def _config_options(function: Callable[..., None]) -> Callable[..., None]:
@@ -178,13 +188,7 @@ def _warn(message: str) -> None:
     show_default=True,
     help="Inline-suppressed findings in SARIF: GitHub ignores SARIF suppressions and would open alerts.",
 )
-@click.option(
-    "--cache-dir",
-    type=click.Path(path_type=Path),
-    envvar="RESILINT_CACHE_DIR",
-    help="Keep results of unchanged packages here [default: the user cache dir].",
-    show_envvar=True,
-)
+@_CACHE_DIR_OPTION
 @click.option("--no-cache", is_flag=True, help="Analyse every package; neither read nor write the cache.")
 @click.option("--no-progress", is_flag=True, help="Never draw a progress bar (drawn only on a terminal).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
@@ -324,6 +328,20 @@ def show_config(patterns: tuple[str, ...], **config_values: Any) -> None:
         click.echo(render_config(_configuration(patterns, config_values)), nl=False)
     except ResilintError as exc:
         _fail(str(exc))
+
+
+@main.group()
+def cache() -> None:
+    """Manage the cache of results (see docs/configuration.md)."""
+
+
+@cache.command("clean")
+@_CACHE_DIR_OPTION
+def clean_cache(cache_dir: Path | None) -> None:
+    """Remove every cached result."""
+    directory = cache_dir or default_cache_dir()
+    removed = cache_module.clean(directory)
+    click.echo(f"resilint: removed {removed} cache files from {directory}", err=True)
 
 
 @main.command()

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from golint_resilience import checks, suppress  # noqa: F401  (checks: registers every check)
-from golint_resilience.cache import Entry, ResultCache, content_key, metadata_key
+from golint_resilience.cache import Entry, ResultCache, content_key, metadata_key, prune
 from golint_resilience.catalog import RuleSpec, load_catalog
 from golint_resilience.checks.framework import (
     CHECKS,
@@ -466,8 +466,12 @@ def _inputs(directory: PackageDir) -> list[bytes]:
 
 
 def _cache(cache_dir: Path | None, settings: RunSettings) -> ResultCache | None:
-    """The cache of runs with these settings under `cache_dir` (None: no cache)."""
-    return ResultCache(cache_dir, settings.digest, CACHE_CODEC) if cache_dir is not None else None
+    """The cache of runs with these settings under `cache_dir` (None: no cache), marked used."""
+    if cache_dir is None:
+        return None
+    cache = ResultCache(cache_dir, settings.digest, CACHE_CODEC)
+    cache.mark_used()
+    return cache
 
 
 def _metadata_key(directory: PackageDir, settings: RunSettings) -> str | None:
@@ -693,6 +697,8 @@ def run(
         if progress is not None:
             progress(done, len(directories))
     findings.extend(_resolve_pending(pending, store, settings, cache_dir))
+    if cache_dir is not None:
+        prune(cache_dir)
     unique = {
         (f.rule_id, f.path, f.span.line, f.span.column, f.span.end_line, f.span.end_column): f
         for f in findings
