@@ -15,6 +15,7 @@ from pathlib import Path
 
 from golint_resilience import jsontext
 from golint_resilience.model import Finding, ResilintError
+from golint_resilience.repository import repository_path
 
 FORMAT_VERSION = 1
 
@@ -23,7 +24,12 @@ def render(findings: list[Finding]) -> str:
     """The baseline file for these findings (inline-suppressed ones are not recorded)."""
     entries = sorted(
         (
-            {"rule": f.rule_id, "path": f.path, "fingerprint": f.fingerprint, "message": f.message}
+            {
+                "rule": f.rule_id,
+                "path": repository_path(f.path),
+                "fingerprint": f.fingerprint,
+                "message": f.message,
+            }
             for f in findings
             if not f.suppressed
         ),

@@ -35,7 +35,7 @@ from golint_resilience.model import ResilintError, Severity
 from golint_resilience.output import write_text as write_file
 from golint_resilience.progress import ProgressBar
 from golint_resilience.report import REPORTERS, ReportOptions
-from golint_resilience.report.paths import default_root
+from golint_resilience.repository import default_root
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ISSUES_URL = "https://github.com/resilint/resilint/issues"
@@ -266,7 +266,7 @@ def _filter(
     result: RunResult, configuration: Configuration, write_baseline: Path | None, new_from_rev: str | None
 ) -> RunResult:
     """What the run's findings become after per-path ignores, the baseline and --new-from-rev."""
-    findings = drop_per_path_ignores(result.findings, configuration.root, configuration.per_path_ignores)
+    findings = drop_per_path_ignores(result.findings, configuration.root, configuration.path_ignores)
     known = None
     if write_baseline is not None:
         recorded = baseline.render(findings)
@@ -275,6 +275,11 @@ def _filter(
         click.echo(f"resilint: recorded {sum(known.values())} findings in {write_baseline}", err=True)
     elif configuration.baseline is not None:
         known = baseline.load(configuration.baseline)
+        if known and findings and not any(f.fingerprint in known for f in findings):
+            _warn(
+                f"baseline {configuration.baseline} matches none of the {len(findings)} findings "
+                "(written for other files or rules?)"
+            )
     hidden = 0
     if known is not None:
         findings, hidden = baseline.subtract(findings, known)

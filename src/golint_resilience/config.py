@@ -39,6 +39,7 @@ PYPROJECT = "pyproject.toml"
 EXTEND = "extend-"  # `extend-recover-helpers = [...]` adds to the default of `recover-helpers`
 MAX_FILE_BYTES = 16 * 1024 * 1024  # far above any real configuration; a bigger file is a mistake
 _LONGEST_KEY_SHOWN = 100
+EXIT_RULE, ALLOW_EXIT_IN = "RES101", "allow-exit-in"  # a path option: matched like per-path-ignores
 
 Options = dict[str, dict[str, tuple[str, ...]]]
 
@@ -94,6 +95,12 @@ class Configuration:
     require_reason: bool
     baseline: Path | None
     warnings: tuple[str, ...] = ()  # about files passed over on the way to this one
+
+    @property
+    def path_ignores(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """`per-path-ignores`, and RES101's `allow-exit-in` (globs relative to `root` too)."""
+        allowed = self.options.get(EXIT_RULE, {}).get(ALLOW_EXIT_IN, ())
+        return self.per_path_ignores + tuple((glob, (EXIT_RULE,)) for glob in allowed)
 
     def run_settings(self, jobs: int) -> RunSettings:
         """What the engine needs of it."""

@@ -15,7 +15,6 @@ from golint_resilience.checks.framework import (
     report,
 )
 from golint_resilience.facts import EXITS, FunctionFact
-from golint_resilience.globs import any_glob_match
 from golint_resilience.index import FileContext
 from golint_resilience.model import Severity
 from golint_resilience.parsing import Node, captures_within
@@ -112,11 +111,10 @@ def _is_force_quit_after_signal(call: Node, context: FileContext) -> bool:
 @check("RES101", fragments=("exit_calls",))
 def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
     """Exit calls outside main()/init() of a package main and TestMain."""
-    allowed_paths = ctx.option("RES101", "allow-exit-in")
+    # `allow-exit-in` is applied to the findings after the run, like `per-path-ignores`
+    # (config.Configuration.path_ignores): its globs are relative to the configuration file.
     for call, site, context in exit_calls(ctx):
         if _is_exempt_entry_point(call, context) or _is_force_quit_after_signal(call, context):
-            continue
-        if allowed_paths and any_glob_match(context.file.display, allowed_paths):
             continue
         callee = call.child_by_field_name("function")
         name = context.text(callee) if callee is not None else "exit"
