@@ -190,7 +190,7 @@ def test_depth_and_size_do_not_matter(tmp_path: Path) -> None:
     )
     big = tmp_path / "big"
     big.mkdir()
-    functions = "".join(f"func F{i}() int {{ return {i} }}\n" for i in range(200_000))
+    functions = "".join(f"func F{i}() int {{ return {i} }}\n" for i in range(100_000))
     (big / "big.go").write_text("package big\n\n" + functions, encoding="utf-8")
     assert (big / "big.go").stat().st_size > 6_000_000
     (big / "exit.go").write_text(EXIT.format(pkg="big", name="Die"), encoding="utf-8")
@@ -583,12 +583,12 @@ BAD_CONFIGS = [
     ("pyproject.toml", "tool = 5\n", "key 'tool': expected a table, got the number 5"),
     ("pyproject.toml", "[tool]\nresilint = 5\n", "key 'tool.resilint': expected a table, got the number 5"),
     (".resilint.toml", "select = " + "[" * 5_000 + "]" * 5_000 + "\n", "nested too deeply"),
-    (".resilint.toml", f'select = ["{"x" * 50_000_000}"]\n', "larger than 16 MiB"),
+    (".resilint.toml", f'select = ["{"x" * 50_000_000}"]\n', "larger than 4 MiB"),
     (
         ".resilint.toml",
-        f'select = ["{"x" * 5_000_000}"]\n',
+        f'select = ["{"x" * 3_000_000}"]\n',
         "key 'select': unknown rule or prefix 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'"
-        "… (5000000 characters) (see `resilint rules`)",
+        "… (3000000 characters) (see `resilint rules`)",
     ),
     (".resilint.toml", f'fail-on = "{"y" * 100_000}"\n', '"' + "y" * 60 + '"… (100000 characters)'),
 ]
@@ -626,14 +626,14 @@ def test_a_malformed_parent_pyproject_is_passed_over_with_a_warning(tmp_path: Pa
 
 
 def test_a_long_option_list_costs_linear_time(tmp_path: Path) -> None:
-    helpers = ", ".join(f'"pkg.Helper{i}"' for i in range(200_000))
+    helpers = ", ".join(f'"pkg.Helper{i}"' for i in range(100_000))
     (_exit_tree(tmp_path) / ".resilint.toml").write_text(
         f"[rules.RES201]\nextend-recover-helpers = [{helpers}]\n", encoding="utf-8"
     )
     started = time.monotonic()
     code, _, err = invoke("--no-cache", "./...", cwd=tmp_path)
     assert code == 1, err
-    assert time.monotonic() - started < 20  # was far over 300 s: each helper was compared with each
+    assert time.monotonic() - started < 20  # was ~25 min: each helper was compared with each
 
 
 def test_every_unknown_rule_of_a_key_is_named_in_one_line(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import marshal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 _MARSHAL_VERSION = 4
@@ -69,33 +69,23 @@ class Codec:
             if isinstance(value, enum.Enum):
                 return (tag, value.value)
             return (tag, *(self.encode(getattr(value, name)) for name in self._fields[type(value)]))
-        if isinstance(value, list):
-            return [self.encode(item) for item in value]
-        if isinstance(value, tuple):
-            return tuple(self.encode(item) for item in value)
-        if isinstance(value, frozenset):
-            return frozenset(self.encode(item) for item in value)
-        if isinstance(value, dict):
-            return {self.encode(key): self.encode(item) for key, item in value.items()}
-        msg = f"{type(value).__name__} is not cache data"
-        raise TypeError(msg)
+        mapped = _map_items(value, self.encode)
+        if mapped is _NOT_A_CONTAINER:
+            msg = f"{type(value).__name__} is not cache data"
+            raise TypeError(msg)
+        return mapped
 
     def decode(self, data: object) -> Any:
         """The value that `encode` turned into `data`."""
         if isinstance(data, _LEAVES):
             return data
-        if isinstance(data, tuple):
-            if data and isinstance(data[0], bytes):
-                return self._rebuild(data[0], data[1:])
-            return tuple(self.decode(item) for item in data)
-        if isinstance(data, list):
-            return [self.decode(item) for item in data]
-        if isinstance(data, frozenset):
-            return frozenset(self.decode(item) for item in data)
-        if isinstance(data, dict):
-            return {self.decode(key): self.decode(item) for key, item in data.items()}
-        msg = f"unexpected {type(data).__name__}"
-        raise DecodeError(msg)
+        if isinstance(data, tuple) and data and isinstance(data[0], bytes):
+            return self._rebuild(data[0], data[1:])
+        mapped = _map_items(data, self.decode)
+        if mapped is _NOT_A_CONTAINER:
+            msg = f"unexpected {type(data).__name__}"
+            raise DecodeError(msg)
+        return mapped
 
     def _rebuild(self, tag: bytes, values: tuple[object, ...]) -> object:
         cls = self._types.get(tag)
@@ -109,3 +99,19 @@ class Codec:
             msg = f"{cls.__name__} takes {len(self._fields[cls])} fields, not {len(values)}"
             raise DecodeError(msg)
         return cls(*(self.decode(value) for value in values))
+
+
+_NOT_A_CONTAINER = object()
+
+
+def _map_items(value: object, function: Callable[[object], object]) -> object:
+    """The list, tuple, frozenset or dict `value` with `function` applied to each item (and key)."""
+    if isinstance(value, list):
+        return [function(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(function(item) for item in value)
+    if isinstance(value, frozenset):
+        return frozenset(function(item) for item in value)
+    if isinstance(value, dict):
+        return {function(key): function(item) for key, item in value.items()}
+    return _NOT_A_CONTAINER

@@ -37,7 +37,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 CONFIG_FILE = ".resilint.toml"
 PYPROJECT = "pyproject.toml"
 EXTEND = "extend-"  # `extend-recover-helpers = [...]` adds to the default of `recover-helpers`
-MAX_FILE_BYTES = 16 * 1024 * 1024  # far above any real configuration; a bigger file is a mistake
+MAX_FILE_BYTES = 4 * 1024 * 1024  # far above any real configuration; a bigger file is a mistake
 _LONGEST_KEY_SHOWN = 100
 EXIT_RULE, ALLOW_EXIT_IN = "RES101", "allow-exit-in"  # a path option: matched like per-path-ignores
 

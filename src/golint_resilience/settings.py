@@ -48,10 +48,11 @@ def expand_selectors(selectors: Iterable[str], catalog: Mapping[str, RuleSpec], 
     by_name = {spec.name: rule_id for rule_id, spec in catalog.items()}
     unknown = []
     for selector in dict.fromkeys(selectors):
-        if selector.upper() == ALL:
+        upper = selector.upper()
+        if upper == ALL:
             chosen.update(catalog)
             continue
-        hits = {rule_id for rule_id in catalog if rule_id.startswith(selector.upper())}
+        hits = {rule_id for rule_id in catalog if rule_id.startswith(upper)}
         if selector in by_name:
             hits.add(by_name[selector])
         if not hits:
