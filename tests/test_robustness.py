@@ -190,7 +190,7 @@ def test_depth_and_size_do_not_matter(tmp_path: Path) -> None:
     )
     big = tmp_path / "big"
     big.mkdir()
-    functions = "".join(f"func F{i}() int {{ return {i} }}\n" for i in range(100_000))
+    functions = "".join(f"func F{i}() int {{ return {i} }}\n" for i in range(200_000))
     (big / "big.go").write_text("package big\n\n" + functions, encoding="utf-8")
     assert (big / "big.go").stat().st_size > 6_000_000
     (big / "exit.go").write_text(EXIT.format(pkg="big", name="Die"), encoding="utf-8")
