@@ -161,3 +161,50 @@ def test_new_from_rev_errors(repo: Path, tmp_path_factory: pytest.TempPathFactor
     code, _, err = invoke("--new-from-rev", "HEAD", cwd=outside)
     assert code == 2
     assert "is not inside a git repository" in err
+
+
+# --- paths do not depend on the working directory ---------------------------------------
+
+
+def _repository(root: Path) -> Path:
+    """A repository with findings in svc/lib, configured at its top level."""
+    (root / ".git").mkdir(parents=True)
+    (root / "svc").mkdir()
+    write(root / "svc", BEFORE)
+    (root / ".resilint.toml").write_text('baseline = "resilint-baseline.json"\n', encoding="utf-8")
+    return root
+
+
+def test_a_baseline_written_at_the_root_matches_in_a_subdirectory(tmp_path: Path) -> None:
+    root = _repository(tmp_path)
+    assert invoke("--write-baseline", "resilint-baseline.json", "./...", cwd=root)[0] == 0
+    recorded = json.loads((root / "resilint-baseline.json").read_text(encoding="utf-8"))
+    assert {e["path"] for e in recorded["findings"]} == {"svc/lib/lib.go"}
+    assert reported(root / "svc") == []
+    assert reported(root / "svc" / "lib") == []
+
+
+def test_a_baseline_written_in_a_subdirectory_matches_at_the_root(tmp_path: Path) -> None:
+    root = _repository(tmp_path)
+    assert invoke("--write-baseline", "../resilint-baseline.json", "./...", cwd=root / "svc")[0] == 0
+    assert reported(root) == []
+
+
+def test_a_baseline_that_matches_nothing_warns(tmp_path: Path) -> None:
+    root = _repository(tmp_path)
+    assert invoke("--write-baseline", "resilint-baseline.json", "./...", cwd=root)[0] == 0
+    (root / "svc" / "lib" / "lib.go").write_text(
+        BEFORE.replace("Die", "Halt").replace("Quit", "Stop"), "utf-8"
+    )
+    code, _, err = invoke("./...", cwd=root)
+    assert code == 1
+    assert err.startswith(f"resilint: warning: baseline {root / 'resilint-baseline.json'} matches none of")
+    assert err.endswith(" the 2 findings (written for other files or rules?)\n")
+
+
+def test_allow_exit_in_is_relative_to_the_configuration_file(tmp_path: Path) -> None:
+    root = _repository(tmp_path)
+    (root / ".resilint.toml").write_text('[rules.RES101]\nallow-exit-in = ["svc/lib/*"]\n', encoding="utf-8")
+    assert reported(root) == []
+    assert reported(root / "svc") == []
+    assert reported(root / "svc" / "lib") == []

@@ -16,8 +16,10 @@ from golint_resilience import cache as cache_module
 from golint_resilience import engine
 from golint_resilience.catalog import load_catalog
 from golint_resilience.cli import main
+from golint_resilience.codec import Codec
 from golint_resilience.discover import discover
 from golint_resilience.engine import RunResult, run
+from golint_resilience.model import Span
 from golint_resilience.progress import ProgressBar
 from golint_resilience.settings import RunSettings, default_options, select_rules
 from harness import EXIT_IN_LIB, FIXTURES, chdir
@@ -244,3 +246,49 @@ def test_a_touched_file_is_recognised_by_content(module: Path, tmp_path: Path) -
     (module / "lib" / "lib.go").touch()
     warm = run_engine(module, cache)
     assert (warm.analysed, warm.findings) == (0, cold.findings)
+
+
+def test_every_fixture_result_survives_the_cache(tmp_path: Path) -> None:
+    """Each type a result can hold is known to the cache's codec: a warm run analyses nothing."""
+    catalog = load_catalog()
+    settings = RunSettings(rules=tuple(catalog), options=default_options(catalog), include_tests=True)
+    with chdir(FIXTURES):
+        directories = discover(["./..."])
+        cold = run(directories, settings, cache_dir=tmp_path)
+        warm = run(directories, settings, cache_dir=tmp_path)
+    assert cold.analysed == len(directories) and warm.analysed == 0
+    assert warm.findings == cold.findings and warm.file_errors == cold.file_errors
+
+
+def test_the_cache_keeps_only_recently_used_namespaces(module: Path, tmp_path: Path) -> None:
+    catalog = load_catalog()
+    runs = [RunSettings(rules=(rule_id,), options=default_options(catalog)) for rule_id in catalog]
+    assert len(runs) > cache_module.KEPT_NAMESPACES
+    with chdir(module):
+        directories = discover(["./..."])
+        for settings in runs:
+            run(directories, settings, cache_dir=tmp_path)
+        namespaces = list((tmp_path / f"v{cache_module.FORMAT}").iterdir())
+        assert len(namespaces) <= cache_module.KEPT_NAMESPACES
+        assert run(directories, runs[-1], cache_dir=tmp_path).analysed == 0  # the last is kept
+        assert run(directories, runs[0], cache_dir=tmp_path).analysed > 0  # the first is gone
+
+
+def test_cache_clean_removes_every_entry_and_nothing_else(module: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    lint_json(module, "--cache-dir", str(cache))
+    (cache / "v2").mkdir()
+    (cache / "v2" / "old-pickle").write_bytes(b"x")
+    (cache / "notes.txt").write_text("mine\n", encoding="utf-8")
+    entries = len(cache_entries(cache)) - 1
+    result = CliRunner().invoke(main, ["cache", "clean", "--cache-dir", str(cache)])
+    assert result.exit_code == 0
+    assert result.stderr == f"resilint: removed {entries} cache files from {cache}\n"
+    assert cache_entries(cache) == [cache / "notes.txt"]
+
+
+def test_a_value_the_codec_does_not_know_is_not_cached(tmp_path: Path) -> None:
+    unknown = cache_module.ResultCache(tmp_path, "digest", Codec(()))
+    unknown.store("dir", cache_module.Entry("content", None, Span(1, 1, 1, 2, 1, 2)))  # no exception
+    assert unknown.load("dir") is None
+    assert cache_entries(tmp_path) == []

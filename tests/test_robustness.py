@@ -6,14 +6,21 @@ The hostile tree is built here at test time (no binary blobs in the repository).
 
 from __future__ import annotations
 
+import errno
 import functools
+import hashlib
+import io
 import json
+import marshal
 import os
+import pickle
 import re
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -21,7 +28,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from golint_resilience import engine
+from golint_resilience import cache as cache_module
+from golint_resilience import engine, newfromrev
 from golint_resilience.catalog import load_catalog
 from golint_resilience.checks.framework import CHECKS, Check
 from golint_resilience.discover import discover
@@ -423,3 +431,299 @@ def test_ancestors_of_a_deep_node_match_the_parent_chain() -> None:
         parent = parent.parent
     assert len(expected) > 600
     assert [a.id for a in ancestors(leaf)] == [a.id for a in expected]
+
+
+# --- output files: nothing outside the tree is touched ---------------------------------
+
+
+def _exit_tree(root: Path) -> Path:
+    (root / "lib").mkdir(parents=True, exist_ok=True)
+    (root / "lib" / "lib.go").write_text(EXIT.format(pkg="lib", name="Die"), encoding="utf-8")
+    return root
+
+
+def _temporaries(directory: Path) -> list[str]:
+    return [p.name for p in directory.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("option", ["-o", "--write-baseline"])
+def test_a_character_device_is_written_through_never_replaced(tmp_path: Path, option: str) -> None:
+    root = _exit_tree(tmp_path)
+    if _is_root():  # a device of our own in the tree: the real /dev/null is not put at risk
+        device = root / "null"
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    else:
+        device = Path(os.devnull)
+    code, _, err = invoke(option, str(device), "./...", cwd=root)
+    assert code == (0 if option == "--write-baseline" else 1), err
+    assert stat.S_ISCHR(device.lstat().st_mode)
+    assert _temporaries(device.parent) == []
+
+
+def test_a_fifo_is_written_through(tmp_path: Path) -> None:
+    root = _exit_tree(tmp_path)
+    fifo = root / "report.fifo"
+    os.mkfifo(fifo)
+    read: list[bytes] = []
+    reader = threading.Thread(target=lambda: read.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    code, _, err = invoke("--format", "json", "-o", str(fifo), "./...", cwd=root)
+    reader.join(timeout=10)
+    assert code == 1, err
+    assert read, "the FIFO was never written"
+    assert json.loads(read[0])["findings"][0]["rule"] == "RES101"
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+@pytest.mark.parametrize("option", ["-o", "--write-baseline"])
+def test_a_symlink_is_refused_and_left_alone(tmp_path: Path, option: str) -> None:
+    root = _exit_tree(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    (root / "out").symlink_to(victim)
+    code, _, err = invoke(option, "out", "./...", cwd=root)
+    assert code == 2
+    assert (
+        err
+        == "resilint: error: cannot write out: it is a symbolic link (name the file it points to instead)\n"
+    )
+    assert (root / "out").is_symlink() and victim.read_text(encoding="utf-8") == "precious\n"
+
+
+def test_a_replaced_file_keeps_its_mode_and_a_new_one_gets_the_umask(tmp_path: Path) -> None:
+    root = _exit_tree(tmp_path)
+    shared = root / "shared.json"
+    shared.write_text("{}", encoding="utf-8")
+    shared.chmod(0o664)
+    previous = os.umask(0o027)
+    try:
+        assert invoke("-o", "shared.json", "-o", "shared.json", "./...", cwd=root)[0] == 1
+        assert invoke("-o", "new.json", "./...", cwd=root)[0] == 1
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o664
+    assert stat.S_IMODE((root / "new.json").stat().st_mode) == 0o640
+
+
+def test_a_full_disk_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _exit_tree(tmp_path)
+    real_fdopen = os.fdopen
+
+    class Full(io.BytesIO):
+        def write(self, data: object) -> int:  # noqa: ARG002
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def fdopen(handle: int, *args: object, **kwargs: object) -> object:
+        real_fdopen(handle, *args, **kwargs).close()
+        return Full()
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    code, _, err = invoke("-o", "out.txt", "./...", cwd=root)
+    assert code == 2
+    assert err == "resilint: error: cannot write out.txt: No space left on device\n"
+    assert _temporaries(root) == [] and not (root / "out.txt").exists()
+
+
+def test_a_full_disk_on_stdout_is_a_user_error(tmp_path: Path) -> None:
+    root = _exit_tree(tmp_path)
+    with open("/dev/full", "w") as full:  # noqa: PTH123
+        completed = subprocess.run(
+            [sys.executable, "-m", "golint_resilience", "--format", "json", "./..."],
+            cwd=root,
+            stdout=full,
+            capture_output=False,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert completed.returncode == 2
+    assert (
+        completed.stderr
+        == "resilint: error: cannot write the report to standard output: No space left on device\n"
+    )
+
+
+# --- lines are counted as Go counts them: "\n" only --------------------------------------
+
+# Every character str.splitlines() breaks at besides "\n".
+OTHER_LINE_BREAKS = ["\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("separator", OTHER_LINE_BREAKS, ids=lambda s: f"U+{ord(s):04X}")
+def test_a_suppression_covers_its_own_line_whatever_other_line_breaks_come_first(
+    tmp_path: Path, separator: str
+) -> None:
+    source = (
+        f'package lib\n\nimport "os"\n\n// a comment{separator}with a break Go does not count\n'
+        "func Die() {\n"
+        "\t//resilint:ignore RES101 the ignore above the flagged line still works\n"
+        "\tos.Exit(1)\n"
+        f"\t{separator}//resilint:ignore RES101 above x := 1, so it silences nothing\n"
+        "\tx := 1\n"
+        "\tos.Exit(x)\n"
+        "}\n"
+    )
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "lib.go").write_text(source, encoding="utf-8")
+    code, out, err = invoke("--format", "json", "./...", cwd=tmp_path)
+    assert code == 1, err
+    flagged = [(f["line"], f["suppressed"]) for f in json.loads(out)["findings"]]
+    assert flagged == [(8, True), (11, False)]
+
+
+def test_a_carriage_return_in_a_changed_line_starts_no_diff_header(tmp_path: Path) -> None:
+    diff = "diff --git a/a.go b/a.go\n+++ b/a.go\n@@ -1,0 +2 @@\n+x := 1 //\r@@ -1,0 +1,900 @@\n"
+    changes = newfromrev.parse_diff(diff, tmp_path, "--new-from-rev")
+    assert changes == {os.path.realpath(tmp_path / "a.go"): {2}}
+
+
+# --- configuration and baseline input that used to crash or stall ------------------------
+
+BAD_CONFIGS = [
+    ("pyproject.toml", 'tool = "resilint"\n', "key 'tool': expected a table, got the string \"resilint\""),
+    ("pyproject.toml", "tool = 5\n", "key 'tool': expected a table, got the number 5"),
+    ("pyproject.toml", "[tool]\nresilint = 5\n", "key 'tool.resilint': expected a table, got the number 5"),
+    (".resilint.toml", "select = " + "[" * 5_000 + "]" * 5_000 + "\n", "nested too deeply"),
+    (".resilint.toml", f'select = ["{"x" * 50_000_000}"]\n', "larger than 4 MiB"),
+    (
+        ".resilint.toml",
+        f'select = ["{"x" * 3_000_000}"]\n',
+        "key 'select': unknown rule or prefix 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'"
+        "… (3000000 characters) (see `resilint rules`)",
+    ),
+    (".resilint.toml", f'fail-on = "{"y" * 100_000}"\n', '"' + "y" * 60 + '"… (100000 characters)'),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "message"), BAD_CONFIGS, ids=[c[2][:30] for c in BAD_CONFIGS])
+def test_bad_configuration_is_one_short_line_naming_the_key(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    (_exit_tree(tmp_path) / name).write_text(text, encoding="utf-8")
+    started = time.monotonic()
+    code, _, err = invoke("--config", name, "./...", cwd=tmp_path)
+    assert time.monotonic() - started < 10
+    assert code == 2
+    assert err.startswith(f"resilint: error: {name}: ") and err.count("\n") == 1, err[:300]
+    assert message in err and len(err) < 400
+
+
+def test_a_deeply_nested_baseline_is_a_user_error(tmp_path: Path) -> None:
+    (_exit_tree(tmp_path) / "base.json").write_text("[" * 3_000 + "]" * 3_000, encoding="utf-8")
+    code, _, err = invoke("--baseline", "base.json", "./...", cwd=tmp_path)
+    assert code == 2
+    assert err == (
+        "resilint: error: baseline base.json: not a resilint baseline: arrays or objects nested too deeply\n"
+    )
+
+
+def test_a_malformed_parent_pyproject_is_passed_over_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.other\n", encoding="utf-8")
+    root = _exit_tree(tmp_path / "repo")
+    code, out, err = invoke("./...", cwd=root)
+    assert code == 1 and "RES101" in out
+    assert err.startswith("resilint: warning: ") and "pyproject.toml: invalid TOML" in err
+    assert err.rstrip().endswith("(passed over)") and err.count("\n") == 1
+
+
+def test_a_long_option_list_costs_linear_time(tmp_path: Path) -> None:
+    helpers = ", ".join(f'"pkg.Helper{i}"' for i in range(100_000))
+    (_exit_tree(tmp_path) / ".resilint.toml").write_text(
+        f"[rules.RES201]\nextend-recover-helpers = [{helpers}]\n", encoding="utf-8"
+    )
+    started = time.monotonic()
+    code, _, err = invoke("--no-cache", "./...", cwd=tmp_path)
+    assert code == 1, err
+    assert time.monotonic() - started < 20  # was ~25 min: each helper was compared with each
+
+
+def test_every_unknown_rule_of_a_key_is_named_in_one_line(tmp_path: Path) -> None:
+    (_exit_tree(tmp_path) / ".resilint.toml").write_text(
+        'select = ["RES1O1", "nope", "RES2"]\n', encoding="utf-8"
+    )
+    code, _, err = invoke("./...", cwd=tmp_path)
+    assert code == 2
+    assert err == (
+        "resilint: error: .resilint.toml: key 'select': unknown rules or prefixes "
+        "'RES1O1' (did you mean 'RES101'?), 'nope' (see `resilint rules`)\n"
+    )
+
+
+# --- the cache holds data, never code ------------------------------------------------------
+
+
+class _Payload:
+    """Unpickling this runs a shell command: what a planted pickle entry would do."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _plant(entry: Path, payload: bytes) -> None:
+    """Replace an entry's payload, keeping a valid header and checksum."""
+    entry.write_bytes(cache_module._MAGIC + hashlib.sha256(payload).digest() + payload)
+
+
+@pytest.mark.parametrize("kind", ["pickle", "marshal-code", "unknown-type", "deep"])
+def test_a_crafted_cache_entry_is_a_miss_never_code(tmp_path: Path, kind: str) -> None:
+    root = _exit_tree(tmp_path / "tree")
+    cache = tmp_path / "cache"
+    marker = tmp_path / "pwned"
+    env = ["--cache-dir", str(cache), "--format", "json", "./..."]
+    code, reference, _ = invoke(*env, cwd=root)
+    assert code == 1
+    payloads = {
+        "pickle": pickle.dumps(_Payload(marker)),
+        "marshal-code": marshal.dumps(compile(f"open({str(marker)!r}, 'w')", "x", "exec")),
+        "unknown-type": marshal.dumps(("k", None, (b"Popen", "touch", str(marker)))),
+        "deep": marshal.dumps(functools.reduce(lambda inner, _: [inner], range(1_500), [])),
+    }
+    [entry] = [p for p in cache.rglob("*") if p.is_file()]
+    _plant(entry, payloads[kind])
+    assert invoke(*env, cwd=root) == (1, reference, "")  # a miss: analysed again
+    assert not marker.exists()
+
+
+def test_a_file_as_cache_dir_runs_without_the_cache(tmp_path: Path) -> None:
+    root = _exit_tree(tmp_path / "tree")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("mine\n", encoding="utf-8")
+    code, out, err = invoke("--cache-dir", str(blocked), "./...", cwd=root)
+    assert code == 1 and "RES101" in out
+    assert (
+        err == f"resilint: warning: cache directory {blocked} is not a directory: running without the cache\n"
+    )
+    assert blocked.read_text(encoding="utf-8") == "mine\n"
+
+
+# Characters that hide or reorder text: a C1 CSI, a bidi override, a line separator.
+HIDDEN = "\u009b\u202e\u2028"
+
+
+def _hidden_tree(root: Path) -> Path:
+    """A file whose unused suppression (RES901, which quotes it) holds hidden characters and links."""
+    (root / "lib").mkdir(parents=True)
+    directive = f"//resilint:ignore RES101 {HIDDEN} @octocat #1 https://e.x"
+    (root / "lib" / "lib.go").write_text(f"package lib\n\nfunc Fine() {{}} {directive}\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("option", ["--format=json", "--write-baseline=base.json"])
+def test_json_escapes_c1_and_bidi_controls(tmp_path: Path, option: str) -> None:
+    root = _hidden_tree(tmp_path)
+    code, out, err = invoke("--warn-unused-ignores", option, "./...", cwd=root)
+    assert code in {0, 1}, err
+    text = out if option == "--format=json" else (root / "base.json").read_text(encoding="utf-8")
+    assert "\\u009b\\u202e\\u2028" in text
+    assert not set(HIDDEN) & set(text)
+
+
+def test_markdown_leaves_no_mention_reference_or_autolink(tmp_path: Path) -> None:
+    root = _hidden_tree(tmp_path)
+    code, out, err = invoke("--warn-unused-ignores", "--format", "markdown", "./...", cwd=root)
+    assert code == 1, err
+    assert "@&#8203;octocat" in out and "#&#8203;1" in out and "https:&#8203;//e.x" in out
+    assert not re.search(r"@\w|#\d|https?://|www\.", out.replace("&#8203;", "\u200b"))

@@ -13,7 +13,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from golint_resilience import jsontext
 from golint_resilience.model import Finding, ResilintError
+from golint_resilience.repository import repository_path
 
 FORMAT_VERSION = 1
 
@@ -22,25 +24,43 @@ def render(findings: list[Finding]) -> str:
     """The baseline file for these findings (inline-suppressed ones are not recorded)."""
     entries = sorted(
         (
-            {"rule": f.rule_id, "path": f.path, "fingerprint": f.fingerprint, "message": f.message}
+            {
+                "rule": f.rule_id,
+                "path": repository_path(f.path),
+                "fingerprint": f.fingerprint,
+                "message": f.message,
+            }
             for f in findings
             if not f.suppressed
         ),
         key=lambda e: (e["path"], e["rule"], e["message"], e["fingerprint"]),
     )
     document = {"tool": "resilint", "version": FORMAT_VERSION, "findings": entries}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(document) + "\n"
 
 
 def load(path: Path) -> Counter[str]:
     """The fingerprints a baseline file records, with their multiplicity."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         msg = f"baseline {path}: cannot read: {exc.strerror or exc}"
         raise ResilintError(msg) from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         msg = f"baseline {path}: not JSON: {exc}"
+        raise ResilintError(msg) from exc
+    return parse(text, path)
+
+
+def parse(text: str, path: Path) -> Counter[str]:
+    """The fingerprints a baseline's text records (`path`: where it comes from, for messages)."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        msg = f"baseline {path}: not JSON: {exc}"
+        raise ResilintError(msg) from exc
+    except RecursionError as exc:
+        msg = f"baseline {path}: not a resilint baseline: arrays or objects nested too deeply"
         raise ResilintError(msg) from exc
     entries = document.get("findings") if isinstance(document, dict) else None
     if (

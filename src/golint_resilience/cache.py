@@ -14,10 +14,13 @@ condition and re-evaluated against every package's facts on each run, cached or 
 
 Robustness: entries are written to a temporary file of the writer's own and renamed into
 place (readers see a whole entry or none, concurrent writers of the same entry race
-harmlessly); each entry carries a SHA-256 of its payload, checked before unpickling, so a
+harmlessly); each entry carries a SHA-256 of its payload, checked before decoding, so a
 truncated or corrupted file is a miss, never a wrong result. Any failure to read or write
 the cache is a miss.
-The cache directory is trusted like `__pycache__`: it belongs to the user running resilint.
+
+Safety: entries are plain data (codec.py: marshal of registered dataclasses), never
+pickle, so a cache directory that others can write (shared, or restored in CI) cannot
+make resilint run code: a crafted entry is a miss, or at worst wrong findings.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import contextlib
 import functools
 import hashlib
 import os
-import pickle
+import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,11 +40,14 @@ import platformdirs
 
 from golint_resilience import __version__
 from golint_resilience.catalog import load_catalog
+from golint_resilience.codec import Codec, DecodeError
 
-FORMAT = 2
+FORMAT = 3  # 3: plain data (codec.py) instead of pickle
 _MAGIC = b"resilint-cache %d\n" % FORMAT
 _DIGEST_SIZE = hashlib.sha256().digest_size
 RACY_SECONDS = 2  # files changed more recently than this are recognised by content only
+KEPT_NAMESPACES = 16  # a run uses two (its settings, and facts only): the last 8 configurations
+_NAMESPACE_CHARS = 32
 
 
 def default_cache_dir() -> Path:
@@ -104,13 +110,22 @@ class Entry:
 
 
 class ResultCache:
-    """Entries for one run namespace under a cache root; picklable, so workers use it directly."""
+    """Entries for one run namespace under a cache root; picklable, so workers use it directly.
 
-    def __init__(self, root: Path, settings_digest: str) -> None:
+    `codec` knows the types of the stored values.
+    """
+
+    def __init__(self, root: Path, settings_digest: str, codec: Codec) -> None:
         self.root = root
+        self.codec = codec
         self.namespace = content_key([tool_digest().encode(), settings_digest.encode()])
-        self.directory = root / f"v{FORMAT}"
+        self.directory = root / f"v{FORMAT}" / self.namespace[:_NAMESPACE_CHARS]
         self._created = False  # the directory, by this process
+
+    def mark_used(self) -> None:
+        """Record that a run uses this namespace now (what `prune` keeps is the recently used)."""
+        with contextlib.suppress(OSError):
+            os.utime(self.directory)
 
     def _entry(self, name: str) -> Path:
         # One flat directory: creating files in 256 shard directories cost three times more.
@@ -129,15 +144,20 @@ class ResultCache:
         if hashlib.sha256(payload).digest() != blob[len(_MAGIC) : header]:
             return None
         try:
-            entry = pickle.loads(payload)
-        except Exception:  # a payload from another build that no longer unpickles
+            content, metadata, value = self.codec.loads(payload)
+        except (DecodeError, ValueError, TypeError):  # not a triple of registered types
             return None
-        return entry if isinstance(entry, Entry) else None
+        if not isinstance(content, str) or not isinstance(metadata, str | None):
+            return None
+        return Entry(content, metadata, value)
 
     def store(self, name: str, entry: Entry) -> None:
         """Save the entry for `name`, atomically; failures are ignored (the cache is optional)."""
         path = self._entry(name)
-        payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            payload = self.codec.dumps((entry.content_key, entry.metadata_key, entry.value))
+        except TypeError:  # a type the codec was not given: not cached (a test checks every type)
+            return
         temporary = path.with_name(f"{path.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")  # this writer's
         try:
             if not self._created:
@@ -148,3 +168,29 @@ class ResultCache:
         except OSError:
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
+
+
+def prune(root: Path, keep: int = KEPT_NAMESPACES) -> None:
+    """Remove the entries of all but the `keep` most recently used namespaces under `root`.
+
+    A namespace is a directory of entries, marked used by each run (`mark_used`), so
+    this costs a listing of a few directories, plus the removal of what is evicted.
+    """
+    try:
+        namespaces = [(entry.stat().st_mtime_ns, entry) for entry in (root / f"v{FORMAT}").iterdir()]
+    except OSError:
+        return
+    namespaces.sort(reverse=True)
+    for _, directory in namespaces[keep:]:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def clean(root: Path) -> int:
+    """Remove every entry under `root`, of this format and of older ones; how many files went."""
+    removed = 0
+    for version in range(1, FORMAT + 1):
+        directory = root / f"v{version}"
+        if directory.is_dir() and not directory.is_symlink():
+            removed += sum(1 for path in directory.rglob("*") if not path.is_dir())
+            shutil.rmtree(directory, ignore_errors=True)
+    return removed

@@ -21,7 +21,7 @@ from typing import IO, Any
 import click
 
 from golint_resilience import __version__, baseline, newfromrev, rule_list
-from golint_resilience.atomic import write_atomically
+from golint_resilience import cache as cache_module
 from golint_resilience.cache import default_cache_dir
 from golint_resilience.catalog import load_catalog
 from golint_resilience.config import Configuration, Settings, configure
@@ -32,9 +32,10 @@ from golint_resilience.engine import RunResult, display_path, run
 from golint_resilience.filters import Excluder, drop_per_path_ignores
 from golint_resilience.fixing import Outcome, Reanalyse, fix_in_rounds, unified_diff
 from golint_resilience.model import Finding, ResilintError, Severity
+from golint_resilience.output import write_bytes, write_text
 from golint_resilience.progress import ProgressBar
 from golint_resilience.report import REPORTERS, STATISTICS, Reporter, ReportOptions
-from golint_resilience.report.paths import default_root
+from golint_resilience.repository import default_root
 from golint_resilience.settings import RunSettings
 from golint_resilience.terminal import console, use_color
 
@@ -112,6 +113,15 @@ def main() -> None:
     """Find resilience anti-patterns in Go code (exits, panics, timeouts, signals, probes)."""
 
 
+_CACHE_DIR_OPTION = click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path),
+    envvar="RESILINT_CACHE_DIR",
+    help="Keep results of unchanged packages here [default: the user cache dir].",
+    show_envvar=True,
+)
+
+
 def _config_options(function: Callable[..., None]) -> Callable[..., None]:
     """The options that `check` and `config` share: they override the configuration file."""
     options = [
@@ -177,13 +187,20 @@ def _cli_settings(values: dict[str, Any]) -> Settings:
 
 
 def _configuration(patterns: tuple[str, ...], values: dict[str, Any]) -> Configuration:
-    return configure(
+    configuration = configure(
         load_catalog(),
         patterns,
         _cli_settings(values),
         config_file=values["config_file"],
         isolated=values["isolated"],
     )
+    for warning in configuration.warnings:
+        _warn(warning)
+    return configuration
+
+
+def _warn(message: str) -> None:
+    click.echo(f"resilint: warning: {message}", err=True)
 
 
 @main.command()
@@ -252,13 +269,7 @@ def _configuration(patterns: tuple[str, ...], values: dict[str, Any]) -> Configu
     show_default=True,
     help="Inline-suppressed findings in SARIF: GitHub ignores SARIF suppressions and would open alerts.",
 )
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="RESILINT_CACHE_DIR",
-    help="Keep results of unchanged packages here [default: the user cache dir].",
-    show_envvar=True,
-)
+@_CACHE_DIR_OPTION
 @click.option("--no-cache", is_flag=True, help="Analyse every package; neither read nor write the cache.")
 @click.option("--no-progress", is_flag=True, help="Never draw a progress bar (drawn only on a terminal).")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes in place, then report what remains.")
@@ -309,7 +320,7 @@ def check(
             discover(list(patterns) or ["./..."], source, whole_packages=whole_packages)
         )
         with ProgressBar(enabled=not no_progress, color=use_color(color, sys.stderr)) as progress:
-            cache = None if no_cache else (cache_dir or default_cache_dir())
+            cache = None if no_cache else _cache_dir(cache_dir or default_cache_dir())
             result = run(directories, settings, cache_dir=cache, progress=progress)
         result = _filter(result, configuration, write_baseline, changes)
         if fix or diff:
@@ -321,7 +332,7 @@ def check(
                 click.echo(unified_diff(outcome), nl=False)
                 sys.exit(EXIT_FINDINGS if outcome.fixed else EXIT_CLEAN)
             for path, data in outcome.fixed.items():
-                write_atomically(Path(path), data)
+                write_bytes(Path(path), data)
             if outcome.fixed:
                 result = _filter(run(directories, settings, cache_dir=cache), configuration, None, changes)
         options = ReportOptions(
@@ -341,7 +352,7 @@ def check(
         click.echo("resilint: interrupted", err=True)
         sys.exit(130)
     except BrokenPipeError:  # the reader (`| head`) went away: not an error of ours
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _discard_stdout()
         sys.exit(_exit_code(result, settings.fail_on, exit_zero))
     except Exception as exc:
         if debug:
@@ -408,6 +419,14 @@ def _changes(new_from_rev: str | None, new_from_patch: Path | None) -> newfromre
     return None
 
 
+def _cache_dir(path: Path) -> Path | None:
+    """The cache directory to use; not one that is a file (the run goes on without a cache)."""
+    if path.exists() and not path.is_dir():
+        _warn(f"cache directory {path} is not a directory: running without the cache")
+        return None
+    return path
+
+
 def _filter(
     result: RunResult,
     configuration: Configuration,
@@ -415,14 +434,20 @@ def _filter(
     changes: newfromrev.Changes | None,
 ) -> RunResult:
     """What the run's findings become after per-path ignores, the baseline and changed lines."""
-    findings = drop_per_path_ignores(result.findings, configuration.root, configuration.per_path_ignores)
+    findings = drop_per_path_ignores(result.findings, configuration.root, configuration.path_ignores)
     known = None
     if write_baseline is not None:
-        write_atomically(write_baseline, baseline.render(findings).encode())
-        known = baseline.load(write_baseline)
+        recorded = baseline.render(findings)
+        write_text(write_baseline, recorded)
+        known = baseline.parse(recorded, write_baseline)
         click.echo(f"resilint: recorded {sum(known.values())} findings in {write_baseline}", err=True)
     elif configuration.baseline is not None:
         known = baseline.load(configuration.baseline)
+        if known and findings and not any(f.fingerprint in known for f in findings):
+            _warn(
+                f"baseline {configuration.baseline} matches none of the {len(findings)} findings "
+                "(written for other files or rules?)"
+            )
     hidden = 0
     if known is not None:
         findings, hidden = baseline.subtract(findings, known)
@@ -433,11 +458,24 @@ def _filter(
 
 def _emit(result: RunResult, reporter: Reporter, output: Path | None, options: ReportOptions) -> None:
     if output is None:
-        reporter(result, sys.stdout, options)
+        try:
+            reporter(result, sys.stdout, options)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:  # e.g. a full disk: the user's problem, not a bug of ours
+            _discard_stdout()
+            msg = f"cannot write the report to standard output: {exc.strerror or exc}"
+            raise ResilintError(msg) from exc
         return
     buffer = io.StringIO()
     reporter(result, buffer, options)
-    write_atomically(output, buffer.getvalue().encode())
+    write_text(output, buffer.getvalue())
+
+
+def _discard_stdout() -> None:
+    """Send what is still buffered for stdout nowhere, so that exiting does not fail on it again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _exit_code(result: RunResult, fail_on: Severity, exit_zero: bool) -> int:
@@ -473,6 +511,20 @@ def show_config(patterns: tuple[str, ...], **config_values: Any) -> None:
         click.echo(render_config(_configuration(patterns, config_values)), nl=False)
     except ResilintError as exc:
         _fail(str(exc))
+
+
+@main.group()
+def cache() -> None:
+    """Manage the cache of results (see docs/configuration.md)."""
+
+
+@cache.command("clean")
+@_CACHE_DIR_OPTION
+def clean_cache(cache_dir: Path | None) -> None:
+    """Remove every cached result."""
+    directory = cache_dir or default_cache_dir()
+    removed = cache_module.clean(directory)
+    click.echo(f"resilint: removed {removed} cache files from {directory}", err=True)
 
 
 @main.command()

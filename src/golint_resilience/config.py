@@ -20,7 +20,14 @@ from typing import Any
 
 from golint_resilience.catalog import RuleSpec
 from golint_resilience.model import ResilintError, Severity
-from golint_resilience.settings import RunSettings, closest, default_options, expand_selectors, select_rules
+from golint_resilience.settings import (
+    RunSettings,
+    closest,
+    default_options,
+    expand_selectors,
+    select_rules,
+    shown,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -30,6 +37,9 @@ else:  # pragma: no cover - exercised on 3.10 only
 CONFIG_FILE = ".resilint.toml"
 PYPROJECT = "pyproject.toml"
 EXTEND = "extend-"  # `extend-recover-helpers = [...]` adds to the default of `recover-helpers`
+MAX_FILE_BYTES = 4 * 1024 * 1024  # far above any real configuration; a bigger file is a mistake
+_LONGEST_KEY_SHOWN = 100
+EXIT_RULE, ALLOW_EXIT_IN = "RES101", "allow-exit-in"  # a path option: matched like per-path-ignores
 
 Options = dict[str, dict[str, tuple[str, ...]]]
 
@@ -84,6 +94,13 @@ class Configuration:
     fail_on: Severity
     require_reason: bool
     baseline: Path | None
+    warnings: tuple[str, ...] = ()  # about files passed over on the way to this one
+
+    @property
+    def path_ignores(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """`per-path-ignores`, and RES101's `allow-exit-in` (globs relative to `root` too)."""
+        allowed = self.options.get(EXIT_RULE, {}).get(ALLOW_EXIT_IN, ())
+        return self.per_path_ignores + tuple((glob, (EXIT_RULE,)) for glob in allowed)
 
     def run_settings(self, jobs: int) -> RunSettings:
         """What the engine needs of it."""
@@ -101,8 +118,12 @@ class Configuration:
 # --- finding and reading the file ------------------------------------------------------
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest `.resilint.toml`, or pyproject.toml with `[tool.resilint]`, at or above start."""
+def find_config(start: Path, warnings: list[str] | None = None) -> Path | None:
+    """The nearest `.resilint.toml`, or pyproject.toml with `[tool.resilint]`, at or above start.
+
+    A pyproject.toml that cannot be read or parsed belongs to some other tool as far as we
+    can tell: it is passed over, with a line in `warnings`.
+    """
     directory = Path(start).absolute()
     if not directory.is_dir():
         directory = directory.parent
@@ -111,7 +132,15 @@ def find_config(start: Path) -> Path | None:
         if own.is_file():
             return own
         pyproject = candidate / PYPROJECT
-        if pyproject.is_file() and "resilint" in _read_toml(pyproject).get("tool", {}):
+        if not pyproject.is_file():
+            continue
+        try:
+            tool = _read_toml(pyproject).get("tool")
+        except ConfigError as exc:
+            if warnings is not None:
+                warnings.append(f"{exc} (passed over)")
+            continue
+        if isinstance(tool, dict) and "resilint" in tool:
             return pyproject
     return None
 
@@ -132,13 +161,29 @@ def _shown(path: Path) -> str:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            msg = f"{_shown(path)}: larger than {MAX_FILE_BYTES // 2**20} MiB, not a configuration file"
+            raise ConfigError(msg)
+        return tomllib.loads(data.decode("utf-8"))
     except OSError as exc:
         msg = f"{_shown(path)}: cannot read: {exc.strerror or exc}"
         raise ConfigError(msg) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         msg = f"{_shown(path)}: invalid TOML: {exc}"
         raise ConfigError(msg) from exc
+    except RecursionError as exc:
+        msg = f"{_shown(path)}: invalid TOML: arrays or tables nested too deeply"
+        raise ConfigError(msg) from exc
+
+
+def _table(value: Any, key: str) -> dict[str, Any]:
+    """`value` if it is a TOML table, else ConfigError naming the key."""
+    if isinstance(value, dict):
+        return value
+    msg = f"key '{key}': expected a table, got {_kind(value)}"
+    raise ConfigError(msg)
 
 
 def load_config(path: Path, catalog: Mapping[str, RuleSpec]) -> Settings:
@@ -146,7 +191,10 @@ def load_config(path: Path, catalog: Mapping[str, RuleSpec]) -> Settings:
     data = _read_toml(path)
     prefix = ""
     if path.name == PYPROJECT:
-        data = data.get("tool", {}).get("resilint", {})
+        try:
+            data = _table(_table(data.get("tool", {}), "tool").get("resilint", {}), "tool.resilint")
+        except ConfigError as exc:
+            raise ConfigError(f"{_shown(path)}: {exc}") from exc
         prefix = "tool.resilint."
     reader = _Reader(path, prefix, catalog)
     settings = reader.read(data)
@@ -160,7 +208,7 @@ def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, str):
-        return f"the string {json.dumps(value)}"
+        return f"the string {shown(value, quote=json.dumps)}"
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, list):
@@ -180,7 +228,10 @@ class _Reader:
         self.problems: list[str] = []
 
     def _problem(self, key: str, text: str) -> None:
-        self.problems.append(f"key '{self.prefix}{key}': {text}")
+        full = self.prefix + key
+        if len(full) > _LONGEST_KEY_SHOWN:
+            full = f"{full[:_LONGEST_KEY_SHOWN]}… ({len(full)} characters)"
+        self.problems.append(f"key '{full}': {text}")
 
     def _bool(self, data: Mapping[str, Any], key: str) -> bool | None:
         value = data.get(key)
@@ -364,9 +415,10 @@ def configure(
     isolated: bool = False,
 ) -> Configuration:
     """The run's configuration: `--config FILE`, else the file found from the first pattern."""
-    source = None if isolated else config_file or find_config(start_of(patterns))
+    warnings: list[str] = []
+    source = None if isolated else config_file or find_config(start_of(patterns), warnings)
     file = load_config(source, catalog) if source is not None else Settings()
-    return resolve(catalog, file, cli, source)
+    return replace(resolve(catalog, file, cli, source), warnings=tuple(warnings))
 
 
 # --- `resilint config` ---------------------------------------------------------------------

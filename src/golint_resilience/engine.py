@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from golint_resilience import checks, suppress  # noqa: F401  (checks: registers every check)
-from golint_resilience.cache import Entry, ResultCache, content_key, metadata_key
+from golint_resilience.cache import Entry, ResultCache, content_key, metadata_key, prune
 from golint_resilience.catalog import RuleSpec, load_catalog
 from golint_resilience.checks.framework import (
     CHECKS,
@@ -33,10 +33,19 @@ from golint_resilience.checks.framework import (
     Options,
     Report,
 )
+from golint_resilience.codec import Codec
 from golint_resilience.discover import PackageDir
-from golint_resilience.facts import Condition, FactsBuilder, FactStore, PackageFacts
+from golint_resilience.facts import (
+    AllOf,
+    ClosureFlags,
+    Condition,
+    FactsBuilder,
+    FactStore,
+    FunctionFact,
+    PackageFacts,
+)
 from golint_resilience.index import FileContext, ModuleInfo, Package
-from golint_resilience.model import FileError, Finding, ToolError, fingerprint
+from golint_resilience.model import Edit, FileError, Finding, Fix, Severity, Span, ToolError, fingerprint
 from golint_resilience.parsing import Node, Query, compile_query, matches
 from golint_resilience.resolve import ancestors, enclosing_declaration, function_key
 from golint_resilience.settings import RunSettings
@@ -412,6 +421,28 @@ def _record(
 
 # --- the cache -------------------------------------------------------------------------
 
+# Every type a cached DirectoryResult may hold (a value of any other type is not stored).
+CACHE_CODEC = Codec(
+    (
+        DirectoryResult,
+        PackageFacts,
+        Finding,
+        Span,
+        Fix,
+        Edit,
+        Severity,
+        FileError,
+        ToolError,
+        PendingFinding,
+        FunctionFact,
+        ClosureFlags,
+        AllOf,
+        suppress.PlacedDirective,
+        suppress.Directive,
+        suppress.Scope,
+    )
+)
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -437,6 +468,15 @@ def _inputs(directory: PackageDir) -> list[bytes]:
         parts.append(b"selected")
         parts.extend(sorted(display_path(p).encode() for p in directory.selected))
     return parts
+
+
+def _cache(cache_dir: Path | None, settings: RunSettings) -> ResultCache | None:
+    """The cache of runs with these settings under `cache_dir` (None: no cache), marked used."""
+    if cache_dir is None:
+        return None
+    cache = ResultCache(cache_dir, settings.digest, CACHE_CODEC)
+    cache.mark_used()
+    return cache
 
 
 def _metadata_key(directory: PackageDir, settings: RunSettings) -> str | None:
@@ -623,7 +663,9 @@ def _resolve_pending(
     pending: list[PendingFinding], store: FactStore, settings: RunSettings, cache_dir: Path | None
 ) -> list[Finding]:
     """Compute any missing facts, then keep the pending findings whose conditions hold."""
-    cache = ResultCache(cache_dir, facts_only(settings).digest) if cache_dir is not None else None
+    cache = (
+        ResultCache(cache_dir, facts_only(settings).digest, CACHE_CODEC) if cache_dir is not None else None
+    )
     while True:
         missing = sorted({d for p in pending for d in p.condition.directories(store) if d not in store})
         if not missing:
@@ -666,7 +708,7 @@ def run(
     tool_errors: list[ToolError] = []
     store = FactStore()
     files = analysed = 0
-    cache = ResultCache(cache_dir, settings.digest) if cache_dir is not None and overlay is None else None
+    cache = _cache(cache_dir, settings) if overlay is None else None
     for done, result in enumerate(_analyse_all(directories, settings, cache, overlay), start=1):
         findings.extend(result.findings)
         pending.extend(result.pending)
@@ -680,6 +722,8 @@ def run(
         if progress is not None:
             progress(done, len(directories))
     findings.extend(_resolve_pending(pending, store, settings, cache_dir))
+    if cache_dir is not None:
+        prune(cache_dir)
     unique = {
         (f.rule_id, f.path, f.span.line, f.span.column, f.span.end_line, f.span.end_column): f
         for f in findings

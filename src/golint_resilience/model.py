@@ -7,6 +7,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from golint_resilience.repository import repository_path
+
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -117,10 +119,12 @@ class ToolError:
 def fingerprint(rule_id: str, path: str, scope: str, text: str, occurrence: int) -> str:
     """A finding's identity, stable when unrelated edits shift lines (baselines, SARIF).
 
-    `scope` is the enclosing function ("" at top level), `text` the flagged source
-    (whitespace is normalised), `occurrence` counts identical texts before it in that scope,
-    so a second identical finding in a function has an identity of its own.
+    `path` is the file's display path; the identity uses it relative to the repository's
+    top level, so that it is the same whatever the working directory. `scope` is the
+    enclosing function ("" at top level), `text` the flagged source (whitespace is
+    normalised), `occurrence` counts identical texts before it in that scope, so a second
+    identical finding in a function has an identity of its own.
     """
     normalized = _WHITESPACE.sub(" ", text).strip()
-    material = "\0".join((rule_id, path, scope, normalized, str(occurrence)))
+    material = "\0".join((rule_id, repository_path(path), scope, normalized, str(occurrence)))
     return hashlib.sha256(material.encode()).hexdigest()[:32]

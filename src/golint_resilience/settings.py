@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -23,28 +23,54 @@ def default_options(catalog: Mapping[str, RuleSpec]) -> dict[str, dict[str, tupl
     }
 
 
+_LONGEST_TYPO = 100  # longer words are no typo of a name: no hint (difflib costs their square)
+_LONGEST_SHOWN = 60
+
+
+def shown(text: str, quote: Callable[[str], str] = repr) -> str:
+    """A value of the user's, quoted for a message: cut short if long, so an error stays short."""
+    if len(text) > _LONGEST_SHOWN:
+        return quote(text[:_LONGEST_SHOWN]) + f"… ({len(text)} characters)"
+    return quote(text)
+
+
 def closest(word: str, candidates: Iterable[str]) -> str:
     """A hint naming the candidate closest to a typo ("; did you mean 'x'?"), or ""."""
+    if len(word) > _LONGEST_TYPO:
+        return ""
     found = difflib.get_close_matches(word, list(candidates), n=1)
     return f"; did you mean {found[0]!r}?" if found else ""
 
 
 def expand_selectors(selectors: Iterable[str], catalog: Mapping[str, RuleSpec], where: str) -> set[str]:
-    """Rule ids named by ids, prefixes (RES2), names or ALL; an unknown one raises, naming `where`."""
+    """Rule ids named by ids, prefixes (RES2), names or ALL; unknown ones raise, all named at once."""
     chosen: set[str] = set()
-    for selector in selectors:
-        if selector.upper() == ALL:
+    by_name = {spec.name: rule_id for rule_id, spec in catalog.items()}
+    unknown = []
+    for selector in dict.fromkeys(selectors):
+        upper = selector.upper()
+        if upper == ALL:
             chosen.update(catalog)
             continue
-        hits = {rule_id for rule_id in catalog if rule_id.startswith(selector.upper())}
-        hits.update(rule_id for rule_id, spec in catalog.items() if spec.name == selector)
+        hits = {rule_id for rule_id in catalog if rule_id.startswith(upper)}
+        if selector in by_name:
+            hits.add(by_name[selector])
         if not hits:
-            names = [*catalog, *(spec.name for spec in catalog.values())]
-            hint = closest(selector.upper() if selector[:3].upper() == "RES" else selector, names)
-            msg = f"{where}: unknown rule or prefix {selector!r}{hint or ' (see `resilint rules`)'}"
-            raise ResilintError(msg)
+            unknown.append(selector)
         chosen.update(hits)
+    if unknown:
+        raise ResilintError(f"{where}: {_unknown_selectors(unknown, [*catalog, *by_name])}")
     return chosen
+
+
+def _unknown_selectors(unknown: list[str], names: list[str]) -> str:
+    def hint(selector: str) -> str:
+        return closest(selector.upper() if selector[:3].upper() == "RES" else selector, names)
+
+    if len(unknown) == 1:
+        return f"unknown rule or prefix {shown(unknown[0])}{hint(unknown[0]) or ' (see `resilint rules`)'}"
+    listed = ", ".join(shown(s) + (f" ({h[2:]})" if (h := hint(s)) else "") for s in unknown)
+    return f"unknown rules or prefixes {listed} (see `resilint rules`)"
 
 
 def select_rules(

@@ -3,7 +3,7 @@
 Spellings (each may end with a reason; `//nolint` takes it after a second `//`):
 
 - `//resilint:ignore RES201,RES3 reason` at the end of the flagged line, or alone on the
-  line above it; ids or prefixes, comma-separated.
+  line above it; ids, prefixes or rule names (`exit-outside-main`), comma-separated.
 - `//resilint:ignore-file RES101 reason` in the file's header (before the first top-level
   `func`, `type`, `var` or `const`): the whole file.
 - `//nolint`, `//nolint:resilint`, `//nolint:RES201,errcheck // reason` like golangci-lint:
@@ -18,16 +18,17 @@ directives that silence nothing, or lack a reason when `require-reason` is set.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from golint_resilience.catalog import RuleSpec
+from golint_resilience.catalog import RuleSpec, load_catalog
 from golint_resilience.model import Finding, Span, fingerprint
 
 UNUSED_SUPPRESSION = "RES901"
 
-_IGNORE = re.compile(r"//\s*resilint:ignore(-file)?(?:\s+([A-Za-z0-9_,]+))?[ \t]*(.*)$")
+_IGNORE = re.compile(r"//\s*resilint:ignore(-file)?(?:\s+([A-Za-z0-9_,\-]+))?[ \t]*(.*)$")
 _NOLINT = re.compile(r"//\s*nolint(?::([\w,\-]+))?(?:\s*//\s*(.*))?")
 _DECLARATION = re.compile(r"^(?:func|type|var|const)\b")
 _PACKAGE = re.compile(r"^package\s")
@@ -73,11 +74,21 @@ class PlacedDirective:
         return self.line_text[self.directive.column - 1 :].strip()
 
 
+@functools.cache
+def _ids_by_name() -> dict[str, str]:
+    return {spec.name: rule_id for rule_id, spec in load_catalog().items()}
+
+
+def _rule_selector(word: str) -> str:
+    """A rule id or prefix for what a directive names: a rule name stands for its id."""
+    return _ids_by_name().get(word) or word.upper()
+
+
 def parse_directive(line: str) -> Directive | None:
     """The directive in a source line, if any."""
     match = _IGNORE.search(line)
     if match:
-        selectors = tuple(s.upper() for s in (match.group(2) or "").split(",") if s)
+        selectors = tuple(_rule_selector(s) for s in (match.group(2) or "").split(",") if s)
         if not selectors:  # `//resilint:ignore` that names no rule is not a directive
             return None
         file_wide = match.group(1) is not None
@@ -98,7 +109,9 @@ def scan(path: str, data: bytes) -> list[PlacedDirective]:
     """Every directive of a file (`path` is its display path), with what it covers."""
     if b"resilint:ignore" not in data and b"nolint" not in data:
         return []
-    lines = data.decode("utf-8", "replace").splitlines()
+    # Lines as Go (and every finding) counts them: only "\n" ends one. str.splitlines() would
+    # also break at \r, \f, \v, U+0085, U+2028…, and a directive would cover another line.
+    lines = data.decode("utf-8", "replace").split("\n")
     found: list[PlacedDirective] = []
     in_header = True
     for number, text in enumerate(lines, start=1):

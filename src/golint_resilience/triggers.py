@@ -148,7 +148,21 @@ class LocalImport:
 
 
 LOCAL_IMPORT = LocalImport()
-Trigger = bytes | Confirmed | StatementStart | SelectorCall | Imports | LocalImport
+
+
+@dataclass(frozen=True)
+class AnyName:
+    """One of many names (a configured list: recover helpers) appears in the file as a word.
+
+    The file's words are collected once and looked up in the set, so a list of any length
+    costs one pass over the file instead of a search per name.
+    """
+
+    names: frozenset[bytes]
+
+
+Trigger = bytes | Confirmed | StatementStart | SelectorCall | Imports | LocalImport | AnyName
+_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _prerequisites(literals: Iterable[bytes]) -> dict[bytes, bytes]:
@@ -166,7 +180,7 @@ def _literal_of(trigger: Trigger) -> bytes | None:
     """The literal searched in the whole file for a trigger, if one is."""
     if isinstance(trigger, bytes):
         return trigger
-    return None if isinstance(trigger, (Imports, LocalImport)) else trigger.literal
+    return None if isinstance(trigger, (Imports, LocalImport, AnyName)) else trigger.literal
 
 
 _DECLARATION_LINE = re.compile(rb"\n(?:func|type|var|const)\b")
@@ -209,10 +223,17 @@ class FileSearch:
         """The file's text up to its first top-level declaration."""
         return self.data[: _imports_end(self.data)]
 
+    @cached_property
+    def words(self) -> frozenset[bytes]:
+        """Every identifier-like word of the file."""
+        return frozenset(_WORD.findall(self.data))
+
     def holds(self, trigger: Trigger) -> bool:
         """Is the trigger in the file?"""
         if isinstance(trigger, bytes):
             return self.has(trigger)
+        if isinstance(trigger, AnyName):
+            return not trigger.names.isdisjoint(self.words)
         if isinstance(trigger, Imports):
             return trigger.literal in self.imports
         if isinstance(trigger, LocalImport):

@@ -15,7 +15,6 @@ from golint_resilience.checks.framework import (
     report,
 )
 from golint_resilience.facts import EXITS, FunctionFact
-from golint_resilience.globs import any_glob_match
 from golint_resilience.index import FileContext
 from golint_resilience.model import Severity
 from golint_resilience.parsing import Node, captures_within
@@ -32,7 +31,7 @@ from golint_resilience.resolve import (
     same_package_callee,
     statement_call,
 )
-from golint_resilience.triggers import LOCAL_IMPORT, Imports, StatementStart, Trigger
+from golint_resilience.triggers import LOCAL_IMPORT, AnyName, Imports, StatementStart, Trigger
 
 DEFER_STATEMENTS = "defer_statements"
 RECOVER_HELPERS_OPTION = ("RES201", "recover-helpers")
@@ -46,8 +45,8 @@ def _defers_gate(options: Options) -> tuple[Trigger, ...]:
     `recover` in the package, a configured recover helper, or a module-local import.
     """
     rule, knob = RECOVER_HELPERS_OPTION
-    helpers = {helper.rsplit(".", 1)[-1].encode() for helper in options.get(rule, {}).get(knob, ())}
-    return (*exit_triggers(options), b"recover", *sorted(helpers), LOCAL_IMPORT)
+    helpers = frozenset(helper.rsplit(".", 1)[-1].encode() for helper in options.get(rule, {}).get(knob, ()))
+    return (*exit_triggers(options), b"recover", AnyName(helpers), LOCAL_IMPORT)
 
 
 fragment(DEFER_STATEMENTS, "(defer_statement) @defer", (StatementStart(b"defer"),), _defers_gate)
@@ -130,11 +129,10 @@ fragment(
 @check("RES101", fragments=("exit_calls", FLAG_CALLS))
 def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
     """Exit calls outside main()/init() of a package main and TestMain; flag exits in libraries."""
-    allowed_paths = ctx.option("RES101", "allow-exit-in")
+    # `allow-exit-in` is applied to the findings after the run, like `per-path-ignores`
+    # (config.Configuration.path_ignores): its globs are relative to the configuration file.
     for call, site, context in exit_calls(ctx):
         if _is_exempt_entry_point(call, context) or _is_force_quit_after_signal(call, context):
-            continue
-        if allowed_paths and any_glob_match(context.file.display, allowed_paths):
             continue
         callee = call.child_by_field_name("function")
         name = context.text(callee) if callee is not None else "exit"
@@ -149,10 +147,7 @@ def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
         return  # parsing the command line is main's business: bad flags end the program there
     for match in ctx.matches(FLAG_CALLS):
         call, context = match.node("call"), match.context
-        if _exits_on_bad_flags(call, context) and not (
-            _is_exempt_entry_point(call, context)
-            or (allowed_paths and any_glob_match(context.file.display, allowed_paths))
-        ):
+        if _exits_on_bad_flags(call, context) and not _is_exempt_entry_point(call, context):
             callee = call.child_by_field_name("function")
             name = context.text(callee) if callee is not None else "flag.Parse"
             yield report(call, context, "flags", call=name, function=_describe_function(call, context))

@@ -11,7 +11,7 @@ from golint_resilience.catalog import RuleSpec
 from golint_resilience.engine import RunResult
 from golint_resilience.fixing import usable
 from golint_resilience.model import Finding
-from golint_resilience.report.paths import default_root
+from golint_resilience.repository import default_root
 
 INFORMATION_URI = "https://github.com/resilint/resilint"
 _UNSAFE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

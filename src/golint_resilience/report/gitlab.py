@@ -12,9 +12,9 @@ still make the exit status 2.
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
+from golint_resilience import jsontext
 from golint_resilience.engine import RunResult
 from golint_resilience.model import Finding, Severity
 from golint_resilience.report import common
@@ -39,5 +39,5 @@ def _issue(finding: Finding, options: ReportOptions) -> dict[str, Any]:
 
 def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     """Write the code quality report."""
-    json.dump([_issue(f, options) for f in common.shown(result)], stream, indent=2, ensure_ascii=False)
+    stream.write(jsontext.dumps([_issue(f, options) for f in common.shown(result)]))
     stream.write("\n")

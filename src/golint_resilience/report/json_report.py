@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
+from golint_resilience import jsontext
 from golint_resilience.engine import RunResult
 from golint_resilience.model import Fix
 from golint_resilience.report.common import ReportOptions
@@ -60,5 +60,4 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
             for e in result.tool_errors
         ],
     }
-    json.dump(document, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(jsontext.dumps(document) + "\n")

@@ -17,11 +17,16 @@ MAX_ROWS = 500
 # Characters that can open inline markup or end a table cell; CommonMark lets a backslash
 # escape any ASCII punctuation, so this renders them literally.
 _MARKUP = re.compile(r"([\\`*_\[\]<>|~&!])")
+# What GitHub links on its own: `@user` mentions (and notifies), `#123` references, bare
+# `https://…` and `www.…` autolinks. A zero-width space after the trigger (an entity, so
+# that it survives editors) leaves the text as it reads, and unlinked.
+_AUTOLINK = re.compile(r"(?<=[@#])|(?<=:)(?=//)|(?<=www)(?=\.)", re.IGNORECASE)
+_ZERO_WIDTH_SPACE = "&#8203;"
 
 
 def escape(text: str) -> str:
-    """Text shown literally in a Markdown table cell."""
-    return _MARKUP.sub(r"\\\1", printable(text))
+    """Text shown literally in a Markdown table cell: no markup, no mention, no link."""
+    return _AUTOLINK.sub(_ZERO_WIDTH_SPACE, _MARKUP.sub(r"\\\1", printable(text)))
 
 
 def _plural(count: int, word: str) -> str:

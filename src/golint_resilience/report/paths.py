@@ -16,15 +16,6 @@ from golint_resilience.model import ResilintError
 _URI_SAFE = "/-._~"
 
 
-def default_root(start: Path) -> Path:
-    """The top level of the git work tree containing `start` (a `.git` dir or file), else `start`."""
-    start = Path(os.path.realpath(start))
-    for directory in (start, *start.parents):
-        if (directory / ".git").exists():
-            return directory
-    return start
-
-
 def relative_to_root(path: str, root: Path) -> str:
     """`path` (as findings name it) relative to `root`, '/'-separated, symlinks resolved.
 

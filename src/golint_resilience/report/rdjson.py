@@ -12,10 +12,10 @@ suggested changes that a reviewer applies or not, so unsafe fixes are included t
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, TextIO
 
+from golint_resilience import jsontext
 from golint_resilience.engine import RunResult
 from golint_resilience.model import Finding, Severity
 from golint_resilience.report import common
@@ -89,5 +89,5 @@ def write(result: RunResult, stream: TextIO, _options: ReportOptions) -> None:
         "source": SOURCE,
         "diagnostics": [_diagnostic(finding, columns) for finding in common.shown(result)],
     }
-    json.dump(document, stream, indent=2, ensure_ascii=False)
+    stream.write(jsontext.dumps(document))
     stream.write("\n")

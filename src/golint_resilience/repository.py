@@ -1,0 +1,41 @@
+"""Where the repository's top level is, and file paths relative to it.
+
+Paths that identify a finding across runs (its fingerprint, which baselines and SARIF
+match by) are relative to the repository's top level, not to the working directory:
+a baseline written at the root still matches when resilint runs in a subdirectory.
+Outside a git work tree, the working directory stands in for the top level.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+
+def top_level(start: Path) -> Path:
+    """The nearest directory at or above `start` with a `.git` (dir or file), else `start`."""
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return start
+
+
+def default_root(start: Path) -> Path:
+    """The top level of the git work tree containing `start`, symbolic links resolved."""
+    return top_level(Path(os.path.realpath(start)))
+
+
+def repository_path(path: str) -> str:
+    """`path` (relative to the working directory) relative to the top level, '/'-separated.
+
+    A path outside the top level is returned as it is.
+    """
+    return _repository_path(Path.cwd(), path)
+
+
+@functools.cache
+def _repository_path(cwd: Path, path: str) -> str:
+    root = top_level(cwd)
+    absolute = Path(os.path.abspath(cwd / path))
+    return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else path
