@@ -98,7 +98,7 @@ def test_assignment_targets_and_variables() -> None:
     for captures in captures_within(file.root, "[(composite_literal) (call_expression)] @value"):
         value = captures["value"][0]
         arguments = value.child_by_field_name("body") or value.child_by_field_name("arguments")
-        target = assignment_target(value)
+        target = assignment_target(value, context)
         targets[file.text(arguments)] = file.text(target) if target is not None else None
     assert targets["{1}"] == "pkg"
     assert targets["{2}"] == "local"

@@ -26,6 +26,7 @@ from golint_resilience.catalog import load_catalog
 from golint_resilience.checks.framework import CHECKS, Check
 from golint_resilience.discover import discover
 from golint_resilience.engine import run
+from golint_resilience.index import FileContext, Package
 from golint_resilience.model import Finding
 from golint_resilience.resolve import ancestors
 from golint_resilience.settings import RunSettings, default_options, select_rules
@@ -413,6 +414,7 @@ def test_mutated_fixtures_never_raise_nor_change_a_neighbour(mutant: tuple[bytes
 def test_ancestors_of_a_deep_node_match_the_parent_chain() -> None:
     data = b"package p\n\nfunc H() {\n" + b"f(" * 300 + b"leaf" + b")" * 300 + b"\n}\n"
     file = SourceFile(Path("p.go"), "p.go", data)
+    context = FileContext(file, Package(Path(), "p", [file], None))
     start = data.index(b"leaf")
     leaf = file.root.descendant_for_byte_range(start, start + 4)
     assert leaf is not None and file.text(leaf) == "leaf"
@@ -422,4 +424,4 @@ def test_ancestors_of_a_deep_node_match_the_parent_chain() -> None:
         expected.append(parent)
         parent = parent.parent
     assert len(expected) > 600
-    assert [a.id for a in ancestors(leaf)] == [a.id for a in expected]
+    assert [a.id for a in ancestors(leaf, context)] == [a.id for a in expected]

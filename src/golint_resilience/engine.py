@@ -28,6 +28,8 @@ from golint_resilience.checks.framework import (
     FACT_EXTRACTORS,
     FRAGMENTS,
     CheckContext,
+    CheckFunction,
+    FactFunction,
     Match,
     MatchContext,
     Options,
@@ -35,10 +37,11 @@ from golint_resilience.checks.framework import (
 )
 from golint_resilience.discover import PackageDir
 from golint_resilience.facts import Condition, FactsBuilder, FactStore, PackageFacts
+from golint_resilience.guarded import Matches, within_budget
 from golint_resilience.index import FileContext, ModuleInfo, Package
 from golint_resilience.model import FileError, Finding, ToolError, fingerprint
 from golint_resilience.parsing import Node, Query, compile_query, matches
-from golint_resilience.resolve import ancestors, enclosing_declaration, function_key
+from golint_resilience.resolve import enclosing, enclosing_declaration, function_key
 from golint_resilience.settings import RunSettings
 from golint_resilience.source import (
     SourceFile,
@@ -282,15 +285,17 @@ def build_facts(
     matches_by_fragment: dict[str, list[Match]],
     settings: RunSettings,
     tool_errors: list[ToolError],
+    notices: list[FileError],
 ) -> PackageFacts:
     """Run every fact extractor over a package's matches (one that raises is reported, not fatal)."""
     builder = FactsBuilder()
     for context in package.contexts:
         builder.declared.update(context.declared_functions)
-    match_context = MatchContext(package, settings.options, matches_by_fragment)
     for extractor in FACT_EXTRACTORS:
+        extract = functools.partial(_extract, package, settings.options, extractor.function)
         try:
-            extractor.function(match_context, builder)
+            what = f"facts of {extractor.name}"
+            builder.merge(within_budget(what, extract, matches_by_fragment, package, notices))
         except Exception as exc:
             tool_errors.append(tool_error(f"fact extractor {extractor.name}", exc, package))
     imports: set[str] = set()
@@ -304,6 +309,24 @@ def build_facts(
                 if local is not None:
                     imports.add(os.path.abspath(local))
     return builder.build(str(package.directory), package.name, tuple(sorted(imports)))
+
+
+def _extract(package: Package, options: Options, function: FactFunction, matches: Matches) -> FactsBuilder:
+    """The facts one extractor finds in `matches`, in a builder of their own.
+
+    A retry without a file then keeps nothing of what the failed attempt saw in it.
+    """
+    found = FactsBuilder()
+    function(MatchContext(package, options, matches), found)
+    return found
+
+
+def _check(context: CheckContext, function: CheckFunction, matches: Matches) -> list[Report]:
+    """The reports of one check over `matches`, their source text charged to their files."""
+    reports = list(function(dataclasses.replace(context, matches_by_fragment=matches)))
+    for found in reports:  # a report's fingerprint reads all of its text
+        found.context.file.budget.charge(found.node.end_byte - found.node.start_byte)
+    return reports
 
 
 def tool_error(what: str, exc: Exception, package: Package) -> ToolError:
@@ -330,13 +353,16 @@ def _display_of(value: object) -> str | None:
     return None
 
 
-def _inside_error(node: Node) -> bool:
-    return node.type == "ERROR" or any(a.type == "ERROR" for a in ancestors(node))
+_ERROR = frozenset({"ERROR"})
+
+
+def _inside_error(node: Node, context: FileContext) -> bool:
+    return node.type == "ERROR" or enclosing(node, _ERROR, context) is not None
 
 
 def _scope(report: Report) -> str:
     """The enclosing function's key ("" at top level): part of a finding's fingerprint."""
-    declaration = enclosing_declaration(report.node)
+    declaration = enclosing_declaration(report.node, report.context)
     return function_key(declaration, report.context) if declaration is not None else ""
 
 
@@ -363,7 +389,7 @@ def analyse_package(
     query = combined_query(_fragments_for(settings.rules), settings)
     matches_by_fragment, errors = _collect_matches(package, query)
     result.file_errors.extend(errors)
-    facts = build_facts(package, matches_by_fragment, settings, result.tool_errors)
+    facts = build_facts(package, matches_by_fragment, settings, result.tool_errors, result.file_errors)
     if not package.name.endswith("_test"):
         result.facts.append(facts)
     context = CheckContext(package, settings.options, matches_by_fragment, facts)
@@ -372,8 +398,9 @@ def analyse_package(
         registered = CHECKS.get(rule_id)
         if registered is None:
             continue
+        check = functools.partial(_check, context, registered.function)
         try:
-            reports = list(registered.function(context))
+            reports = within_budget(rule_id, check, matches_by_fragment, package, result.file_errors)
             _record(catalog[rule_id], reports, selected, seen, result)
         except Exception as exc:
             result.tool_errors.append(tool_error(rule_id, exc, package))
@@ -389,7 +416,7 @@ def _record(
     """Turn a check's reports into findings and pending findings."""
     rule_id = spec.id
     for report in sorted(reports, key=lambda r: (r.context.file.display, r.node.start_byte)):
-        if report.context.file.root.has_error and _inside_error(report.node):
+        if report.context.file.root.has_error and _inside_error(report.node, report.context):
             continue
         if selected is not None and report.context.file.display not in selected:
             continue

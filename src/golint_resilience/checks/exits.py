@@ -26,6 +26,7 @@ from golint_resilience.resolve import (
     function_key,
     inside_within,
     is_deferred_literal,
+    parent_of,
     same_package_callee,
     statement_call,
 )
@@ -70,18 +71,18 @@ def _declaration_name(declaration: Node | None, context: FileContext) -> str:
 
 
 def _describe_function(call: Node, context: FileContext) -> str:
-    declaration = enclosing_declaration(call)
+    declaration = enclosing_declaration(call, context)
     if declaration is None:
         return "a package-level initializer"
     key = function_key(declaration, context)
-    owner = enclosing_function(call)
+    owner = enclosing_function(call, context)
     inside = " (in a function literal)" if owner is not None and owner.id != declaration.id else ""
     return f"{key}(){inside}"
 
 
 def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
     """main() and init() of a package main (closures inside count), and TestMain."""
-    declaration = enclosing_declaration(call)
+    declaration = enclosing_declaration(call, context)
     if declaration is None:
         return False
     name = _declaration_name(declaration, context)
@@ -92,7 +93,7 @@ def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
 
 def _is_force_quit_after_signal(call: Node, context: FileContext) -> bool:
     """The "second Ctrl-C" idiom: exit after receiving from a signal.Notify channel."""
-    declaration = enclosing_declaration(call)
+    declaration = enclosing_declaration(call, context)
     if declaration is None:
         return False
     channels = set()
@@ -134,7 +135,7 @@ def _defers_by_function(ctx: CheckContext) -> dict[int, list[Node]]:
     owners: dict[int, list[Node]] = {}
     for match in ctx.matches(DEFER_STATEMENTS):
         statement = match.node("defer")
-        owner = enclosing_function(statement)
+        owner = enclosing_function(statement, match.context)
         if owner is not None:
             owners.setdefault(owner.id, []).append(statement)
     return owners
@@ -145,8 +146,8 @@ def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
     """Exit calls after a defer in the same function body: the defers never run."""
     defers = _defers_by_function(ctx)
     for call, site, context in exit_calls(ctx):
-        owner = enclosing_function(call)
-        if owner is None or inside_within(call, "defer_statement", owner):
+        owner = enclosing_function(call, context)
+        if owner is None or inside_within(call, "defer_statement", owner, context):
             continue
         earlier = [d for d in defers.get(owner.id, []) if d.end_byte <= call.start_byte]
         if earlier:
@@ -168,13 +169,13 @@ def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
     for call, site, context in exit_calls(ctx):
         callee = call.child_by_field_name("function")
         name = context.text(callee) if callee is not None else "exit"
-        parent = call.parent
+        parent = parent_of(call, context)
         if parent is not None and parent.type == "defer_statement":
             yield report(site, context, call=name)
             continue
-        owner = enclosing_function(call)
-        in_goroutine = owner is not None and inside_within(call, "go_statement", owner)
-        if is_deferred_literal(owner) and not in_goroutine:
+        owner = enclosing_function(call, context)
+        in_goroutine = owner is not None and inside_within(call, "go_statement", owner, context)
+        if is_deferred_literal(owner, context) and not in_goroutine:
             yield report(site, context, call=name)
     for match in ctx.matches(DEFER_STATEMENTS):
         yield from _deferred_exiting_function(ctx, match.node("defer"), match.context)

@@ -32,6 +32,7 @@ from golint_resilience.resolve import (
     callee_name,
     enclosing_function,
     imported_package,
+    parent_of,
     qualified_name,
     unparen,
 )
@@ -216,10 +217,10 @@ def _request_gets_context(call: Node, context: FileContext) -> bool:
     `ServeHTTP` (an in-process request); a request stored anywhere but a plain variable
     counts as yes, since where it goes is not visible.
     """
-    if _is_returned(call):
+    if _is_returned(call, context):
         return True
-    target = assignment_target(call)
-    function = enclosing_function(call)
+    target = assignment_target(call, context)
+    function = enclosing_function(call, context)
     if target is None or function is None:
         return False
     if target.type != "identifier":
@@ -238,14 +239,12 @@ def _request_gets_context(call: Node, context: FileContext) -> bool:
     return False
 
 
-def _is_returned(node: Node) -> bool:
-    parent = node.parent
-    return (
-        parent is not None
-        and parent.type == "expression_list"
-        and parent.parent is not None
-        and parent.parent.type == "return_statement"
-    )
+def _is_returned(node: Node, context: FileContext) -> bool:
+    parent = parent_of(node, context)
+    if parent is None or parent.type != "expression_list":
+        return False
+    statement = parent_of(parent, context)
+    return statement is not None and statement.type == "return_statement"
 
 
 # --- RES302 ------------------------------------------------------------------------------
@@ -260,32 +259,34 @@ def http_client_without_timeout(ctx: CheckContext) -> Iterator[Report]:
             continue
         if "Timeout" in literal_keys(value, context):
             continue
-        if fields_assigned_later(_outermost(value), frozenset({"Timeout"}), context):
+        if fields_assigned_later(_outermost(value, context), frozenset({"Timeout"}), context):
             continue
-        yield report(_outermost(value), context)
+        yield report(_outermost(value, context), context)
     for match in ctx.matches("default_client_uses"):
         reference, context = match.node("reference"), match.context
-        if qualified_name(reference, context) == DEFAULT_CLIENT and not _configures_or_compares(reference):
+        if qualified_name(reference, context) == DEFAULT_CLIENT and not _configures_or_compares(
+            reference, context
+        ):
             yield report(reference, context, "default_client")
 
 
-def _outermost(value: Node) -> Node:
+def _outermost(value: Node, context: FileContext) -> Node:
     """`&http.Client{…}` for its literal: the node a finding and an assignment see."""
-    parent = value.parent
+    parent = parent_of(value, context)
     return parent if parent is not None and parent.type == "unary_expression" else value
 
 
-def _configures_or_compares(reference: Node) -> bool:
+def _configures_or_compares(reference: Node, context: FileContext) -> bool:
     """`http.DefaultClient.Timeout = d` sets it up; `c == http.DefaultClient` only compares."""
-    parent = reference.parent
+    parent = parent_of(reference, context)
     if parent is None:
         return False
     if parent.type == "binary_expression":
         operator = parent.child_by_field_name("operator")
         return operator is not None and operator.type in {"==", "!="}
     if parent.type == "selector_expression":
-        values = parent.parent
-        statement = values.parent if values is not None else None
+        values = parent_of(parent, context)
+        statement = parent_of(values, context) if values is not None else None
         return (
             statement is not None
             and statement.type == "assignment_statement"
@@ -334,10 +335,10 @@ def _context_argument(call: Node, context: FileContext) -> Node | None:
 
 def _sent_with_timeout(call: Node, context: FileContext) -> bool:
     """Does the function send this request (`c.Do(req)`) with a client known to set Timeout?"""
-    function = enclosing_function(call)
+    function = enclosing_function(call, context)
     if function is None:
         return False
-    target = assignment_target(call)
+    target = assignment_target(call, context)
     request = context.text(target) if target is not None and target.type == "identifier" else None
     for captures in captures_within(function, _SENDS):
         sent = unparen(captures["request"][0])
@@ -365,7 +366,7 @@ def http_server_without_timeouts(ctx: CheckContext) -> Iterator[Report]:
             continue
         if literal_keys(value, context) & SERVER_READ_TIMEOUTS:
             continue
-        value = _outermost(value)
+        value = _outermost(value, context)
         if fields_assigned_later(value, SERVER_READ_TIMEOUTS, context) or _gosec_annotated(value, context):
             continue
         yield report(value, context)

@@ -99,11 +99,11 @@ def fields_assigned_later(value: Node, fields: frozenset[str], context: FileCont
     count when the assignment follows in the same function (closures included); for a
     package-level `var srv = …`, anywhere in the package.
     """
-    target = assignment_target(value)
+    target = assignment_target(value, context)
     if target is None or target.type not in {"identifier", "selector_expression"}:
         return False
     holder = context.text(target)
-    function = enclosing_declaration(value)
+    function = enclosing_declaration(value, context)
     if function is not None:
         scopes = [(function, context)]
     else:

@@ -35,6 +35,7 @@ from golint_resilience.resolve import (
     ancestors,
     callee_name,
     imported_package,
+    parent_of,
     qualified_name,
     unparen,
 )
@@ -130,7 +131,7 @@ def retry_loops(ctx: MatchContext) -> list[RetryLoop]:
         name = callee_name(call, context)
         if name is None or name.package != "time" or name.name not in DELAY_FUNCTIONS:
             continue
-        loop = innermost_loop(call)
+        loop = innermost_loop(call, context)
         if loop is None or _on_success_path(call, loop, context):
             continue
         key = (context.file.display, loop.id)
@@ -149,7 +150,7 @@ def _on_success_path(node: Node, loop: Node, context: FileContext) -> bool:
     in its block.
     """
     child = node
-    for ancestor in ancestors(node):
+    for ancestor in ancestors(node, context):
         if ancestor.id == loop.id:
             return False
         if ancestor.type == "if_statement" and child.type == "block":
@@ -185,9 +186,9 @@ def _first_argument(call: Node) -> Node | None:
     return arguments.named_children[0] if arguments is not None and arguments.named_children else None
 
 
-def innermost_loop(node: Node) -> Node | None:
+def innermost_loop(node: Node, context: FileContext) -> Node | None:
     """The nearest `for` statement around `node` in the same function."""
-    for ancestor in ancestors(node):
+    for ancestor in ancestors(node, context):
         if ancestor.type in FUNCTION_NODES:
             return None
         if ancestor.type == "for_statement":
@@ -195,9 +196,9 @@ def innermost_loop(node: Node) -> Node | None:
     return None
 
 
-def same_function(node: Node, loop: Node) -> bool:
+def same_function(node: Node, loop: Node, context: FileContext) -> bool:
     """Is `node` part of `loop`'s own code, not of a function literal inside it?"""
-    for ancestor in ancestors(node):
+    for ancestor in ancestors(node, context):
         if ancestor.id == loop.id:
             return True
         if ancestor.type in FUNCTION_NODES:
@@ -263,7 +264,7 @@ def runs_forever(loop: Node, context: FileContext) -> bool:
 
 def _leaves(exit_node: Node, loop: Node, context: FileContext) -> bool:
     """Does this return/break/continue/panic/exit call leave `loop`?"""
-    if not same_function(exit_node, loop):
+    if not same_function(exit_node, loop, context):
         return False
     kind = exit_node.type
     if kind == "call_expression":  # panic, or Fatal/Exit of any logger-like value or package
@@ -272,7 +273,7 @@ def _leaves(exit_node: Node, loop: Node, context: FileContext) -> bool:
         return True
     label = next((c for c in exit_node.named_children if c.type == "label_name"), None)
     if label is None:  # an unlabelled break leaves the nearest for/switch/select
-        target = next((a for a in ancestors(exit_node) if a.type in _BREAKABLE), None)
+        target = next((a for a in ancestors(exit_node, context) if a.type in _BREAKABLE), None)
         return target is not None and target.id == loop.id
     return _label_outside(context.text(label), exit_node, loop, context, kind == "break_statement")
 
@@ -285,7 +286,7 @@ def _label_outside(name: str, jump: Node, loop: Node, context: FileContext, is_b
     """
     if _labels(loop, name, context):
         return is_break
-    for ancestor in ancestors(jump):
+    for ancestor in ancestors(jump, context):
         if ancestor.id == loop.id:
             return True
         if ancestor.type == "labeled_statement" and _labels(ancestor.named_children[-1], name, context):
@@ -293,10 +294,10 @@ def _label_outside(name: str, jump: Node, loop: Node, context: FileContext, is_b
     return False
 
 
-def _guard(node: Node, loop: Node) -> tuple[Node, Node] | None:
+def _guard(node: Node, loop: Node, context: FileContext) -> tuple[Node, Node] | None:
     """The nearest `if` branch or case around `node` inside `loop`: (statement, branch)."""
     child = node
-    for ancestor in ancestors(node):
+    for ancestor in ancestors(node, context):
         if ancestor.id == loop.id:
             return None
         if ancestor.type == "if_statement" and child.type == "block":
@@ -319,7 +320,7 @@ class ExitKind(enum.Enum):
 def _exit_kinds(exit_node: Node, loop: Node, context: FileContext) -> tuple[ExitKind, ...]:
     if exit_node.type == "call_expression" or _returns_new_error(exit_node, context):
         return (ExitKind.BOUND,)  # panic, a process exit, `return fmt.Errorf(…)`: a failure
-    guard = _guard(exit_node, loop)
+    guard = _guard(exit_node, loop, context)
     if guard is None:
         return _after_error_branch(exit_node, loop, context)
     statement, branch = guard
@@ -428,7 +429,7 @@ def _only_errors(condition: Node, context: FileContext) -> bool:
 
 
 def _is_callee_or_package(identifier: Node, context: FileContext) -> bool:
-    parent = identifier.parent
+    parent = parent_of(identifier, context)
     if parent is None:
         return False
     if parent.type == "call_expression":
@@ -474,7 +475,7 @@ def _continues(block: Node, loop: Node, context: FileContext) -> bool:
         statement = captures["continue"][0]
         label = next((c for c in statement.named_children if c.type == "label_name"), None)
         if label is None:
-            target = next((a for a in ancestors(statement) if a.type == "for_statement"), None)
+            target = next((a for a in ancestors(statement, context) if a.type == "for_statement"), None)
             if target is not None and target.id == loop.id:
                 return True
         elif _labels(loop, context.text(label), context):
@@ -484,7 +485,7 @@ def _continues(block: Node, loop: Node, context: FileContext) -> bool:
 
 def _labels(statement: Node, name: str, context: FileContext) -> bool:
     """Is `statement` labelled `name`?"""
-    parent = statement.parent
+    parent = parent_of(statement, context)
     if parent is None or parent.type != "labeled_statement":
         return False
     label = parent.child_by_field_name("label")
