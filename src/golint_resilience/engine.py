@@ -234,11 +234,16 @@ class CombinedQuery:
             compiled = self._compiled[names] = (query, owner)
         return compiled
 
-    def run(self, context: FileContext, names: tuple[str, ...], into: dict[str, list[Match]]) -> None:
-        """Run the fragments `names` over one file and file the matches under them."""
+    def run(self, context: FileContext, names: tuple[str, ...], into: dict[str, list[Match]]) -> bool:
+        """Run the fragments `names` over one file and file the matches under them.
+
+        False when the search had to drop some (see parsing.MATCH_LIMIT).
+        """
         query, owner = self._query(names)
-        for pattern, captures in matches(query, context.file.root):
+        found, complete = matches(query, context.file.root)
+        for pattern, captures in found:
             into.setdefault(owner[pattern], []).append(Match(context, captures))
+        return complete
 
 
 _QUERY_CACHE: dict[tuple[tuple[str, ...], str], CombinedQuery] = {}
@@ -261,6 +266,9 @@ def _fragments_for(rule_ids: Iterable[str]) -> set[str]:
 # --- analysis of one package -------------------------------------------------------------
 
 
+_INCOMPLETE_SEARCH = "nested too deeply to search completely: findings in it may be missing"
+
+
 def _collect_matches(
     package: Package, query: CombinedQuery
 ) -> tuple[dict[str, list[Match]], list[FileError]]:
@@ -270,7 +278,8 @@ def _collect_matches(
     for context, wanted in zip(package.contexts, wanted_by_file, strict=True):
         if not wanted:
             continue
-        query.run(context, wanted, found)
+        if not query.run(context, wanted, found):
+            errors.append(FileError(context.file.display, _INCOMPLETE_SEARCH))
         if context.file.root.has_error:
             errors.append(
                 FileError(
@@ -322,11 +331,8 @@ def _extract(package: Package, options: Options, function: FactFunction, matches
 
 
 def _check(context: CheckContext, function: CheckFunction, matches: Matches) -> list[Report]:
-    """The reports of one check over `matches`, their source text charged to their files."""
-    reports = list(function(dataclasses.replace(context, matches_by_fragment=matches)))
-    for found in reports:  # a report's fingerprint reads all of its text
-        found.context.file.budget.charge(found.node.end_byte - found.node.start_byte)
-    return reports
+    """The reports of one check over `matches`."""
+    return list(function(dataclasses.replace(context, matches_by_fragment=matches)))
 
 
 def tool_error(what: str, exc: Exception, package: Package) -> ToolError:

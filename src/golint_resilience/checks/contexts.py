@@ -89,7 +89,8 @@ def _reassigned(declared_at: Node, context: FileContext) -> bool:
         return True
     name = context.text(declared_at)
     return any(
-        context.text(captures["name"][0]) == name for captures in captures_within(function, _REASSIGNED_NAMES)
+        context.text(captures["name"][0]) == name
+        for captures in captures_within(function, _REASSIGNED_NAMES, context.file.budget)
     )
 
 

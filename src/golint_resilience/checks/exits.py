@@ -97,7 +97,7 @@ def _is_force_quit_after_signal(call: Node, context: FileContext) -> bool:
     if declaration is None:
         return False
     channels = set()
-    for captures in captures_within(declaration, _SIGNAL_NOTIFY):
+    for captures in captures_within(declaration, _SIGNAL_NOTIFY, context.file.budget):
         name = callee_name(captures["call"][0], context)
         if name is not None and name.package == "os/signal":
             channels.add(context.text(captures["channel"][0]))
@@ -106,7 +106,7 @@ def _is_force_quit_after_signal(call: Node, context: FileContext) -> bool:
     return any(
         captures["receive"][0].start_byte < call.start_byte
         and context.text(captures["channel"][0]) in channels
-        for captures in captures_within(declaration, _RECEIVES)
+        for captures in captures_within(declaration, _RECEIVES, context.file.budget)
     )
 
 

@@ -226,7 +226,7 @@ def _request_gets_context(call: Node, context: FileContext) -> bool:
     if target.type != "identifier":
         return True  # stored in a field or an element: where it goes is not visible here
     name = context.text(target)
-    for captures in captures_within(function, _REQUEST_USES):
+    for captures in captures_within(function, _REQUEST_USES, context.file.budget):
         kind = next(k for k in ("attached", "served", "argument", "kept") if k in captures)
         use = captures[kind][0]
         if use.start_byte < call.end_byte or context.text(use) != name:
@@ -340,7 +340,7 @@ def _sent_with_timeout(call: Node, context: FileContext) -> bool:
         return False
     target = assignment_target(call, context)
     request = context.text(target) if target is not None and target.type == "identifier" else None
-    for captures in captures_within(function, _SENDS):
+    for captures in captures_within(function, _SENDS, context.file.budget):
         sent = unparen(captures["request"][0])
         is_this_request = sent.id == call.id or (
             request is not None and sent.type == "identifier" and context.text(sent) == request

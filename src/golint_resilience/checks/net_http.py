@@ -110,7 +110,7 @@ def fields_assigned_later(value: Node, fields: frozenset[str], context: FileCont
         needle = holder.encode()
         scopes = [(c.file.root, c) for c in context.package.contexts if needle in c.file.data]
     for scope, scope_context in scopes:
-        for captures in captures_within(scope, _FIELD_ASSIGNMENTS):
+        for captures in captures_within(scope, _FIELD_ASSIGNMENTS, context.file.budget):
             assignment = captures["assignment"][0]
             if (
                 (function is None or assignment.start_byte > value.end_byte)

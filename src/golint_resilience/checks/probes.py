@@ -154,7 +154,7 @@ def _known(source: QualifiedName | None, names: frozenset[str]) -> bool:
 
 def _calls_in(function: Node, context: FileContext) -> list[Node]:
     """The calls a function makes while it runs (not those of goroutines it starts)."""
-    calls = [c["call"][0] for c in captures_within(function, _CALLS)]
+    calls = [c["call"][0] for c in captures_within(function, _CALLS, context.file.budget)]
     return [c for c in calls if not inside_within(c, "go_statement", function, context)]
 
 

@@ -87,7 +87,7 @@ def recovers_directly(function: Node, context: FileContext) -> bool:
     """Does this function's own body (not a nested literal, not `defer recover()`) call recover()?"""
     if context.file.data.find(b"recover", function.start_byte, function.end_byte) < 0:
         return False
-    for captures in captures_within(function, _RECOVER_QUERY):
+    for captures in captures_within(function, _RECOVER_QUERY, context.file.budget):
         call = captures["call"][0]
         if (
             is_builtin_recover(call, context)
@@ -234,7 +234,7 @@ def _calls_of_deferred_literals(ctx: CheckContext) -> Iterator[tuple[Node, Node,
         if searched[0] is context and literal.start_byte < searched[1]:
             continue  # inside a literal already searched
         searched = (context, literal.end_byte)
-        for captures in captures_within(literal, _CALLS):
+        for captures in captures_within(literal, _CALLS, context.file.budget):
             call = captures["call"][0]
             function = unparen(captures["function"][0])
             owner = enclosing_function(call, context)
@@ -320,7 +320,7 @@ def _nil_check_branch_is_empty(comparison: Node, context: FileContext) -> bool:
         statement.child_by_field_name("consequence"),
         statement.child_by_field_name("alternative"),
     ):
-        if branch is not None and captures_within(branch, _EFFECTS):
+        if branch is not None and captures_within(branch, _EFFECTS, context.file.budget):
             return False
     return True
 
@@ -342,7 +342,7 @@ def _only_nil_checked(name: str, declared: Node, site: RecoverCall) -> bool:
         return False
     uses = [
         c["use"][0]
-        for c in captures_within(scope, f'((identifier) @use (#eq? @use "{name}"))')
+        for c in captures_within(scope, f'((identifier) @use (#eq? @use "{name}"))', site.context.file.budget)
         if not _same_node(c["use"][0], declared)
     ]
     parents = [parent_of(use, site.context) for use in uses]

@@ -132,7 +132,7 @@ def _loops_while_ongoing(setting: Node, context: FileContext) -> bool:
     `b.NextDelay()`) never stops anything, whatever its MaxRetries.
     """
     function = enclosing_function(setting, context)
-    return function is not None and bool(captures_within(function, _ONGOING_LOOP))
+    return function is not None and bool(captures_within(function, _ONGOING_LOOP, context.file.budget))
 
 
 def _is_cenkalti(path: str) -> bool:
@@ -184,7 +184,7 @@ def _deadline_in_scope(node: Node, context: FileContext) -> bool:
         (name := callee_name(captures["call"][0], context)) is not None
         and name.package == "context"
         and name.name in DEADLINE_CONTEXTS
-        for captures in captures_within(function, _DEADLINE_CONTEXT)
+        for captures in captures_within(function, _DEADLINE_CONTEXT, context.file.budget)
     )
 
 
@@ -233,7 +233,7 @@ def _driven_by_channel(loop: Node, context: FileContext) -> bool:
     Receives from `ctx.Done()` and `time.After(…)` do not drive a loop: they only cancel
     or delay the next restart.
     """
-    for captures in captures_within(loop, _RECEIVES):
+    for captures in captures_within(loop, _RECEIVES, context.file.budget):
         channel = unparen(captures["channel"][0])
         if not same_function(channel, loop, context):
             continue

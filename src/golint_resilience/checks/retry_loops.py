@@ -217,7 +217,7 @@ def classify(loop: Node, context: FileContext) -> RetryLoop | None:
     condition = loop_condition(loop)
     if condition is not None and not _is_true(condition, context):
         kinds.update(_condition_kinds(condition, False, context))  # it ends when the condition fails
-    for captures in captures_within(loop, _EXITS):
+    for captures in captures_within(loop, _EXITS, context.file.budget):
         exit_node = captures["exit"][0]
         if _leaves(exit_node, loop, context):
             kinds.update(_exit_kinds(exit_node, loop, context))
@@ -422,7 +422,7 @@ def _only_errors(condition: Node, context: FileContext) -> bool:
     """Does the condition look at error values only (`err == errX`, `!retryable(err)`)?"""
     names = [
         captures["name"][0]
-        for captures in captures_within(condition, _VARIABLES)
+        for captures in captures_within(condition, _VARIABLES, context.file.budget)
         if not _is_callee_or_package(captures["name"][0], context)
     ]
     return bool(names) and all(_ERROR_NAME.search(context.text(name)) for name in names)
@@ -471,7 +471,7 @@ def _if_without_else(statement: Node) -> tuple[Node | None, Node | None]:
 
 def _continues(block: Node, loop: Node, context: FileContext) -> bool:
     """Does `block` contain a `continue` of `loop`?"""
-    for captures in captures_within(block, "(continue_statement) @continue"):
+    for captures in captures_within(block, "(continue_statement) @continue", context.file.budget):
         statement = captures["continue"][0]
         label = next((c for c in statement.named_children if c.type == "label_name"), None)
         if label is None:
@@ -513,7 +513,7 @@ def _compares_error_to_nil(left: Node, right: Node, context: FileContext) -> boo
 
 def _watches_context(loop: Node, context: FileContext) -> bool:
     """`<-x.Done()`, `ctx.Err()`, or `context.Canceled`/`DeadlineExceeded` inside the loop."""
-    for captures in captures_within(loop, _CONTEXT_SIGNALS):
+    for captures in captures_within(loop, _CONTEXT_SIGNALS, context.file.budget):
         if "done" in captures:
             return True
         if (
@@ -569,7 +569,7 @@ class Assignments:
     def of(cls, loop: Node, context: FileContext) -> Assignments:
         """Collect the assignments anywhere inside `loop` (its header included)."""
         by_target: dict[str, list[tuple[Node, Node]]] = {}
-        for captures in captures_within(loop, _ASSIGNMENTS):
+        for captures in captures_within(loop, _ASSIGNMENTS, context.file.budget):
             target = captures["target"][0]
             by_target.setdefault(context.text(target), []).append((captures["assignment"][0], target))
         return cls(context, by_target)
@@ -583,7 +583,7 @@ class Assignments:
         """
         if depth <= 0:
             return False
-        for captures in captures_within(expression, _NAMES):
+        for captures in captures_within(expression, _NAMES, self.context.file.budget):
             if "call" in captures:
                 if not self._is_pure(captures["function"][0]):
                     return False

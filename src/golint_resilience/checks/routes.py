@@ -172,10 +172,15 @@ def handlers_of(expression: Node, context: FileContext, depth: int) -> list[Hand
     return found
 
 
+_RETURNS = "(return_statement (expression_list . (_) @value)) @return"
+
+
 def _returned_values(function: Node, context: FileContext) -> list[Node]:
     """The first returned expression of each `return` of the function itself."""
     values = []
-    for captures in captures_within(function, "(return_statement (expression_list . (_) @value)) @return"):
+    for captures in captures_within(
+        function, "(return_statement (expression_list . (_) @value)) @return", context.file.budget
+    ):
         owner = enclosing_function(captures["return"][0], context)
         if owner is not None and owner.id == function.id:
             values.append(captures["value"][0])
