@@ -21,7 +21,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from golint_resilience import __version__, baseline, newfromrev
+from golint_resilience import __version__, baseline, interrupts, newfromrev
 from golint_resilience.cache import default_cache_dir
 from golint_resilience.catalog import load_catalog
 from golint_resilience.checks.framework import implemented
@@ -208,7 +208,7 @@ def check(
             configuration.root, configuration.exclude, respect_gitignore=configuration.respect_gitignore
         )
         directories = excluder.apply(discover(list(patterns) or ["./..."]))
-        with ProgressBar(enabled=not no_progress) as progress:
+        with interrupts.stop_signals_raise(), ProgressBar(enabled=not no_progress) as progress:
             result = run(
                 directories,
                 settings,
@@ -232,6 +232,9 @@ def check(
     except KeyboardInterrupt:
         click.echo("resilint: interrupted", err=True)
         sys.exit(130)
+    except interrupts.Stopped as exc:
+        click.echo(f"resilint: interrupted ({exc})", err=True)
+        sys.exit(exc.exit_status)
     except BrokenPipeError:  # the reader (`| head`) went away: not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(_exit_code(result, settings.fail_on))

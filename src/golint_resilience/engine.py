@@ -13,14 +13,13 @@ import functools
 import multiprocessing
 import os
 import re
-import signal
 import stat
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from golint_resilience import checks, suppress  # noqa: F401  (checks: registers every check)
+from golint_resilience import checks, interrupts, suppress  # noqa: F401  (checks: registers every check)
 from golint_resilience.cache import Entry, ResultCache, content_key, metadata_key
 from golint_resilience.catalog import RuleSpec, load_catalog
 from golint_resilience.checks.framework import (
@@ -564,11 +563,6 @@ def _worker(job: Job) -> list[DirectoryResult]:
     return [analyse_directory(directory, settings, cache) for directory in directories]
 
 
-def _ignore_interrupts() -> None:
-    """Pool workers leave Ctrl-C to the parent, which stops them: no traceback per worker."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _size(directory: PackageDir) -> int:
     total = 0
     for file in directory.files:
@@ -626,7 +620,7 @@ def _analyse_all(
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     workers = min(settings.jobs, len(todo))
-    with multiprocessing.get_context(method).Pool(workers, initializer=_ignore_interrupts) as pool:
+    with multiprocessing.get_context(method).Pool(workers, initializer=interrupts.in_worker) as pool:
         jobs: list[Job] = [(batch, settings, cache) for batch in _batches(todo, settings.jobs)]
         for results in pool.imap_unordered(_worker, jobs):
             yield from results
