@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from golint_resilience.budget import Budget
+from golint_resilience.builtin_calls import with_plain_builtin_calls
 from golint_resilience.lineage import Lineage
 from golint_resilience.model import Span
 from golint_resilience.parsing import Node, Tree, parse
@@ -92,11 +93,20 @@ class SourceFile:
 
     @cached_property
     def tree(self) -> Tree:
-        """The parse tree; a leading BOM is blanked (Go ignores it) so offsets stay put."""
+        """The parse tree; a leading BOM is blanked (Go ignores it) so offsets stay put.
+
+        Where the grammar errs, calls of `new` and `make` it rejects (Go 1.26 `new(expr)`,
+        a local function named `make`) are parsed as plain calls (see builtin_calls.py).
+        """
         data = self.data
         if data.startswith(_BOM):
             data = b"   " + data[len(_BOM) :]
-        return parse(data)
+        tree = parse(data)
+        if tree.root_node.has_error and (b"new" in data or b"make" in data):
+            readable = with_plain_builtin_calls(data)
+            if readable is not None:
+                tree = parse(readable)
+        return tree
 
     @property
     def root(self) -> Node:
