@@ -36,7 +36,7 @@ class Lineage:
     def parent(self, node: Node) -> Node | None:
         """The parent of `node` (None for the root)."""
         self._budget.charge(1)
-        known = self._parents.get(node.id, node)
+        known = self._parents.get(node.id, node)  # `node` for "unknown": no node is its own parent
         if known is node:
             self._learn(node)
             known = self._parents.get(node.id, node)
