@@ -60,7 +60,7 @@ func f(os string) {
 def test_callee_names_honour_aliases_and_shadowing() -> None:
     file = SourceFile(Path("p.go"), "p.go", SOURCE)
     context = FileContext(file, Package(Path(), "p", [file], None))
-    calls = captures_within(file.root, "(call_expression) @call")
+    calls = captures_within(file.root, "(call_expression) @call", file.budget)
     resolved = {}
     for captures in calls:
         call = captures["call"][0]
@@ -95,10 +95,10 @@ def test_assignment_targets_and_variables() -> None:
     file = SourceFile(Path("p.go"), "p.go", ASSIGNMENTS)
     context = FileContext(file, Package(Path(), "p", [file], None))
     targets = {}
-    for captures in captures_within(file.root, "[(composite_literal) (call_expression)] @value"):
+    for captures in captures_within(file.root, "[(composite_literal) (call_expression)] @value", file.budget):
         value = captures["value"][0]
         arguments = value.child_by_field_name("body") or value.child_by_field_name("arguments")
-        target = assignment_target(value)
+        target = assignment_target(value, context)
         targets[file.text(arguments)] = file.text(target) if target is not None else None
     assert targets["{1}"] == "pkg"
     assert targets["{2}"] == "local"
@@ -107,7 +107,9 @@ def test_assignment_targets_and_variables() -> None:
     assert targets["{5}"] == "typed"
     assert targets["{6}"] is None  # an argument, not an assignment
 
-    (last,) = captures_within(file.root, "(assignment_statement right: (expression_list) @uses) @a")[-1:]
+    (last,) = captures_within(
+        file.root, "(assignment_statement right: (expression_list) @uses) @a", file.budget
+    )[-1:]
     names = {file.text(n): n for n in last["uses"][0].named_children}
     pkg = variable(names["pkg"], context)
     assert pkg is not None and not pkg.is_local and file.text(pkg.value_node) == "&T{1}"
@@ -121,7 +123,7 @@ def _selector_operands(root: Path) -> list[tuple[FileContext, Node]]:
         file = SourceFile(path, path.name, path.read_bytes())
         context = FileContext(file, Package(path.parent, "p", [file], None))
         query = "(selector_expression operand: (identifier) @operand)"
-        found.extend((context, c["operand"][0]) for c in captures_within(file.root, query))
+        found.extend((context, c["operand"][0]) for c in captures_within(file.root, query, file.budget))
     return found
 
 

@@ -34,6 +34,7 @@ from golint_resilience.catalog import load_catalog
 from golint_resilience.checks.framework import CHECKS, Check
 from golint_resilience.discover import discover
 from golint_resilience.engine import run
+from golint_resilience.index import FileContext, Package
 from golint_resilience.model import Finding
 from golint_resilience.resolve import ancestors
 from golint_resilience.settings import RunSettings, default_options, select_rules
@@ -293,9 +294,20 @@ def test_a_failing_fact_extractor_is_reported_not_fatal(
     assert f"internal error in fact extractor {extractor.name} on " in out
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
-def test_ctrl_c_exits_130_promptly_without_traceback_or_output_file(tmp_path: Path) -> None:
-    """SIGINT to the whole process group, as a terminal sends it, while the pool works."""
+@pytest.mark.skipif(sys.platform == "win32", reason="signals to a child process are POSIX")
+@pytest.mark.parametrize(
+    ("signum", "whole_group", "status"),
+    [
+        (signal.SIGINT, True, 130),  # Ctrl-C: a terminal signals the whole process group
+        (getattr(signal, "SIGTERM", 15), False, 143),  # docker stop, a cancelled CI job: the main process
+        (getattr(signal, "SIGHUP", 1), False, 129),  # the terminal went away
+        (getattr(signal, "SIGTERM", 15), True, 143),
+    ],
+)
+def test_a_signal_stops_the_run_and_its_workers_promptly_without_traceback_or_output_file(
+    tmp_path: Path, signum: int, whole_group: bool, status: int
+) -> None:
+    """The signal arrives while the pool works; afterwards no process of the run is left."""
     (tmp_path / "go.mod").write_text(GO_MOD, encoding="utf-8")
     nested_call = "f(" * DEPTH + "os.Exit(1)" + ")" * DEPTH
     for index in range(12):  # a few seconds of work each: the run is busy when interrupted
@@ -324,10 +336,15 @@ def test_ctrl_c_exits_130_promptly_without_traceback_or_output_file(tmp_path: Pa
     time.sleep(2.5)
     assert process.poll() is None, "the run ended before it could be interrupted"
     interrupted = time.monotonic()
-    os.killpg(process.pid, signal.SIGINT)
-    _, err = process.communicate(timeout=30)
+    if whole_group:
+        os.killpg(process.pid, signum)
+    else:
+        os.kill(process.pid, signum)
+    _, err = process.communicate(timeout=30)  # returns once every worker has closed stderr too
     assert time.monotonic() - interrupted < 5
-    assert process.returncode == 130
+    assert process.returncode == status
+    with pytest.raises(ProcessLookupError):  # no worker of the run's process group survives
+        os.killpg(process.pid, 0)
     assert "Traceback" not in err.decode()
     assert "interrupted" in err.decode()
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["go.mod"]  # no report, no temp file
@@ -421,6 +438,7 @@ def test_mutated_fixtures_never_raise_nor_change_a_neighbour(mutant: tuple[bytes
 def test_ancestors_of_a_deep_node_match_the_parent_chain() -> None:
     data = b"package p\n\nfunc H() {\n" + b"f(" * 300 + b"leaf" + b")" * 300 + b"\n}\n"
     file = SourceFile(Path("p.go"), "p.go", data)
+    context = FileContext(file, Package(Path(), "p", [file], None))
     start = data.index(b"leaf")
     leaf = file.root.descendant_for_byte_range(start, start + 4)
     assert leaf is not None and file.text(leaf) == "leaf"
@@ -430,7 +448,7 @@ def test_ancestors_of_a_deep_node_match_the_parent_chain() -> None:
         expected.append(parent)
         parent = parent.parent
     assert len(expected) > 600
-    assert [a.id for a in ancestors(leaf)] == [a.id for a in expected]
+    assert [a.id for a in ancestors(leaf, context)] == [a.id for a in expected]
 
 
 # --- output files: nothing outside the tree is touched ---------------------------------

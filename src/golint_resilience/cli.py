@@ -20,7 +20,7 @@ from typing import IO, Any
 
 import click
 
-from golint_resilience import __version__, baseline, newfromrev, rule_list
+from golint_resilience import __version__, baseline, interrupts, newfromrev, rule_list
 from golint_resilience import cache as cache_module
 from golint_resilience.cache import default_cache_dir
 from golint_resilience.catalog import load_catalog
@@ -319,7 +319,10 @@ def check(
         directories = excluder.apply(
             discover(list(patterns) or ["./..."], source, whole_packages=whole_packages)
         )
-        with ProgressBar(enabled=not no_progress, color=use_color(color, sys.stderr)) as progress:
+        with (
+            interrupts.stop_signals_raise(),
+            ProgressBar(enabled=not no_progress, color=use_color(color, sys.stderr)) as progress,
+        ):
             cache = None if no_cache else _cache_dir(cache_dir or default_cache_dir())
             result = run(directories, settings, cache_dir=cache, progress=progress)
         result = _filter(result, configuration, write_baseline, changes)
@@ -351,6 +354,9 @@ def check(
     except KeyboardInterrupt:
         click.echo("resilint: interrupted", err=True)
         sys.exit(130)
+    except interrupts.Stopped as exc:
+        click.echo(f"resilint: interrupted ({exc})", err=True)
+        sys.exit(exc.exit_status)
     except BrokenPipeError:  # the reader (`| head`) went away: not an error of ours
         _discard_stdout()
         sys.exit(_exit_code(result, settings.fail_on, exit_zero))

@@ -13,14 +13,13 @@ import functools
 import multiprocessing
 import os
 import re
-import signal
 import stat
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from golint_resilience import checks, suppress  # noqa: F401  (checks: registers every check)
+from golint_resilience import checks, interrupts, suppress  # noqa: F401  (checks: registers every check)
 from golint_resilience.cache import Entry, ResultCache, content_key, metadata_key, prune
 from golint_resilience.catalog import RuleSpec, load_catalog
 from golint_resilience.checks.framework import (
@@ -28,6 +27,8 @@ from golint_resilience.checks.framework import (
     FACT_EXTRACTORS,
     FRAGMENTS,
     CheckContext,
+    CheckFunction,
+    FactFunction,
     Match,
     MatchContext,
     Options,
@@ -44,10 +45,11 @@ from golint_resilience.facts import (
     FunctionFact,
     PackageFacts,
 )
+from golint_resilience.guarded import Matches, within_budget
 from golint_resilience.index import FileContext, ModuleInfo, Package
 from golint_resilience.model import Edit, FileError, Finding, Fix, Severity, Span, ToolError, fingerprint
 from golint_resilience.parsing import Node, Query, compile_query, matches
-from golint_resilience.resolve import ancestors, enclosing_declaration, function_key
+from golint_resilience.resolve import enclosing, enclosing_declaration, function_key
 from golint_resilience.settings import RunSettings
 from golint_resilience.source import (
     SourceFile,
@@ -240,11 +242,16 @@ class CombinedQuery:
             compiled = self._compiled[names] = (query, owner)
         return compiled
 
-    def run(self, context: FileContext, names: tuple[str, ...], into: dict[str, list[Match]]) -> None:
-        """Run the fragments `names` over one file and file the matches under them."""
+    def run(self, context: FileContext, names: tuple[str, ...], into: dict[str, list[Match]]) -> bool:
+        """Run the fragments `names` over one file and file the matches under them.
+
+        False when the search had to drop some (see parsing.MATCH_LIMIT).
+        """
         query, owner = self._query(names)
-        for pattern, captures in matches(query, context.file.root):
+        found, complete = matches(query, context.file.root)
+        for pattern, captures in found:
             into.setdefault(owner[pattern], []).append(Match(context, captures))
+        return complete
 
 
 _QUERY_CACHE: dict[tuple[tuple[str, ...], str], CombinedQuery] = {}
@@ -267,6 +274,9 @@ def _fragments_for(rule_ids: Iterable[str]) -> set[str]:
 # --- analysis of one package -------------------------------------------------------------
 
 
+_INCOMPLETE_SEARCH = "nested too deeply to search completely: findings in it may be missing"
+
+
 def _collect_matches(
     package: Package, query: CombinedQuery
 ) -> tuple[dict[str, list[Match]], list[FileError]]:
@@ -276,7 +286,8 @@ def _collect_matches(
     for context, wanted in zip(package.contexts, wanted_by_file, strict=True):
         if not wanted:
             continue
-        query.run(context, wanted, found)
+        if not query.run(context, wanted, found):
+            errors.append(FileError(context.file.display, _INCOMPLETE_SEARCH))
         if context.file.root.has_error:
             errors.append(
                 FileError(
@@ -291,15 +302,17 @@ def build_facts(
     matches_by_fragment: dict[str, list[Match]],
     settings: RunSettings,
     tool_errors: list[ToolError],
+    notices: list[FileError],
 ) -> PackageFacts:
     """Run every fact extractor over a package's matches (one that raises is reported, not fatal)."""
     builder = FactsBuilder()
     for context in package.contexts:
         builder.declared.update(context.declared_functions)
-    match_context = MatchContext(package, settings.options, matches_by_fragment)
     for extractor in FACT_EXTRACTORS:
+        extract = functools.partial(_extract, package, settings.options, extractor.function)
         try:
-            extractor.function(match_context, builder)
+            what = f"facts of {extractor.name}"
+            builder.merge(within_budget(what, extract, matches_by_fragment, package, notices))
         except Exception as exc:
             tool_errors.append(tool_error(f"fact extractor {extractor.name}", exc, package))
     imports: set[str] = set()
@@ -313,6 +326,21 @@ def build_facts(
                 if local is not None:
                     imports.add(os.path.abspath(local))
     return builder.build(str(package.directory), package.name, tuple(sorted(imports)))
+
+
+def _extract(package: Package, options: Options, function: FactFunction, matches: Matches) -> FactsBuilder:
+    """The facts one extractor finds in `matches`, in a builder of their own.
+
+    A retry without a file then keeps nothing of what the failed attempt saw in it.
+    """
+    found = FactsBuilder()
+    function(MatchContext(package, options, matches), found)
+    return found
+
+
+def _check(context: CheckContext, function: CheckFunction, matches: Matches) -> list[Report]:
+    """The reports of one check over `matches`."""
+    return list(function(dataclasses.replace(context, matches_by_fragment=matches)))
 
 
 def tool_error(what: str, exc: Exception, package: Package) -> ToolError:
@@ -339,13 +367,16 @@ def _display_of(value: object) -> str | None:
     return None
 
 
-def _inside_error(node: Node) -> bool:
-    return node.type == "ERROR" or any(a.type == "ERROR" for a in ancestors(node))
+_ERROR = frozenset({"ERROR"})
+
+
+def _inside_error(node: Node, context: FileContext) -> bool:
+    return node.type == "ERROR" or enclosing(node, _ERROR, context) is not None
 
 
 def _scope(report: Report) -> str:
     """The enclosing function's key ("" at top level): part of a finding's fingerprint."""
-    declaration = enclosing_declaration(report.node)
+    declaration = enclosing_declaration(report.node, report.context)
     return function_key(declaration, report.context) if declaration is not None else ""
 
 
@@ -375,7 +406,7 @@ def analyse_package(
     query = combined_query(_fragments_for(settings.rules), settings)
     matches_by_fragment, errors = _collect_matches(package, query)
     result.file_errors.extend(errors)
-    facts = build_facts(package, matches_by_fragment, settings, result.tool_errors)
+    facts = build_facts(package, matches_by_fragment, settings, result.tool_errors, result.file_errors)
     if not package.name.endswith("_test"):
         result.facts.append(facts)
     context = CheckContext(package, settings.options, matches_by_fragment, facts)
@@ -384,8 +415,9 @@ def analyse_package(
         registered = CHECKS.get(rule_id)
         if registered is None:
             continue
+        check = functools.partial(_check, context, registered.function)
         try:
-            reports = list(registered.function(context))
+            reports = within_budget(rule_id, check, matches_by_fragment, package, result.file_errors)
             _record(catalog[rule_id], reports, selected, seen, result)
         except Exception as exc:
             result.tool_errors.append(tool_error(rule_id, exc, package))
@@ -401,7 +433,7 @@ def _record(
     """Turn a check's reports into findings and pending findings."""
     rule_id = spec.id
     for report in sorted(reports, key=lambda r: (r.context.file.display, r.node.start_byte)):
-        if report.context.file.root.has_error and _inside_error(report.node):
+        if report.context.file.root.has_error and _inside_error(report.node, report.context):
             continue
         if selected is not None and report.context.file.display not in selected:
             continue
@@ -574,11 +606,6 @@ def _worker(job: Job) -> list[DirectoryResult]:
     return [analyse_directory(directory, settings, cache) for directory in directories]
 
 
-def _ignore_interrupts() -> None:
-    """Pool workers leave Ctrl-C to the parent, which stops them: no traceback per worker."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _size(directory: PackageDir) -> int:
     total = 0
     for file in directory.files:
@@ -653,7 +680,7 @@ def _analyse_all(
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     workers = min(settings.jobs, len(todo))
-    with multiprocessing.get_context(method).Pool(workers, initializer=_ignore_interrupts) as pool:
+    with multiprocessing.get_context(method).Pool(workers, initializer=interrupts.in_worker) as pool:
         jobs: list[Job] = [(batch, settings, cache) for batch in _batches(todo, settings.jobs)]
         for results in pool.imap_unordered(_worker, jobs):
             yield from results

@@ -72,6 +72,15 @@ class FactsBuilder:
         self.flags.add(name)
         self.witnesses.setdefault(name, witness)
 
+    def merge(self, other: FactsBuilder) -> None:
+        """Add everything `other` recorded (its witnesses only where this has none yet)."""
+        for key, facts in other.functions.items():
+            self.functions.setdefault(key, set()).update(facts)
+        self.flags |= other.flags
+        for name, witness in other.witnesses.items():
+            self.witnesses.setdefault(name, witness)
+        self.declared |= other.declared
+
     def build(self, directory: str, name: str, imports: tuple[str, ...]) -> PackageFacts:
         """Freeze into PackageFacts."""
         functions = dict.fromkeys(sorted(self.declared | self.functions.keys()), _NO_FACTS)

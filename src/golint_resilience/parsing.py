@@ -7,6 +7,7 @@ import functools
 import tree_sitter
 import tree_sitter_go
 
+from golint_resilience.budget import Budget
 from golint_resilience.model import ResilintError
 
 Node = tree_sitter.Node
@@ -49,9 +50,22 @@ def compile_query(source: str, origin: str) -> Query:
     return query
 
 
-def matches(query: Query, node: Node) -> list[tuple[int, dict[str, list[Node]]]]:
-    """All matches of `query` under `node`, as (pattern index, captures by name)."""
-    return tree_sitter.QueryCursor(query).matches(node)
+# The matches a query may have in progress at once. tree-sitter keeps one for every open
+# ancestor that may still match, so that a chain of n method calls costs n² without a
+# cap; every fragment at once needs fewer than 256 anywhere in the Go standard library.
+MATCH_LIMIT = 512
+
+Matches = list[tuple[int, dict[str, list[Node]]]]
+
+
+def matches(query: Query, node: Node) -> tuple[Matches, bool]:
+    """All matches of `query` under `node`, as (pattern index, captures by name).
+
+    The flag is False when the search dropped matches to stay within MATCH_LIMIT.
+    """
+    cursor = tree_sitter.QueryCursor(query, match_limit=MATCH_LIMIT)
+    found = cursor.matches(node)
+    return found, not cursor.did_exceed_match_limit
 
 
 @functools.cache
@@ -59,6 +73,12 @@ def _builtin_query(source: str) -> Query:
     return compile_query(source, "built-in query")
 
 
-def captures_within(node: Node, source: str) -> list[dict[str, list[Node]]]:
-    """Captures of every match of a (cached) query under `node`: a search at any depth in C."""
-    return [captures for _, captures in matches(_builtin_query(source), node)]
+def captures_within(node: Node, source: str, budget: Budget) -> list[dict[str, list[Node]]]:
+    """Captures of every match of a (cached) query under `node`: a search at any depth in C.
+
+    A search that would have to drop matches spends the whole `budget` of the node's file.
+    """
+    found, complete = matches(_builtin_query(source), node)
+    if not complete:
+        budget.exhaust()
+    return [captures for _, captures in found]

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from golint_resilience.index import Decl, FileContext, fields_named, receiver_type_name, string_value
 from golint_resilience.parsing import Node
-from golint_resilience.source import path_from_root
 
 FUNCTION_NODES = frozenset({"function_declaration", "method_declaration", "func_literal"})
 DECLARATION_NODES = frozenset({"function_declaration", "method_declaration"})
@@ -42,38 +41,24 @@ class QualifiedName:
         return f"{self.package}.{self.name}"
 
 
-_CLIMB_STEPS = 32
+def parent_of(node: Node, context: FileContext) -> Node | None:
+    """The parent of a node of the context's file (`Node.parent` searches from the root)."""
+    return context.file.lineage.parent(node)
 
 
-def ancestors(node: Node) -> Iterator[Node]:
-    """Parents of a node, nearest first (iterative).
-
-    The first steps use `.parent` (cheap near the root, where code lives); a node deeper
-    than that gets the rest of its path in one descent from the root (`path_from_root`),
-    because each `.parent` call searches down from the root.
-    """
-    parent = node.parent
-    for _ in range(_CLIMB_STEPS):
-        if parent is None:
-            return
-        yield parent
-        parent = parent.parent
-    if parent is None:
-        return
-    yield parent
-    path = path_from_root(parent)
-    if path is not None:
-        yield from reversed(path)
-        return
-    parent = parent.parent
-    while parent is not None:  # a node of no parsed SourceFile (never in a run)
-        yield parent
-        parent = parent.parent
+def ancestors(node: Node, context: FileContext) -> Iterator[Node]:
+    """Parents of a node of the context's file, nearest first."""
+    return context.file.lineage.ancestors(node)
 
 
-def inside_within(node: Node, kind: str, stop: Node) -> bool:
+def enclosing(node: Node, types: frozenset[str], context: FileContext) -> Node | None:
+    """The nearest ancestor of `node` whose type is one of `types` (remembered: cheap to ask again)."""
+    return context.file.lineage.nearest(node, types)
+
+
+def inside_within(node: Node, kind: str, stop: Node, context: FileContext) -> bool:
     """Is `node` inside a `kind` node (a go or defer statement, …) below the ancestor `stop`?"""
-    for ancestor in ancestors(node):
+    for ancestor in ancestors(node, context):
         if ancestor.id == stop.id:
             return False
         if ancestor.type == kind:
@@ -81,14 +66,14 @@ def inside_within(node: Node, kind: str, stop: Node) -> bool:
     return False
 
 
-def enclosing_function(node: Node) -> Node | None:
+def enclosing_function(node: Node, context: FileContext) -> Node | None:
     """The innermost function declaration, method or literal around `node`."""
-    return next((a for a in ancestors(node) if a.type in FUNCTION_NODES), None)
+    return enclosing(node, FUNCTION_NODES, context)
 
 
-def enclosing_declaration(node: Node) -> Node | None:
+def enclosing_declaration(node: Node, context: FileContext) -> Node | None:
     """The top-level function or method declaration around `node` (through literals)."""
-    return next((a for a in ancestors(node) if a.type in DECLARATION_NODES), None)
+    return enclosing(node, DECLARATION_NODES, context)
 
 
 def statement_call(statement: Node) -> Node | None:
@@ -96,17 +81,15 @@ def statement_call(statement: Node) -> Node | None:
     return next((c for c in statement.named_children if c.type == "call_expression"), None)
 
 
-def is_deferred_literal(function: Node | None) -> bool:
+def is_deferred_literal(function: Node | None, context: FileContext) -> bool:
     """Is this the function literal of `defer func() { … }()`?"""
     if function is None or function.type != "func_literal":
         return False
-    call = function.parent
-    return (
-        call is not None
-        and call.type == "call_expression"
-        and call.parent is not None
-        and call.parent.type == "defer_statement"
-    )
+    call = parent_of(function, context)
+    if call is None or call.type != "call_expression":
+        return False
+    statement = parent_of(call, context)
+    return statement is not None and statement.type == "defer_statement"
 
 
 def function_key(declaration: Node, context: FileContext) -> str:
@@ -236,7 +219,7 @@ def local_binding(name: str, use: Node, context: FileContext) -> LocalBinding | 
     if not _may_declare(name, use, context):
         return None
     child = use
-    for parent in ancestors(use):
+    for parent in ancestors(use, context):
         if parent.type in _SCOPE_STOP:
             return None
         for sibling in parent.named_children:
@@ -582,13 +565,16 @@ def variable(identifier: Node, context: FileContext) -> Variable | None:
     if binding is not None:
         return Variable(binding.declared_at, binding.type_node, binding.value_node, context, is_local=True)
     found = package_binding(name, context)
-    if found is None or found[0].declared_at.parent is None or found[0].declared_at.parent.type != "var_spec":
+    if found is None:
         return None
     binding, declared_in = found
+    spec = parent_of(binding.declared_at, declared_in)
+    if spec is None or spec.type != "var_spec":
+        return None
     return Variable(binding.declared_at, binding.type_node, binding.value_node, declared_in, is_local=False)
 
 
-def assignment_target(value: Node) -> Node | None:
+def assignment_target(value: Node, context: FileContext) -> Node | None:
     """The left-hand side that receives `value` in `x := v`, `x = v`, `var x = v`.
 
     `&v` and `(v)` count as `v`; `req, err := f()` gives `req` for `f()`. None when the
@@ -597,14 +583,14 @@ def assignment_target(value: Node) -> Node | None:
     """
     node = value
     values = None
-    for parent in ancestors(value):
+    for parent in ancestors(value, context):
         if parent.type != "parenthesized_expression" and not (
             parent.type == "unary_expression" and unary_operator(parent) == "&"
         ):
             values = parent
             break
         node = parent
-    statement = values.parent if values is not None else None
+    statement = parent_of(values, context) if values is not None else None
     if values is None or statement is None or values.type != "expression_list":
         return None
     if statement.type in {"short_var_declaration", "assignment_statement"}:
@@ -653,7 +639,7 @@ def string_constant(expression: Node, context: FileContext) -> str | None:
     if found is None:
         return None
     binding, declared_in = found
-    spec = binding.declared_at.parent
+    spec = parent_of(binding.declared_at, declared_in)
     if spec is None or spec.type != "const_spec" or binding.value_node is None:
         return None
     return string_value(unparen(binding.value_node), declared_in.file)

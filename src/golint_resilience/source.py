@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import bisect
 import re
-import weakref
 from functools import cached_property
 from pathlib import Path
 
+from golint_resilience.budget import Budget
+from golint_resilience.builtin_calls import with_plain_builtin_calls
+from golint_resilience.lineage import Lineage
 from golint_resilience.model import Span
-from golint_resilience.parsing import Node, Tree, parse, path_between
+from golint_resilience.parsing import Node, Tree, parse
 
 _BOM = b"\xef\xbb\xbf"
 _GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.MULTILINE)
@@ -27,9 +29,6 @@ _TYPE_LINE = re.compile(rb"\ntype[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 _TYPE_BLOCK = re.compile(rb"\ntype[ \t]*\((.*?)\n\)", re.DOTALL)
 _TYPE_BLOCK_NAME = re.compile(rb"\n\t([A-Za-z_][A-Za-z0-9_]*)[ \t=\[]")  # one tab: not a field
 _RECEIVER_TYPE = re.compile(rb"\*?[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:\[[^\]]*\])?[ \t]*$")
-
-# Every SourceFile whose tree was parsed and is still alive (see `path_from_root`).
-_PARSED: weakref.WeakSet[SourceFile] = weakref.WeakSet()
 
 
 def is_generated(data: bytes) -> bool:
@@ -84,20 +83,6 @@ def declared_types(data: bytes) -> set[str]:
     return names
 
 
-def path_from_root(node: Node) -> list[Node] | None:
-    """The ancestors of a node of a parsed SourceFile, outermost first; None if none holds it.
-
-    tree-sitter keeps no parent pointers: `node.parent` searches down from the root, so
-    climbing a deep tree by `.parent` costs depth² (minutes at 20,000 levels). Going down
-    once from the root costs depth; the parsed files are remembered for that.
-    """
-    for file in list(_PARSED):
-        path = path_between(file.root, node)
-        if path is not None:
-            return path
-    return None
-
-
 class SourceFile:
     """One Go file. `path` is where it is on disk; `display` is how users see it."""
 
@@ -108,17 +93,35 @@ class SourceFile:
 
     @cached_property
     def tree(self) -> Tree:
-        """The parse tree; a leading BOM is blanked (Go ignores it) so offsets stay put."""
+        """The parse tree; a leading BOM is blanked (Go ignores it) so offsets stay put.
+
+        Where the grammar errs, calls of `new` and `make` it rejects (Go 1.26 `new(expr)`,
+        a local function named `make`) are parsed as plain calls (see builtin_calls.py).
+        """
         data = self.data
         if data.startswith(_BOM):
             data = b"   " + data[len(_BOM) :]
-        _PARSED.add(self)
-        return parse(data)
+        tree = parse(data)
+        if tree.root_node.has_error and (b"new" in data or b"make" in data):
+            readable = with_plain_builtin_calls(data)
+            if readable is not None:
+                tree = parse(readable)
+        return tree
 
     @property
     def root(self) -> Node:
         """The `source_file` node."""
         return self.tree.root_node
+
+    @cached_property
+    def lineage(self) -> Lineage:
+        """The parents of the tree's nodes (tree-sitter's `Node.parent` costs the node's depth)."""
+        return Lineage(self.root, self.budget)
+
+    @cached_property
+    def budget(self) -> Budget:
+        """The steps a rule may spend on this file (see budget.py)."""
+        return Budget(self.display, len(self.data))
 
     @cached_property
     def _line_starts(self) -> list[int]:

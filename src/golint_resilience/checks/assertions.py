@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from golint_resilience.checks.framework import CheckContext, Report, check, fragment, report
 from golint_resilience.index import FileContext
 from golint_resilience.parsing import Node
-from golint_resilience.resolve import ancestors, unparen
+from golint_resilience.resolve import enclosing, parent_of, unparen
 
 TYPE_ASSERTIONS = "type_assertions"
+_TYPE_CASE = frozenset({"type_case"})
 fragment(TYPE_ASSERTIONS, "(type_assertion_expression) @assertion", (b".(",))
 
 
@@ -19,17 +20,21 @@ def unchecked_type_assertion(ctx: CheckContext) -> Iterator[Report]:
     for match in ctx.matches(TYPE_ASSERTIONS):
         assertion, context = match.node("assertion"), match.context
         asserted = assertion.child_by_field_name("type")
-        if asserted is None or _is_comma_ok(assertion) or _matched_by_case(assertion, asserted, context):
+        if (
+            asserted is None
+            or _is_comma_ok(assertion, context)
+            or _matched_by_case(assertion, asserted, context)
+        ):
             continue
         yield report(assertion, context, assertion=context.text(assertion), type=context.text(asserted))
 
 
-def _is_comma_ok(assertion: Node) -> bool:
+def _is_comma_ok(assertion: Node, context: FileContext) -> bool:
     """`v, ok := x.(T)`, `v, ok = x.(T)`, `var v, ok = x.(T)` (also with `_`)."""
-    values = assertion.parent
+    values = parent_of(assertion, context)
     if values is None or values.type != "expression_list" or len(values.named_children) != 1:
         return False
-    statement = values.parent
+    statement = parent_of(values, context)
     if statement is None:
         return False
     if statement.type == "var_spec":
@@ -49,12 +54,12 @@ def _matched_by_case(assertion: Node, asserted: Node, context: FileContext) -> b
         return False
     subject = context.text(unparen(operand))
     wanted = context.text(asserted)
-    for case in ancestors(assertion):
-        if case.type != "type_case":
-            continue
-        switch = case.parent
+    case = enclosing(assertion, _TYPE_CASE, context)
+    while case is not None:
+        switch = parent_of(case, context)
         value = switch.child_by_field_name("value") if switch is not None else None
         types = case.children_by_field_name("type")
         if value is not None and context.text(unparen(value)) == subject:
             return [context.text(t) for t in types] == [wanted]
+        case = enclosing(case, _TYPE_CASE, context)
     return False

@@ -85,12 +85,13 @@ def never_expiring_context(
 
 def _reassigned(declared_at: Node, context: FileContext) -> bool:
     """Is the variable declared at `declared_at` assigned again (`ctx, cancel = …`) in its function?"""
-    function = enclosing_function(declared_at)
+    function = enclosing_function(declared_at, context)
     if function is None:
         return True
     name = context.text(declared_at)
     return any(
-        context.text(captures["name"][0]) == name for captures in captures_within(function, _REASSIGNED_NAMES)
+        context.text(captures["name"][0]) == name
+        for captures in captures_within(function, _REASSIGNED_NAMES, context.file.budget)
     )
 
 
@@ -112,7 +113,7 @@ def context_in_scope(node: Node, context: FileContext) -> str | None:
     """
     if local_binding("ctx", node, context) is not None:
         return "ctx"
-    functions = [a for a in ancestors(node) if a.type in FUNCTION_NODES]
+    functions = [a for a in ancestors(node, context) if a.type in FUNCTION_NODES]
     for function in functions:
         for parameter in _parameters(function):
             names = [context.text(n) for n in parameter.children_by_field_name("name")]

@@ -141,7 +141,7 @@ def exit_call_site(call: Node, context: FileContext, options: Options) -> Node |
     name = qualified_name(function, context)
     if name is not None:
         if name == ZEROLOG_GLOBAL:
-            return _chain_end(call)
+            return _chain_end(call, context)
         if name.name in EXIT_FUNCTIONS.get(name.package, ()):
             return call
         if str(name) in configured_exit_functions(options):
@@ -154,10 +154,10 @@ def exit_call_site(call: Node, context: FileContext, options: Options) -> Node |
     return call if is_logger(operand, context, _MAX_DEPTH) else None
 
 
-def _chain_end(call: Node) -> Node:
+def _chain_end(call: Node, context: FileContext) -> Node:
     """The outermost call of a method chain that starts with `call`."""
     node = call
-    lineage = ancestors(call)  # pairs of (selector, call) while the chain goes on
+    lineage = ancestors(call, context)  # pairs of (selector, call) while the chain goes on
     for selector in lineage:
         outer = next(lineage, None)
         if selector.type != "selector_expression" or outer is None or outer.type != "call_expression":
@@ -234,6 +234,6 @@ def exit_calls(ctx: MatchContext) -> list[tuple[Node, Node, FileContext]]:
 def record_exiting_functions(ctx: MatchContext, facts: FactsBuilder) -> None:
     """A function or method whose own body (not a nested literal) calls an exit."""
     for call, _site, context in exit_calls(ctx):
-        function = enclosing_function(call)
+        function = enclosing_function(call, context)
         if function is not None and function.type != "func_literal":
             facts.add(function_key(function, context), EXITS)

@@ -27,6 +27,7 @@ from golint_resilience.resolve import (
     function_key,
     inside_within,
     is_deferred_literal,
+    parent_of,
     qualified_name,
     same_package_callee,
     statement_call,
@@ -72,18 +73,18 @@ def _declaration_name(declaration: Node | None, context: FileContext) -> str:
 
 
 def _describe_function(call: Node, context: FileContext) -> str:
-    declaration = enclosing_declaration(call)
+    declaration = enclosing_declaration(call, context)
     if declaration is None:
         return "a package-level initializer"
     key = function_key(declaration, context)
-    owner = enclosing_function(call)
+    owner = enclosing_function(call, context)
     inside = " (in a function literal)" if owner is not None and owner.id != declaration.id else ""
     return f"{key}(){inside}"
 
 
 def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
     """main() and init() of a package main (closures inside count), and TestMain of a test file."""
-    declaration = enclosing_declaration(call)
+    declaration = enclosing_declaration(call, context)
     if declaration is None:
         return False
     name = _declaration_name(declaration, context)
@@ -96,11 +97,11 @@ def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
 
 def _is_force_quit_after_signal(call: Node, context: FileContext) -> bool:
     """The "second Ctrl-C" idiom: exit after receiving from a signal.Notify channel."""
-    declaration = enclosing_declaration(call)
+    declaration = enclosing_declaration(call, context)
     if declaration is None:
         return False
     channels = set()
-    for captures in captures_within(declaration, _SIGNAL_NOTIFY):
+    for captures in captures_within(declaration, _SIGNAL_NOTIFY, context.file.budget):
         name = callee_name(captures["call"][0], context)
         if name is not None and name.package == "os/signal":
             channels.add(context.text(captures["channel"][0]))
@@ -109,7 +110,7 @@ def _is_force_quit_after_signal(call: Node, context: FileContext) -> bool:
     return any(
         captures["receive"][0].start_byte < call.start_byte
         and context.text(captures["channel"][0]) in channels
-        for captures in captures_within(declaration, _RECEIVES)
+        for captures in captures_within(declaration, _RECEIVES, context.file.budget)
     )
 
 
@@ -172,7 +173,7 @@ def _defers_by_function(ctx: CheckContext) -> dict[int, list[Node]]:
     owners: dict[int, list[Node]] = {}
     for match in ctx.matches(DEFER_STATEMENTS):
         statement = match.node("defer")
-        owner = enclosing_function(statement)
+        owner = enclosing_function(statement, match.context)
         if owner is not None:
             owners.setdefault(owner.id, []).append(statement)
     return owners
@@ -183,8 +184,8 @@ def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
     """Exit calls after a defer in the same function body: the defers never run."""
     defers = _defers_by_function(ctx)
     for call, site, context in exit_calls(ctx):
-        owner = enclosing_function(call)
-        if owner is None or inside_within(call, "defer_statement", owner):
+        owner = enclosing_function(call, context)
+        if owner is None or inside_within(call, "defer_statement", owner, context):
             continue
         earlier = [
             d
@@ -216,11 +217,11 @@ def _in_exclusive_branches(statement: Node, call: Node, owner: Node, context: Fi
     in a loop an earlier iteration may have taken the other branch. A `fallthrough` can
     lead from one case into the next, so a switch with one never counts.
     """
-    above_statement = {a.id for a in ancestors(statement)}
-    common = next((a for a in ancestors(call) if a.id in above_statement), None)
+    above_statement = {a.id for a in ancestors(statement, context)}
+    common = next((a for a in ancestors(call, context) if a.id in above_statement), None)
     if common is None or common.type not in _BRANCHING:
         return False
-    for ancestor in ancestors(common):
+    for ancestor in ancestors(common, context):
         if ancestor.id == owner.id:
             break
         if ancestor.type == "for_statement":
@@ -237,13 +238,13 @@ def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
     for call, site, context in exit_calls(ctx):
         callee = call.child_by_field_name("function")
         name = context.text(callee) if callee is not None else "exit"
-        parent = call.parent
+        parent = parent_of(call, context)
         if parent is not None and parent.type == "defer_statement":
             yield report(site, context, call=name)
             continue
-        owner = enclosing_function(call)
-        in_goroutine = owner is not None and inside_within(call, "go_statement", owner)
-        if is_deferred_literal(owner) and not in_goroutine:
+        owner = enclosing_function(call, context)
+        in_goroutine = owner is not None and inside_within(call, "go_statement", owner, context)
+        if is_deferred_literal(owner, context) and not in_goroutine:
             yield report(site, context, call=name)
     for match in ctx.matches(DEFER_STATEMENTS):
         yield from _deferred_exiting_function(ctx, match.node("defer"), match.context)

@@ -109,7 +109,9 @@ def unused_names(
     Names that occur nowhere in the outermost function around `at` (so they neither
     shadow nor get redeclared later in the block), nor at package level, nor as imports.
     """
-    function = next((a for a in reversed(list(ancestors(at))) if a.type.endswith("declaration")), None)
+    function = next(
+        (a for a in reversed(list(ancestors(at, context))) if a.type.endswith("declaration")), None
+    )
     if function is None:
         return None
     text = context.text(function)

@@ -234,7 +234,12 @@ def report(
     fix: Fix | None = None,
     **values: str,
 ) -> Report:
-    """Build a Report (keyword values fill the rule's message template, on one line)."""
+    """Build a Report (keyword values fill the rule's message template, on one line).
+
+    The node's text (its fingerprint reads it) and the values are charged to the file's
+    budget: on deeply nested code they can add up to depth × size.
+    """
+    context.file.budget.charge(node.end_byte - node.start_byte + sum(len(v) for v in values.values()))
     quoted = tuple(sorted((name, _one_line(value)) for name, value in values.items()))
     return Report(node, context, variant, quoted, severity, condition, if_unknown, fix)
 

@@ -55,12 +55,12 @@ def fragment_calls(ctx: MatchContext, fragment: str) -> Iterator[tuple[Node, Fil
 
 def _calls_of(alias: Node, context: FileContext) -> list[Node]:
     """Calls `alias(…)` in the function that binds it, where `alias` is that binding."""
-    function = enclosing_function(alias)
+    function = enclosing_function(alias, context)
     if function is None:
         return []
     name = context.text(alias)
     found = []
-    for captures in captures_within(function, _IDENTIFIER_CALLS):
+    for captures in captures_within(function, _IDENTIFIER_CALLS, context.file.budget):
         use = captures["function"][0]
         if use.start_byte <= alias.start_byte or context.text(use) != name:
             continue

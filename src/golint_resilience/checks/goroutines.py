@@ -121,7 +121,7 @@ def record_recovered_functions(ctx: MatchContext, facts: FactsBuilder) -> None:
     """
     seen: set[int] = set()
     for match in ctx.matches(DEFER_STATEMENTS):
-        function = enclosing_function(match.node("defer"))
+        function = enclosing_function(match.node("defer"), match.context)
         if function is None or function.type not in DECLARATION_NODES or function.id in seen:
             continue
         seen.add(function.id)
@@ -136,7 +136,7 @@ def goroutine_without_recover(ctx: CheckContext) -> Iterator[Report]:
     safe = frozenset(ctx.option("RES201", "safe-go-functions"))
     for match in ctx.matches(GO_STATEMENTS):
         statement, context = match.node("go"), match.context
-        launcher = enclosing_declaration(statement)
+        launcher = enclosing_declaration(statement, context)
         if launcher is not None and _qualified_key(launcher, context) in safe:
             continue
         call = statement_call(statement)

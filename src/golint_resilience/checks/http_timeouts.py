@@ -49,6 +49,7 @@ from golint_resilience.resolve import (
     callee_name,
     enclosing_function,
     local_binding,
+    parent_of,
     qualified_name,
     unparen,
 )
@@ -254,11 +255,11 @@ def _request_gets_context(call: Node, context: FileContext) -> bool:
     plain variable counts as yes, since where it goes is not visible. A request returned
     by a literal that is called on the spot stays in the function that calls it.
     """
-    value = _value_leaving_literals(call)
+    value = _value_leaving_literals(call, context)
     if value is None:
         return True
-    target = assignment_target(value)
-    function = enclosing_function(value)
+    target = assignment_target(value, context)
+    function = enclosing_function(value, context)
     if target is None or function is None:
         return False
     if target.type != "identifier":
@@ -266,7 +267,7 @@ def _request_gets_context(call: Node, context: FileContext) -> bool:
     name = context.text(target)
     declared = _declaration_of(target, context)
     handed_on = sent_here = False
-    for captures in captures_within(function, _REQUEST_USES):
+    for captures in captures_within(function, _REQUEST_USES, context.file.budget):
         kind = next(k for k in ("attached", "served", "argument", "kept") if k in captures)
         use = captures[kind][0]
         if use.start_byte < value.end_byte or context.text(use) != name:
@@ -283,15 +284,15 @@ def _request_gets_context(call: Node, context: FileContext) -> bool:
     return handed_on and not sent_here
 
 
-def _value_leaving_literals(call: Node) -> Node | None:
+def _value_leaving_literals(call: Node, context: FileContext) -> Node | None:
     """The expression that holds the call's value in its function; None when it is returned.
 
     `return http.NewRequest(…)` inside `func() (…) { … }()` is the value of that call.
     """
     value = call
-    while _is_returned(value):
-        literal = enclosing_function(value)
-        invocation = literal.parent if literal is not None else None
+    while _is_returned(value, context):
+        literal = enclosing_function(value, context)
+        invocation = parent_of(literal, context) if literal is not None else None
         if literal is None or invocation is None or not _invokes(invocation, literal):
             return None
         value = invocation
@@ -306,20 +307,20 @@ def _invokes(call: Node, literal: Node) -> bool:
 
 def _declaration_of(identifier: Node, context: FileContext) -> int | None:
     """The node id of the declaration an identifier refers to: itself when it declares."""
-    if _declares(identifier):
+    if _declares(identifier, context):
         return identifier.id
     binding = local_binding(context.text(identifier), identifier, context)
     return binding.declared_at.id if binding is not None else None
 
 
-def _declares(identifier: Node) -> bool:
+def _declares(identifier: Node, context: FileContext) -> bool:
     """Is this identifier a name that a `var` spec or a `:=` declares?"""
-    parent = identifier.parent
+    parent = parent_of(identifier, context)
     if parent is None:
         return False
     if parent.type == "var_spec":
         return True
-    statement = parent.parent
+    statement = parent_of(parent, context)
     if statement is None or statement.type != "short_var_declaration":
         return False
     left = statement.child_by_field_name("left")
@@ -328,7 +329,7 @@ def _declares(identifier: Node) -> bool:
 
 def _is_send(arguments: Node, context: FileContext) -> bool:
     """Are these the arguments of `x.Do(req)`, a client sending the request?"""
-    call = arguments.parent
+    call = parent_of(arguments, context)
     if call is None:
         return False
     function = call.child_by_field_name("function")
@@ -336,14 +337,12 @@ def _is_send(arguments: Node, context: FileContext) -> bool:
     return field is not None and context.text(field) == "Do"
 
 
-def _is_returned(node: Node) -> bool:
-    parent = node.parent
-    return (
-        parent is not None
-        and parent.type == "expression_list"
-        and parent.parent is not None
-        and parent.parent.type == "return_statement"
-    )
+def _is_returned(node: Node, context: FileContext) -> bool:
+    parent = parent_of(node, context)
+    if parent is None or parent.type != "expression_list":
+        return False
+    statement = parent_of(parent, context)
+    return statement is not None and statement.type == "return_statement"
 
 
 # --- RES302 ------------------------------------------------------------------------------
@@ -358,34 +357,36 @@ def http_client_without_timeout(ctx: CheckContext) -> Iterator[Report]:
             continue
         if "Timeout" in literal_keys(value, context):
             continue
-        if fields_assigned_later(_outermost(value), frozenset({"Timeout"}), context):
+        if fields_assigned_later(_outermost(value, context), frozenset({"Timeout"}), context):
             continue
         # Unsafe: a client that downloads large bodies may need longer than the value written.
         fix = _timeout_fix(value, "Timeout", CLIENT_TIMEOUT, context, safe=False)
-        yield report(_outermost(value), context, fix=fix)
+        yield report(_outermost(value, context), context, fix=fix)
     for match in ctx.matches("default_client_uses"):
         reference, context = match.node("reference"), match.context
-        if qualified_name(reference, context) == DEFAULT_CLIENT and not _configures_or_compares(reference):
+        if qualified_name(reference, context) == DEFAULT_CLIENT and not _configures_or_compares(
+            reference, context
+        ):
             yield report(reference, context, "default_client")
 
 
-def _outermost(value: Node) -> Node:
+def _outermost(value: Node, context: FileContext) -> Node:
     """`&http.Client{…}` for its literal: the node a finding and an assignment see."""
-    parent = value.parent
+    parent = parent_of(value, context)
     return parent if parent is not None and parent.type == "unary_expression" else value
 
 
-def _configures_or_compares(reference: Node) -> bool:
+def _configures_or_compares(reference: Node, context: FileContext) -> bool:
     """`http.DefaultClient.Timeout = d` sets it up; `c == http.DefaultClient` only compares."""
-    parent = reference.parent
+    parent = parent_of(reference, context)
     if parent is None:
         return False
     if parent.type == "binary_expression":
         operator = parent.child_by_field_name("operator")
         return operator is not None and operator.type in {"==", "!="}
     if parent.type == "selector_expression":
-        values = parent.parent
-        statement = values.parent if values is not None else None
+        values = parent_of(parent, context)
+        statement = parent_of(values, context) if values is not None else None
         return (
             statement is not None
             and statement.type == "assignment_statement"
@@ -453,12 +454,12 @@ def _context_argument(call: Node, context: FileContext) -> Node | None:
 
 def _sent_with_timeout(call: Node, context: FileContext) -> bool:
     """Does the function send this request (`c.Do(req)`) with a client known to set Timeout?"""
-    function = enclosing_function(call)
+    function = enclosing_function(call, context)
     if function is None:
         return False
-    target = assignment_target(call)
+    target = assignment_target(call, context)
     request = context.text(target) if target is not None and target.type == "identifier" else None
-    for captures in captures_within(function, _SENDS):
+    for captures in captures_within(function, _SENDS, context.file.budget):
         sent = unparen(captures["request"][0])
         is_this_request = sent.id == call.id or (
             request is not None and sent.type == "identifier" and context.text(sent) == request
@@ -483,7 +484,7 @@ def http_server_without_timeouts(ctx: CheckContext) -> Iterator[Report]:
             continue
         if literal_keys(value, context) & SERVER_READ_TIMEOUTS:
             continue
-        outermost = _outermost(value)
+        outermost = _outermost(value, context)
         if fields_assigned_later(outermost, SERVER_READ_TIMEOUTS, context) or _gosec_annotated(
             outermost, context
         ):

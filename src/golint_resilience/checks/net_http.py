@@ -99,18 +99,18 @@ def fields_assigned_later(value: Node, fields: frozenset[str], context: FileCont
     count when the assignment follows in the same function (closures included); for a
     package-level `var srv = …`, anywhere in the package.
     """
-    target = assignment_target(value)
+    target = assignment_target(value, context)
     if target is None or target.type not in {"identifier", "selector_expression"}:
         return False
     holder = context.text(target)
-    function = enclosing_declaration(value)
+    function = enclosing_declaration(value, context)
     if function is not None:
         scopes = [(function, context)]
     else:
         needle = holder.encode()
         scopes = [(c.file.root, c) for c in context.package.contexts if needle in c.file.data]
     for scope, scope_context in scopes:
-        for captures in captures_within(scope, _FIELD_ASSIGNMENTS):
+        for captures in captures_within(scope, _FIELD_ASSIGNMENTS, context.file.budget):
             assignment = captures["assignment"][0]
             if (
                 (function is None or assignment.start_byte > value.end_byte)

@@ -152,17 +152,17 @@ def _known(source: QualifiedName | None, names: frozenset[str]) -> bool:
     return source is not None and str(source) in names
 
 
-def _calls_in(function: Node) -> list[Node]:
+def _calls_in(function: Node, context: FileContext) -> list[Node]:
     """The calls a function makes while it runs (not those of goroutines it starts)."""
-    calls = [c["call"][0] for c in captures_within(function, _CALLS)]
-    return [c for c in calls if not inside_within(c, "go_statement", function)]
+    calls = [c["call"][0] for c in captures_within(function, _CALLS, context.file.budget)]
+    return [c for c in calls if not inside_within(c, "go_statement", function, context)]
 
 
 def first_work(
     function: Node, context: FileContext, wanted: Callable[[Work], bool], depth: int = HELPER_DEPTH
 ) -> WorkSite | None:
     """The first call of `function` that does wanted work, directly or through helpers."""
-    for call in _calls_in(function):
+    for call in _calls_in(function, context):
         work = classify(call, context)
         if work is not None and wanted(work):
             return WorkSite(call, context, work, ())

@@ -30,6 +30,7 @@ from golint_resilience.resolve import (
     function_key,
     is_deferred_literal,
     local_binding,
+    parent_of,
     same_package_callee,
     statement_call,
     unparen,
@@ -78,7 +79,7 @@ def recover_calls(ctx: MatchContext) -> list[RecoverCall]:
     for match in ctx.matches(RECOVER_CALLS):
         call = match.node("call")
         if is_builtin_recover(call, match.context):
-            found.append(RecoverCall(call, enclosing_function(call), match.context))
+            found.append(RecoverCall(call, enclosing_function(call, match.context), match.context))
     return found
 
 
@@ -86,12 +87,12 @@ def recovers_directly(function: Node, context: FileContext) -> bool:
     """Does this function's own body (not a nested literal, not `defer recover()`) call recover()?"""
     if context.file.data.find(b"recover", function.start_byte, function.end_byte) < 0:
         return False
-    for captures in captures_within(function, _RECOVER_QUERY):
+    for captures in captures_within(function, _RECOVER_QUERY, context.file.budget):
         call = captures["call"][0]
         if (
             is_builtin_recover(call, context)
-            and _same_node(enclosing_function(call), function)
-            and _parent_type(call) != "defer_statement"
+            and _same_node(enclosing_function(call, context), function)
+            and _parent_type(call, context) != "defer_statement"
         ):
             return True
     return False
@@ -102,7 +103,11 @@ def record_recovering_functions(ctx: MatchContext, facts: FactsBuilder) -> None:
     """A function or method whose own body calls `recover()`: `defer f()` stops a panic."""
     for site in recover_calls(ctx):
         owner = site.owner
-        if owner is None or owner.type == "func_literal" or _parent_type(site.call) == "defer_statement":
+        if (
+            owner is None
+            or owner.type == "func_literal"
+            or _parent_type(site.call, site.context) == "defer_statement"
+        ):
             continue
         facts.add(function_key(owner, site.context), RECOVERS)
 
@@ -115,24 +120,25 @@ def _ineffective_variant(site: RecoverCall) -> tuple[str, Node | None]:
 
     The node is the deferred function that `recover()` is an argument of, if any.
     """
-    statement = _enclosing_defer(site.call, site.owner)
+    statement = _enclosing_defer(site.call, site.owner, site.context)
     if statement is not None:
-        if _parent_type(site.call) == "defer_statement":
+        if _parent_type(site.call, site.context) == "defer_statement":
             return "deferred_itself", None
         return "argument", _deferred_function(statement)
     owner = site.owner
     if owner is None or owner.type != "func_literal":
         return ("not_deferred", None) if _never_deferred(owner, site.context) else ("", None)
-    if is_deferred_literal(owner) or _stored(owner):
+    context = site.context
+    if is_deferred_literal(owner, context) or _stored(owner, context):
         return "", None
-    if _inside_deferred_literal(owner):
+    if _inside_deferred_literal(owner, context):
         return "nested", None
-    return ("not_deferred", None) if _called_in_place(owner) else ("", None)
+    return ("not_deferred", None) if _called_in_place(owner, context) else ("", None)
 
 
-def _enclosing_defer(call: Node, owner: Node | None) -> Node | None:
+def _enclosing_defer(call: Node, owner: Node | None, context: FileContext) -> Node | None:
     """The defer statement whose call expression (not a literal in it) contains `call`."""
-    for ancestor in ancestors(call):
+    for ancestor in ancestors(call, context):
         if owner is not None and _same_node(ancestor, owner):
             return None
         if ancestor.type == "defer_statement":
@@ -172,33 +178,41 @@ def _never_deferred(declaration: Node | None, context: FileContext) -> bool:
     kind = "field_identifier" if declaration.type == "method_declaration" else "identifier"
     query = f'(({kind}) @reference (#eq? @reference "{short_name}"))'
     return all(
-        _same_node(reference, name_node) or _called_outside_defers(reference)
+        _same_node(reference, name_node) or _called_outside_defers(reference, file_context)
         for file_context in context.package.mentioning(short_name)
-        for reference in (c["reference"][0] for c in captures_within(file_context.file.root, query))
+        for captures in captures_within(file_context.file.root, query, file_context.file.budget)
+        for reference in captures["reference"]
     )
 
 
-def _called_outside_defers(reference: Node) -> bool:
+def _called_outside_defers(reference: Node, context: FileContext) -> bool:
     """Is this reference `f(…)` or `x.f(…)` called on the spot, and not by a deferred literal?
 
     A call from a deferred literal is RES202's `helper` case, reported at that call.
     """
-    parent = reference.parent
+    parent = parent_of(reference, context)
     function = parent if parent is not None and parent.type == "selector_expression" else reference
-    call = function.parent
+    call = parent_of(function, context)
     if (
         call is None
         or call.type != "call_expression"
         or not _same_node(call.child_by_field_name("function"), function)
     ):
         return False
-    return _parent_type(call) != "defer_statement" and not is_deferred_literal(enclosing_function(call))
+    return _parent_type(call, context) != "defer_statement" and not is_deferred_literal(
+        enclosing_function(call, context), context
+    )
 
 
-def _stored(literal: Node) -> bool:
+def _stored(literal: Node, context: FileContext) -> bool:
     """A literal assigned to a name, a field or returned: it may be deferred elsewhere."""
     parent = next(
-        (a for a in ancestors(literal) if a.type not in {"expression_list", "parenthesized_expression"}), None
+        (
+            a
+            for a in ancestors(literal, context)
+            if a.type not in {"expression_list", "parenthesized_expression"}
+        ),
+        None,
     )
     return parent is not None and parent.type in {
         "short_var_declaration",
@@ -210,9 +224,9 @@ def _stored(literal: Node) -> bool:
     }
 
 
-def _called_in_place(literal: Node) -> bool:
+def _called_in_place(literal: Node, context: FileContext) -> bool:
     """`func() { … }()` or `go func() { … }()`: run at once, never deferred."""
-    call = literal.parent
+    call = parent_of(literal, context)
     return (
         call is not None
         and call.type == "call_expression"
@@ -220,12 +234,12 @@ def _called_in_place(literal: Node) -> bool:
     )
 
 
-def _inside_deferred_literal(literal: Node) -> bool:
+def _inside_deferred_literal(literal: Node, context: FileContext) -> bool:
     """Is the literal nested (at any depth of literals) inside a deferred literal?"""
-    for ancestor in ancestors(literal):
+    for ancestor in ancestors(literal, context):
         if ancestor.type in {"function_declaration", "method_declaration"}:
             return False
-        if is_deferred_literal(ancestor):
+        if is_deferred_literal(ancestor, context):
             return True
     return False
 
@@ -238,38 +252,60 @@ def ineffective_recover(ctx: CheckContext) -> Iterator[Report]:
         if not variant:
             continue
         yield report(site.call, site.context, variant, call=_callee_text(deferred, site.context))
+    for call, function, context in _calls_of_deferred_literals(ctx):
+        yield from _helper_called_too_deep(ctx, call, function, context)
+
+
+def _calls_of_deferred_literals(ctx: CheckContext) -> Iterator[tuple[Node, Node, FileContext]]:
+    """(call, its function) of each call that the body of a `defer func() { … }()` makes itself.
+
+    One search per outermost deferred literal: the literals nested in it are searched with
+    it (searching each of them again would cost depth × size on deeply nested defers).
+    """
+    literals = []
     for match in ctx.matches(DEFER_STATEMENTS):
         literal = _deferred_function(match.node("defer"))
         if literal is not None and literal.type == "func_literal":
-            yield from _helpers_called_too_deep(ctx, literal, match.context)
+            literals.append((match.context, literal))
+    deferred = {literal.id for _, literal in literals}
+    searched: tuple[FileContext | None, int] = (None, -1)  # a file, and where its last search ends
+    for context, literal in sorted(literals, key=lambda item: (item[0].file.display, item[1].start_byte)):
+        if searched[0] is context and literal.start_byte < searched[1]:
+            continue  # inside a literal already searched
+        searched = (context, literal.end_byte)
+        for captures in captures_within(literal, _CALLS, context.file.budget):
+            call = captures["call"][0]
+            function = unparen(captures["function"][0])
+            owner = enclosing_function(call, context)
+            if (
+                owner is None
+                or owner.id not in deferred
+                or function.type == "func_literal"
+                or _parent_type(call, context) in {"defer_statement", "go_statement"}
+            ):
+                continue
+            yield call, function, context
 
 
-def _helpers_called_too_deep(ctx: CheckContext, literal: Node, context: FileContext) -> Iterator[Report]:
+def _helper_called_too_deep(
+    ctx: CheckContext, call: Node, function: Node, context: FileContext
+) -> Iterator[Report]:
     """`defer func() { helper() }()` where helper calls recover(): it runs one call too deep."""
-    for captures in captures_within(literal, _CALLS):
-        call = captures["call"][0]
-        function = unparen(captures["function"][0])
-        if (
-            not _same_node(enclosing_function(call), literal)
-            or function.type == "func_literal"
-            or _parent_type(call) in {"defer_statement", "go_statement"}
-        ):
-            continue
-        text = context.text(function)
-        qualified = callee_name(call, context)
-        if qualified is not None:
-            directory = ctx.module_directory(qualified.package)
-            if directory is not None:
-                condition = FunctionFact(directory, qualified.name, RECOVERS)
-                yield report(call, context, "helper", condition=condition, call=text)
-            continue
-        if not ctx.package.mentioning("recover"):
-            continue  # no function of the package recovers
-        target = same_package_callee(function, context)
-        if target is None:
-            continue
-        if all(ctx.own_facts.function_has(key, RECOVERS) for key in target.fact_keys()):
-            yield report(call, context, "helper", call=text)
+    text = context.text(function)
+    qualified = callee_name(call, context)
+    if qualified is not None:
+        directory = ctx.module_directory(qualified.package)
+        if directory is not None:
+            condition = FunctionFact(directory, qualified.name, RECOVERS)
+            yield report(call, context, "helper", condition=condition, call=text)
+        return
+    if not ctx.package.mentioning("recover"):
+        return  # no function of the package recovers
+    target = same_package_callee(function, context)
+    if target is None:
+        return
+    if all(ctx.own_facts.function_has(key, RECOVERS) for key in target.fact_keys()):
+        yield report(call, context, "helper", call=text)
 
 
 # --- RES203 silent-recover --------------------------------------------------------------
@@ -284,17 +320,17 @@ def silent_recover(ctx: CheckContext) -> Iterator[Report]:
 
 
 def _is_silent(site: RecoverCall) -> bool:
-    call = site.call
-    parent = call.parent
+    call, context = site.call, site.context
+    parent = parent_of(call, context)
     if parent is None:
         return False
     if parent.type == "expression_statement":
         return True
     if parent.type == "binary_expression":
-        return _nil_check_branch_is_empty(parent)
-    if parent.type != "expression_list" or parent.parent is None:
+        return _nil_check_branch_is_empty(parent, context)
+    statement = parent_of(parent, context) if parent.type == "expression_list" else None
+    if statement is None:
         return False
-    statement = parent.parent
     left = statement.child_by_field_name("left")
     names = left.named_children if left is not None else []
     if statement.type not in {"short_var_declaration", "assignment_statement"} or len(names) != 1:
@@ -305,7 +341,7 @@ def _is_silent(site: RecoverCall) -> bool:
     return statement.type == "short_var_declaration" and _only_nil_checked(name, names[0], site)
 
 
-def _nil_check_branch_is_empty(comparison: Node) -> bool:
+def _nil_check_branch_is_empty(comparison: Node, context: FileContext) -> bool:
     """`x == nil` / `x != nil` as an if condition whose branch calls, assigns and returns nothing."""
     operator = comparison.child_by_field_name("operator")
     operands = [comparison.child_by_field_name(f) for f in ("left", "right")]
@@ -315,14 +351,14 @@ def _nil_check_branch_is_empty(comparison: Node) -> bool:
         or not any(o is not None and o.type == "nil" for o in operands)
     ):
         return False
-    statement = comparison.parent
+    statement = parent_of(comparison, context)
     if statement is None or statement.type != "if_statement":
         return False
     for branch in (
         statement.child_by_field_name("consequence"),
         statement.child_by_field_name("alternative"),
     ):
-        if branch is not None and captures_within(branch, _EFFECTS):
+        if branch is not None and captures_within(branch, _EFFECTS, context.file.budget):
             return False
     return True
 
@@ -344,19 +380,21 @@ def _only_nil_checked(name: str, declared: Node, site: RecoverCall) -> bool:
         return False
     uses = [
         c["use"][0]
-        for c in captures_within(scope, f'((identifier) @use (#eq? @use "{name}"))')
+        for c in captures_within(scope, f'((identifier) @use (#eq? @use "{name}"))', site.context.file.budget)
         if not _same_node(c["use"][0], declared)
     ]
+    parents = [parent_of(use, site.context) for use in uses]
     return all(
-        use.parent is not None
-        and use.parent.type == "binary_expression"
-        and _nil_check_branch_is_empty(use.parent)
-        for use in uses
+        parent is not None
+        and parent.type == "binary_expression"
+        and _nil_check_branch_is_empty(parent, site.context)
+        for parent in parents
     )
 
 
-def _parent_type(node: Node) -> str:
-    return node.parent.type if node.parent is not None else ""
+def _parent_type(node: Node, context: FileContext) -> str:
+    parent = parent_of(node, context)
+    return parent.type if parent is not None else ""
 
 
 def _same_node(a: Node | None, b: Node | None) -> bool:

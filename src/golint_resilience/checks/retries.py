@@ -19,6 +19,7 @@ from golint_resilience.resolve import (
     callee_name,
     enclosing_function,
     local_binding,
+    parent_of,
     qualified_type,
     unparen,
 )
@@ -121,17 +122,17 @@ def _means_forever(key: str, setting: Node, context: FileContext) -> bool:
             )
         return _is_cenkalti(owner.package)
     is_dskit = owner is not None and owner.package == DSKIT_BACKOFF and owner.name == "Config"
-    return is_dskit and _loops_while_ongoing(setting)
+    return is_dskit and _loops_while_ongoing(setting, context)
 
 
-def _loops_while_ongoing(setting: Node) -> bool:
+def _loops_while_ongoing(setting: Node, context: FileContext) -> bool:
     """Does the function loop on `b.Ongoing()`? Only then does `MaxRetries: 0` loop forever.
 
     A backoff used just for its delays (`b.Wait()` in a loop bounded by its own counter,
     `b.NextDelay()`) never stops anything, whatever its MaxRetries.
     """
-    function = enclosing_function(setting)
-    return function is not None and bool(captures_within(function, _ONGOING_LOOP))
+    function = enclosing_function(setting, context)
+    return function is not None and bool(captures_within(function, _ONGOING_LOOP, context.file.budget))
 
 
 def _is_cenkalti(path: str) -> bool:
@@ -141,7 +142,8 @@ def _is_cenkalti(path: str) -> bool:
 def _setting_owner(setting: Node, context: FileContext) -> QualifiedName | None:
     """The type (or constructor) of the struct the setting belongs to, when it is known."""
     if setting.type == "keyed_element":
-        literal = setting.parent.parent if setting.parent is not None else None
+        elements = parent_of(setting, context)
+        literal = parent_of(elements, context) if elements is not None else None
         if literal is None or literal.type != "composite_literal":
             return None
         return qualified_type(literal.child_by_field_name("type"), context)
@@ -175,14 +177,14 @@ def _value_type(value: Node | None, context: FileContext) -> QualifiedName | Non
 
 def _deadline_in_scope(node: Node, context: FileContext) -> bool:
     """Does the function around `node` derive a context with a deadline?"""
-    function = enclosing_function(node)
+    function = enclosing_function(node, context)
     if function is None:
         return False
     return any(
         (name := callee_name(captures["call"][0], context)) is not None
         and name.package == "context"
         and name.name in DEADLINE_CONTEXTS
-        for captures in captures_within(function, _DEADLINE_CONTEXT)
+        for captures in captures_within(function, _DEADLINE_CONTEXT, context.file.budget)
     )
 
 
@@ -197,7 +199,7 @@ def hand_rolled_supervisor(ctx: CheckContext) -> Iterator[Report]:
         context = match.context
         if match.node("arguments").named_children:
             continue
-        loop = innermost_loop(match.node("call"))
+        loop = innermost_loop(match.node("call"), context)
         if loop is None or not runs_forever(loop, context) or (context.file.display, loop.id) in reported:
             continue
         command = _exec_command(match.node("command"), context)
@@ -231,9 +233,9 @@ def _driven_by_channel(loop: Node, context: FileContext) -> bool:
     Receives from `ctx.Done()` and `time.After(…)` do not drive a loop: they only cancel
     or delay the next restart.
     """
-    for captures in captures_within(loop, _RECEIVES):
+    for captures in captures_within(loop, _RECEIVES, context.file.budget):
         channel = unparen(captures["channel"][0])
-        if not same_function(channel, loop):
+        if not same_function(channel, loop, context):
             continue
         if channel.type == "call_expression":
             function = channel.child_by_field_name("function")

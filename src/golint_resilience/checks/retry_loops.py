@@ -35,6 +35,7 @@ from golint_resilience.resolve import (
     ancestors,
     callee_name,
     imported_package,
+    parent_of,
     qualified_name,
     unparen,
 )
@@ -130,7 +131,7 @@ def retry_loops(ctx: MatchContext) -> list[RetryLoop]:
         name = callee_name(call, context)
         if name is None or name.package != "time" or name.name not in DELAY_FUNCTIONS:
             continue
-        loop = innermost_loop(call)
+        loop = innermost_loop(call, context)
         if loop is None or _on_success_path(call, loop, context):
             continue
         key = (context.file.display, loop.id)
@@ -149,7 +150,7 @@ def _on_success_path(node: Node, loop: Node, context: FileContext) -> bool:
     in its block.
     """
     child = node
-    for ancestor in ancestors(node):
+    for ancestor in ancestors(node, context):
         if ancestor.id == loop.id:
             return False
         if ancestor.type == "if_statement" and child.type == "block":
@@ -185,9 +186,9 @@ def _first_argument(call: Node) -> Node | None:
     return arguments.named_children[0] if arguments is not None and arguments.named_children else None
 
 
-def innermost_loop(node: Node) -> Node | None:
+def innermost_loop(node: Node, context: FileContext) -> Node | None:
     """The nearest `for` statement around `node` in the same function."""
-    for ancestor in ancestors(node):
+    for ancestor in ancestors(node, context):
         if ancestor.type in FUNCTION_NODES:
             return None
         if ancestor.type == "for_statement":
@@ -195,9 +196,9 @@ def innermost_loop(node: Node) -> Node | None:
     return None
 
 
-def same_function(node: Node, loop: Node) -> bool:
+def same_function(node: Node, loop: Node, context: FileContext) -> bool:
     """Is `node` part of `loop`'s own code, not of a function literal inside it?"""
-    for ancestor in ancestors(node):
+    for ancestor in ancestors(node, context):
         if ancestor.id == loop.id:
             return True
         if ancestor.type in FUNCTION_NODES:
@@ -216,7 +217,7 @@ def classify(loop: Node, context: FileContext) -> RetryLoop | None:
     condition = loop_condition(loop)
     if condition is not None and not _is_true(condition, context):
         kinds.update(_condition_kinds(condition, False, context))  # it ends when the condition fails
-    for captures in captures_within(loop, _EXITS):
+    for captures in captures_within(loop, _EXITS, context.file.budget):
         exit_node = captures["exit"][0]
         if _leaves(exit_node, loop, context):
             kinds.update(_exit_kinds(exit_node, loop, context))
@@ -263,7 +264,7 @@ def runs_forever(loop: Node, context: FileContext) -> bool:
 
 def _leaves(exit_node: Node, loop: Node, context: FileContext) -> bool:
     """Does this return/break/continue/panic/exit call leave `loop`?"""
-    if not same_function(exit_node, loop):
+    if not same_function(exit_node, loop, context):
         return False
     kind = exit_node.type
     if kind == "call_expression":  # panic, or Fatal/Exit of any logger-like value or package
@@ -272,7 +273,7 @@ def _leaves(exit_node: Node, loop: Node, context: FileContext) -> bool:
         return True
     label = next((c for c in exit_node.named_children if c.type == "label_name"), None)
     if label is None:  # an unlabelled break leaves the nearest for/switch/select
-        target = next((a for a in ancestors(exit_node) if a.type in _BREAKABLE), None)
+        target = next((a for a in ancestors(exit_node, context) if a.type in _BREAKABLE), None)
         return target is not None and target.id == loop.id
     return _label_outside(context.text(label), exit_node, loop, context, kind == "break_statement")
 
@@ -285,7 +286,7 @@ def _label_outside(name: str, jump: Node, loop: Node, context: FileContext, is_b
     """
     if _labels(loop, name, context):
         return is_break
-    for ancestor in ancestors(jump):
+    for ancestor in ancestors(jump, context):
         if ancestor.id == loop.id:
             return True
         if ancestor.type == "labeled_statement" and _labels(ancestor.named_children[-1], name, context):
@@ -293,10 +294,10 @@ def _label_outside(name: str, jump: Node, loop: Node, context: FileContext, is_b
     return False
 
 
-def _guard(node: Node, loop: Node) -> tuple[Node, Node] | None:
+def _guard(node: Node, loop: Node, context: FileContext) -> tuple[Node, Node] | None:
     """The nearest `if` branch or case around `node` inside `loop`: (statement, branch)."""
     child = node
-    for ancestor in ancestors(node):
+    for ancestor in ancestors(node, context):
         if ancestor.id == loop.id:
             return None
         if ancestor.type == "if_statement" and child.type == "block":
@@ -319,7 +320,7 @@ class ExitKind(enum.Enum):
 def _exit_kinds(exit_node: Node, loop: Node, context: FileContext) -> tuple[ExitKind, ...]:
     if exit_node.type == "call_expression" or _returns_new_error(exit_node, context):
         return (ExitKind.BOUND,)  # panic, a process exit, `return fmt.Errorf(…)`: a failure
-    guard = _guard(exit_node, loop)
+    guard = _guard(exit_node, loop, context)
     if guard is None:
         return _after_error_branch(exit_node, loop, context)
     statement, branch = guard
@@ -421,14 +422,14 @@ def _only_errors(condition: Node, context: FileContext) -> bool:
     """Does the condition look at error values only (`err == errX`, `!retryable(err)`)?"""
     names = [
         captures["name"][0]
-        for captures in captures_within(condition, _VARIABLES)
+        for captures in captures_within(condition, _VARIABLES, context.file.budget)
         if not _is_callee_or_package(captures["name"][0], context)
     ]
     return bool(names) and all(_ERROR_NAME.search(context.text(name)) for name in names)
 
 
 def _is_callee_or_package(identifier: Node, context: FileContext) -> bool:
-    parent = identifier.parent
+    parent = parent_of(identifier, context)
     if parent is None:
         return False
     if parent.type == "call_expression":
@@ -470,11 +471,11 @@ def _if_without_else(statement: Node) -> tuple[Node | None, Node | None]:
 
 def _continues(block: Node, loop: Node, context: FileContext) -> bool:
     """Does `block` contain a `continue` of `loop`?"""
-    for captures in captures_within(block, "(continue_statement) @continue"):
+    for captures in captures_within(block, "(continue_statement) @continue", context.file.budget):
         statement = captures["continue"][0]
         label = next((c for c in statement.named_children if c.type == "label_name"), None)
         if label is None:
-            target = next((a for a in ancestors(statement) if a.type == "for_statement"), None)
+            target = next((a for a in ancestors(statement, context) if a.type == "for_statement"), None)
             if target is not None and target.id == loop.id:
                 return True
         elif _labels(loop, context.text(label), context):
@@ -484,7 +485,7 @@ def _continues(block: Node, loop: Node, context: FileContext) -> bool:
 
 def _labels(statement: Node, name: str, context: FileContext) -> bool:
     """Is `statement` labelled `name`?"""
-    parent = statement.parent
+    parent = parent_of(statement, context)
     if parent is None or parent.type != "labeled_statement":
         return False
     label = parent.child_by_field_name("label")
@@ -512,7 +513,7 @@ def _compares_error_to_nil(left: Node, right: Node, context: FileContext) -> boo
 
 def _watches_context(loop: Node, context: FileContext) -> bool:
     """`<-x.Done()`, `ctx.Err()`, or `context.Canceled`/`DeadlineExceeded` inside the loop."""
-    for captures in captures_within(loop, _CONTEXT_SIGNALS):
+    for captures in captures_within(loop, _CONTEXT_SIGNALS, context.file.budget):
         if "done" in captures:
             return True
         if (
@@ -568,7 +569,7 @@ class Assignments:
     def of(cls, loop: Node, context: FileContext) -> Assignments:
         """Collect the assignments anywhere inside `loop` (its header included)."""
         by_target: dict[str, list[tuple[Node, Node]]] = {}
-        for captures in captures_within(loop, _ASSIGNMENTS):
+        for captures in captures_within(loop, _ASSIGNMENTS, context.file.budget):
             target = captures["target"][0]
             by_target.setdefault(context.text(target), []).append((captures["assignment"][0], target))
         return cls(context, by_target)
@@ -582,7 +583,7 @@ class Assignments:
         """
         if depth <= 0:
             return False
-        for captures in captures_within(expression, _NAMES):
+        for captures in captures_within(expression, _NAMES, self.context.file.budget):
             if "call" in captures:
                 if not self._is_pure(captures["function"][0]):
                     return False

@@ -167,16 +167,21 @@ def handlers_of(expression: Node, context: FileContext, depth: int) -> list[Hand
     target = same_package_callee(function, context) if function is not None else None
     for declaration in target.declarations if target is not None else ():
         declared_in = context.package.context_of(declaration.file)
-        for value in _returned_values(declaration.node):
+        for value in _returned_values(declaration.node, declared_in):
             found.extend(handlers_of(value, declared_in, depth - 1))
     return found
 
 
-def _returned_values(function: Node) -> list[Node]:
+_RETURNS = "(return_statement (expression_list . (_) @value)) @return"
+
+
+def _returned_values(function: Node, context: FileContext) -> list[Node]:
     """The first returned expression of each `return` of the function itself."""
     values = []
-    for captures in captures_within(function, "(return_statement (expression_list . (_) @value)) @return"):
-        owner = enclosing_function(captures["return"][0])
+    for captures in captures_within(
+        function, "(return_statement (expression_list . (_) @value)) @return", context.file.budget
+    ):
+        owner = enclosing_function(captures["return"][0], context)
         if owner is not None and owner.id == function.id:
             values.append(captures["value"][0])
     return values

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -26,7 +27,7 @@ from golint_resilience.facts import (
 from golint_resilience.index import FileContext
 from golint_resilience.model import Fix
 from golint_resilience.parsing import Node
-from golint_resilience.resolve import FUNCTION_NODES, ancestors, unparen
+from golint_resilience.resolve import FUNCTION_NODES, ancestors, parent_of, unparen
 
 
 @check("RES404", fragments=("main_function",))
@@ -75,10 +76,10 @@ _NO_FIX_STATEMENTS = frozenset({"defer_statement", "go_statement"})
 _GOTO = re.compile(r"\bgoto\b")
 
 
-def _within_function(node: Node) -> list[Node]:
+def _within_function(node: Node, context: FileContext) -> list[Node]:
     """The ancestors of a node inside its function, nearest first."""
     found = []
-    for ancestor in ancestors(node):
+    for ancestor in ancestors(node, context):
         if ancestor.type in FUNCTION_NODES:
             break
         found.append(ancestor)
@@ -94,13 +95,13 @@ def _deadline_fix(call: Node, argument: Node, context: FileContext) -> Fix | Non
     Never in `defer`/`go` statements, whose call runs later than the new context is made,
     nor in a function with a `goto`, which might jump over the new declarations.
     """
-    path = _within_function(call)
-    statement = next((n for n in path if n.parent is not None and n.parent.type == "statement_list"), None)
+    path = _within_function(call, context)
+    statement = next((n for n, parent in itertools.pairwise(path) if parent.type == "statement_list"), None)
     background = argument.child_by_field_name("function")
     package = background.child_by_field_name("operand") if background is not None else None
     if statement is None or package is None or statement.type in _NO_FIX_STATEMENTS:
         return None
-    function = path[-1].parent if path else None
+    function = parent_of(path[-1], context) if path else None
     if function is None or _GOTO.search(context.text(function)):
         return None
     names = unused_names(_CONTEXT_NAMES, call, context)
