@@ -13,6 +13,7 @@ from golint_resilience.checks import (
     retry_loops,
     routes,
     servers,
+    service,
     shutdown,
     signals,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "retry_loops",
     "routes",
     "servers",
+    "service",
     "shutdown",
     "signals",
 ]
