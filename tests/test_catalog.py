@@ -9,6 +9,7 @@ import pytest
 
 from golint_resilience.catalog import load_catalog
 from golint_resilience.checks.framework import CHECKS, FRAGMENTS, implemented
+from golint_resilience.deploy.check import DeploymentChecks
 from golint_resilience.discover import discover
 from golint_resilience.docs import render_page
 from golint_resilience.engine import run
@@ -21,7 +22,8 @@ CATALOG = load_catalog()
 RULES_MD_IDS = [
     "RES101", "RES102", "RES103", "RES201", "RES202", "RES203", "RES204", "RES301", "RES302",
     "RES303", "RES304", "RES401", "RES402", "RES403", "RES404", "RES405", "RES501", "RES502",
-    "RES601", "RES602", "RES603", "RES701", "RES901",
+    "RES601", "RES602", "RES603", "RES701", "RES801", "RES802", "RES803", "RES804", "RES805",
+    "RES806", "RES807", "RES808", "RES809", "RES901",
 ]  # fmt: skip
 
 
@@ -68,12 +70,16 @@ def test_rule_example(rule_id: str, number: int, example, tmp_path: Path) -> Non
     )
     if not implemented(rule_id):
         pytest.skip(f"{rule_id} is not implemented yet")
-    (tmp_path / "example.go").write_text(example.code, encoding="utf-8")
+    for path, text in ((example.path, example.code), *example.files):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, encoding="utf-8")
     # RES901 judges directives for other rules: its examples silence RES1 findings, so run those too.
     rules = select_rules(CATALOG, (rule_id, "RES1")) if rule_id == "RES901" else (rule_id,)
     settings = RunSettings(rules=rules, options=default_options(CATALOG))
     with chdir(tmp_path):
-        findings = [f for f in run(discover(["./..."]), settings).findings if f.rule_id == rule_id]
+        deployment = DeploymentChecks((Path(),), settings)
+        found = run(discover(["./..."]), settings, deployment=deployment).findings
+        findings = [f for f in found if f.rule_id == rule_id]
     if example.kind == "bad":
         assert findings, f"{rule_id} bad example {number} is not flagged"
     else:

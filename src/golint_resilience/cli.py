@@ -27,9 +27,11 @@ from golint_resilience.catalog import load_catalog
 from golint_resilience.checks.framework import implemented
 from golint_resilience.config import Configuration, Settings, configure
 from golint_resilience.config import render as render_config
+from golint_resilience.deploy.check import DeploymentChecks, LinkCollector, describe
+from golint_resilience.deploy.sources import roots as deployment_roots
 from golint_resilience.discover import discover
 from golint_resilience.docs import render_markdown
-from golint_resilience.engine import RunResult, run
+from golint_resilience.engine import RunResult, facts_only, run
 from golint_resilience.filters import Excluder, drop_per_path_ignores
 from golint_resilience.model import ResilintError, Severity
 from golint_resilience.progress import ProgressBar
@@ -208,12 +210,14 @@ def check(
             configuration.root, configuration.exclude, respect_gitignore=configuration.respect_gitignore
         )
         directories = excluder.apply(discover(list(patterns) or ["./..."]))
+        deployment = DeploymentChecks(tuple(deployment_roots(list(patterns) or ["./..."])), settings)
         with ProgressBar(enabled=not no_progress) as progress:
             result = run(
                 directories,
                 settings,
                 cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
                 progress=progress,
+                deployment=deployment,
             )
         result = _filter(result, configuration, write_baseline, new_from_rev)
         use_color = color if color is not None else (output is None and sys.stdout.isatty())
@@ -308,6 +312,28 @@ def show_config(patterns: tuple[str, ...], **config_values: Any) -> None:
         click.echo(render_config(_configuration(patterns, config_values)), nl=False)
     except ResilintError as exc:
         _fail(str(exc))
+
+
+@main.command()
+@click.argument("patterns", nargs=-1)
+@_config_options
+def links(patterns: tuple[str, ...], **config_values: Any) -> None:
+    """Show which Go main package each Kubernetes container, Dockerfile and systemd unit runs, and why."""
+    try:
+        configuration = _configuration(patterns, config_values)
+        settings = facts_only(configuration.run_settings(os.cpu_count() or 1))
+        given = list(patterns) or ["./..."]
+        excluder = Excluder(
+            configuration.root, configuration.exclude, respect_gitignore=configuration.respect_gitignore
+        )
+        collector = LinkCollector(tuple(deployment_roots(given)), settings)
+        result = run(excluder.apply(discover(given)), settings, deployment=collector)
+    except ResilintError as exc:
+        _fail(str(exc))
+        return
+    click.echo(describe(collector.links), nl=False)
+    for error in result.file_errors:
+        click.echo(f"note: {error.path}: {error.message}", err=True)
 
 
 @main.command()

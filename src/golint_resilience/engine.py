@@ -630,11 +630,13 @@ def run(
     *,
     cache_dir: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    deployment: Callable[[FactStore], DirectoryResult] | None = None,
 ) -> RunResult:
     """Analyse the directories and return sorted, de-duplicated findings.
 
     `cache_dir`: reuse and store per-directory results there (None: no cache).
     `progress(done, total)` is called as directories complete.
+    `deployment`: checks of deployment files, run once every package's facts are known.
     """
     findings: list[Finding] = []
     pending: list[PendingFinding] = []
@@ -657,6 +659,13 @@ def run(
         if progress is not None:
             progress(done, len(directories))
     findings.extend(_resolve_pending(pending, store, settings, cache_dir))
+    if deployment is not None:
+        checked = deployment(store)
+        findings.extend(checked.findings)
+        file_errors.extend(checked.file_errors)
+        tool_errors.extend(checked.tool_errors)
+        directives.extend(checked.directives)
+        files += checked.files
     unique = {
         (f.rule_id, f.path, f.span.line, f.span.column, f.span.end_line, f.span.end_column): f
         for f in findings

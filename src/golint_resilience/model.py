@@ -47,6 +47,16 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class RelatedLocation:
+    """Another place a finding involves (a deployment finding's Go code): 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One reported problem. Reporters format these; they never derive new ones."""
 
@@ -60,6 +70,7 @@ class Finding:
     snippet: str  # the source lines of the span's first line, for code frames
     suppressed: bool = False
     suppression_reason: str = ""
+    related: tuple[RelatedLocation, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

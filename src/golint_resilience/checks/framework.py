@@ -136,11 +136,14 @@ FRAGMENTS: dict[str, Fragment] = {}
 CHECKS: dict[str, Check] = {}
 FACT_EXTRACTORS: list[FactExtractor] = []
 RUN_CHECKED = frozenset({"RES901"})  # judged over the whole run's findings (suppress.py), not per package
+# Rules judged on deployment files against the programs they run: their ids are added
+# when golint_resilience.deploy.rules (which imports the engine) registers their checks.
+DEPLOYMENT_RULES: set[str] = set()
 
 
 def implemented(rule_id: str) -> bool:
     """Does this version check the rule?"""
-    return rule_id in CHECKS or rule_id in RUN_CHECKED
+    return rule_id in CHECKS or rule_id in RUN_CHECKED or rule_id in DEPLOYMENT_RULES
 
 
 def _constant_triggers(triggers: Triggers) -> Callable[[Options], tuple[Trigger, ...]]:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from golint_resilience.catalog import RuleSpec
-from golint_resilience.checks.framework import CHECKS
-from golint_resilience.docs import render_markdown
+from golint_resilience.checks.framework import implemented
+from golint_resilience.docs import render_markdown, suppression_hint
 from golint_resilience.engine import RunResult
 from golint_resilience.model import FileError, Finding, ResilintError, Severity, ToolError
 from golint_resilience.report.common import ReportOptions
@@ -59,7 +59,7 @@ def _help_text(spec: RuleSpec) -> str:
     ]
     parts = [f"{spec.id} {spec.name}: {spec.summary}."]
     parts += [f"{title}: {_plain(body)}" for title, body in sections if body]
-    parts.append(f"Suppress one finding with //resilint:ignore {spec.id} <reason> on or above its line.")
+    parts.append(suppression_hint(spec))
     return "\n\n".join(parts)
 
 
@@ -79,7 +79,7 @@ def rule_descriptor(spec: RuleSpec) -> dict[str, Any]:
         "fullDescription": {"text": clip(f"{_plain(spec.docs.what)} {_plain(spec.docs.why)}")},
         "help": {
             "text": _help_text(spec),
-            "markdown": render_markdown(spec, implemented=spec.id in CHECKS),
+            "markdown": render_markdown(spec, implemented=implemented(spec.id)),
         },
         "helpUri": f"{INFORMATION_URI}/blob/main/docs/rules/{spec.id}.md",
         "defaultConfiguration": {"level": spec.severity.value},
