@@ -22,7 +22,7 @@ def test_wheel_contains_every_rule_file(tmp_path: Path) -> None:
     [wheel] = tmp_path.glob("*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     rule_files = sorted(p.name for p in (ROOT / "rules").glob("*.toml"))
-    assert len(rule_files) == 23
+    assert len(rule_files) == 32
     for name in rule_files:
         assert f"golint_resilience/rules/{name}" in names
 

@@ -27,6 +27,11 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
                 "message": f.message,
                 "fingerprint": f.fingerprint,
                 "suppressed": f.suppressed,
+                **(
+                    {"related": [{"path": r.path, "line": r.line, "message": r.message} for r in f.related]}
+                    if f.related
+                    else {}
+                ),
             }
             for f in result.findings
         ],

@@ -18,7 +18,7 @@ from golint_resilience.catalog import RuleSpec
 from golint_resilience.checks.framework import implemented
 from golint_resilience.docs import render_markdown, suppression_hint
 from golint_resilience.engine import RunResult
-from golint_resilience.model import FileError, Finding, ResilintError, Severity, ToolError
+from golint_resilience.model import FileError, Finding, RelatedLocation, ResilintError, Severity, ToolError
 from golint_resilience.report.common import ReportOptions
 from golint_resilience.report.linehash import line_hashes
 from golint_resilience.report.paths import relative_to_root, uri_reference
@@ -114,8 +114,25 @@ def _artifact(relative: str) -> dict[str, str]:
     return {"uri": uri_reference(relative), "uriBaseId": SRCROOT}
 
 
+def _related(position: int, related: RelatedLocation, root: Path) -> dict[str, Any]:
+    """A related location (a deployment finding's Go code): its line, and what it shows."""
+    return {
+        "id": position,
+        "physicalLocation": {
+            "artifactLocation": _artifact(relative_to_root(related.path, root)),
+            "region": {"startLine": related.line},
+        },
+        "message": {"text": related.message},
+    }
+
+
 def _result(
-    finding: Finding, relative: str, rule_index: int, line_hash: str | None, with_suppressions: bool
+    finding: Finding,
+    relative: str,
+    rule_index: int,
+    line_hash: str | None,
+    with_suppressions: bool,
+    root: Path,
 ) -> dict[str, Any]:
     span = finding.span
     fingerprints = {FINGERPRINT_KEY: finding.fingerprint}
@@ -141,6 +158,10 @@ def _result(
         ],
         "partialFingerprints": dict(sorted(fingerprints.items())),
     }
+    if finding.related:
+        result["relatedLocations"] = [
+            _related(position, r, root) for position, r in enumerate(finding.related)
+        ]
     if with_suppressions:  # SARIF §3.27.23: on every result of the run, or on none
         result["suppressions"] = (
             [{"kind": "inSource", "justification": finding.suppression_reason or "suppressed inline"}]
@@ -185,7 +206,9 @@ def build_log(result: RunResult, options: ReportOptions) -> dict[str, Any]:
         relative = relative_to_root(finding.path, options.root)
         line_hash = hashes.get(finding.path, finding.span.line)
         results.append(
-            _result(finding, relative, index[finding.rule_id], line_hash, options.sarif_suppressed)
+            _result(
+                finding, relative, index[finding.rule_id], line_hash, options.sarif_suppressed, options.root
+            )
         )
     results.sort(key=_result_order)
     notifications = [_file_notification(e, options.root) for e in result.file_errors]
