@@ -90,7 +90,7 @@ def test_sarif_locates_the_manifest_with_the_go_code_related(tmp_path: Path) -> 
             "id": 0,
             "physicalLocation": {
                 "artifactLocation": {"uri": "cmd/api/main.go", "uriBaseId": "%SRCROOT%"},
-                "region": {"startLine": 18},
+                "region": {"startLine": 18, "startColumn": 19, "endLine": 18, "endColumn": 76},
             },
             "message": {"text": "Shutdown deadline 40 s"},
         }

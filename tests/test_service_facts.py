@@ -71,7 +71,7 @@ def test_deadline_of_a_constant_duration(tmp_path: Path, duration: str, seconds:
 
 def test_routes_ports_and_signals(tmp_path: Path) -> None:
     facts = _facts(tmp_path, "5 * time.Second")
-    assert [(r.path, r.subtree, r.place.line) for r in facts.routes] == [("/healthz", True, 16)]
+    assert [(r.path, r.subtree, r.place.span.line) for r in facts.routes] == [("/healthz", True, 16)]
     assert not facts.routes_complete  # a path read from the environment
     assert (facts.ports, facts.ports_complete) == ((8443,), True)
     assert facts.signals == ("SIGINT", "SIGTERM")

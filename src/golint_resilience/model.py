@@ -48,11 +48,10 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class RelatedLocation:
-    """Another place a finding involves (a deployment finding's Go code): 1-based line and column."""
+    """Another place a finding involves (a deployment finding's Go code), and what it shows there."""
 
     path: str
-    line: int
-    column: int
+    span: Span
     message: str
 
 

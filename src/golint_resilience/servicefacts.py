@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from golint_resilience.model import Span
+
 ALL_SIGNALS = "*"  # a `signal.Notify` that lists no signal asks for all of them
 
 
 @dataclass(frozen=True, slots=True)
 class GoPlace:
-    """A construct in a Go file: display path and 1-based line and column."""
+    """A construct in a Go file: its display path and span."""
 
     path: str
-    line: int
-    column: int
+    span: Span
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.span.line}"
 
 
 @dataclass(frozen=True, slots=True)

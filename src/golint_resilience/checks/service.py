@@ -42,8 +42,7 @@ _MAX_DEPTH = 4
 
 def place(node: Node, context: FileContext) -> GoPlace:
     """Where a node starts, as plain data."""
-    span = context.file.span(node)
-    return GoPlace(context.file.display, span.line, span.column)
+    return GoPlace(context.file.display, context.file.span(node))
 
 
 def _route_facts(ctx: MatchContext) -> tuple[list[RouteFact], bool]:

@@ -103,7 +103,7 @@ def _finding(
         message=spec.message(report.variant, **dict(report.values)),
         fingerprint=fingerprint(spec.id, place.path, report.scope, line, occurrence),
         snippet=line,
-        related=tuple(RelatedLocation(p.path, p.line, p.column, text) for p, text in report.related),
+        related=tuple(RelatedLocation(p.path, p.span, text) for p, text in report.related),
     )
 
 

@@ -28,7 +28,11 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
                 "fingerprint": f.fingerprint,
                 "suppressed": f.suppressed,
                 **(
-                    {"related": [{"path": r.path, "line": r.line, "message": r.message} for r in f.related]}
+                    {
+                        "related": [
+                            {"path": r.path, "line": r.span.line, "message": r.message} for r in f.related
+                        ]
+                    }
                     if f.related
                     else {}
                 ),

@@ -18,7 +18,15 @@ from golint_resilience.catalog import RuleSpec
 from golint_resilience.checks.framework import implemented
 from golint_resilience.docs import render_markdown, suppression_hint
 from golint_resilience.engine import RunResult
-from golint_resilience.model import FileError, Finding, RelatedLocation, ResilintError, Severity, ToolError
+from golint_resilience.model import (
+    FileError,
+    Finding,
+    RelatedLocation,
+    ResilintError,
+    Severity,
+    Span,
+    ToolError,
+)
 from golint_resilience.report.common import ReportOptions
 from golint_resilience.report.linehash import line_hashes
 from golint_resilience.report.paths import relative_to_root, uri_reference
@@ -114,13 +122,22 @@ def _artifact(relative: str) -> dict[str, str]:
     return {"uri": uri_reference(relative), "uriBaseId": SRCROOT}
 
 
+def _region(span: Span) -> dict[str, int]:
+    return {
+        "startLine": span.line,
+        "startColumn": span.utf16_column,
+        "endLine": span.end_line,
+        "endColumn": span.utf16_end_column,
+    }
+
+
 def _related(position: int, related: RelatedLocation, root: Path) -> dict[str, Any]:
     """A related location (a deployment finding's Go code): its line, and what it shows."""
     return {
         "id": position,
         "physicalLocation": {
             "artifactLocation": _artifact(relative_to_root(related.path, root)),
-            "region": {"startLine": related.line},
+            "region": _region(related.span),
         },
         "message": {"text": related.message},
     }
@@ -147,12 +164,7 @@ def _result(
             {
                 "physicalLocation": {
                     "artifactLocation": _artifact(relative),
-                    "region": {
-                        "startLine": span.line,
-                        "startColumn": span.utf16_column,
-                        "endLine": span.end_line,
-                        "endColumn": span.utf16_end_column,
-                    },
+                    "region": _region(span),
                 }
             }
         ],

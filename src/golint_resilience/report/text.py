@@ -90,7 +90,9 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
                 console.print(_frame(finding))
                 for related in finding.related:
                     console.print(
-                        Text(f"  = {printable(related.path)}:{related.line}: {printable(related.message)}")
+                        Text(
+                            f"  = {printable(related.path)}:{related.span.line}: {printable(related.message)}"
+                        )
                     )
                 console.print()
     for error in result.file_errors:
