@@ -77,3 +77,15 @@ def test_a_malformed_link_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = invoke("links", cwd=tmp_path)
     assert code == 2
     assert "resilint: error: RES801 links: 'api.service' is not FILE[:CONTAINER]=DIRECTORY" in err
+
+
+def test_go_build_of_a_file_links_its_directory(tmp_path: Path) -> None:
+    _service(tmp_path, "operator")
+    (tmp_path / "go.mod").write_text("module example.com/x\n", encoding="utf-8")
+    (tmp_path / "Dockerfile").write_text(
+        'FROM golang\nRUN go build -mod=readonly -o manager cmd/operator/main.go\nENTRYPOINT ["/manager"]\n',
+        encoding="utf-8",
+    )
+    _, out, _ = _links(tmp_path)
+    assert "Dockerfile:3: image of Dockerfile -> cmd/operator\n" in out
+    assert "    Dockerfile:2 builds manager from cmd/operator/main.go\n" in out

@@ -197,7 +197,13 @@ class Linker:
 
 
 def _builds(package: str, dockerfile: Dockerfile, candidate: Program) -> bool:
-    """Does `go build PACKAGE`, run in the Dockerfile's build context, build `candidate`?"""
+    """Does `go build PACKAGE`, run in the Dockerfile's build context, build `candidate`?
+
+    PACKAGE is a relative directory (`./cmd/app`), an import path, or Go files
+    (`cmd/app/main.go`: the package of their directory).
+    """
+    if package.endswith(".go"):
+        package = "./" + posixpath.dirname(package.removeprefix("./"))
     if not package.startswith("."):
         return package == candidate.import_path
     return any(os.path.normpath(d / package) == candidate.directory for d in context.candidates(dockerfile))
