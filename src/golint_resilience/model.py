@@ -47,6 +47,17 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class Place:
+    """A region of a file (Go or deployment) by its display path."""
+
+    path: str
+    span: Span
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.span.line}"
+
+
+@dataclass(frozen=True, slots=True)
 class RelatedLocation:
     """Another place a finding involves (a deployment finding's Go code), and what it shows there."""
 

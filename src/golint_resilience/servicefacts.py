@@ -9,20 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from golint_resilience.model import Span
+from golint_resilience.model import Place
 
 ALL_SIGNALS = "*"  # a `signal.Notify` that lists no signal asks for all of them
-
-
-@dataclass(frozen=True, slots=True)
-class GoPlace:
-    """A construct in a Go file: its display path and span."""
-
-    path: str
-    span: Span
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.span.line}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +20,9 @@ class RouteFact:
 
     path: str  # as routes.route_path normalises it
     subtree: bool  # written with a trailing `/`: serves every path below it (net/http)
-    place: GoPlace
+    place: Place
     dependency: str = ""  # the first dependency check its handler makes (RES502's analysis)
-    dependency_place: GoPlace | None = None
+    dependency_place: Place | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +30,7 @@ class DeadlineFact:
     """A graceful `Shutdown(ctx)` whose ctx has a deadline known in seconds."""
 
     seconds: float
-    place: GoPlace  # the WithTimeout call
+    place: Place  # the WithTimeout call
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,16 +16,17 @@ from golint_resilience.checks.servers import HTTP, http_shutdowns, server_litera
 from golint_resilience.checks.signals import notify_calls, signal_list
 from golint_resilience.facts import FactsBuilder
 from golint_resilience.index import FileContext
+from golint_resilience.model import Place
 from golint_resilience.parsing import Node
 from golint_resilience.resolve import (
     callee_name,
     imported_package,
     local_binding,
-    package_binding,
+    package_constant,
     string_constant,
     unparen,
 )
-from golint_resilience.servicefacts import ALL_SIGNALS, DeadlineFact, GoPlace, RouteFact, ServiceFacts
+from golint_resilience.servicefacts import ALL_SIGNALS, DeadlineFact, RouteFact, ServiceFacts
 
 _UNITS = {
     "Nanosecond": 1e-9,
@@ -40,9 +41,9 @@ _DEADLINE_FUNCTIONS = frozenset({"WithTimeout", "WithTimeoutCause"})
 _MAX_DEPTH = 4
 
 
-def place(node: Node, context: FileContext) -> GoPlace:
+def place(node: Node, context: FileContext) -> Place:
     """Where a node starts, as plain data."""
-    return GoPlace(context.file.display, context.file.span(node))
+    return Place(context.file.display, context.file.span(node))
 
 
 def _route_facts(ctx: MatchContext) -> tuple[list[RouteFact], bool]:
@@ -145,23 +146,9 @@ def _duration(node: Node, context: FileContext, depth: int) -> tuple[float, bool
             return _duration(unparen(arguments.named_children[0]), context, depth - 1)
         return None
     if node.type == "identifier":
-        return _constant_duration(node, context, depth)
+        found = package_constant(node, context)
+        return _duration(found[0], found[1], depth - 1) if found is not None else None
     return None
-
-
-def _constant_duration(identifier: Node, context: FileContext, depth: int) -> tuple[float, bool] | None:
-    name = context.text(identifier)
-    binding = local_binding(name, identifier, context)
-    declared_in = context
-    if binding is None:
-        found = package_binding(name, context)
-        if found is None:
-            return None
-        binding, declared_in = found
-    spec = binding.declared_at.parent
-    if spec is None or spec.type != "const_spec" or binding.value_node is None:
-        return None
-    return _duration(unparen(binding.value_node), declared_in, depth - 1)
 
 
 def _deadlines(ctx: MatchContext) -> Iterator[DeadlineFact]:

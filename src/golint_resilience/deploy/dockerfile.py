@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from dockerfile_parse import DockerfileParser
 
 from golint_resilience.deploy.commands import split
-from golint_resilience.deploy.sources import DeploymentFile, Place
+from golint_resilience.deploy.sources import DeploymentFile
+from golint_resilience.model import Place
 
 _GO_BUILD_VALUE_FLAGS = frozenset(
     {

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import yaml
 
-from golint_resilience.deploy.sources import DeploymentFile, Place
-from golint_resilience.model import FileError
+from golint_resilience.deploy.sources import DeploymentFile
+from golint_resilience.model import FileError, Place
 
 WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod"})
 LONG_RUNNING_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})

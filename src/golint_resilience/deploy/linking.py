@@ -23,11 +23,10 @@ from golint_resilience.deploy.commands import execs, program, shell_script, spli
 from golint_resilience.deploy.context import copied_script
 from golint_resilience.deploy.dockerfile import Dockerfile
 from golint_resilience.deploy.kubernetes import Container, Workload
-from golint_resilience.deploy.sources import Place
 from golint_resilience.deploy.systemd import Unit
 from golint_resilience.engine import display_path, find_module
 from golint_resilience.facts import FactStore
-from golint_resilience.model import ResilintError
+from golint_resilience.model import Place, ResilintError
 
 _MAJOR_VERSION = re.compile(r"^v[0-9]+$")
 

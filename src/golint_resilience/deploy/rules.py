@@ -17,7 +17,6 @@ from golint_resilience.deploy.dockerfile import Dockerfile
 from golint_resilience.deploy.kubernetes import DEFAULT_GRACE_SECONDS, Container, Workload
 from golint_resilience.deploy.linking import Link
 from golint_resilience.deploy.service import Service
-from golint_resilience.deploy.sources import Place
 from golint_resilience.deploy.systemd import (
     DEFAULT_RESTART_SECONDS,
     DEFAULT_START_LIMIT_BURST,
@@ -26,7 +25,7 @@ from golint_resilience.deploy.systemd import (
     Unit,
     seconds,
 )
-from golint_resilience.servicefacts import GoPlace
+from golint_resilience.model import Place
 
 _PROBE_EFFECTS = {
     "liveness": "restarts the container over and over",
@@ -44,7 +43,7 @@ class DeploymentReport:
     scope: str  # the runner or file it is about: part of the fingerprint
     variant: str = "default"
     values: tuple[tuple[str, str], ...] = ()
-    related: tuple[tuple[GoPlace, str], ...] = ()
+    related: tuple[tuple[Place, str], ...] = ()
 
 
 @dataclass
@@ -91,7 +90,7 @@ def _report(
     scope: str,
     variant: str = "default",
     *,
-    related: tuple[tuple[GoPlace, str], ...] = (),
+    related: tuple[tuple[Place, str], ...] = (),
     **values: str,
 ) -> DeploymentReport:
     return DeploymentReport(place, scope, variant, tuple(sorted(values.items())), related)

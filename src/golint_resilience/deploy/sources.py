@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from golint_resilience.discover import RECURSIVE_SUFFIX
-from golint_resilience.model import Span
+from golint_resilience.model import Place, Span
 
 _SKIPPED_DIRECTORIES = frozenset({"vendor", "node_modules", "testdata"})
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -42,17 +42,6 @@ class DeploymentFile:
         text = self.line(line)
         end = column + length if length is not None else max(len(text.rstrip()) + 1, column + 1)
         return Place(self.display, Span(line, column, line, end, _utf16(text, column), _utf16(text, end)))
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """A region of a deployment file."""
-
-    path: str
-    span: Span
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.span.line}"
 
 
 def _utf16(text: str, column: int) -> int:

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from golint_resilience.deploy.commands import split
-from golint_resilience.deploy.sources import DeploymentFile, Place
-from golint_resilience.model import FileError
+from golint_resilience.deploy.sources import DeploymentFile
+from golint_resilience.model import FileError, Place
 
 DEFAULT_TIMEOUT_STOP_SECONDS = 90.0
 DEFAULT_START_LIMIT_INTERVAL_SECONDS = 10.0
