@@ -50,6 +50,20 @@ def test_a_start_script_that_execs_links_to_its_binary(tmp_path: Path) -> None:
     assert "Dockerfile:3: image of Dockerfile -> cmd/api\n    runs /start.sh\n    start.sh execs api\n" in out
 
 
+def test_a_start_script_that_execs_its_arguments_runs_the_next_word(tmp_path: Path) -> None:
+    (tmp_path / "main.go").write_text("package main\n\nfunc main() {}\n", encoding="utf-8")
+    (tmp_path / "go.mod").write_text("module example.com/store\n", encoding="utf-8")
+    (tmp_path / "entrypoint.sh").write_text('#!/bin/sh\nexec "$@"\n', encoding="utf-8")
+    (tmp_path / "Dockerfile").write_text(
+        "FROM alpine\nCOPY entrypoint.sh /entrypoint.sh\n"
+        'ENTRYPOINT ["/entrypoint.sh"]\nCMD ["store", "serve"]\n',
+        encoding="utf-8",
+    )
+    _, out, _ = _links(tmp_path)
+    assert "Dockerfile:3: image of Dockerfile -> .\n" in out  # the module root's main package
+    assert "    entrypoint.sh execs its arguments\n    main package . builds store\n" in out
+
+
 def test_two_programs_of_one_name_are_ambiguous(tmp_path: Path) -> None:
     _service(tmp_path / "a", "api")
     _service(tmp_path / "b", "api")

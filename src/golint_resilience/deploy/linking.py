@@ -29,6 +29,7 @@ from golint_resilience.facts import FactStore
 from golint_resilience.model import Place, ResilintError
 
 _MAJOR_VERSION = re.compile(r"^v[0-9]+$")
+_SCRIPT_ARGUMENTS = frozenset({"$@", "${@}", "$*"})
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def programs(store: FactStore, directories: Iterable[str]) -> list[Program]:
         if module is not None and Path(directory) == module.root:
             parts = module.path.split("/")
             binary = parts[-2] if len(parts) > 1 and _MAJOR_VERSION.match(parts[-1]) else parts[-1]
-        found.append(Program(directory, display_path(Path(directory)), binary, import_path))
+        shown = "." if Path(directory) == Path.cwd() else display_path(Path(directory))
+        found.append(Program(directory, shown, binary, import_path))
     return found
 
 
@@ -142,6 +144,10 @@ class Linker:
         evidence = f"runs {' '.join(runner.words)}"
         if name is not None and name.endswith(".sh"):
             started = self._script_binary(name)
+            if started in _SCRIPT_ARGUMENTS:  # `exec "$@"`: the script runs its arguments
+                position = next(i for i, w in enumerate(words) if posixpath.basename(w) == name)
+                started = program(words[position + 1 :])
+                return started, (evidence, f"{name} execs its arguments")
             if started is not None:
                 return started, (evidence, f"{name} execs {started}")
         return name, (evidence,)
