@@ -103,3 +103,13 @@ def test_go_build_of_a_file_links_its_directory(tmp_path: Path) -> None:
     _, out, _ = _links(tmp_path)
     assert "Dockerfile:3: image of Dockerfile -> cmd/operator\n" in out
     assert "    Dockerfile:2 builds manager from cmd/operator/main.go\n" in out
+
+
+def test_a_unit_without_exec_start_is_not_taken_for_the_only_image(tmp_path: Path) -> None:
+    _service(tmp_path, "api")
+    (tmp_path / "Dockerfile").write_text('FROM x\nENTRYPOINT ["/api"]\n', encoding="utf-8")
+    (tmp_path / "api.service").write_text(
+        "[Service]\n#ExecStart=/usr/bin/api\nRestart=always\n", encoding="utf-8"
+    )
+    _, out, _ = _links(tmp_path)
+    assert "api.service:1: unit api.service -> unlinked\n    no command line\n" in out

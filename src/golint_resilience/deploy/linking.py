@@ -49,8 +49,8 @@ class Runner:
     label: str  # "Deployment orders, container api"
     key: str  # what a configured link names: "deploy/app.yaml:api", "Dockerfile"
     place: Place
-    words: tuple[str, ...]  # the command line it starts (empty: the image's)
-    image: str = ""
+    words: tuple[str, ...]  # the command line it starts (empty: a container runs its image's)
+    image: str | None = None  # a container's image (None: not a container)
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,9 @@ class Linker:
     def _binary(self, runner: Runner) -> tuple[str | None, tuple[str, ...]]:
         """The binary's file name a runner starts, with how it was read."""
         if not runner.words:
-            return self._image_binary(runner)
+            if runner.image is None:
+                return None, ("no command line",)
+            return self._image_binary(runner.image)
         script = shell_script(runner.words)
         words = split(script) if script is not None else runner.words
         name = program(words)
@@ -152,18 +154,18 @@ class Linker:
                 return started, (evidence, f"{name} execs {started}")
         return name, (evidence,)
 
-    def _image_binary(self, runner: Runner) -> tuple[str | None, tuple[str, ...]]:
-        image = runner.image.rsplit("/", 1)[-1].split("@", 1)[0].split(":", 1)[0]
-        if image and (any(p.binary == image for p in self._programs) or self._built(image)):
-            return image, (f"no command: image {runner.image} named like binary {image}",)
+    def _image_binary(self, image: str) -> tuple[str | None, tuple[str, ...]]:
+        name = image.rsplit("/", 1)[-1].split("@", 1)[0].split(":", 1)[0]
+        if name and (any(p.binary == name for p in self._programs) or self._built(name)):
+            return name, (f"no command: image {image} named like binary {name}",)
         launching = [d for d in self._dockerfiles if d.launch is not None]
         if len(launching) == 1:
             only = dockerfile_runner(launching[0])
             if only is not None:
-                name, evidence = self._binary(only)
+                binary, evidence = self._binary(only)
                 only_one = f"no command: the image of {launching[0].file.display}, the only Dockerfile"
-                return name, (only_one, *evidence)
-        return None, (f"no command, and image {runner.image or '(none)'} names no binary",)
+                return binary, (only_one, *evidence)
+        return None, (f"no command, and image {image or '(none)'} names no binary",)
 
     def _script_binary(self, script_name: str) -> str | None:
         """The program a start script copied into an image execs, if the script is in the tree."""
