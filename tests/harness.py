@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from golint_resilience.catalog import load_catalog
 from golint_resilience.cli import main
 from golint_resilience.deploy.check import DeploymentChecks
+from golint_resilience.deploy.load import load
 from golint_resilience.deploy.sources import kind_of
 from golint_resilience.discover import discover
 from golint_resilience.engine import run
@@ -123,7 +124,9 @@ def lint_fixture(name: str, *, jobs: int = 1) -> list[Finding]:
         jobs=jobs,
     )
     with chdir(root):
-        return run(discover(["./..."]), settings, deployment=DeploymentChecks((Path(),), settings)).findings
+        return run(
+            discover(["./..."]), settings, deployment=DeploymentChecks(load([Path()]), settings)
+        ).findings
 
 
 def mismatches(name: str, findings: list[Finding]) -> list[str]:

@@ -10,6 +10,7 @@ import pytest
 from golint_resilience.catalog import load_catalog
 from golint_resilience.checks.framework import CHECKS, FRAGMENTS, implemented
 from golint_resilience.deploy.check import DeploymentChecks
+from golint_resilience.deploy.load import load
 from golint_resilience.discover import discover
 from golint_resilience.docs import render_page
 from golint_resilience.engine import run
@@ -77,7 +78,7 @@ def test_rule_example(rule_id: str, number: int, example, tmp_path: Path) -> Non
     rules = select_rules(CATALOG, (rule_id, "RES1")) if rule_id == "RES901" else (rule_id,)
     settings = RunSettings(rules=rules, options=default_options(CATALOG))
     with chdir(tmp_path):
-        deployment = DeploymentChecks((Path(),), settings)
+        deployment = DeploymentChecks(load([Path()]), settings)
         found = run(discover(["./..."]), settings, deployment=deployment).findings
         findings = [f for f in found if f.rule_id == rule_id]
     if example.kind == "bad":

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from golint_resilience.discover import discover
-from golint_resilience.engine import DirectoryResult, run
+from golint_resilience.engine import DirectoryResult, facts_of_directory, run
 from golint_resilience.facts import FactStore
 from golint_resilience.servicefacts import ServiceFacts
 from golint_resilience.settings import RunSettings
@@ -28,7 +29,7 @@ const grace = %s
 
 func main() {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz/", func(w http.ResponseWriter, r *http.Request) {})
+	mux.HandleFunc("GET /healthz/", func(w http.ResponseWriter, r *http.Request) { http.Get("http://db") })
 	mux.HandleFunc(os.Getenv("P"), func(w http.ResponseWriter, r *http.Request) {})
 	srv := &http.Server{Addr: "0.0.0.0:8443", Handler: mux}
 	go srv.ListenAndServe()
@@ -40,17 +41,25 @@ func main() {
 """
 
 
-def _facts(tmp_path: Path, duration: str) -> ServiceFacts:
-    (tmp_path / "main.go").write_text(PROGRAM % duration, encoding="utf-8")
-    seen: list[FactStore] = []
+@dataclass
+class _Keep:
+    """A deployment stage that keeps the run's facts."""
 
-    def keep(store: FactStore) -> DirectoryResult:
-        seen.append(store)
+    liveness_probe_paths: tuple[str, ...] = ()
+    stores: list[FactStore] = field(default_factory=list)
+
+    def __call__(self, store: FactStore) -> DirectoryResult:
+        self.stores.append(store)
         return DirectoryResult()
 
+
+def _facts(tmp_path: Path, duration: str, liveness: tuple[str, ...] = ()) -> ServiceFacts:
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / "main.go").write_text(PROGRAM % duration, encoding="utf-8")
+    keep = _Keep(liveness)
     with chdir(tmp_path):
         run(discover(["./..."]), RunSettings(rules=()), deployment=keep)
-    facts = seen[0].get(seen[0].directories()[0])
+    facts = keep.stores[0].get(keep.stores[0].directories()[0])
     assert facts is not None
     return facts.service
 
@@ -80,3 +89,19 @@ def test_routes_ports_and_signals(tmp_path: Path) -> None:
 def test_a_deadline_from_outside_is_unknown(tmp_path: Path) -> None:
     facts = _facts(tmp_path, "time.Second << 3")
     assert facts.deadlines == ()
+
+
+def test_runs_without_deployment_files_record_no_service_facts(tmp_path: Path) -> None:
+    """They cost a query and an analysis of every route: only a deployment stage pays for them."""
+    (tmp_path / "main.go").write_text(PROGRAM % "time.Second", encoding="utf-8")
+    settings = RunSettings(rules=())
+    with chdir(tmp_path):
+        directories = discover(["./..."])
+        facts = facts_of_directory(str(directories[0].path.resolve()), settings)
+    assert facts[0].service == ServiceFacts()
+
+
+def test_only_routes_a_liveness_probe_may_reach_are_analysed_for_dependencies(tmp_path: Path) -> None:
+    assert [r.dependency for r in _facts(tmp_path / "a", "time.Second").routes] == [""]
+    reached = _facts(tmp_path / "b", "time.Second", ("/healthz/live",)).routes
+    assert [r.dependency for r in reached] == ["http.Get(…)"]

@@ -28,7 +28,7 @@ from golint_resilience.checks.framework import implemented
 from golint_resilience.config import Configuration, Settings, configure
 from golint_resilience.config import render as render_config
 from golint_resilience.deploy.check import DeploymentChecks, LinkCollector, describe
-from golint_resilience.deploy.sources import roots as deployment_roots
+from golint_resilience.deploy.load import load_for as load_deployments
 from golint_resilience.discover import discover
 from golint_resilience.docs import render_markdown
 from golint_resilience.engine import RunResult, facts_only, run
@@ -210,7 +210,8 @@ def check(
             configuration.root, configuration.exclude, respect_gitignore=configuration.respect_gitignore
         )
         directories = excluder.apply(discover(list(patterns) or ["./..."]))
-        deployment = DeploymentChecks(tuple(deployment_roots(list(patterns) or ["./..."])), settings)
+        deployments = load_deployments(list(patterns) or ["./..."])
+        deployment = DeploymentChecks(deployments, settings) if deployments.files else None
         with ProgressBar(enabled=not no_progress) as progress:
             result = run(
                 directories,
@@ -326,7 +327,7 @@ def links(patterns: tuple[str, ...], **config_values: Any) -> None:
         excluder = Excluder(
             configuration.root, configuration.exclude, respect_gitignore=configuration.respect_gitignore
         )
-        collector = LinkCollector(tuple(deployment_roots(given)), settings)
+        collector = LinkCollector(load_deployments(given), settings)
         result = run(excluder.apply(discover(given)), settings, deployment=collector)
     except ResilintError as exc:
         _fail(str(exc))

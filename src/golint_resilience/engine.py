@@ -19,6 +19,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from golint_resilience import checks, suppress  # noqa: F401  (checks: registers every check)
 from golint_resilience.cache import Entry, ResultCache, content_key, metadata_key
@@ -28,6 +29,7 @@ from golint_resilience.checks.framework import (
     FACT_EXTRACTORS,
     FRAGMENTS,
     CheckContext,
+    FactExtractor,
     Match,
     MatchContext,
     Options,
@@ -82,6 +84,17 @@ class DirectoryResult:
     directives: list[suppress.PlacedDirective] = field(default_factory=list)
     files: int = 0
     analysed: bool = False  # False: served from the cache
+
+
+class DeploymentStage(Protocol):
+    """Checks of deployment files, run by `run` once every package's facts are known."""
+
+    @property
+    def liveness_probe_paths(self) -> tuple[str, ...]:
+        """The paths liveness probes ask for: the only routes whose handlers facts analyse."""
+
+    def __call__(self, store: FactStore) -> DirectoryResult:
+        """Findings, directives and notes of the deployment files."""
 
 
 @dataclass
@@ -249,9 +262,15 @@ def combined_query(names: Iterable[str], settings: RunSettings) -> CombinedQuery
     return _QUERY_CACHE[key]
 
 
-def _fragments_for(rule_ids: Iterable[str]) -> set[str]:
-    names = {name for extractor in FACT_EXTRACTORS for name in extractor.fragments}
-    names.update(name for rule_id in rule_ids if rule_id in CHECKS for name in CHECKS[rule_id].fragments)
+def _extractors(settings: RunSettings) -> list[FactExtractor]:
+    return [e for e in FACT_EXTRACTORS if settings.deployment_facts or not e.for_deployment]
+
+
+def _fragments_for(settings: RunSettings) -> set[str]:
+    names = {name for extractor in _extractors(settings) for name in extractor.fragments}
+    names.update(
+        name for rule_id in settings.rules if rule_id in CHECKS for name in CHECKS[rule_id].fragments
+    )
     return names
 
 
@@ -287,8 +306,9 @@ def build_facts(
     builder = FactsBuilder()
     for context in package.contexts:
         builder.declared.update(context.declared_functions)
-    match_context = MatchContext(package, settings.options, matches_by_fragment)
-    for extractor in FACT_EXTRACTORS:
+    liveness = frozenset(settings.liveness_probe_paths)
+    match_context = MatchContext(package, settings.options, matches_by_fragment, liveness)
+    for extractor in _extractors(settings):
         try:
             extractor.function(match_context, builder)
         except Exception as exc:
@@ -360,13 +380,13 @@ def analyse_package(
 ) -> None:
     """Facts and findings of one package, appended to `result`."""
     catalog = load_catalog()
-    query = combined_query(_fragments_for(settings.rules), settings)
+    query = combined_query(_fragments_for(settings), settings)
     matches_by_fragment, errors = _collect_matches(package, query)
     result.file_errors.extend(errors)
     facts = build_facts(package, matches_by_fragment, settings, result.tool_errors)
     if not package.name.endswith("_test"):
         result.facts.append(facts)
-    context = CheckContext(package, settings.options, matches_by_fragment, facts)
+    context = CheckContext(package, settings.options, matches_by_fragment, facts=facts)
     seen: dict[tuple[str, str, str, str], int] = {}  # occurrences of a text in a function
     for rule_id in settings.rules:
         registered = CHECKS.get(rule_id)
@@ -504,7 +524,13 @@ def analyse_directory(
 
 def facts_only(settings: RunSettings) -> RunSettings:
     """The settings of a run that only computes facts (no checks, no test files)."""
-    return RunSettings(rules=(), options=settings.options, include_generated=settings.include_generated)
+    return RunSettings(
+        rules=(),
+        options=settings.options,
+        include_generated=settings.include_generated,
+        deployment_facts=settings.deployment_facts,
+        liveness_probe_paths=settings.liveness_probe_paths,
+    )
 
 
 def facts_of_directory(
@@ -630,14 +656,20 @@ def run(
     *,
     cache_dir: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
-    deployment: Callable[[FactStore], DirectoryResult] | None = None,
+    deployment: DeploymentStage | None = None,
 ) -> RunResult:
     """Analyse the directories and return sorted, de-duplicated findings.
 
     `cache_dir`: reuse and store per-directory results there (None: no cache).
     `progress(done, total)` is called as directories complete.
-    `deployment`: checks of deployment files, run once every package's facts are known.
+    `deployment`: checks of deployment files, run once every package's facts are known
+    (only then are the facts they need recorded).
     """
+    settings = dataclasses.replace(
+        settings,
+        deployment_facts=deployment is not None,
+        liveness_probe_paths=deployment.liveness_probe_paths if deployment is not None else (),
+    )
     findings: list[Finding] = []
     pending: list[PendingFinding] = []
     directives: list[suppress.PlacedDirective] = []

@@ -14,6 +14,16 @@ from golint_resilience.model import Place
 ALL_SIGNALS = "*"  # a `signal.Notify` that lists no signal asks for all of them
 
 
+def request_path(path: str) -> str:
+    """A probe's path as a mux matches it: no query, no trailing `/`."""
+    return path.split("?", 1)[0].rstrip("/") or "/"
+
+
+def covers(route_path: str, subtree: bool, request: str) -> bool:
+    """Does a registration serve the request path: exactly, or as a subtree above it?"""
+    return route_path == request or (subtree and request.startswith(route_path.rstrip("/") + "/"))
+
+
 @dataclass(frozen=True, slots=True)
 class RouteFact:
     """An HTTP route registration whose path could be read."""

@@ -79,6 +79,7 @@ class MatchContext:
     package: Package
     options: Options
     matches_by_fragment: dict[str, list[Match]] = field(default_factory=dict)
+    liveness_probe_paths: frozenset[str] = frozenset()  # what the run's manifests probe for liveness
 
     def matches(self, fragment: str) -> list[Match]:
         """Matches of a fragment over the package's files, in file then source order."""
@@ -130,6 +131,7 @@ class FactExtractor:
     name: str
     function: FactFunction
     fragments: tuple[str, ...]
+    for_deployment: bool = False  # only when the run checks deployment files (RunSettings)
 
 
 FRAGMENTS: dict[str, Fragment] = {}
@@ -186,11 +188,17 @@ def check(rule_id: str, *, fragments: tuple[str, ...]) -> Callable[[CheckFunctio
     return register
 
 
-def fact_extractor(*, fragments: tuple[str, ...]) -> Callable[[FactFunction], FactFunction]:
-    """Register a function that records package facts from fragment matches."""
+def fact_extractor(
+    *, fragments: tuple[str, ...], for_deployment: bool = False
+) -> Callable[[FactFunction], FactFunction]:
+    """Register a function that records package facts from fragment matches.
+
+    `for_deployment`: facts only deployment checks read, computed only in runs that have
+    deployment files (they cost a query and an analysis of every route).
+    """
 
     def register(function: FactFunction) -> FactFunction:
-        FACT_EXTRACTORS.append(FactExtractor(function.__name__, function, fragments))
+        FACT_EXTRACTORS.append(FactExtractor(function.__name__, function, fragments, for_deployment))
         return function
 
     return register

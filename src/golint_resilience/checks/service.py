@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from golint_resilience.checks.framework import MatchContext, fact_extractor
-from golint_resilience.checks.probes import first_work
-from golint_resilience.checks.routes import routes
+from golint_resilience.checks.probes import WorkSite, first_work
+from golint_resilience.checks.routes import Route, routes
 from golint_resilience.checks.servers import HTTP, http_shutdowns, server_literal_addresses
 from golint_resilience.checks.signals import notify_calls, signal_list
 from golint_resilience.facts import FactsBuilder
@@ -26,7 +26,14 @@ from golint_resilience.resolve import (
     string_constant,
     unparen,
 )
-from golint_resilience.servicefacts import ALL_SIGNALS, DeadlineFact, RouteFact, ServiceFacts
+from golint_resilience.servicefacts import (
+    ALL_SIGNALS,
+    DeadlineFact,
+    RouteFact,
+    ServiceFacts,
+    covers,
+    request_path,
+)
 
 _UNITS = {
     "Nanosecond": 1e-9,
@@ -46,13 +53,24 @@ def place(node: Node, context: FileContext) -> Place:
     return Place(context.file.display, context.file.span(node))
 
 
+def _may_serve(route: Route, paths: frozenset[str]) -> bool:
+    """Could the route serve one of the paths (exactly, or as a subtree covering it)?"""
+    return any(covers(route.path, route.subtree, request_path(probe)) for probe in paths)
+
+
+def _dependency_work(route: Route) -> WorkSite | None:
+    """The first dependency check of the route's handlers (RES502's analysis)."""
+    return next(
+        (w for h in route.handlers if (w := first_work(h.function, h.context, lambda w: w.dependency))),
+        None,
+    )
+
+
 def _route_facts(ctx: MatchContext) -> tuple[list[RouteFact], bool]:
+    """Readable routes; handlers are analysed only where a liveness probe may land."""
     found = []
     for route in routes(ctx, "all_route_registrations"):
-        work = next(
-            (w for h in route.handlers if (w := first_work(h.function, h.context, lambda w: w.dependency))),
-            None,
-        )
+        work = _dependency_work(route) if _may_serve(route, ctx.liveness_probe_paths) else None
         found.append(
             RouteFact(
                 route.path,
@@ -183,7 +201,10 @@ def _signals(ctx: MatchContext) -> tuple[set[str], bool]:
     return names, complete
 
 
-@fact_extractor(fragments=("all_route_registrations", "server_calls", "server_literals", "signal_calls"))
+@fact_extractor(
+    fragments=("all_route_registrations", "server_calls", "server_literals", "signal_calls"),
+    for_deployment=True,
+)
 def record_service(ctx: MatchContext, facts: FactsBuilder) -> None:
     """The package's part of what a deployment must agree with."""
     route_facts, routes_complete = _route_facts(ctx)

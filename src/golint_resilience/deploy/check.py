@@ -21,7 +21,7 @@ from golint_resilience.deploy.linking import (
     programs,
     unit_runner,
 )
-from golint_resilience.deploy.load import Deployments, load
+from golint_resilience.deploy.load import Deployments
 from golint_resilience.deploy.service import service
 from golint_resilience.deploy.sources import DeploymentFile, Kind
 from golint_resilience.engine import DirectoryResult
@@ -78,15 +78,15 @@ def describe(links: list[Link]) -> str:
 class LinkCollector:
     """A deployment stage that only links, for `resilint links`."""
 
-    roots: tuple[Path, ...]
+    deployments: Deployments
     settings: RunSettings
     links: list[Link] = field(default_factory=list)
+    liveness_probe_paths: tuple[str, ...] = ()  # links need no handler analysis
 
     def __call__(self, store: FactStore) -> DirectoryResult:
-        """Link every runner under the roots; notes on unreadable files go to the result."""
-        deployments = load(list(self.roots))
-        self.links = all_links(link_all(deployments, store, self.settings))
-        return DirectoryResult(file_errors=deployments.errors)
+        """Link every runner; notes on unreadable files go to the result."""
+        self.links = all_links(link_all(self.deployments, store, self.settings))
+        return DirectoryResult(file_errors=self.deployments.errors)
 
 
 def _finding(
@@ -109,15 +109,20 @@ def _finding(
 
 @dataclass(frozen=True)
 class DeploymentChecks:
-    """The deployment stage of a run: the trees to search and the settings."""
+    """The deployment stage of a run: the files (loaded before the run) and the settings."""
 
-    roots: tuple[Path, ...]
+    deployments: Deployments
     settings: RunSettings
 
+    @property
+    def liveness_probe_paths(self) -> tuple[str, ...]:
+        """The paths of the liveness probes (RES802 reads what serves them)."""
+        return self.deployments.liveness_probe_paths()
+
     def __call__(self, store: FactStore) -> DirectoryResult:
-        """Findings, directives and notes of the deployment files under the roots."""
+        """Findings, directives and notes of the deployment files."""
         result = DirectoryResult()
-        deployments = load(list(self.roots))
+        deployments = self.deployments
         result.file_errors.extend(deployments.errors)
         result.files = len(deployments.files)
         for file in deployments.files:

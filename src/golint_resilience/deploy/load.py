@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from golint_resilience.deploy import dockerfile, kubernetes, systemd
-from golint_resilience.deploy.sources import DeploymentFile, Kind, find
+from golint_resilience.deploy.sources import DeploymentFile, Kind, find, roots
 from golint_resilience.engine import display_path
 from golint_resilience.model import FileError
 
@@ -21,6 +21,11 @@ class Deployments:
     files: list[DeploymentFile] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
 
+    def liveness_probe_paths(self) -> tuple[str, ...]:
+        """The HTTP paths of every liveness probe, sorted."""
+        probes = (c.probe("liveness") for w in self.workloads for c in w.containers)
+        return tuple(sorted({p.path for p in probes if p is not None and p.path is not None}))
+
 
 def read(path: Path, kind: Kind) -> DeploymentFile | FileError:
     """A deployment file's text, or why it cannot be read."""
@@ -29,6 +34,11 @@ def read(path: Path, kind: Kind) -> DeploymentFile | FileError:
     except OSError as exc:
         return FileError(display_path(path), f"cannot read: {exc.strerror or exc}")
     return DeploymentFile(path, display_path(path), kind, text.removeprefix("\ufeff"))
+
+
+def load_for(patterns: list[str]) -> Deployments:
+    """The deployment files under the trees that the command line's patterns name."""
+    return load(roots(patterns))
 
 
 def load(roots: list[Path]) -> Deployments:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from golint_resilience.facts import SERVES_HTTP_FUNCTION, STARTS_HTTP_SERVER, FactStore, import_closure
-from golint_resilience.servicefacts import ALL_SIGNALS, RouteFact, ServiceFacts
+from golint_resilience.servicefacts import ALL_SIGNALS, RouteFact, ServiceFacts, covers, request_path
 
 
 @dataclass(frozen=True)
@@ -17,12 +17,9 @@ class Service:
 
     def route_for(self, path: str) -> RouteFact | None:
         """The registration that serves a request path, as net/http matches it (None: none)."""
-        path = path.split("?", 1)[0].rstrip("/") or "/"
-        exact = next((r for r in self.facts.routes if r.path == path), None)
-        if exact is not None:
-            return exact
-        below = [r for r in self.facts.routes if r.subtree and path.startswith(r.path.rstrip("/") + "/")]
-        return max(below, key=lambda r: len(r.path), default=None)
+        request = request_path(path)
+        serving = [r for r in self.facts.routes if covers(r.path, r.subtree, request)]
+        return max(serving, key=lambda r: (r.path == request, len(r.path)), default=None)
 
     @property
     def shutdown_seconds(self) -> float | None:
