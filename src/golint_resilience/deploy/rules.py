@@ -32,6 +32,7 @@ _PROBE_EFFECTS = {
     "readiness": "never sends the pod traffic",
     "startup": "kills the container before it ever starts",
 }
+_YES = frozenset({"yes", "true", "on", "1"})
 _SIGNAL_NUMBERS = {"1": "SIGHUP", "2": "SIGINT", "3": "SIGQUIT", "9": "SIGKILL", "15": "SIGTERM"}
 
 
@@ -324,6 +325,9 @@ def unit_kill_mode_spares_children(ctx: DeploymentContext) -> Iterator[Deploymen
     """`KillMode=process` or `none`: children of the service survive its stop."""
     for unit in ctx.units:
         kill_mode = unit.get("Service", "KillMode")
+        delegate = unit.get("Service", "Delegate")
+        if delegate is not None and delegate.value.lower() in _YES:
+            continue  # a container manager: its containers are meant to outlive its restarts
         if kill_mode is not None and kill_mode.value in {"process", "none"}:
             yield _report(kill_mode.place, unit.file.display, mode=kill_mode.value)
 
