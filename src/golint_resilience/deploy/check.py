@@ -1,8 +1,10 @@
 """Check the deployment files of a run against the programs they run.
 
-Called by the engine once every package's facts are known (`engine.run(deployment=…)`):
-load the files, link each runner, and run the selected deployment rules; the findings,
-the files' `# resilint:ignore` directives and notes go back as one DirectoryResult.
+The files are loaded before the run (their liveness probe paths tell the Go analysis
+which handlers to analyse); the engine calls the stage once every package's facts are
+known (`engine.run(deployment=…)`): link each runner, run the selected deployment rules,
+and hand back the findings, the files' `# resilint:ignore` directives and notes as one
+DirectoryResult.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ LINKS_RULE, LINKS_KNOB = "RES801", "links"
 def link_all(deployments: Deployments, store: FactStore, settings: RunSettings) -> rules.DeploymentContext:
     """Link every container, image and unit, and gather the services they run."""
     configured = tuple(settings.options.get(LINKS_RULE, {}).get(LINKS_KNOB, ()))
-    linker = Linker(programs(store, store.directories()), deployments.dockerfiles, configured)
+    linker = Linker(programs(store), deployments.dockerfiles, configured)
     context = rules.DeploymentContext(deployments.workloads, deployments.dockerfiles, deployments.units)
     for workload in deployments.workloads:
         for container in workload.containers:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,10 +61,10 @@ class Link:
     evidence: tuple[str, ...]
 
 
-def programs(store: FactStore, directories: Iterable[str]) -> list[Program]:
+def programs(store: FactStore) -> list[Program]:
     """The main packages among the analysed directories."""
     found = []
-    for directory in sorted(directories):
+    for directory in store.directories():
         facts = store.get(directory)
         if facts is None or facts.name != "main":
             continue
