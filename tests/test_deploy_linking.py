@@ -113,3 +113,13 @@ def test_a_unit_without_exec_start_is_not_taken_for_the_only_image(tmp_path: Pat
     )
     _, out, _ = _links(tmp_path)
     assert "api.service:1: unit api.service -> unlinked\n    no command line\n" in out
+
+
+def test_of_two_programs_of_one_name_the_one_that_serves_is_linked(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/api\n", encoding="utf-8")
+    (tmp_path / "generate.go").write_text("package main\n\nfunc main() {}\n", encoding="utf-8")
+    _service(tmp_path, "api")
+    (tmp_path / "api.service").write_text("[Service]\nExecStart=/usr/bin/api\n", encoding="utf-8")
+    _, out, _ = _links(tmp_path)
+    assert "api.service:2: unit api.service -> cmd/api\n" in out
+    assert "    main package cmd/api builds api, the only one that serves (not .)\n" in out

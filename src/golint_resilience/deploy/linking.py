@@ -5,8 +5,9 @@ deployment starts (a container's `command`, a Dockerfile's ENTRYPOINT/CMD, throu
 shell's `-c` script or a copied start script, a unit's `ExecStart=`), matched with a
 Dockerfile's `go build -o BINARY PACKAGE` or with the binary `go build` gives a main
 package by default (its directory name: `cmd/NAME`; at a module root, the module path's
-last element). A container without a command runs its image's: the image named like a
-binary, else the only Dockerfile of the tree.
+last element); of several such packages, the only one that starts a server or handles
+signals. A container without a command runs its image's: the image named like a binary,
+else the only Dockerfile of the tree.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from golint_resilience.deploy.dockerfile import Dockerfile
 from golint_resilience.deploy.kubernetes import Container, Workload
 from golint_resilience.deploy.systemd import Unit
 from golint_resilience.engine import display_path, find_module
-from golint_resilience.facts import FactStore
+from golint_resilience.facts import HANDLES_SIGNALS, STARTS_SERVER, ClosureFlags, FactStore
 from golint_resilience.model import Place, ResilintError
 
 _MAJOR_VERSION = re.compile(r"^v[0-9]+$")
@@ -39,6 +40,7 @@ class Program:
     shown: str
     binary: str
     import_path: str | None
+    long_running: bool  # starts a server or handles signals (with its module-local imports)
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ def programs(store: FactStore) -> list[Program]:
             parts = module.path.split("/")
             binary = parts[-2] if len(parts) > 1 and _MAJOR_VERSION.match(parts[-1]) else parts[-1]
         shown = "." if Path(directory) == Path.cwd() else display_path(Path(directory))
-        found.append(Program(directory, shown, binary, import_path))
+        long_running = ClosureFlags(directory, any_of=(STARTS_SERVER, HANDLES_SIGNALS)).evaluate(store)
+        found.append(Program(directory, shown, binary, import_path, long_running))
     return found
 
 
@@ -193,6 +196,12 @@ class Linker:
             found, why = next(iter(built.values()))
             return Link(runner, found, (*evidence, why))
         named = [p for p in self._programs if p.binary == binary]
+        services = [p for p in named if p.long_running]
+        if not built and len(named) > 1 and len(services) == 1:  # a deployment runs a service
+            chosen = services[0]
+            others = ", ".join(p.shown for p in named if p is not chosen)
+            why = f"main package {chosen.shown} builds {binary}, the only one that serves (not {others})"
+            return Link(runner, chosen, (*evidence, why))
         if len(built) > 1 or len(named) > 1:
             choices = ", ".join(sorted({p.shown for p in named} | {p.shown for p, _ in built.values()}))
             ambiguous = f"unlinked: several main packages build {binary}: {choices}"
