@@ -22,6 +22,9 @@ from click.testing import CliRunner
 
 from golint_resilience.catalog import load_catalog
 from golint_resilience.cli import main
+from golint_resilience.deploy.check import DeploymentChecks
+from golint_resilience.deploy.load import load
+from golint_resilience.deploy.sources import kind_of
 from golint_resilience.discover import discover
 from golint_resilience.engine import run
 from golint_resilience.model import Finding
@@ -34,6 +37,9 @@ else:
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _WANT = re.compile(r"//\s*want\s+(.*)$")
+# In deployment files: `# want RES801` at the end of a YAML line, or alone on the line
+# above the flagged one (Dockerfiles and systemd units have whole-line comments only).
+_HASH_WANT = re.compile(r"#\s*want\s+(.*)$")
 _EXPECTATION = re.compile(r'(RES\d{3})(?::"((?:[^"\\]|\\.)*)")?')
 
 
@@ -90,15 +96,21 @@ def fixture_names() -> list[str]:
     return sorted(p.name for p in FIXTURES.iterdir() if (p / "fixture.toml").is_file())
 
 
+def _marked_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file() and (p.suffix == ".go" or kind_of(p.name)))
+
+
 def expectations(root: Path) -> list[Expectation]:
     found = []
-    for path in sorted(root.rglob("*.go")):
+    for path in _marked_files(root):
+        go = path.suffix == ".go"
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            marker = _WANT.search(line)
+            marker = (_WANT if go else _HASH_WANT).search(line)
             if marker:
+                flagged = number if go or line[: marker.start()].strip() else number + 1
                 for rule, message in _EXPECTATION.findall(marker.group(1)):
                     pattern = re.sub(r"\\(.)", r"\1", message) or None  # the marker is a Go string
-                    found.append(Expectation(path.relative_to(root).as_posix(), number, rule, pattern))
+                    found.append(Expectation(path.relative_to(root).as_posix(), flagged, rule, pattern))
     return found
 
 
@@ -132,7 +144,9 @@ def lint_directory(
         jobs=jobs,
     )
     with chdir(root):
-        return run(discover(["./..."]), settings).findings
+        return run(
+            discover(["./..."]), settings, deployment=DeploymentChecks(load([Path()]), settings)
+        ).findings
 
 
 def go_tool(name: str) -> str:

@@ -10,6 +10,7 @@ import pytest
 from golint_resilience.catalog import load_catalog
 from golint_resilience.checks.framework import (
     CHECKS,
+    DEPLOYMENT_RULES,
     FRAGMENTS,
     RUN_CHECKED,
     Check,
@@ -17,6 +18,8 @@ from golint_resilience.checks.framework import (
     implemented,
     validate_registry,
 )
+from golint_resilience.deploy.check import DeploymentChecks
+from golint_resilience.deploy.load import load
 from golint_resilience.discover import discover
 from golint_resilience.docs import render_page
 from golint_resilience.engine import run
@@ -30,7 +33,7 @@ CATALOG = load_catalog()
 
 def test_the_registries_fit_the_catalog() -> None:
     validate_registry(CATALOG)  # what loading the checks did; explicit so that a failure reads here
-    assert set(CHECKS) | RUN_CHECKED == set(CATALOG)
+    assert set(CHECKS) | RUN_CHECKED | DEPLOYMENT_RULES == set(CATALOG)
 
 
 @pytest.mark.parametrize(
@@ -92,12 +95,16 @@ def test_rule_example(rule_id: str, number: int, example, tmp_path: Path) -> Non
     )
     if not implemented(rule_id):
         pytest.skip(f"{rule_id} is not implemented yet")
-    (tmp_path / "example.go").write_text(example.code, encoding="utf-8")
+    for path, text in ((example.path, example.code), *example.files):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, encoding="utf-8")
     # RES901 judges directives for other rules: its examples silence RES1 findings, so run those too.
     rules = select_rules(CATALOG, (rule_id, "RES1")) if rule_id == "RES901" else (rule_id,)
     settings = RunSettings(rules=rules, options=default_options(CATALOG))
     with chdir(tmp_path):
-        findings = [f for f in run(discover(["./..."]), settings).findings if f.rule_id == rule_id]
+        deployment = DeploymentChecks(load([Path()]), settings)
+        found = run(discover(["./..."]), settings, deployment=deployment).findings
+        findings = [f for f in found if f.rule_id == rule_id]
     if example.kind == "bad":
         assert findings, f"{rule_id} bad example {number} is not flagged"
     else:

@@ -39,6 +39,7 @@ TAGS = frozenset(
         "supervision",
         "exposure",
         "suppressions",
+        "deployment",
     }
 )
 EXAMPLE_KINDS = ("bad", "good")
@@ -51,6 +52,8 @@ class Example:
     kind: str  # "bad" (must be flagged) or "good" (must stay clean)
     title: str
     code: str
+    path: str = "example.go"  # where the test suite writes the Go file
+    files: tuple[tuple[str, str], ...] = ()  # deployment files beside it: (path, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +181,19 @@ def parse_rule(data: dict[str, Any], origin: str) -> RuleSpec:
         if kind not in EXAMPLE_KINDS:
             msg = f"{origin}: example kind must be 'bad' or 'good'"
             raise ResilintError(msg)
-        examples.append(Example(kind, str(example.get("title", "")), example["code"]))
+        files = example.get("files", {})
+        if not isinstance(files, dict) or not all(isinstance(text, str) for text in files.values()):
+            msg = f"{origin}: example files must map paths to their text"
+            raise ResilintError(msg)
+        examples.append(
+            Example(
+                kind,
+                str(example.get("title", "")),
+                example["code"],
+                str(example.get("path", "example.go")),
+                tuple(sorted(files.items())),
+            )
+        )
     return RuleSpec(
         id=rule_id,
         name=name,

@@ -26,9 +26,11 @@ from golint_resilience.cache import default_cache_dir
 from golint_resilience.catalog import load_catalog
 from golint_resilience.config import Configuration, Settings, configure
 from golint_resilience.config import render as render_config
+from golint_resilience.deploy.check import DeploymentChecks, LinkCollector, describe
+from golint_resilience.deploy.load import load_for as load_deployments
 from golint_resilience.discover import FileSource, PackageDir, discover
 from golint_resilience.docs import render_markdown
-from golint_resilience.engine import RunResult, display_path, run
+from golint_resilience.engine import RunResult, facts_only, run
 from golint_resilience.filters import Excluder, drop_per_path_ignores
 from golint_resilience.fixing import Outcome, Reanalyse, fix_in_rounds, unified_diff
 from golint_resilience.model import Finding, ResilintError, Severity
@@ -37,6 +39,7 @@ from golint_resilience.progress import ProgressBar
 from golint_resilience.report import REPORTERS, STATISTICS, Reporter, ReportOptions
 from golint_resilience.repository import default_root
 from golint_resilience.settings import RunSettings
+from golint_resilience.source import display_path
 from golint_resilience.terminal import console, use_color
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -319,12 +322,14 @@ def check(
         directories = excluder.apply(
             discover(list(patterns) or ["./..."], source, whole_packages=whole_packages)
         )
+        deployments = load_deployments(list(patterns) or ["./..."])
+        deployment = DeploymentChecks(deployments, settings) if deployments.files else None
         with (
             interrupts.stop_signals_raise(),
             ProgressBar(enabled=not no_progress, color=use_color(color, sys.stderr)) as progress,
         ):
             cache = None if no_cache else _cache_dir(cache_dir or default_cache_dir())
-            result = run(directories, settings, cache_dir=cache, progress=progress)
+            result = run(directories, settings, cache_dir=cache, progress=progress, deployment=deployment)
         result = _filter(result, configuration, write_baseline, changes)
         if fix or diff:
             outcome = fix_in_rounds(
@@ -531,6 +536,27 @@ def clean_cache(cache_dir: Path | None) -> None:
     directory = cache_dir or default_cache_dir()
     removed = cache_module.clean(directory)
     click.echo(f"resilint: removed {removed} cache files from {directory}", err=True)
+
+
+@main.command()
+@click.argument("patterns", nargs=-1)
+@_config_options
+def links(patterns: tuple[str, ...], **config_values: Any) -> None:
+    """Show which Go main package each Kubernetes container, Dockerfile and systemd unit runs, and why."""
+    try:
+        configuration = _configuration(patterns, config_values)
+        settings = facts_only(configuration.run_settings(os.cpu_count() or 1))
+        given = list(patterns) or ["./..."]
+        source = FileSource(respect_gitignore=configuration.respect_gitignore, notice=_notice)
+        excluder = Excluder(configuration.root, configuration.exclude, notice=_notice)
+        collector = LinkCollector(load_deployments(given), settings)
+        result = run(excluder.apply(discover(given, source)), settings, deployment=collector)
+    except ResilintError as exc:
+        _fail(str(exc))
+        return
+    click.echo(describe(collector.links), nl=False)
+    for error in result.file_errors:
+        click.echo(f"note: {error.path}: {error.message}", err=True)
 
 
 @main.command()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from golint_resilience.catalog import RuleSpec, load_catalog
 from golint_resilience.checks import framework
+from golint_resilience.deploy import rules as deployment_rules  # noqa: F401  (registers the RES8 checks)
 
 GENERATED_BANNER = (
     "<!-- Generated from rules/{source} by `python -m golint_resilience.docs`. Do not edit. -->"
@@ -41,6 +42,35 @@ def _option_lines(spec: RuleSpec) -> list[str]:
     return lines
 
 
+def _language(path: str) -> str:
+    if path.endswith((".yaml", ".yml")):
+        return "yaml"
+    if path.endswith(".service"):
+        return "ini"
+    return "dockerfile" if "Dockerfile" in path or "Containerfile" in path else "sh"
+
+
+def _example_file(path: str, text: str, language: str) -> list[str]:
+    """A code block, headed by the file's path when the example has several files."""
+    heading = [f"`{path}`:", ""] if path != "example.go" else []
+    return [*heading, f"```{language}", text.strip("\n"), "```", ""]
+
+
+def suppression_hint(spec: RuleSpec) -> str:
+    """How to silence one finding of the rule, in the comment syntax of the files it flags."""
+    if "deployment" in spec.tags:
+        return (
+            f"Add `# resilint:ignore {spec.id} <reason>` alone on the line above the flagged line "
+            f"(in YAML also at its end), or `# resilint:ignore-file {spec.id} <reason>` in the "
+            f"file's leading comments."
+        )
+    return (
+        f"Add `//resilint:ignore {spec.id} <reason>` at the end of the flagged line or alone on the "
+        f"line above it, `//resilint:ignore-file {spec.id} <reason>` in the file header, or "
+        f"`//nolint:{spec.id}`."
+    )
+
+
 def render_markdown(spec: RuleSpec) -> str:
     """The rule's full documentation page."""
     docs = spec.docs
@@ -68,16 +98,16 @@ def render_markdown(spec: RuleSpec) -> str:
     for example in spec.examples:
         label = "Flagged" if example.kind == "bad" else "Not flagged"
         title = f": {example.title}" if example.title else ""
-        parts += [f"### {label}{title}", "", "```go", example.code.strip("\n"), "```", ""]
+        parts += [f"### {label}{title}", "", *_example_file(example.path, example.code, "go")]
+        for path, text in example.files:
+            parts += _example_file(path, text, _language(path))
     parts += ["## Options", "", *_option_lines(spec), ""]
     if docs.limitations:
         parts += ["## Limitations", "", docs.limitations, ""]
     parts += [
         "## Suppressing it",
         "",
-        f"Add `//resilint:ignore {spec.id} <reason>` at the end of the flagged line or alone on the "
-        f"line above it, `//resilint:ignore-file {spec.id} <reason>` in the file header, or "
-        f"`//nolint:{spec.id}`. Disable the rule with `--ignore {spec.id}`, for some paths with "
+        suppression_hint(spec) + f" Disable the rule with `--ignore {spec.id}`, for some paths with "
         f"`per-path-ignores`, or adopt it on existing code with a baseline (`--write-baseline`).",
         "",
     ]

@@ -12,12 +12,12 @@ import dataclasses
 import functools
 import multiprocessing
 import os
-import re
 import stat
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from golint_resilience import checks, interrupts, suppress  # noqa: F401  (checks: registers every check)
 from golint_resilience.cache import Entry, ResultCache, content_key, metadata_key, prune
@@ -28,6 +28,7 @@ from golint_resilience.checks.framework import (
     FRAGMENTS,
     CheckContext,
     CheckFunction,
+    FactExtractor,
     FactFunction,
     Match,
     MatchContext,
@@ -45,14 +46,28 @@ from golint_resilience.facts import (
     FunctionFact,
     PackageFacts,
 )
+from golint_resilience.gomod import find_module
 from golint_resilience.guarded import Matches, within_budget
-from golint_resilience.index import FileContext, ModuleInfo, Package
-from golint_resilience.model import Edit, FileError, Finding, Fix, Severity, Span, ToolError, fingerprint
+from golint_resilience.index import FileContext, Package
+from golint_resilience.model import (
+    Edit,
+    FileError,
+    Finding,
+    Fix,
+    Place,
+    RelatedLocation,
+    Severity,
+    Span,
+    ToolError,
+    fingerprint,
+)
 from golint_resilience.parsing import Node, Query, compile_query, matches
 from golint_resilience.resolve import enclosing, enclosing_declaration, function_key
+from golint_resilience.servicefacts import DeadlineFact, RouteFact, ServiceFacts
 from golint_resilience.settings import RunSettings
 from golint_resilience.source import (
     SourceFile,
+    display_path,
     import_paths,
     is_build_ignored,
     is_generated,
@@ -95,6 +110,17 @@ class DirectoryResult:
     analysed: bool = False  # False: served from the cache
 
 
+class DeploymentStage(Protocol):
+    """Checks of deployment files, run by `run` once every package's facts are known."""
+
+    @property
+    def liveness_probe_paths(self) -> tuple[str, ...]:
+        """The paths liveness probes ask for: the only routes whose handlers facts analyse."""
+
+    def __call__(self, store: FactStore) -> DirectoryResult:
+        """Findings, directives and notes of the deployment files."""
+
+
 @dataclass
 class RunResult:
     """The outcome of a run, ready for a reporter."""
@@ -106,44 +132,6 @@ class RunResult:
     packages: int
     baselined: int = 0  # findings left out because a baseline knows them (set by the CLI)
     analysed: int = 0  # directories analysed in this run (the others came from the cache)
-
-
-def display_path(path: Path) -> str:
-    """How users see a path: relative to the working directory when below it, '/'-separated."""
-    absolute = os.path.abspath(path)
-    below = os.getcwd().rstrip(os.sep) + os.sep  # noqa: PTH109 (called per file: no Path objects)
-    shown = absolute[len(below) :] if absolute.startswith(below) else absolute
-    return shown.replace(os.sep, "/")
-
-
-@functools.cache
-def find_module(directory: Path) -> ModuleInfo | None:
-    """The module of the nearest go.mod at or above `directory`."""
-    go_mod = directory / "go.mod"
-    try:
-        text = go_mod.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None if directory.parent == directory else find_module(directory.parent)
-    match = re.search(r'^module\s+"?([^"\s]+)"?', text, re.MULTILINE)
-    return ModuleInfo(directory, match.group(1), _local_replacements(text, directory)) if match else None
-
-
-_REPLACE_BLOCK = re.compile(r"^replace\s*\((.*?)^\)", re.MULTILINE | re.DOTALL)
-_REPLACE_LINE = re.compile(r"^replace\s+(\S.*)$", re.MULTILINE)
-_LOCAL_TARGET = re.compile(r"^\s*(\S+)(?:\s+\S+)?\s*=>\s*(\.{1,2}/\S*|\.{1,2}|/\S+)\s*$")
-
-
-def _local_replacements(go_mod: str, root: Path) -> tuple[tuple[str, Path], ...]:
-    """`replace example.com/lib => ../lib` directives that point into the file system."""
-    lines = [m.group(1) for m in _REPLACE_LINE.finditer(go_mod)]
-    for block in _REPLACE_BLOCK.finditer(go_mod):
-        lines.extend(block.group(1).splitlines())
-    found = []
-    for line in lines:
-        match = _LOCAL_TARGET.match(line.split("//")[0])
-        if match:
-            found.append((match.group(1), Path(os.path.normpath(root / match.group(2)))))
-    return tuple(sorted(found, key=lambda item: -len(item[0])))
 
 
 # --- loading ---------------------------------------------------------------------------
@@ -265,9 +253,15 @@ def combined_query(names: Iterable[str], settings: RunSettings) -> CombinedQuery
     return _QUERY_CACHE[key]
 
 
-def _fragments_for(rule_ids: Iterable[str]) -> set[str]:
-    names = {name for extractor in FACT_EXTRACTORS for name in extractor.fragments}
-    names.update(name for rule_id in rule_ids if rule_id in CHECKS for name in CHECKS[rule_id].fragments)
+def _extractors(settings: RunSettings) -> list[FactExtractor]:
+    return [e for e in FACT_EXTRACTORS if settings.deployment_facts or not e.for_deployment]
+
+
+def _fragments_for(settings: RunSettings) -> set[str]:
+    names = {name for extractor in _extractors(settings) for name in extractor.fragments}
+    names.update(
+        name for rule_id in settings.rules if rule_id in CHECKS for name in CHECKS[rule_id].fragments
+    )
     return names
 
 
@@ -308,8 +302,8 @@ def build_facts(
     builder = FactsBuilder()
     for context in package.contexts:
         builder.declared.update(context.declared_functions)
-    for extractor in FACT_EXTRACTORS:
-        extract = functools.partial(_extract, package, settings.options, extractor.function)
+    for extractor in _extractors(settings):
+        extract = functools.partial(_extract, package, settings, extractor.function)
         try:
             what = f"facts of {extractor.name}"
             builder.merge(within_budget(what, extract, matches_by_fragment, package, notices))
@@ -328,13 +322,16 @@ def build_facts(
     return builder.build(str(package.directory), package.name, tuple(sorted(imports)))
 
 
-def _extract(package: Package, options: Options, function: FactFunction, matches: Matches) -> FactsBuilder:
+def _extract(
+    package: Package, settings: RunSettings, function: FactFunction, matches: Matches
+) -> FactsBuilder:
     """The facts one extractor finds in `matches`, in a builder of their own.
 
     A retry without a file then keeps nothing of what the failed attempt saw in it.
     """
     found = FactsBuilder()
-    function(MatchContext(package, options, matches), found)
+    liveness = frozenset(settings.liveness_probe_paths)
+    function(MatchContext(package, settings.options, matches, liveness), found)
     return found
 
 
@@ -403,13 +400,13 @@ def analyse_package(
 ) -> None:
     """Facts and findings of one package, appended to `result`."""
     catalog = load_catalog()
-    query = combined_query(_fragments_for(settings.rules), settings)
+    query = combined_query(_fragments_for(settings), settings)
     matches_by_fragment, errors = _collect_matches(package, query)
     result.file_errors.extend(errors)
     facts = build_facts(package, matches_by_fragment, settings, result.tool_errors, result.file_errors)
     if not package.name.endswith("_test"):
         result.facts.append(facts)
-    context = CheckContext(package, settings.options, matches_by_fragment, facts)
+    context = CheckContext(package, settings.options, matches_by_fragment, facts=facts)
     seen: dict[tuple[str, str, str, str], int] = {}  # occurrences of a text in a function
     for rule_id in settings.rules:
         registered = CHECKS.get(rule_id)
@@ -462,6 +459,11 @@ CACHE_CODEC = Codec(
         Span,
         Fix,
         Edit,
+        RelatedLocation,
+        Place,
+        ServiceFacts,
+        RouteFact,
+        DeadlineFact,
         Severity,
         FileError,
         ToolError,
@@ -579,7 +581,13 @@ def analyse_directory(
 
 def facts_only(settings: RunSettings) -> RunSettings:
     """The settings of a run that only computes facts (no checks, no test files)."""
-    return RunSettings(rules=(), options=settings.options, include_generated=settings.include_generated)
+    return RunSettings(
+        rules=(),
+        options=settings.options,
+        include_generated=settings.include_generated,
+        deployment_facts=settings.deployment_facts,
+        liveness_probe_paths=settings.liveness_probe_paths,
+    )
 
 
 def facts_of_directory(
@@ -720,6 +728,7 @@ def run(
     cache_dir: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     overlay: Mapping[str, bytes] | None = None,
+    deployment: DeploymentStage | None = None,
 ) -> RunResult:
     """Analyse the directories and return sorted, de-duplicated findings.
 
@@ -727,7 +736,14 @@ def run(
     `progress(done, total)` is called as directories complete.
     `overlay`: contents to analyse instead of those files' on disk (display path → bytes:
     fixes not written yet); the cache is then neither read nor written.
+    `deployment`: checks of deployment files, run once every package's facts are known
+    (only then are the facts they need recorded).
     """
+    settings = dataclasses.replace(
+        settings,
+        deployment_facts=deployment is not None,
+        liveness_probe_paths=deployment.liveness_probe_paths if deployment is not None else (),
+    )
     findings: list[Finding] = []
     pending: list[PendingFinding] = []
     directives: list[suppress.PlacedDirective] = []
@@ -751,6 +767,13 @@ def run(
     findings.extend(_resolve_pending(pending, store, settings, cache_dir))
     if cache_dir is not None:
         prune(cache_dir)
+    if deployment is not None:
+        checked = deployment(store)
+        findings.extend(checked.findings)
+        file_errors.extend(checked.file_errors)
+        tool_errors.extend(checked.tool_errors)
+        directives.extend(checked.directives)
+        files += checked.files
     unique = {
         (f.rule_id, f.path, f.span.line, f.span.column, f.span.end_line, f.span.end_column): f
         for f in findings

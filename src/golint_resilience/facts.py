@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from golint_resilience.servicefacts import ServiceFacts
+
 # Function facts.
 EXITS = "exits"  # the body (not nested literals) calls an exit function
 RECOVERS = "recovers"  # the body (not nested literals) calls recover()
@@ -40,6 +42,7 @@ class PackageFacts:
     functions: dict[str, frozenset[str]]  # "F" or "T.m" → facts
     flags: frozenset[str]
     witnesses: dict[str, str] = field(default_factory=dict)  # flag → where it was first seen
+    service: ServiceFacts = field(default_factory=ServiceFacts)  # for deployment checks
 
     def function_has(self, key: str, fact: str) -> bool | None:
         """Does function `F` / method `T.m` have the fact?
@@ -58,6 +61,7 @@ class FactsBuilder:
     flags: set[str] = field(default_factory=set)
     witnesses: dict[str, str] = field(default_factory=dict)
     declared: set[str] = field(default_factory=set)  # functions that exist, with or without facts
+    service: ServiceFacts = field(default_factory=ServiceFacts)
 
     def declare(self, key: str) -> None:
         """Record that a function exists, so that "no fact" differs from "unknown"."""
@@ -73,19 +77,26 @@ class FactsBuilder:
         self.witnesses.setdefault(name, witness)
 
     def merge(self, other: FactsBuilder) -> None:
-        """Add everything `other` recorded (its witnesses only where this has none yet)."""
+        """Add everything `other` recorded (its witnesses only where this has none yet).
+
+        The service facts have one extractor, so `other`'s replace these when it has any.
+        """
         for key, facts in other.functions.items():
             self.functions.setdefault(key, set()).update(facts)
         self.flags |= other.flags
         for name, witness in other.witnesses.items():
             self.witnesses.setdefault(name, witness)
         self.declared |= other.declared
+        if other.service != ServiceFacts():
+            self.service = other.service
 
     def build(self, directory: str, name: str, imports: tuple[str, ...]) -> PackageFacts:
         """Freeze into PackageFacts."""
         functions = dict.fromkeys(sorted(self.declared | self.functions.keys()), _NO_FACTS)
         functions.update((key, frozenset(facts)) for key, facts in self.functions.items())
-        return PackageFacts(directory, name, imports, functions, frozenset(self.flags), dict(self.witnesses))
+        return PackageFacts(
+            directory, name, imports, functions, frozenset(self.flags), dict(self.witnesses), self.service
+        )
 
 
 class FactStore:
@@ -104,6 +115,10 @@ class FactStore:
 
     def __contains__(self, directory: str) -> bool:
         return directory in self._facts
+
+    def directories(self) -> list[str]:
+        """Every package directory with facts, sorted."""
+        return sorted(self._facts)
 
 
 class Condition(Protocol):

@@ -77,6 +77,26 @@ class Fix:
 
 
 @dataclass(frozen=True, slots=True)
+class Place:
+    """A region of a file (Go or deployment) by its display path."""
+
+    path: str
+    span: Span
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.span.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedLocation:
+    """Another place a finding involves (a deployment finding's Go code), and what it shows there."""
+
+    path: str
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One reported problem. Reporters format these; they never derive new ones."""
 
@@ -91,6 +111,7 @@ class Finding:
     suppressed: bool = False
     suppression_reason: str = ""
     fix: Fix | None = None
+    related: tuple[RelatedLocation, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

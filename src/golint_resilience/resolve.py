@@ -627,13 +627,10 @@ def package_binding(name: str, context: FileContext) -> tuple[LocalBinding, File
     return (binding, declared_in) if binding is not None else None
 
 
-def string_constant(expression: Node, context: FileContext) -> str | None:
-    """The value of a string literal, or of a same-package string constant naming one."""
-    expression = unparen(expression)
-    if expression.type != "identifier":
-        return string_value(expression, context.file)
-    name = context.text(expression)
-    if local_binding(name, expression, context) is not None:
+def package_constant(identifier: Node, context: FileContext) -> tuple[Node, FileContext] | None:
+    """The value expression of the same-package constant an identifier names (not shadowed)."""
+    name = context.text(identifier)
+    if local_binding(name, identifier, context) is not None:
         return None
     found = package_binding(name, context)
     if found is None:
@@ -642,7 +639,16 @@ def string_constant(expression: Node, context: FileContext) -> str | None:
     spec = parent_of(binding.declared_at, declared_in)
     if spec is None or spec.type != "const_spec" or binding.value_node is None:
         return None
-    return string_value(unparen(binding.value_node), declared_in.file)
+    return unparen(binding.value_node), declared_in
+
+
+def string_constant(expression: Node, context: FileContext) -> str | None:
+    """The value of a string literal, or of a same-package string constant naming one."""
+    expression = unparen(expression)
+    if expression.type != "identifier":
+        return string_value(expression, context.file)
+    found = package_constant(expression, context)
+    return string_value(found[0], found[1].file) if found is not None else None
 
 
 def value_source(expression: Node, context: FileContext, depth: int = 4) -> QualifiedName | None:

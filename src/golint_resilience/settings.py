@@ -102,6 +102,8 @@ class RunSettings:
     jobs: int = 1
     fail_on: Severity = Severity.WARNING
     require_reason: bool = False  # a suppression without a reason silences nothing
+    deployment_facts: bool = False  # record what deployment checks need (set by engine.run)
+    liveness_probe_paths: tuple[str, ...] = ()  # … and which routes' handlers to analyse for it
 
     @cached_property
     def digest(self) -> str:
@@ -114,5 +116,7 @@ class RunSettings:
             "tests": self.include_tests,
             "generated": self.include_generated,
             "require_reason": self.require_reason,
+            "deployment_facts": self.deployment_facts,
+            "liveness_probe_paths": self.liveness_probe_paths,
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from functools import cached_property
 from pathlib import Path
@@ -170,3 +171,11 @@ class SourceFile:
         """The file's line ending: CRLF when its first line ends so, else LF."""
         first = self.data.find(b"\n")
         return "\r\n" if first > 0 and self.data[first - 1 : first] == b"\r" else "\n"
+
+
+def display_path(path: Path) -> str:
+    """How users see a path: relative to the working directory when below it, '/'-separated."""
+    absolute = os.path.abspath(path)
+    below = os.getcwd().rstrip(os.sep) + os.sep  # noqa: PTH109 (called per file: no Path objects)
+    shown = absolute[len(below) :] if absolute.startswith(below) else absolute
+    return shown.replace(os.sep, "/")

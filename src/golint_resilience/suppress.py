@@ -28,7 +28,9 @@ from golint_resilience.model import Finding, Span, fingerprint
 
 UNUSED_SUPPRESSION = "RES901"
 
-_IGNORE = re.compile(r"//\s*resilint:ignore(-file)?(?:\s+([A-Za-z0-9_,\-]+))?[ \t]*(.*)$")
+_IGNORE_TAIL = r"resilint:ignore(-file)?(?:\s+([A-Za-z0-9_,\-]+))?[ \t]*(.*)$"
+_IGNORE = re.compile(r"//\s*" + _IGNORE_TAIL)
+_HASH_IGNORE = re.compile(r"#\s*" + _IGNORE_TAIL)  # deployment files: YAML, Dockerfiles, units
 _NOLINT = re.compile(r"//\s*nolint(?::([\w,\-]+))?(?:\s*//\s*(.*))?")
 _DECLARATION = re.compile(r"^(?:func|type|var|const)\b")
 _PACKAGE = re.compile(r"^package\s")
@@ -84,15 +86,19 @@ def _rule_selector(word: str) -> str:
     return _ids_by_name().get(word) or word.upper()
 
 
+def _ignore_directive(match: re.Match[str]) -> Directive | None:
+    selectors = tuple(_rule_selector(s) for s in (match.group(2) or "").split(",") if s)
+    if not selectors:  # `resilint:ignore` that names no rule is not a directive
+        return None
+    file_wide = match.group(1) is not None
+    return Directive(selectors, match.group(3).strip(), file_wide=file_wide, column=match.start() + 1)
+
+
 def parse_directive(line: str) -> Directive | None:
     """The directive in a source line, if any."""
     match = _IGNORE.search(line)
     if match:
-        selectors = tuple(_rule_selector(s) for s in (match.group(2) or "").split(",") if s)
-        if not selectors:  # `//resilint:ignore` that names no rule is not a directive
-            return None
-        file_wide = match.group(1) is not None
-        return Directive(selectors, match.group(3).strip(), file_wide=file_wide, column=match.start() + 1)
+        return _ignore_directive(match)
     match = _NOLINT.search(line)
     if match is None:
         return None
@@ -128,6 +134,35 @@ def scan(path: str, data: bytes) -> list[PlacedDirective]:
         else:
             scope = Scope.NEXT_LINE if alone else Scope.LINE
         found.append(PlacedDirective(directive, scope, path, number, text))
+    return found
+
+
+def scan_hash_comments(path: str, text: str, *, inline: bool) -> list[PlacedDirective]:
+    """The `# resilint:ignore…` directives of a deployment file.
+
+    `inline`: a `#` after other text starts a comment (YAML); Dockerfiles and systemd
+    units have whole-line comments only, so there a directive stands alone above its line.
+    `ignore-file` belongs in the header: the comments and blank lines before the first
+    other line.
+    """
+    if "resilint:ignore" not in text:
+        return []
+    found = []
+    in_header = True
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        match = _HASH_IGNORE.search(line)
+        directive = _ignore_directive(match) if match is not None else None
+        alone = directive is not None and not line[: directive.column - 1].strip()
+        if stripped and not stripped.startswith("#"):
+            in_header = False
+        if directive is None or not (alone or inline):
+            continue
+        if directive.file_wide:
+            scope = Scope.FILE if in_header else Scope.MISPLACED
+        else:
+            scope = Scope.NEXT_LINE if alone else Scope.LINE
+        found.append(PlacedDirective(directive, scope, path, number, line))
     return found
 
 

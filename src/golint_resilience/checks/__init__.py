@@ -14,5 +14,6 @@ from golint_resilience.checks.framework import validate_registry
 
 for _module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
     importlib.import_module(f"{__name__}.{_module.name}")
+importlib.import_module("golint_resilience.deploy.rules")  # the deployment family (RES8xx) registers there
 
 validate_registry(load_catalog())

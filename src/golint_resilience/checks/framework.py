@@ -82,6 +82,7 @@ class MatchContext:
     package: Package
     options: Options
     matches_by_fragment: dict[str, list[Match]] = field(default_factory=dict)
+    liveness_probe_paths: frozenset[str] = frozenset()  # what the run's manifests probe for liveness
 
     def matches(self, fragment: str) -> list[Match]:
         """Matches of a fragment over the package's files, in file then source order."""
@@ -133,17 +134,21 @@ class FactExtractor:
     name: str
     function: FactFunction
     fragments: tuple[str, ...]
+    for_deployment: bool = False  # only when the run checks deployment files (RunSettings)
 
 
 FRAGMENTS: dict[str, Fragment] = {}
 CHECKS: dict[str, Check] = {}
 FACT_EXTRACTORS: list[FactExtractor] = []
 RUN_CHECKED = frozenset({"RES901"})  # judged over the whole run's findings (suppress.py), not per package
+# Rules judged on deployment files against the programs they run: their ids are added
+# when golint_resilience.deploy.rules (which imports the engine) registers their checks.
+DEPLOYMENT_RULES: set[str] = set()
 
 
 def implemented(rule_id: str) -> bool:
     """Does this version check the rule?"""
-    return rule_id in CHECKS or rule_id in RUN_CHECKED
+    return rule_id in CHECKS or rule_id in RUN_CHECKED or rule_id in DEPLOYMENT_RULES
 
 
 class RegistryError(Exception):
@@ -154,7 +159,8 @@ def validate_registry(rule_ids: Iterable[str]) -> None:
     """Fail at load, naming the rule, where the registries and the catalog do not fit together.
 
     Every check reads registered fragments and implements a catalog rule; every catalog
-    rule has a check. Fact extractors read registered fragments too.
+    rule has a check (of a package, of the run's directives, or of deployment files).
+    Fact extractors read registered fragments too.
     """
     catalog = set(rule_ids)
     problems = []
@@ -166,7 +172,7 @@ def validate_registry(rule_ids: Iterable[str]) -> None:
                 close = difflib.get_close_matches(name, list(FRAGMENTS), n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 problems.append(f"{reader} reads fragment {name!r}, which no check module registers{hint}")
-    checked = set(CHECKS)
+    checked = set(CHECKS) | DEPLOYMENT_RULES
     problems += [f"{rule} has a check but no rules/{rule}-*.toml" for rule in sorted(checked - catalog)]
     problems += [f"{rule} has a rules/ file but no check" for rule in sorted(catalog - checked - RUN_CHECKED)]
     if problems:
@@ -213,11 +219,17 @@ def check(rule_id: str, *, fragments: tuple[str, ...]) -> Callable[[CheckFunctio
     return register
 
 
-def fact_extractor(*, fragments: tuple[str, ...]) -> Callable[[FactFunction], FactFunction]:
-    """Register a function that records package facts from fragment matches."""
+def fact_extractor(
+    *, fragments: tuple[str, ...], for_deployment: bool = False
+) -> Callable[[FactFunction], FactFunction]:
+    """Register a function that records package facts from fragment matches.
+
+    `for_deployment`: facts only deployment checks read, computed only in runs that have
+    deployment files (they cost a query and an analysis of every route).
+    """
 
     def register(function: FactFunction) -> FactFunction:
-        FACT_EXTRACTORS.append(FactExtractor(function.__name__, function, fragments))
+        FACT_EXTRACTORS.append(FactExtractor(function.__name__, function, fragments, for_deployment))
         return function
 
     return register

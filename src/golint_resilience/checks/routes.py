@@ -49,17 +49,17 @@ def _probe_paths(options: Options) -> tuple[Confirmed, ...]:
     )
 
 
-fragment(
-    "route_registrations",
-    f"""
+_REGISTRATION_QUERY = f"""
 (call_expression
   function: (selector_expression
     field: (field_identifier) @name)
   (#match? @name "^({"|".join(sorted(VERB_REGISTRATIONS | PATH_REGISTRATIONS))})$")) @call
-""",
-    (b"Handle", b"GET", b"Get", b"HEAD", b"Head", b"Any", b"All", b"Handler"),
-    package_triggers=_probe_paths,
-)
+"""
+_REGISTRATION_TRIGGERS = (b"Handle", b"GET", b"Get", b"HEAD", b"Head", b"Any", b"All", b"Handler")
+fragment("route_registrations", _REGISTRATION_QUERY, _REGISTRATION_TRIGGERS, package_triggers=_probe_paths)
+# Every registration, whatever its path: deployment checks compare them with probe paths
+# that only the manifests know.
+fragment("all_route_registrations", _REGISTRATION_QUERY, _REGISTRATION_TRIGGERS)
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,9 @@ class Route:
 
     path: str
     handlers: tuple[Handler, ...]
+    call: Node  # the registration
+    context: FileContext
+    subtree: bool = False  # written with a trailing `/`: net/http serves every path below it
 
 
 def route_path(pattern: str) -> str:
@@ -112,9 +115,9 @@ def _gorilla_path(call: Node, context: FileContext) -> str | None:
     return None
 
 
-def routes(ctx: MatchContext) -> Iterator[Route]:
+def routes(ctx: MatchContext, fragment_name: str = "route_registrations") -> Iterator[Route]:
     """Every registration of the package whose path can be read."""
-    for match in ctx.matches("route_registrations"):
+    for match in ctx.matches(fragment_name):
         call, context = match.node("call"), match.context
         name = context.text(match.node("name"))
         arguments = _arguments(call)
@@ -129,7 +132,7 @@ def routes(ctx: MatchContext) -> Iterator[Route]:
         if path is None:
             continue
         handlers = {h.key: h for a in handler_arguments for h in handlers_of(a, context, _FACTORY_DEPTH)}
-        yield Route(route_path(path), tuple(handlers.values()))
+        yield Route(route_path(path), tuple(handlers.values()), call, context, subtree=path.endswith("/"))
 
 
 def _without_conversions(expression: Node, context: FileContext) -> Node:

@@ -282,6 +282,15 @@ def default_mux_servers(ctx: MatchContext) -> Iterator[DefaultMuxServer]:
             yield _mux_server(literal, fields.get("Addr"), context)
 
 
+def server_literal_addresses(ctx: MatchContext) -> Iterator[str | None]:
+    """The `Addr` of each `http.Server{…}` literal (None: missing or not a constant)."""
+    for match in ctx.matches("server_literals"):
+        literal, context = match.node("literal"), match.context
+        if qualified_type(literal.child_by_field_name("type"), context) == HTTP_SERVER:
+            address = _keyed_values(literal, context).get("Addr")
+            yield string_constant(address, context) if address is not None else None
+
+
 def main_function_names(ctx: MatchContext) -> Iterator[tuple[Node, FileContext]]:
     """The name of `func main` in a package main: where program-wide findings go."""
     if not ctx.package.is_main:

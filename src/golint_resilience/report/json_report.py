@@ -51,6 +51,15 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
                 "fingerprint": f.fingerprint,
                 "suppressed": f.suppressed,
                 "fix": _fix(f.fix),
+                **(
+                    {
+                        "related": [
+                            {"path": r.path, "line": r.span.line, "message": r.message} for r in f.related
+                        ]
+                    }
+                    if f.related
+                    else {}
+                ),
             }
             for f in result.findings
         ],

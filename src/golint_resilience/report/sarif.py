@@ -15,9 +15,18 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from golint_resilience.catalog import RuleSpec
-from golint_resilience.docs import render_markdown
+from golint_resilience.docs import render_markdown, suppression_hint
 from golint_resilience.engine import RunResult
-from golint_resilience.model import FileError, Finding, Fix, ResilintError, Severity, ToolError
+from golint_resilience.model import (
+    FileError,
+    Finding,
+    Fix,
+    RelatedLocation,
+    ResilintError,
+    Severity,
+    Span,
+    ToolError,
+)
 from golint_resilience.report.common import INFORMATION_URI, ReportOptions, rule_url
 from golint_resilience.report.linehash import line_hashes
 from golint_resilience.report.paths import relative_to_root, uri_reference
@@ -58,7 +67,7 @@ def _help_text(spec: RuleSpec) -> str:
     ]
     parts = [f"{spec.id} {spec.name}: {spec.summary}."]
     parts += [f"{title}: {_plain(body)}" for title, body in sections if body]
-    parts.append(f"Suppress one finding with //resilint:ignore {spec.id} <reason> on or above its line.")
+    parts.append(suppression_hint(spec))
     return "\n\n".join(parts)
 
 
@@ -113,8 +122,34 @@ def _artifact(relative: str) -> dict[str, str]:
     return {"uri": uri_reference(relative), "uriBaseId": SRCROOT}
 
 
+def _region(span: Span) -> dict[str, int]:
+    return {
+        "startLine": span.line,
+        "startColumn": span.utf16_column,
+        "endLine": span.end_line,
+        "endColumn": span.utf16_end_column,
+    }
+
+
+def _related(position: int, related: RelatedLocation, root: Path) -> dict[str, Any]:
+    """A related location (a deployment finding's Go code): its line, and what it shows."""
+    return {
+        "id": position,
+        "physicalLocation": {
+            "artifactLocation": _artifact(relative_to_root(related.path, root)),
+            "region": _region(related.span),
+        },
+        "message": {"text": related.message},
+    }
+
+
 def _result(
-    finding: Finding, relative: str, rule_index: int, line_hash: str | None, with_suppressions: bool
+    finding: Finding,
+    relative: str,
+    rule_index: int,
+    line_hash: str | None,
+    with_suppressions: bool,
+    root: Path,
 ) -> dict[str, Any]:
     span = finding.span
     fingerprints = {FINGERPRINT_KEY: finding.fingerprint}
@@ -129,12 +164,7 @@ def _result(
             {
                 "physicalLocation": {
                     "artifactLocation": _artifact(relative),
-                    "region": {
-                        "startLine": span.line,
-                        "startColumn": span.utf16_column,
-                        "endLine": span.end_line,
-                        "endColumn": span.utf16_end_column,
-                    },
+                    "region": _region(span),
                 }
             }
         ],
@@ -142,6 +172,10 @@ def _result(
     }
     if finding.fix is not None:
         result["fixes"] = [_fix(finding.fix, relative)]
+    if finding.related:
+        result["relatedLocations"] = [
+            _related(position, r, root) for position, r in enumerate(finding.related)
+        ]
     if with_suppressions:  # SARIF §3.27.23: on every result of the run, or on none
         result["suppressions"] = (
             [{"kind": "inSource", "justification": finding.suppression_reason or "suppressed inline"}]
@@ -211,7 +245,9 @@ def build_log(result: RunResult, options: ReportOptions) -> dict[str, Any]:
         relative = relative_to_root(finding.path, options.root)
         line_hash = hashes.get(finding.path, finding.span.line)
         results.append(
-            _result(finding, relative, index[finding.rule_id], line_hash, options.sarif_suppressed)
+            _result(
+                finding, relative, index[finding.rule_id], line_hash, options.sarif_suppressed, options.root
+            )
         )
     results.sort(key=_result_order)
     notifications = [_file_notification(e, options.root) for e in result.file_errors]

@@ -81,6 +81,12 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
             console.print(_headline(finding, options))
             if not options.quiet:
                 console.print(_frame(finding))
+                for related in finding.related:
+                    console.print(
+                        Text(
+                            f"  = {printable(related.path)}:{related.span.line}: {printable(related.message)}"
+                        )
+                    )
                 console.print()
     for error in result.file_errors:
         console.print(Text(f"warning: {printable(error.path)}: {printable(error.message)}", style="yellow"))

@@ -69,10 +69,15 @@ func main() {
 		os.Exit(1)
 	}
 
-	if err := srv.Shutdown(); err != nil {
+	shutdownCtx, cancelShutdown := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancelShutdown()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
 		log.Printf("orders: shutdown: %v", err)
 	}
 	stop()
 	w.Wait()
 	log.Printf("orders: stopped")
 }
+
+// shutdownTimeout bounds the drain of in-flight requests after SIGTERM.
+const shutdownTimeout = 45 * time.Second

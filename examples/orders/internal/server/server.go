@@ -57,9 +57,9 @@ func (s *Server) ListenAndServe() error {
 }
 
 // Shutdown fails the readiness check, then waits for in-flight requests.
-func (s *Server) Shutdown() error {
+func (s *Server) Shutdown(ctx context.Context) error {
 	s.draining.Store(true)
-	return s.srv.Shutdown(context.Background())
+	return s.srv.Shutdown(ctx)
 }
 
 // live tells the orchestrator whether the process should be restarted.
