@@ -328,9 +328,12 @@ def _declares(identifier: Node, context: FileContext) -> bool:
 
 
 def _is_send(arguments: Node, context: FileContext) -> bool:
-    """Are these the arguments of `x.Do(req)`, a client sending the request?"""
+    """Are these the arguments of `x.Do(req)`, a client sending the request as it is?
+
+    `x.Do(ctx, req)` is another method, one that takes the context with the request.
+    """
     call = parent_of(arguments, context)
-    if call is None:
+    if call is None or len(arguments.named_children) != 1:
         return False
     function = call.child_by_field_name("function")
     field = function.child_by_field_name("field") if function is not None else None
