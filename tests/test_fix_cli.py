@@ -268,3 +268,19 @@ def test_new_imports_go_where_gofmt_keeps_them(program, source: str, imports: st
     assert "&http.Client{Timeout: 30 * time.Second}" in fixed
     gofmt = subprocess.run([go_tool("gofmt"), "-l", str(root)], capture_output=True, text=True, check=False)
     assert (gofmt.returncode, gofmt.stdout) == (0, "")
+
+
+def test_the_report_after_fix_keeps_the_deployment_findings(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/svc\n\ngo 1.22\n", encoding="utf-8")
+    (tmp_path / "main.go").write_text(
+        'package main\n\nimport (\n\t"os"\n\t"os/signal"\n)\n\nfunc main() {\n'
+        "\tc := make(chan os.Signal)\n\tsignal.Notify(c, os.Interrupt)\n\t<-c\n}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "svc.service").write_text(
+        "[Unit]\nDescription=svc\n\n[Service]\nExecStart=/usr/local/bin/svc\n", encoding="utf-8"
+    )
+    code, out, err = invoke("--fix", "-q", "./...", cwd=tmp_path)
+    assert "fixed 2 findings" in err
+    assert code == 1
+    assert [line.split()[1] for line in out.splitlines()] == ["RES806"]

@@ -317,11 +317,7 @@ def check(
         configuration = _configuration(patterns, config_values)
         settings = configuration.run_settings(jobs or os.cpu_count() or 1)
         changes = _changes(new_from_rev, new_from_patch)  # before the run: a bad revision fails fast
-        source = FileSource(respect_gitignore=configuration.respect_gitignore, notice=_notice)
-        excluder = Excluder(configuration.root, configuration.exclude, notice=_notice)
-        directories = excluder.apply(
-            discover(list(patterns) or ["./..."], source, whole_packages=whole_packages)
-        )
+        directories = _package_dirs(patterns, configuration, whole_packages=whole_packages)
         deployments = load_deployments(list(patterns) or ["./..."])
         deployment = DeploymentChecks(deployments, settings) if deployments.files else None
         with (
@@ -342,7 +338,8 @@ def check(
             for path, data in outcome.fixed.items():
                 write_bytes(Path(path), data)
             if outcome.fixed:
-                result = _filter(run(directories, settings, cache_dir=cache), configuration, None, changes)
+                again = run(directories, settings, cache_dir=cache, deployment=deployment)
+                result = _filter(again, configuration, None, changes)
         options = ReportOptions(
             catalog=catalog,
             version=__version__,
@@ -371,6 +368,15 @@ def check(
         cause = f"{type(exc).__name__}: {exc}"
         _fail(f"internal error: {cause} (please report it at {ISSUES_URL} with the --debug output)")
     sys.exit(_exit_code(result, settings.fail_on, exit_zero))
+
+
+def _package_dirs(
+    patterns: tuple[str, ...], configuration: Configuration, *, whole_packages: bool = False
+) -> list[PackageDir]:
+    """The Go package directories a run reads: the patterns (default ./...), less what is excluded."""
+    source = FileSource(respect_gitignore=configuration.respect_gitignore, notice=_notice)
+    excluder = Excluder(configuration.root, configuration.exclude, notice=_notice)
+    return excluder.apply(discover(list(patterns) or ["./..."], source, whole_packages=whole_packages))
 
 
 def _reporter(output_format: str, statistics: bool) -> Reporter:
@@ -546,11 +552,8 @@ def links(patterns: tuple[str, ...], **config_values: Any) -> None:
     try:
         configuration = _configuration(patterns, config_values)
         settings = facts_only(configuration.run_settings(os.cpu_count() or 1))
-        given = list(patterns) or ["./..."]
-        source = FileSource(respect_gitignore=configuration.respect_gitignore, notice=_notice)
-        excluder = Excluder(configuration.root, configuration.exclude, notice=_notice)
-        collector = LinkCollector(load_deployments(given), settings)
-        result = run(excluder.apply(discover(given, source)), settings, deployment=collector)
+        collector = LinkCollector(load_deployments(list(patterns) or ["./..."]), settings)
+        result = run(_package_dirs(patterns, configuration), settings, deployment=collector)
     except ResilintError as exc:
         _fail(str(exc))
         return
