@@ -294,6 +294,26 @@ def test_a_failing_fact_extractor_is_reported_not_fatal(
     assert f"internal error in fact extractor {extractor.name} on " in out
 
 
+def _wait_for_workers(group: int, timeout: float = 30.0) -> None:
+    """Return once a process of the run's group other than its leader exists (a pool worker).
+
+    Waiting for the workers, rather than for a fixed time, keeps the test independent of
+    the machine's speed: the signal always arrives while the pool works.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for status_file in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = status_file.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group and int(status_file.parent.name) != group:
+                time.sleep(0.5)  # let the workers start on their batches
+                return
+        time.sleep(0.05)
+    raise AssertionError("the run started no worker")
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="signals to a child process are POSIX")
 @pytest.mark.parametrize(
     ("signum", "whole_group", "status"),
@@ -310,7 +330,7 @@ def test_a_signal_stops_the_run_and_its_workers_promptly_without_traceback_or_ou
     """The signal arrives while the pool works; afterwards no process of the run is left."""
     (tmp_path / "go.mod").write_text(GO_MOD, encoding="utf-8")
     nested_call = "f(" * DEPTH + "os.Exit(1)" + ")" * DEPTH
-    for index in range(12):  # a few seconds of work each: the run is busy when interrupted
+    for index in range(80):  # far more work than the wait below: the run is busy when interrupted
         package = tmp_path / f"p{index}"
         package.mkdir()
         (package / "deep.go").write_text(
@@ -333,7 +353,7 @@ def test_a_signal_stops_the_run_and_its_workers_promptly_without_traceback_or_ou
     process = subprocess.Popen(
         command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
     )
-    time.sleep(2.5)
+    _wait_for_workers(process.pid)
     assert process.poll() is None, "the run ended before it could be interrupted"
     interrupted = time.monotonic()
     if whole_group:
