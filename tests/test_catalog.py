@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from golint_resilience.catalog import load_catalog
+from golint_resilience.checks import MODULES
 from golint_resilience.checks.framework import (
     CHECKS,
     DEPLOYMENT_RULES,
@@ -32,7 +35,7 @@ CATALOG = load_catalog()
 
 
 def test_the_registries_fit_the_catalog() -> None:
-    validate_registry(CATALOG)  # what loading the checks did; explicit so that a failure reads here
+    validate_registry(CATALOG, MODULES)  # what loading the checks did; explicit so that a failure reads here
     assert set(CHECKS) | RUN_CHECKED | DEPLOYMENT_RULES == set(CATALOG)
 
 
@@ -56,8 +59,48 @@ def test_a_registry_mistake_fails_at_load_naming_the_rule(change, message, monke
         else:
             monkeypatch.setitem(CHECKS, rule_id, registered)
     with pytest.raises(RegistryError) as error:
-        validate_registry(CATALOG)
+        validate_registry(CATALOG, MODULES)
     assert str(error.value) == message
+
+
+def _module(tmp_path: Path, name: str, text: str) -> ModuleType:
+    path = tmp_path / f"{name}.py"
+    path.write_text(text, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_capture_read_that_the_fragments_lack_fails_at_load(tmp_path: Path, monkeypatch) -> None:
+    typo = _module(
+        tmp_path,
+        "typo_checks",
+        'def check(ctx):\n    for match in ctx.matches("delay_calls"):\n        yield match.node("cal")\n',
+    )
+    monkeypatch.setitem(CHECKS, "RES601", Check("RES601", typo.check, ("delay_calls",)))
+    with pytest.raises(RegistryError) as error:
+        validate_registry(CATALOG, [*MODULES, typo])
+    assert str(error.value) == (
+        "RES601 (typo_checks) reads capture 'cal', which neither the fragments it reads (delay_calls)"
+        " nor a query of its own captures (did you mean 'call'?)"
+    )
+
+
+def test_a_helper_reading_a_capture_of_no_query_fails_at_load(tmp_path: Path) -> None:
+    helper = _module(
+        tmp_path,
+        "helper_knowledge",
+        'QUERY = "(call_expression function: (_) @function) @call"\n'
+        'def callee(captures):\n    return captures["funtion"][0]\n',
+    )
+    with pytest.raises(RegistryError) as error:
+        validate_registry(CATALOG, [helper])
+    assert str(error.value) == (
+        "helper_knowledge reads capture 'funtion', which no query of its own captures"
+        " (did you mean 'function'?)"
+    )
 
 
 def test_fragments_compile() -> None:

@@ -12,8 +12,10 @@ import pkgutil
 from golint_resilience.catalog import load_catalog
 from golint_resilience.checks.framework import validate_registry
 
-for _module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-    importlib.import_module(f"{__name__}.{_module.name}")
-importlib.import_module("golint_resilience.deploy.rules")  # the deployment family (RES8xx) registers there
+MODULES = [  # every module that registers checks, facts or knowledge
+    importlib.import_module(f"{__name__}.{info.name}")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name)
+]
+MODULES.append(importlib.import_module("golint_resilience.deploy.rules"))  # the deployment family (RES8xx)
 
-validate_registry(load_catalog())
+validate_registry(load_catalog(), MODULES)

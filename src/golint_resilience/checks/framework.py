@@ -15,11 +15,15 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 
+from golint_resilience.catalog import RuleSpec
 from golint_resilience.facts import Condition, FactsBuilder, PackageFacts
 from golint_resilience.index import FileContext, Package
 from golint_resilience.model import Fix, Severity
 from golint_resilience.parsing import Node
+from golint_resilience.settings import default_options
 from golint_resilience.triggers import Trigger
 
 Options = Mapping[str, Mapping[str, tuple[str, ...]]]  # rule id → knob → value
@@ -155,28 +159,77 @@ class RegistryError(Exception):
     """The checks, their fragments and the rule catalog disagree: a defect of resilint itself."""
 
 
-def validate_registry(rule_ids: Iterable[str]) -> None:
+def validate_registry(catalog: Mapping[str, RuleSpec], modules: Iterable[ModuleType]) -> None:
     """Fail at load, naming the rule, where the registries and the catalog do not fit together.
 
     Every check reads registered fragments and implements a catalog rule; every catalog
     rule has a check (of a package, of the run's directives, or of deployment files).
-    Fact extractors read registered fragments too.
+    Fact extractors read registered fragments too. In `modules` (the check and knowledge
+    modules), every capture read by name is one that a query of the module, or a fragment
+    its checks and extractors read, captures.
     """
-    catalog = set(rule_ids)
     problems = []
     readers = [(c.rule_id, c.fragments) for c in CHECKS.values()]
     readers += [(f"fact extractor {e.name}", e.fragments) for e in FACT_EXTRACTORS]
     for reader, fragments in readers:
         for name in fragments:
             if name not in FRAGMENTS:
-                close = difflib.get_close_matches(name, list(FRAGMENTS), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = _hint(name, FRAGMENTS)
                 problems.append(f"{reader} reads fragment {name!r}, which no check module registers{hint}")
     checked = set(CHECKS) | DEPLOYMENT_RULES
-    problems += [f"{rule} has a check but no rules/{rule}-*.toml" for rule in sorted(checked - catalog)]
-    problems += [f"{rule} has a rules/ file but no check" for rule in sorted(catalog - checked - RUN_CHECKED)]
+    problems += [f"{rule} has a check but no rules/{rule}-*.toml" for rule in sorted(checked - set(catalog))]
+    problems += [
+        f"{rule} has a rules/ file but no check" for rule in sorted(set(catalog) - checked - RUN_CHECKED)
+    ]
+    if not problems:  # captures are only comparable once every fragment read exists
+        problems += _capture_problems(modules, default_options(catalog))
     if problems:
         raise RegistryError("; ".join(problems))
+
+
+# A capture read by a literal name: through Match.node, or a captures mapping's [] or get.
+_CAPTURE_READ = re.compile(r"""(?:\.node\(|captures\[|captures\.get\()\s*["']([A-Za-z_][\w.]*)["']""")
+_CAPTURE = re.compile(r"@([A-Za-z_][\w.]*)")  # a capture in a query's text
+
+
+def _capture_problems(modules: Iterable[ModuleType], options: Options) -> list[str]:
+    """Captures that a module reads by name and that none of the queries it can see captures.
+
+    A module sees its own query texts (fragments it registers, queries it runs within a
+    node) and the fragments its checks and fact extractors read. Reads by a computed name
+    (`captures[kind]`) are not checked.
+    """
+    rules_of: dict[str, list[str]] = {}
+    fragments_of: dict[str, set[str]] = {}
+    for c in CHECKS.values():
+        rules_of.setdefault(c.function.__module__, []).append(c.rule_id)
+        fragments_of.setdefault(c.function.__module__, set()).update(c.fragments)
+    for e in FACT_EXTRACTORS:
+        fragments_of.setdefault(e.function.__module__, set()).update(e.fragments)
+    problems = []
+    for module in modules:
+        if module.__file__ is None:  # pragma: no cover - a namespace package has no text
+            continue
+        text = Path(module.__file__).read_text(encoding="utf-8")
+        read_fragments = sorted(fragments_of.get(module.__name__, ()))
+        captured = set(_CAPTURE.findall(text))
+        for name in read_fragments:
+            captured.update(_CAPTURE.findall(FRAGMENTS[name].source(options)))
+        for name in sorted(set(_CAPTURE_READ.findall(text)) - captured):
+            rules = " and ".join(sorted(rules_of.get(module.__name__, [])))
+            reader = f"{rules} ({module.__name__})" if rules else module.__name__
+            seen = (
+                f"neither the fragments it reads ({', '.join(read_fragments)}) nor a query of its own"
+                if read_fragments
+                else "no query of its own"
+            )
+            problems.append(f"{reader} reads capture {name!r}, which {seen} captures" + _hint(name, captured))
+    return problems
+
+
+def _hint(name: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(candidates), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _constant_triggers(triggers: Triggers) -> Callable[[Options], tuple[Trigger, ...]]:
