@@ -18,8 +18,8 @@ from golint_resilience.catalog import load_catalog
 from golint_resilience.cli import main
 from golint_resilience.codec import Codec
 from golint_resilience.discover import discover
-from golint_resilience.engine import RunResult, run
-from golint_resilience.model import Span
+from golint_resilience.engine import run
+from golint_resilience.model import RunResult, Span
 from golint_resilience.progress import ProgressBar
 from golint_resilience.settings import RunSettings, default_options, select_rules
 from harness import EXIT_IN_LIB, FIXTURES, chdir
@@ -289,6 +289,6 @@ def test_cache_clean_removes_every_entry_and_nothing_else(module: Path, tmp_path
 
 def test_a_value_the_codec_does_not_know_is_not_cached(tmp_path: Path) -> None:
     unknown = cache_module.ResultCache(tmp_path, "digest", Codec(()))
-    unknown.store("dir", cache_module.Entry("content", None, Span(1, 1, 1, 2, 1, 2)))  # no exception
+    unknown.store("dir", cache_module.Entry("content", None, Span(1, 1, 1, 2, 1, 2, 1, 2)))  # no exception
     assert unknown.load("dir") is None
     assert cache_entries(tmp_path) == []

@@ -205,12 +205,12 @@ def test_markdown_summary_counts_fixable_findings(program) -> None:
 
 
 def _edit(start: int, end: int, text: str) -> Edit:
-    return Edit(start, end, text, Span(1, start + 1, 1, end + 1, start + 1, end + 1), (start + 1, end + 1))
+    return Edit(start, end, text, Span(1, start + 1, 1, end + 1, start + 1, end + 1, start + 1, end + 1))
 
 
 def _finding(fix: Fix, path: str = "a.go") -> Finding:
-    span = Span(1, 1, 1, 2, 1, 2)
-    return Finding("RES403", "x", Severity.ERROR, path, span, "m", "f", "s", fix=fix)
+    span = Span(1, 1, 1, 2, 1, 2, 1, 2)
+    return Finding("RES403", "x", Severity.ERROR, path, span, "m", "f", "s", None, fix=fix)
 
 
 def test_a_shared_edit_is_made_once_and_touching_ones_wait() -> None:
@@ -230,13 +230,16 @@ def test_a_result_that_would_not_parse_is_left_alone() -> None:
 
 
 def test_rdjson_suggestions_count_columns_in_bytes() -> None:
-    edit = Edit(10, 12, "ü", Span(2, 3, 2, 5, 3, 5), (4, 6))
+    edit = Edit(10, 12, "ü", Span(2, 3, 2, 5, 3, 5, 4, 6))
     [suggestion] = rdjson_suggestions(_finding(Fix("d", (edit,), safe=True)))
     assert suggestion == {
         "range": {"start": {"line": 2, "column": 4}, "end": {"line": 2, "column": 6}},
         "text": "ü",
     }
-    assert rdjson_suggestions(Finding("RES101", "x", Severity.ERROR, "a.go", edit.span, "m", "f", "s")) == []
+    assert (
+        rdjson_suggestions(Finding("RES101", "x", Severity.ERROR, "a.go", edit.span, "m", "f", "s", None))
+        == []
+    )
 
 
 # --- where a new import goes ----------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -9,10 +10,14 @@ from typing import Any
 import jsonschema
 import pytest
 
-from golint_resilience.engine import RunResult
-from golint_resilience.model import ToolError
+from golint_resilience.catalog import load_catalog
+from golint_resilience.discover import discover
+from golint_resilience.engine import run
+from golint_resilience.model import RunResult, ToolError
 from golint_resilience.report import rdjson
-from harness import EXIT_AFTER_DEFER, invoke
+from golint_resilience.report.common import ReportOptions
+from golint_resilience.settings import RunSettings, default_options
+from harness import EXIT_AFTER_DEFER, chdir, invoke
 
 DATA = Path(__file__).parent / "data"
 
@@ -120,13 +125,21 @@ def test_exit_zero_still_fails_on_internal_errors(root: Path, monkeypatch: pytes
     assert "internal error in RES101 on svc/lib/lib.go: RuntimeError: boom" in out
 
 
-def test_rdjson_byte_columns_fall_back_to_characters_for_a_vanished_file(tmp_path: Path) -> None:
-    source = tmp_path / "a.go"
-    source.write_text('package a\n\nvar s = "héllo"; var t = 1\n', encoding="utf-8")
-    columns = rdjson._ByteColumns()
-    assert columns.column(str(source), 3, 19) == 20  # "é" is two bytes
-    assert columns.column(str(source), 9, 4) == 4  # no such line
-    assert rdjson._ByteColumns().column(str(tmp_path / "gone.go"), 3, 19) == 19
+def test_rdjson_counts_columns_in_bytes_of_the_analysed_text(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    source = tmp_path / "lib" / "lib.go"
+    source.write_text('package lib\n\nimport "os"\n\nfunc F() { _ = "é"; os.Exit(1) }\n', encoding="utf-8")
+    with chdir(tmp_path):
+        result = run(
+            discover(["./..."]), RunSettings(rules=("RES101",), options=default_options(load_catalog()))
+        )
+    source.unlink()  # the reporter must not need the file any more
+    stream = io.StringIO()
+    rdjson.write(result, stream, ReportOptions(load_catalog(), "0"))
+    [diagnostic] = json.loads(stream.getvalue())["diagnostics"]
+    finding = result.findings[0]
+    assert finding.span.column == 21  # characters
+    assert diagnostic["location"]["range"]["start"]["column"] == 22  # bytes: "é" is two
 
 
 def test_rdjson_carries_a_fix_as_suggestions(tmp_path: Path) -> None:

@@ -17,10 +17,14 @@ from hypothesis import strategies as st
 
 from golint_resilience.catalog import load_catalog, parse_rule
 from golint_resilience.checks.framework import CHECKS
+from golint_resilience.discover import discover
+from golint_resilience.engine import run
+from golint_resilience.linehash import LineHashes
 from golint_resilience.model import ResilintError
-from golint_resilience.report.linehash import line_hashes
-from golint_resilience.report.sarif import DESCRIPTION_LIMIT, clip
-from harness import invoke
+from golint_resilience.report.common import ReportOptions
+from golint_resilience.report.sarif import DESCRIPTION_LIMIT, build_log, clip
+from golint_resilience.settings import RunSettings, default_options
+from harness import chdir, invoke
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -307,6 +311,11 @@ def test_examples_validate(tmp_path: Path) -> None:
 # --- primaryLocationLineHash -----------------------------------------------------------------
 
 
+def line_hashes(data: bytes) -> list[str | None]:
+    hashes = LineHashes(data)
+    return [hashes.of(line) for line in range(1, len(hashes) + 1)]
+
+
 def reference_line_hashes(text: str) -> list[str]:
     """The uploader's rolling hash, one character at a time, as src/fingerprints.ts does it."""
     window, starts = [0] * 100, [-1] * 100
@@ -390,6 +399,23 @@ def test_results_carry_the_line_hash_of_their_start_line(tmp_path: Path) -> None
     [result] = sarif(cwd=tmp_path)["runs"][0]["results"]
     expected = line_hashes(path.read_bytes())[region(result)["startLine"] - 1]
     assert result["partialFingerprints"]["primaryLocationLineHash"] == expected
+
+
+def test_line_hashes_are_taken_during_the_analysis_not_when_reporting(tmp_path: Path) -> None:
+    path = write(tmp_path, "lib/lib.go", WIDE)
+    expected = line_hashes(path.read_bytes())
+    settings = RunSettings(rules=("RES101",), options=default_options(load_catalog()))
+    with chdir(tmp_path):
+        result = run(discover(["./..."]), settings)
+        path.unlink()  # the reporter must not need the file any more
+        [reported] = build_log(result, ReportOptions(load_catalog(), "0", root=tmp_path))["runs"][0][
+            "results"
+        ]
+    assert (
+        reported["partialFingerprints"]["primaryLocationLineHash"]
+        == expected[region(reported)["startLine"] - 1]
+    )
+    assert line_hashes(b"x") == [LineHashes(b"x").of(1)] and LineHashes(b"x").of(2) is None
 
 
 def test_resilint_fingerprint_survives_line_shifts(tmp_path: Path) -> None:

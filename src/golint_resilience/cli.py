@@ -30,10 +30,10 @@ from golint_resilience.deploy.check import DeploymentChecks, LinkCollector, desc
 from golint_resilience.deploy.load import load_for as load_deployments
 from golint_resilience.discover import FileSource, PackageDir, discover
 from golint_resilience.docs import render_markdown
-from golint_resilience.engine import RunResult, facts_only, run
+from golint_resilience.engine import facts_only, run
 from golint_resilience.filters import Excluder, drop_per_path_ignores
 from golint_resilience.fixing import Outcome, Reanalyse, fix_in_rounds, unified_diff
-from golint_resilience.model import Finding, ResilintError, Severity
+from golint_resilience.model import Finding, ResilintError, RunResult, Severity
 from golint_resilience.output import write_bytes, write_text
 from golint_resilience.progress import ProgressBar
 from golint_resilience.report import REPORTERS, STATISTICS, Reporter, ReportOptions

@@ -56,6 +56,7 @@ from golint_resilience.model import (
     Fix,
     Place,
     RelatedLocation,
+    RunResult,
     Severity,
     Span,
     ToolError,
@@ -119,19 +120,6 @@ class DeploymentStage(Protocol):
 
     def __call__(self, store: FactStore) -> DirectoryResult:
         """Findings, directives and notes of the deployment files."""
-
-
-@dataclass
-class RunResult:
-    """The outcome of a run, ready for a reporter."""
-
-    findings: list[Finding]
-    file_errors: list[FileError]
-    tool_errors: list[ToolError]
-    files: int
-    packages: int
-    baselined: int = 0  # findings left out because a baseline knows them (set by the CLI)
-    analysed: int = 0  # directories analysed in this run (the others came from the cache)
 
 
 # --- loading ---------------------------------------------------------------------------
@@ -391,6 +379,7 @@ def _to_finding(spec: RuleSpec, report: Report, scope: str, occurrence: int, mes
         message=message,
         fingerprint=fingerprint(spec.id, file.display, scope, file.text(report.node), occurrence),
         snippet=file.line_text(span.line),
+        line_hash=file.line_hashes.of(span.line),
         fix=report.fix if fixable else None,
     )
 

@@ -36,8 +36,9 @@ _SEVERITY_RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 class Span:
     """A region of a file: 1-based lines, 1-based columns counted in characters.
 
-    The UTF-16 columns are kept too, because SARIF consumers (GitHub) count in UTF-16
-    code units while terminals and JSON users count characters.
+    The columns are kept in UTF-16 code units too, because SARIF consumers (GitHub) count
+    in those, and in UTF-8 bytes, which reviewdog counts, while terminals and JSON users
+    count characters.
     """
 
     line: int
@@ -46,21 +47,35 @@ class Span:
     end_column: int
     utf16_column: int
     utf16_end_column: int
+    byte_column: int
+    byte_end_column: int
+
+    @classmethod
+    def on_line(cls, line: int, text: str, column: int, end_column: int) -> Span:
+        """The span of the characters `column:end_column` (1-based) of a line whose text is `text`."""
+
+        def utf16(at: int) -> int:
+            return len(text[: at - 1].encode("utf-16-le", "surrogatepass")) // 2 + 1
+
+        def utf8(at: int) -> int:
+            return len(text[: at - 1].encode("utf-8", "surrogatepass")) + 1
+
+        return cls(
+            line, column, line, end_column, utf16(column), utf16(end_column), utf8(column), utf8(end_column)
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class Edit:
     """Replace the bytes `start:end` of a file with `text` (an insertion when they are equal).
 
-    `span` is the same region in lines and columns (for SARIF and JSON); `byte_columns`
-    are its 1-based start and end columns counted in UTF-8 bytes (reviewdog's unit).
+    `span` is the same region in lines and columns (for SARIF, JSON and reviewdog).
     """
 
     start: int
     end: int
     text: str
     span: Span
-    byte_columns: tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +123,7 @@ class Finding:
     message: str
     fingerprint: str
     snippet: str  # the source lines of the span's first line, for code frames
+    line_hash: str | None  # SARIF primaryLocationLineHash of the span's first line (linehash.py)
     suppressed: bool = False
     suppression_reason: str = ""
     fix: Fix | None = None
@@ -135,6 +151,19 @@ class ToolError:
     rule_id: str
     path: str
     message: str
+
+
+@dataclass
+class RunResult:
+    """The outcome of a run: what reporters format (they need nothing else, and no file)."""
+
+    findings: list[Finding]
+    file_errors: list[FileError]
+    tool_errors: list[ToolError]
+    files: int
+    packages: int
+    baselined: int = 0  # findings left out because a baseline knows them (set by the CLI)
+    analysed: int = 0  # directories analysed in this run (the others came from the cache)
 
 
 def fingerprint(rule_id: str, path: str, scope: str, text: str, occurrence: int) -> str:

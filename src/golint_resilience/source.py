@@ -11,6 +11,7 @@ from pathlib import Path
 from golint_resilience.budget import Budget
 from golint_resilience.builtin_calls import with_plain_builtin_calls
 from golint_resilience.lineage import Lineage
+from golint_resilience.linehash import LineHashes
 from golint_resilience.model import Span
 from golint_resilience.parsing import Node, Tree, parse
 
@@ -156,11 +157,25 @@ class SourceFile:
         """The span of the bytes `start:end`."""
         line, column, utf16_column = self._position(start)
         end_line, end_column, utf16_end = self._position(end)
-        return Span(line, column, end_line, end_column, utf16_column, utf16_end)
+        return Span(
+            line,
+            column,
+            end_line,
+            end_column,
+            utf16_column,
+            utf16_end,
+            self._byte_column(start),
+            self._byte_column(end),
+        )
 
-    def byte_column(self, offset: int) -> int:
+    def _byte_column(self, offset: int) -> int:
         """The 1-based column of a byte offset, counted in bytes."""
         return offset - self.line_start(offset) + 1
+
+    @cached_property
+    def line_hashes(self) -> LineHashes:
+        """The SARIF line hashes of this file's lines (computed for the lines asked for)."""
+        return LineHashes(self.data)
 
     def line_start(self, offset: int) -> int:
         """The offset of the first byte of the line holding `offset`."""

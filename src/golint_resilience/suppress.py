@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from golint_resilience.catalog import RuleSpec, load_catalog
+from golint_resilience.linehash import LineHashes
 from golint_resilience.model import Finding, Span, fingerprint
 
 UNUSED_SUPPRESSION = "RES901"
@@ -69,6 +70,7 @@ class PlacedDirective:
     path: str  # display path, as in findings
     line: int
     line_text: str
+    line_hash: str | None  # SARIF primaryLocationLineHash of the line (linehash.py)
 
     @property
     def comment(self) -> str:
@@ -118,6 +120,7 @@ def scan(path: str, data: bytes) -> list[PlacedDirective]:
     # Lines as Go (and every finding) counts them: only "\n" ends one. str.splitlines() would
     # also break at \r, \f, \v, U+0085, U+2028…, and a directive would cover another line.
     lines = data.decode("utf-8", "replace").split("\n")
+    hashes = LineHashes(data)
     found: list[PlacedDirective] = []
     in_header = True
     for number, text in enumerate(lines, start=1):
@@ -133,7 +136,7 @@ def scan(path: str, data: bytes) -> list[PlacedDirective]:
             scope = Scope.FILE
         else:
             scope = Scope.NEXT_LINE if alone else Scope.LINE
-        found.append(PlacedDirective(directive, scope, path, number, text))
+        found.append(PlacedDirective(directive, scope, path, number, text, hashes.of(number)))
     return found
 
 
@@ -148,6 +151,7 @@ def scan_hash_comments(path: str, text: str, *, inline: bool) -> list[PlacedDire
     if "resilint:ignore" not in text:
         return []
     found = []
+    hashes = LineHashes(text.encode("utf-8", "surrogatepass"))
     in_header = True
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
@@ -162,7 +166,7 @@ def scan_hash_comments(path: str, text: str, *, inline: bool) -> list[PlacedDire
             scope = Scope.FILE if in_header else Scope.MISPLACED
         else:
             scope = Scope.NEXT_LINE if alone else Scope.LINE
-        found.append(PlacedDirective(directive, scope, path, number, line))
+        found.append(PlacedDirective(directive, scope, path, number, line, hashes.of(number)))
     return found
 
 
@@ -251,10 +255,6 @@ def _verdict(
     return "default" if covered <= rules else None
 
 
-def _utf16_column(text: str, column: int) -> int:
-    return len(text[: column - 1].encode("utf-16-le", "surrogatepass")) // 2 + 1
-
-
 def _directive_finding(spec: RuleSpec, item: PlacedDirective, variant: str, occurrence: int) -> Finding:
     text = item.line_text.rstrip()
     column = item.directive.column
@@ -265,8 +265,9 @@ def _directive_finding(spec: RuleSpec, item: PlacedDirective, variant: str, occu
         rule_name=spec.name,
         severity=spec.severity,
         path=item.path,
-        span=Span(item.line, column, item.line, end, _utf16_column(text, column), _utf16_column(text, end)),
+        span=Span.on_line(item.line, text, column, end),
         message=spec.message(variant, directive=comment, rules=",".join(item.directive.selectors) or "all"),
         fingerprint=fingerprint(spec.id, item.path, "", comment, occurrence),
         snippet=item.line_text,
+        line_hash=item.line_hash,
     )

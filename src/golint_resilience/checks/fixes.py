@@ -25,13 +25,7 @@ SHUTDOWN_TIMEOUT = "10*{time}.Second"  # gofmt spaces a product less inside call
 def edit(context: FileContext, start: int, end: int, text: str) -> Edit:
     """Replace the bytes `start:end` of the file with `text`."""
     file = context.file
-    return Edit(
-        start,
-        end,
-        text.replace("\n", file.newline),
-        file.region(start, end),
-        (file.byte_column(start), file.byte_column(end)),
-    )
+    return Edit(start, end, text.replace("\n", file.newline), file.region(start, end))
 
 
 def replace(context: FileContext, node: Node, text: str) -> Edit:

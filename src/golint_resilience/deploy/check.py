@@ -28,6 +28,7 @@ from golint_resilience.deploy.service import service
 from golint_resilience.deploy.sources import DeploymentFile, Kind
 from golint_resilience.engine import DirectoryResult
 from golint_resilience.facts import FactStore
+from golint_resilience.linehash import LineHashes
 from golint_resilience.model import Finding, RelatedLocation, ToolError, fingerprint
 from golint_resilience.settings import RunSettings
 from golint_resilience.suppress import scan_hash_comments
@@ -105,6 +106,7 @@ def _finding(
         message=spec.message(report.variant, **dict(report.values)),
         fingerprint=fingerprint(spec.id, place.path, report.scope, line, occurrence),
         snippet=line,
+        line_hash=LineHashes(file.text.encode("utf-8", "surrogatepass")).of(place.span.line),
         related=tuple(RelatedLocation(p.path, p.span, text) for p, text in report.related),
     )
 

@@ -41,11 +41,7 @@ class DeploymentFile:
         """A place on one line; without `length`, to the end of the line."""
         text = self.line(line)
         end = column + length if length is not None else max(len(text.rstrip()) + 1, column + 1)
-        return Place(self.display, Span(line, column, line, end, _utf16(text, column), _utf16(text, end)))
-
-
-def _utf16(text: str, column: int) -> int:
-    return len(text[: column - 1].encode("utf-16-le", "surrogatepass")) // 2 + 1
+        return Place(self.display, Span.on_line(line, text, column, end))
 
 
 def kind_of(name: str) -> Kind | None:

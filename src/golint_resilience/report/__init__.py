@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from golint_resilience.engine import RunResult
+from golint_resilience.model import RunResult
 from golint_resilience.report import github, gitlab, json_report, markdown, rdjson, sarif, statistics, text
 from golint_resilience.report.common import ReportOptions
 

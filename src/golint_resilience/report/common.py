@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from golint_resilience.catalog import RuleSpec
-from golint_resilience.engine import RunResult
 from golint_resilience.fixing import usable
-from golint_resilience.model import Finding
+from golint_resilience.model import Finding, RunResult
 from golint_resilience.repository import default_root
 
 INFORMATION_URI = "https://github.com/resilint/resilint"

@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
-from golint_resilience.engine import RunResult
-from golint_resilience.model import Finding, Severity
+from golint_resilience.model import Finding, RunResult, Severity
 from golint_resilience.report.common import ReportOptions, fixable, printable
 from golint_resilience.report.paths import relative_to_root
 

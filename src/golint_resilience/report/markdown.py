@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
-from golint_resilience.engine import RunResult
+from golint_resilience.model import RunResult
 from golint_resilience.report import common
 from golint_resilience.report.common import ReportOptions, fix_summary, printable
 

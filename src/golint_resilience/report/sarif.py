@@ -16,19 +16,18 @@ from typing import Any, TextIO
 
 from golint_resilience.catalog import RuleSpec
 from golint_resilience.docs import render_markdown, suppression_hint
-from golint_resilience.engine import RunResult
 from golint_resilience.model import (
     FileError,
     Finding,
     Fix,
     RelatedLocation,
     ResilintError,
+    RunResult,
     Severity,
     Span,
     ToolError,
 )
 from golint_resilience.report.common import INFORMATION_URI, ReportOptions, rule_url
-from golint_resilience.report.linehash import line_hashes
 from golint_resilience.report.paths import relative_to_root, uri_reference
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -102,22 +101,6 @@ def automation_id(category: str) -> str | None:
     return category if category.endswith("/") else category + "/"
 
 
-class _LineHashes:
-    """`primaryLocationLineHash` per file and line, each file read once."""
-
-    def __init__(self) -> None:
-        self._files: dict[str, list[str] | None] = {}
-
-    def get(self, path: str, line: int) -> str | None:
-        if path not in self._files:
-            try:
-                self._files[path] = line_hashes(Path(path).read_bytes())
-            except OSError:
-                self._files[path] = None  # gone since the analysis: let the uploader decide
-        hashes = self._files[path]
-        return hashes[line - 1] if hashes is not None and 0 < line <= len(hashes) else None
-
-
 def _artifact(relative: str) -> dict[str, str]:
     return {"uri": uri_reference(relative), "uriBaseId": SRCROOT}
 
@@ -147,14 +130,13 @@ def _result(
     finding: Finding,
     relative: str,
     rule_index: int,
-    line_hash: str | None,
     with_suppressions: bool,
     root: Path,
 ) -> dict[str, Any]:
     span = finding.span
     fingerprints = {FINGERPRINT_KEY: finding.fingerprint}
-    if line_hash is not None:
-        fingerprints["primaryLocationLineHash"] = line_hash
+    if finding.line_hash is not None:
+        fingerprints["primaryLocationLineHash"] = finding.line_hash
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
@@ -237,17 +219,13 @@ def build_log(result: RunResult, options: ReportOptions) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dictionary."""
     specs = list(options.catalog.values())
     index = {spec.id: position for position, spec in enumerate(specs)}
-    hashes = _LineHashes()
     results = []
     for finding in result.findings:
         if finding.suppressed and not options.sarif_suppressed:
             continue
         relative = relative_to_root(finding.path, options.root)
-        line_hash = hashes.get(finding.path, finding.span.line)
         results.append(
-            _result(
-                finding, relative, index[finding.rule_id], line_hash, options.sarif_suppressed, options.root
-            )
+            _result(finding, relative, index[finding.rule_id], options.sarif_suppressed, options.root)
         )
     results.sort(key=_result_order)
     notifications = [_file_notification(e, options.root) for e in result.file_errors]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from golint_resilience.engine import RunResult
+from golint_resilience.model import RunResult
 from golint_resilience.report import common
 from golint_resilience.report.common import ReportOptions
 

@@ -15,8 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from golint_resilience import terminal
-from golint_resilience.engine import RunResult
-from golint_resilience.model import Finding, Severity
+from golint_resilience.model import Finding, RunResult, Severity
 from golint_resilience.report import common
 from golint_resilience.report.common import ReportOptions, fix_summary, fixable, printable
 
