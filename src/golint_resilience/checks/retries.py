@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from golint_resilience.checks.contexts import never_expiring_context
 from golint_resilience.checks.framework import CheckContext, Report, check, first_line, fragment, report
 from golint_resilience.checks.retry_loops import (
     Assignments,
@@ -73,6 +74,7 @@ _ONGOING_LOOP = """
       field: (field_identifier) @_name)
     (#eq? @_name "Ongoing")) @call)
 """
+_CALLS = "(call_expression) @call"
 _RECEIVES = """
 (unary_expression
   operator: "<-"
@@ -122,7 +124,7 @@ def _means_forever(key: str, setting: Node, context: FileContext) -> bool:
             )
         return _is_cenkalti(owner.package)
     is_dskit = owner is not None and owner.package == DSKIT_BACKOFF and owner.name == "Config"
-    return is_dskit and _loops_while_ongoing(setting, context)
+    return is_dskit and _loops_while_ongoing(setting, context) and not _cancellable_backoff(setting, context)
 
 
 def _loops_while_ongoing(setting: Node, context: FileContext) -> bool:
@@ -133,6 +135,28 @@ def _loops_while_ongoing(setting: Node, context: FileContext) -> bool:
     """
     function = enclosing_function(setting, context)
     return function is not None and bool(captures_within(function, _ONGOING_LOOP, context.file.budget))
+
+
+def _cancellable_backoff(setting: Node, context: FileContext) -> bool:
+    """Is every dskit backoff of the function built on a context that can be cancelled?
+
+    `Ongoing()` is false once the backoff's context is done, so `backoff.New(ctx, …)` with
+    a caller's or service's context stops at cancellation, as a loop that checks
+    `ctx.Done()` does; on `context.Background()` it never does.
+    """
+    function = enclosing_function(setting, context)
+    if function is None:
+        return False
+    contexts = [
+        arguments.named_children[0]
+        for captures in captures_within(function, _CALLS, context.file.budget)
+        if (name := callee_name(captures["call"][0], context)) is not None
+        and name.package == DSKIT_BACKOFF
+        and name.name == "New"
+        and (arguments := captures["call"][0].child_by_field_name("arguments")) is not None
+        and arguments.named_children
+    ]
+    return bool(contexts) and all(never_expiring_context(c, context) is None for c in contexts)
 
 
 def _is_cenkalti(path: str) -> bool:
