@@ -9,6 +9,10 @@ package behind a one-line `main`):
   `Listen` on values those packages built, and `select {}`;
 - a graceful `Shutdown(ctx)` of a net/http server;
 - `http.DefaultServeMux` served on a non-loopback (or unknown) address.
+
+An opt-in debug listener is none of these: a server started only under an `if` that
+asks for a debug or profiling option (`if pprofAddr != "" { go http.ListenAndServe(…) }`)
+is the operator's choice to profile, not the service the program runs.
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ from golint_resilience.facts import (
 from golint_resilience.index import FileContext
 from golint_resilience.parsing import Node
 from golint_resilience.resolve import (
+    DECLARATION_NODES,
     QualifiedName,
+    ancestors,
     callee_name,
     local_binding,
     qualified_type,
@@ -54,6 +60,7 @@ _ECHO = frozenset({"github.com/labstack/echo.New", "github.com/labstack/echo.Ech
 _FIBER = frozenset({"github.com/gofiber/fiber.New", "github.com/gofiber/fiber.App"})
 FRAMEWORK_STARTS = {"Run": _GIN, "RunTLS": _GIN, "Start": _ECHO, "Listen": _FIBER}
 LOOPBACK_PREFIXES = ("localhost:", "127.", "[::1]:")
+_DEBUG_WORDS = re.compile(r"pprof|profil|debug|diagnos", re.IGNORECASE)
 _MAJOR_SUFFIX = re.compile(r"/v[0-9]+(?=\.[^./]+$)")
 
 _CALL_NAMES = sorted({*HTTP_START_METHODS, *SERVE_METHODS, *FRAMEWORK_STARTS, "Shutdown"})
@@ -165,11 +172,29 @@ def _server_start(call: Node, name: str, context: FileContext, ctx: MatchContext
     return None
 
 
+def opt_in_debug_listener(node: Node, context: FileContext) -> bool:
+    """Is the server at `node` started only when a debug or profiling option asks for it?
+
+    It is under an `if` (in its function, through literals such as `go func() {…}()`)
+    whose condition or initializer names such an option (`pprofAddr != ""`,
+    `cfg.Debug.Enabled`, `port := os.Getenv("PPROF_PORT"); port != ""`).
+    """
+    for ancestor in ancestors(node, context):
+        if ancestor.type in DECLARATION_NODES:
+            return False
+        if ancestor.type != "if_statement":
+            continue
+        parts = (ancestor.child_by_field_name("initializer"), ancestor.child_by_field_name("condition"))
+        if any(part is not None and _DEBUG_WORDS.search(context.text(part)) for part in parts):
+            return True
+    return False
+
+
 def server_starts(ctx: MatchContext) -> Iterator[ServerStart]:
-    """Every server start of the package, in file and source order."""
+    """Every server start of the package, in file and source order (opt-in debug listeners aside)."""
     for match in ctx.matches("server_calls"):
         start = _server_start(match.node("call"), match.context.text(match.node("name")), match.context, ctx)
-        if start is not None:
+        if start is not None and not opt_in_debug_listener(start.node, start.context):
             yield start
     for match in ctx.matches("select_statements"):
         statement = match.node("select")
@@ -275,7 +300,9 @@ def default_mux_servers(ctx: MatchContext) -> Iterator[DefaultMuxServer]:
         return
     for match in ctx.matches("server_literals"):
         literal, context = match.node("literal"), match.context
-        if qualified_type(literal.child_by_field_name("type"), context) != HTTP_SERVER:
+        if qualified_type(
+            literal.child_by_field_name("type"), context
+        ) != HTTP_SERVER or opt_in_debug_listener(literal, context):
             continue
         fields = _keyed_values(literal, context)
         if "Handler" not in fields or _is_default_mux(fields["Handler"], context):
