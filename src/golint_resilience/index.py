@@ -7,13 +7,16 @@ consts), never a walk of whole trees; files are parsed on first need.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar, cast
 
 from golint_resilience.parsing import Node
 from golint_resilience.source import SourceFile, declared_functions, declared_types
 
+_T = TypeVar("_T")
 _MAJOR_VERSION = re.compile(r"^v[0-9]+$")
 _DOT_VERSION = re.compile(r"\.v[0-9]+$")
 
@@ -233,6 +236,7 @@ class Package:
         self.module = module
         self.contexts = [FileContext(f, self) for f in files]
         self._files_mentioning: dict[str, list[FileContext]] = {}
+        self._remembered: dict[tuple[str, ...], object] = {}
 
     @property
     def is_main(self) -> bool:
@@ -251,6 +255,12 @@ class Package:
             needle = name.encode()
             found = self._files_mentioning[name] = [c for c in self.contexts if needle in c.file.data]
         return found
+
+    def remembered(self, key: tuple[str, ...], compute: Callable[[], _T]) -> _T:
+        """`compute()` once per package for `key`: for answers that search every file of the package."""
+        if key not in self._remembered:
+            self._remembered[key] = compute()
+        return cast(_T, self._remembered[key])
 
     def context_of(self, file: SourceFile) -> FileContext:
         """The package's FileContext of one of its files (imports and decls already read)."""

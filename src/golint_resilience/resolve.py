@@ -609,6 +609,17 @@ def assignment_target(value: Node, context: FileContext) -> Node | None:
     return targets[0] if len(values.named_children) == 1 and targets else None
 
 
+def assigned_value(assignment: Node, target: Node) -> Node | None:
+    """The value `x = v` gives its left-hand side `target`; None for `x, err = f()`."""
+    left = assignment.child_by_field_name("left")
+    right = assignment.child_by_field_name("right")
+    targets = left.named_children if left is not None else []
+    values = right.named_children if right is not None else []
+    if len(targets) != len(values):
+        return None
+    return next((v for t, v in zip(targets, values, strict=True) if t.id == target.id), None)
+
+
 def unary_operator(unary: Node) -> str:
     """The operator token of a unary expression (`&`, `*`, `<-`, `!`, `-`)."""
     operator = unary.child_by_field_name("operator")

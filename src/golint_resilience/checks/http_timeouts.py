@@ -42,7 +42,7 @@ from golint_resilience.checks.net_http import (
     literal_keys,
 )
 from golint_resilience.index import FileContext
-from golint_resilience.model import Fix
+from golint_resilience.model import Fix, Severity
 from golint_resilience.parsing import Node, captures_within
 from golint_resilience.resolve import (
     assignment_target,
@@ -187,23 +187,38 @@ def _selector_parts(call: Node) -> tuple[Node, Node] | None:
 
 @check("RES301", fragments=("http_sends", "net_http_calls"))
 def http_request_without_context(ctx: CheckContext) -> Iterator[Report]:
-    """`http.Get` & co., the same methods on known clients, and `http.NewRequest` left without a context."""
+    """`http.Get` & co., the same methods on known clients, and `http.NewRequest` left without a context.
+
+    A request that a client with a Timeout sends has a deadline, only no way to be
+    cancelled: a note that says so.
+    """
     for call, context in fragment_calls(ctx, "http_sends"):
         yield from _send_without_context(call, context)
     for call, context in fragment_calls(ctx, "net_http_calls"):
-        if is_net_http(callee_name(call, context), frozenset({"NewRequest"})) and not _request_gets_context(
-            call, context
-        ):
-            in_scope = context_in_scope(call, context)
-            variant = "new_request" if in_scope else "new_request_no_context"
-            yield report(
-                call,
-                context,
-                variant,
-                call=_call_text(call, context),
-                ctx=in_scope or "ctx",
-                fix=_with_context_fix(call, context),
-            )
+        if not is_net_http(callee_name(call, context), frozenset({"NewRequest"})):
+            continue
+        value = _value_leaving_literals(call, context)
+        if value is None or _request_gets_context(value, context):
+            continue
+        clients = _sending_clients(value, context)
+        bounded = bool(clients) and all(client_has_timeout(c, context) for c in clients)
+        in_scope = context_in_scope(call, context)
+        yield report(
+            call,
+            context,
+            _variant("new_request", bounded=bounded, in_scope=in_scope is not None),
+            severity=Severity.NOTE if bounded else None,
+            call=_call_text(call, context),
+            ctx=in_scope or "ctx",
+            client=context.text(clients[0]) if clients else "client",
+            fix=_with_context_fix(call, context),
+        )
+
+
+def _variant(kind: str, *, bounded: bool, in_scope: bool) -> str:
+    """A send's message (kind "") or a built request's: with a client's Timeout, with a context in scope."""
+    parts = (kind, "timeout" if bounded else "", "" if in_scope else "no_context")
+    return "_".join(p for p in parts if p) or "default"
 
 
 def _with_context_fix(call: Node, context: FileContext) -> Fix | None:
@@ -233,11 +248,13 @@ def _send_without_context(call: Node, context: FileContext) -> Iterator[Report]:
     else:
         return
     method = name.name if name is not None else context.text(parts[1]) if parts is not None else ""
+    bounded = name is None and parts is not None and client_has_timeout(parts[0], context)
     in_scope = context_in_scope(call, context)
     yield report(
         call,
         context,
-        "default" if in_scope else "no_context",
+        _variant("", bounded=bounded, in_scope=in_scope is not None),
+        severity=Severity.NOTE if bounded else None,
         call=_call_text(call, context),
         ctx=in_scope or "ctx",
         method=SEND_METHODS[method],
@@ -245,35 +262,28 @@ def _send_without_context(call: Node, context: FileContext) -> Iterator[Report]:
     )
 
 
-def _request_gets_context(call: Node, context: FileContext) -> bool:
-    """Does the function give this `http.NewRequest` result a context (or hand it on)?
+def _request_gets_context(value: Node, context: FileContext) -> bool:
+    """Does the function give the request that `value` holds a context (or hand it on)?
 
-    Yes when it attaches one (`req.WithContext(ctx)`, `req.Clone(ctx)`), returns the
+    `value` is an `http.NewRequest` call, or the call of a literal returning one. Yes when
+    the function attaches one (`req.WithContext(ctx)`, `req.Clone(ctx)`), returns the
     request to its caller, passes it to a call that also takes a context (unless the
     function sends it itself: a callee cannot change the caller's request), or hands it
     to a handler's `ServeHTTP` (an in-process request); a request stored anywhere but a
-    plain variable counts as yes, since where it goes is not visible. A request returned
-    by a literal that is called on the spot stays in the function that calls it.
+    plain variable counts as yes, since where it goes is not visible.
     """
-    value = _value_leaving_literals(call, context)
-    if value is None:
-        return True
     target = assignment_target(value, context)
     function = enclosing_function(value, context)
     if target is None or function is None:
         return False
     if target.type != "identifier":
         return True  # stored in a field or an element: where it goes is not visible here
-    name = context.text(target)
-    declared = _declaration_of(target, context)
     handed_on = sent_here = False
     for captures in captures_within(function, _REQUEST_USES, context.file.budget):
         kind = next(k for k in ("attached", "served", "argument", "kept") if k in captures)
         use = captures[kind][0]
-        if use.start_byte < value.end_byte or context.text(use) != name:
+        if not _later_use(use, value, target, context):
             continue
-        if _declaration_of(use, context) != declared:
-            continue  # another variable of the same name (a closure's own parameter)
         if kind != "argument":
             return True
         arguments = captures["arguments"][0]
@@ -282,6 +292,30 @@ def _request_gets_context(call: Node, context: FileContext) -> bool:
             is_context_argument(a, context) for a in arguments.named_children if a.id != use.id
         )
     return handed_on and not sent_here
+
+
+def _later_use(use: Node, value: Node, target: Node, context: FileContext) -> bool:
+    """Is `use`, after `value`, the variable `target` that receives it (not a literal's own of that name)?"""
+    return (
+        use.start_byte >= value.end_byte
+        and context.text(use) == context.text(target)
+        and _declaration_of(use, context) == _declaration_of(target, context)
+    )
+
+
+def _sending_clients(value: Node, context: FileContext) -> list[Node]:
+    """The clients of the `c.Do(req)` calls after `value` that send what it gives (or `c.Do(value)`)."""
+    function = enclosing_function(value, context)
+    if function is None:
+        return []
+    target = assignment_target(value, context)
+    request = target if target is not None and target.type == "identifier" else None
+    clients = []
+    for captures in captures_within(function, _SENDS, context.file.budget):
+        sent = unparen(captures["request"][0])
+        if sent.id == value.id or (request is not None and _later_use(sent, value, request, context)):
+            clients.append(captures["client"][0])
+    return clients
 
 
 def _value_leaving_literals(call: Node, context: FileContext) -> Node | None:
@@ -457,19 +491,7 @@ def _context_argument(call: Node, context: FileContext) -> Node | None:
 
 def _sent_with_timeout(call: Node, context: FileContext) -> bool:
     """Does the function send this request (`c.Do(req)`) with a client known to set Timeout?"""
-    function = enclosing_function(call, context)
-    if function is None:
-        return False
-    target = assignment_target(call, context)
-    request = context.text(target) if target is not None and target.type == "identifier" else None
-    for captures in captures_within(function, _SENDS, context.file.budget):
-        sent = unparen(captures["request"][0])
-        is_this_request = sent.id == call.id or (
-            request is not None and sent.type == "identifier" and context.text(sent) == request
-        )
-        if is_this_request and client_has_timeout(captures["client"][0], context):
-            return True
-    return False
+    return any(client_has_timeout(c, context) for c in _sending_clients(call, context))
 
 
 # --- RES304 ------------------------------------------------------------------------------

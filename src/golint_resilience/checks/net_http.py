@@ -8,18 +8,20 @@ declared type. Anything else is unknown, and callers stay silent about it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from golint_resilience.index import FileContext
+from golint_resilience.index import FileContext, Package, fields_named
 from golint_resilience.parsing import Node, captures_within
 from golint_resilience.resolve import (
     QualifiedName,
+    assigned_value,
     assignment_target,
     callee_name,
     enclosing_declaration,
     field_types,
     imported_package,
     method_receiver,
+    operand_type,
     qualified_name,
     qualified_type,
     unary_operator,
@@ -38,7 +40,11 @@ _FIELD_ASSIGNMENTS = """
   left: (expression_list
     (selector_expression
       operand: (_) @operand
-      field: (field_identifier) @field))) @assignment
+      field: (field_identifier) @field) @target)) @assignment
+"""
+_STRUCT_LITERALS = """
+(composite_literal
+  type: (type_identifier) @type) @literal
 """
 
 
@@ -77,19 +83,34 @@ def http_literal_type(expression: Node, context: FileContext) -> str | None:
 
 def literal_keys(expression: Node, context: FileContext) -> set[str]:
     """Field names set directly in a composite literal (nested literals do not count)."""
+    return {key for key, _ in _literal_elements(expression, context) if key is not None}
+
+
+def _literal_elements(expression: Node, context: FileContext) -> list[tuple[str | None, Node]]:
+    """(field name, value) of each element of a (`&`) composite literal; None for a positional one."""
     expression = unparen(expression)
     if expression.type == "unary_expression":
         operand = expression.child_by_field_name("operand")
         expression = unparen(operand) if operand is not None else expression
     body = expression.child_by_field_name("body") if expression.type == "composite_literal" else None
-    keys = set()
+    elements: list[tuple[str | None, Node]] = []
     for element in body.named_children if body is not None else []:
-        key = element.child_by_field_name("key") if element.type == "keyed_element" else None
+        if element.type != "keyed_element":
+            elements.append((None, _element_value(element)))
+            continue
+        key, value = element.child_by_field_name("key"), element.child_by_field_name("value")
         while key is not None and key.type == "literal_element" and key.named_children:
             key = key.named_children[0]
-        if key is not None:
-            keys.add(context.text(key))
-    return keys
+        if key is not None and value is not None:
+            elements.append((context.text(key), _element_value(value)))
+    return elements
+
+
+def _element_value(element: Node) -> Node:
+    """The expression of a `literal_element` (a nested `{…}` stays a literal_value)."""
+    if element.type == "literal_element" and element.named_children:
+        return element.named_children[0]
+    return element
 
 
 def fields_assigned_later(value: Node, fields: frozenset[str], context: FileContext) -> bool:
@@ -99,9 +120,14 @@ def fields_assigned_later(value: Node, fields: frozenset[str], context: FileCont
     count when the assignment follows in the same function (closures included); for a
     package-level `var srv = …`, anywhere in the package.
     """
+    return any(True for _ in _later_field_values(value, fields, context))
+
+
+def _later_field_values(value: Node, fields: frozenset[str], context: FileContext) -> Iterator[Node | None]:
+    """The values those later assignments give (None: one of several results of a call)."""
     target = assignment_target(value, context)
     if target is None or target.type not in {"identifier", "selector_expression"}:
-        return False
+        return
     holder = context.text(target)
     function = enclosing_declaration(value, context)
     if function is not None:
@@ -117,8 +143,7 @@ def fields_assigned_later(value: Node, fields: frozenset[str], context: FileCont
                 and scope_context.text(captures["field"][0]) in fields
                 and scope_context.text(captures["operand"][0]) == holder
             ):
-                return True
-    return False
+                yield assigned_value(assignment, captures["target"][0])
 
 
 def is_http_client(expression: Node, context: FileContext, depth: int = _MAX_DEPTH) -> bool:
@@ -152,14 +177,20 @@ def _field_has_http_type(selector: Node, type_name: str, context: FileContext) -
 
 
 def client_has_timeout(expression: Node, context: FileContext, depth: int = _MAX_DEPTH) -> bool:
-    """Is `expression` a client whose literal (seen here) sets `Timeout`, now or later?"""
+    """Is `expression` a client known to have a `Timeout` (other than `Timeout: 0`)?
+
+    A literal that sets one, or whose variable is given one after it (`c.Timeout = d`); a
+    local or package-level variable initialised with such a client; a field `x.f` of a
+    struct of this package to which every write in the package (`y.f = v`, `T{f: v}`)
+    gives such a client.
+    """
     if depth <= 0:
         return False
     expression = unparen(expression)
     if http_literal_type(expression, context) == "Client":
-        return "Timeout" in literal_keys(expression, context) or fields_assigned_later(
-            expression, frozenset({"Timeout"}), context
-        )
+        values: list[Node | None] = [v for k, v in _literal_elements(expression, context) if k == "Timeout"]
+        values.extend(_later_field_values(expression, frozenset({"Timeout"}), context))
+        return any(not _is_zero(v, context) for v in values)
     if expression.type == "identifier":
         declared = variable(expression, context)
         return (
@@ -167,7 +198,64 @@ def client_has_timeout(expression: Node, context: FileContext, depth: int = _MAX
             and declared.value_node is not None
             and client_has_timeout(declared.value_node, declared.context, depth - 1)
         )
+    if expression.type == "selector_expression":
+        return _field_clients_have_timeout(expression, context, depth)
     return False
+
+
+def _is_zero(value: Node | None, context: FileContext) -> bool:
+    """A literal `0` (the zero Duration: no timeout); an unknown value is not known to be zero."""
+    return value is not None and unparen(value).type == "int_literal" and context.text(unparen(value)) == "0"
+
+
+def _field_clients_have_timeout(selector: Node, context: FileContext, depth: int) -> bool:
+    """`x.f`, a field of x's struct type (of this package) that every write gives a client with a Timeout."""
+    operand = selector.child_by_field_name("operand")
+    field = selector.child_by_field_name("field")
+    if operand is None or field is None or imported_package(operand, context) is not None:
+        return False
+    owner = operand_type(operand, context)
+    declaration = context.package.type_spec(owner.name) if owner is not None and owner.local else None
+    struct = declaration.node.child_by_field_name("type") if declaration is not None else None
+    if owner is None or declaration is None or struct is None or struct.type != "struct_type":
+        return False
+    name = context.text(field)
+    if not fields_named(struct, name, context.package.context_of(declaration.file)):
+        return False  # a promoted field of an embedded struct, or a method
+    package = context.package
+
+    def every_write_has_timeout() -> bool:
+        writes = _field_writes(owner.name, name, package)
+        return bool(writes) and all(v is not None and client_has_timeout(v, c, depth - 1) for v, c in writes)
+
+    return package.remembered(("client field with a Timeout", owner.name, name), every_write_has_timeout)
+
+
+def _field_writes(type_name: str, field_name: str, package: Package) -> list[tuple[Node | None, FileContext]]:
+    """The values this package gives field `field_name` of struct type `type_name`.
+
+    `y.f = v` where y is of that type (or of a type not known), and `T{f: v}`; None for a
+    value that is not visible (`y.f, err = g()`, a positional `T{a, b}`).
+    """
+    writes: list[tuple[Node | None, FileContext]] = []
+    for context in package.mentioning(field_name):
+        budget = context.file.budget
+        for captures in captures_within(context.file.root, _FIELD_ASSIGNMENTS, budget):
+            if context.text(captures["field"][0]) != field_name:
+                continue
+            holder = operand_type(captures["operand"][0], context)
+            if holder is None or (holder.local and holder.name == type_name):
+                writes.append((assigned_value(captures["assignment"][0], captures["target"][0]), context))
+        for captures in captures_within(context.file.root, _STRUCT_LITERALS, budget):
+            if context.text(captures["type"][0]) != type_name:
+                continue
+            for key, value in _literal_elements(captures["literal"][0], context):
+                if key is None:
+                    writes.append((None, context))
+                    break
+                if key == field_name:
+                    writes.append((value, context))
+    return writes
 
 
 def is_http_request(expression: Node, context: FileContext, depth: int = _MAX_DEPTH) -> bool:
