@@ -173,8 +173,9 @@ def sigterm_not_handled(ctx: CheckContext) -> Iterator[Report]:
     for call, context, signals in calls:
         if INTERRUPTS.intersection(signals.names):
             function = call.child_by_field_name("function")
-            listed = [t for n, t in zip(signals.names, signals.texts, strict=True) if n in SHUTDOWN_SIGNALS]
-            uncatchable = [t for n, t in zip(signals.names, signals.texts, strict=True) if n in UNCATCHABLE]
+            pairs = list(zip(signals.names, signals.texts, strict=True))
+            listed = [t for n, t in pairs if n in SHUTDOWN_SIGNALS]
+            uncatchable = [_with_signal_name(n, t) for n, t in pairs if n in UNCATCHABLE]
             yield report(
                 call,
                 context,
@@ -184,6 +185,11 @@ def sigterm_not_handled(ctx: CheckContext) -> Iterator[Report]:
                 uncatchable=" and ".join(uncatchable),
                 fix=_sigterm_fix(call, context),
             )
+
+
+def _with_signal_name(name: str, text: str) -> str:
+    """`os.Kill (SIGKILL)`: the os package's name does not say which signal it is."""
+    return f"{text} (SIG{name.upper()})" if name == "Kill" else text
 
 
 _PLAN9_BUILD = re.compile(rb"^//go:build.*(?<![!\w])plan9\b", re.MULTILINE)
