@@ -43,6 +43,9 @@ TAGS = frozenset(
     }
 )
 EXAMPLE_KINDS = ("bad", "good")
+# Another linter's check for the same problem: `gosec:G108`, `revive:deep-exit`, or a
+# single-purpose linter as a whole (`noctx`).
+EQUIVALENT = re.compile(r"^[a-z][a-z0-9]*(:[A-Za-z0-9][A-Za-z0-9-]*)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,7 @@ class RuleSpec:
     security_severity: str | None  # CVSS-like score "0.1".."10.0"; only on security-tagged rules
     messages: dict[str, str]  # variant name → template; "default" always present
     options: dict[str, Option]
+    equivalents: tuple[str, ...]  # other linters' checks whose suppressions silence this rule too
     docs: Docs
     examples: tuple[Example, ...]
     source: str  # the rule file's name, for error messages
@@ -165,6 +169,10 @@ def parse_rule(data: dict[str, Any], origin: str) -> RuleSpec:
         key: Option(key, _str_list(table.get("default"), origin, key), str(table.get("doc", "")))
         for key, table in data.get("options", {}).items()
     }
+    equivalents = _str_list(data.get("equivalents", []), origin, "equivalents")
+    if malformed := [e for e in equivalents if not EQUIVALENT.match(e)]:
+        msg = f"{origin}: equivalents must read 'linter' or 'linter:check', not {malformed}"
+        raise ResilintError(msg)
     docs_table = _require(data, "docs", dict, origin)
     docs = Docs(
         what=_require(docs_table, "what", str, origin).strip(),
@@ -205,6 +213,7 @@ def parse_rule(data: dict[str, Any], origin: str) -> RuleSpec:
         security_severity=security_severity,
         messages=messages,
         options=options,
+        equivalents=equivalents,
         docs=docs,
         examples=tuple(examples),
         source=origin,

@@ -64,11 +64,22 @@ def suppression_hint(spec: RuleSpec) -> str:
             f"(in YAML also at its end), or `# resilint:ignore-file {spec.id} <reason>` in the "
             f"file's leading comments."
         )
-    return (
+    hint = (
         f"Add `//resilint:ignore {spec.id} <reason>` at the end of the flagged line or alone on the "
         f"line above it, `//resilint:ignore-file {spec.id} <reason>` in the file header, or "
         f"`//nolint:{spec.id}`."
     )
+    if spec.equivalents:
+        spellings = ", ".join(_equivalent_spellings(spec.equivalents))
+        hint += f" Other linters' suppressions for the same problem count too: {spellings}."
+    return hint
+
+
+def _equivalent_spellings(equivalents: tuple[str, ...]) -> list[str]:
+    """How the other linters' directives that silence a rule are written."""
+    pairs = [equivalent.partition(":")[::2] for equivalent in equivalents]
+    nosec = [f"`#nosec {name}`" for linter, name in pairs if linter == "gosec" and name]
+    return nosec + list(dict.fromkeys(f"`//nolint:{linter} // <reason>`" for linter, _ in pairs))
 
 
 def render_markdown(spec: RuleSpec) -> str:
