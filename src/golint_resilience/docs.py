@@ -31,13 +31,18 @@ def _option_lines(spec: RuleSpec) -> list[str]:
     lines = []
     for option in spec.options.values():
         default = ", ".join(f"`{v}`" for v in option.default) or "empty"
-        lines.append(f"- `{option.name}` (default: {default}): {option.doc}")
-    first = next(iter(spec.options))
+        kind = "" if option.is_list else f"{'an integer' if option.kind == 'integer' else 'a Go duration'}, "
+        lines.append(f"- `{option.name}` ({kind}default: {default}): {option.doc}")
+    lists = [name for name, option in spec.options.items() if option.is_list]
+    how = (
+        f"`{lists[0]} = [...]` replaces the default, `extend-{lists[0]} = [...]` adds to it"
+        if lists
+        else f"`{next(iter(spec.options))} = …` replaces the default"
+    )
     lines += [
         "",
         f"Set them in `.resilint.toml` under `[rules.{spec.id}]` (in pyproject.toml: "
-        f"`[tool.resilint.rules.{spec.id}]`): `{first} = [...]` replaces the default, "
-        f"`extend-{first} = [...]` adds to it. See docs/configuration.md.",
+        f"`[tool.resilint.rules.{spec.id}]`): {how}. See docs/configuration.md.",
     ]
     return lines
 
