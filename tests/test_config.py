@@ -179,6 +179,57 @@ func Die() {
     assert rules_found(tmp_path) == [("RES101", "lib/lib.go")]
 
 
+def test_scalar_rule_options(tmp_path: Path) -> None:
+    catalog = load_catalog()
+    config = tmp_path / ".resilint.toml"
+    config.write_text(
+        '[rules.RES601]\nmax-fixed-delay-attempts = 5\nmin-fixed-delay = "1m30s"\n', encoding="utf-8"
+    )
+    options = configure(catalog, ["."], Settings(), config_file=config).options
+    assert options["RES601"] == {"max-fixed-delay-attempts": ("5",), "min-fixed-delay": ("1m30s",)}
+    code, out, _ = invoke("config", cwd=tmp_path)
+    assert code == 0
+    assert tomllib.loads(out)["rules"]["RES601"] == {
+        "max-fixed-delay-attempts": 5,
+        "min-fixed-delay": "1m30s",
+    }
+
+
+RETRY = """package lib
+
+import (
+	"errors"
+	"time"
+)
+
+func Send() error {
+	var err error
+	for i := 0; i < 4; i++ {
+		if err = errors.New("busy"); err == nil {
+			return nil
+		}
+		time.Sleep(5 * time.Second)
+	}
+	return err
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("options", "flagged"),
+    [
+        ("", True),  # four attempts, five seconds apart
+        ("max-fixed-delay-attempts = 4", False),
+        ('min-fixed-delay = "5s"', False),
+        ('min-fixed-delay = "5.5s"', True),
+        ('max-fixed-delay-attempts = 0\nmin-fixed-delay = "1h"', True),
+    ],
+)
+def test_fixed_delay_thresholds_reach_the_check(tmp_path: Path, options: str, flagged: bool) -> None:
+    write(tmp_path, {"lib/lib.go": RETRY, ".resilint.toml": f"[rules.RES601]\n{options}\n"})
+    assert (("RES601", "lib/lib.go") in rules_found(tmp_path, "--select", "RES601")) == flagged
+
+
 def test_baseline_key_is_relative_to_the_file(tmp_path: Path) -> None:
     write(tmp_path, {"lib/lib.go": EXIT_IN_LIB, "ci/.resilint.toml": 'baseline = "known.json"\n'})
     assert invoke("--config", "ci/.resilint.toml", "--write-baseline", "ci/known.json", cwd=tmp_path)[0] == 0
@@ -226,6 +277,18 @@ ERRORS = [
         '[rules.RES501]\nprobe-paths = "/healthz"',
         "key 'rules.RES501.probe-paths': expected an array of strings",
     ),
+    (
+        '[rules.RES601]\nmax-fixed-delay-attempts = "3"',
+        """rules.RES601.max-fixed-delay-attempts': expected a whole number from 0 on, got the string "3\"""",
+    ),
+    ("[rules.RES601]\nmax-fixed-delay-attempts = -2", "expected a whole number from 0 on, got the number -2"),
+    ("[rules.RES601]\nmax-fixed-delay-attempts = true", "expected a whole number from 0 on, got a boolean"),
+    (
+        '[rules.RES601]\nmin-fixed-delay = "10"',
+        'key \'rules.RES601.min-fixed-delay\': expected a Go duration such as "10s", "1m30s" or "500ms"',
+    ),
+    ("[rules.RES601]\nmin-fixed-delay = 10", "expected a Go duration such as"),
+    ('[rules.RES601]\nextend-min-fixed-delay = ["1s"]', "unknown option; did you mean 'min-fixed-delay'?"),
     ("select = [", "invalid TOML"),
 ]
 

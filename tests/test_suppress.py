@@ -40,6 +40,10 @@ SILENCED = [
     ("\tos.Exit(1) //nolint:RES101", ""),
     ("\tos.Exit(1) //nolint:errcheck,RES101 // mixed", "mixed"),
     ("\t//nolint:RES101\n\tos.Exit(1)", ""),
+    # Another linter's directive for the same problem (revive's deep-exit), with a reason.
+    ("\tos.Exit(1) //nolint:revive // the CLI exits by design", "the CLI exits by design"),
+    ("\tos.Exit(1) //nolint:errcheck,revive // reviewed", "reviewed"),
+    ("\t//nolint:revive // alone above\n\tos.Exit(1)", "alone above"),
 ]
 NOT_SILENCED = [
     "\tos.Exit(1) //nolint:errcheck",
@@ -49,6 +53,10 @@ NOT_SILENCED = [
     "\tos.Exit(1) //resilint:ignore",
     "\t//resilint:ignore RES101 two lines above\n\n\tos.Exit(1)",
     "\tos.Exit(1)\n\t//resilint:ignore RES101 below",
+    "\tos.Exit(1) //nolint:revive",  # no reason: it may be there for another revive rule
+    "\tos.Exit(1) //nolint:gocritic // gocritic's exitAfterDefer is RES102, not this",
+    "\tos.Exit(1) // #nosec G108 -- gosec has no check for exits",
+    "\tos.Exit(1) // #nosec -- bare, but no gosec check is about exits",
 ]
 
 
@@ -157,3 +165,63 @@ def test_parse_directive_reasons() -> None:
     assert resilint is not None
     assert resilint.covers("RES701")
     assert parse_directive("//nolint:golint") is None
+
+
+def test_parse_equivalent_directives() -> None:
+    nosec = parse_directive("srv := &http.Server{} // #nosec G112 G114 -- behind a proxy")
+    assert nosec is not None
+    assert (nosec.selectors, nosec.reason, nosec.equivalent, nosec.column) == (
+        ("RES304",),
+        "behind a proxy",
+        True,
+        23,
+    )
+    unexplained = parse_directive("http.ListenAndServe(a, nil) //#nosec G114")
+    assert unexplained is not None  # gosec's own check id is precise: no justification needed
+    assert unexplained.selectors == ("RES304",)
+    assert parse_directive("x() // #nosec") is None  # every gosec check, and no justification
+    bare = parse_directive("x() // #nosec -- reviewed")
+    assert bare is not None
+    assert bare.selectors == ("RES304", "RES701")
+    gosec = parse_directive('_ "net/http/pprof" //nolint:gosec // only served with --pprof-addr')
+    assert gosec is not None
+    assert (gosec.selectors, gosec.golangci, gosec.equivalent) == (("RES304", "RES701"), True, True)
+    assert parse_directive('_ "net/http/pprof" //nolint:gosec') is None  # nolintlint wants a reason
+    noctx = parse_directive("http.Get(u) //nolint:noctx,bodyclose // a one-off fetch at startup")
+    assert noctx is not None
+    assert noctx.selectors == ("RES301",)
+    revive = parse_directive("x() //nolint:revive // why")
+    assert revive is not None
+    assert revive.selectors == ("RES101", "RES204")
+
+
+SERVER = """package srv
+
+import (
+	"net/http"
+	"os"
+)
+
+func Serve(h http.Handler) error {
+	srv := &http.Server{Handler: h} // #nosec G112 -- behind a proxy that enforces timeouts
+	if srv == nil {
+		os.Exit(1) //nolint:gosec,gocritic // nothing to silence here
+	}
+	return http.ListenAndServe(":80", h) //#nosec G114
+}
+"""
+
+
+@pytest.mark.parametrize("flags", [("--warn-unused-ignores",), ("--warn-unused-ignores", "--require-reason")])
+def test_equivalents_silence_and_are_never_reported(tmp_path: Path, flags: tuple[str, ...]) -> None:
+    (tmp_path / "srv").mkdir()
+    (tmp_path / "srv" / "srv.go").write_text(SERVER, encoding="utf-8")
+    if "--require-reason" in flags:
+        (tmp_path / ".resilint.toml").write_text("require-reason = true\n", encoding="utf-8")
+        flags = flags[:1]
+    result = findings(tmp_path, "--select", "RES101,RES304", *flags)
+    assert [(f["rule"], f["line"], f["suppressed"]) for f in result] == [
+        ("RES304", 9, True),
+        ("RES101", 11, False),  # neither gosec nor gocritic has a check for exits outside main
+        ("RES304", 13, True),  # gosec's own id needs no justification, whatever require-reason says
+    ]

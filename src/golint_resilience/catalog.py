@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from golint_resilience.durations import parse_duration
 from golint_resilience.model import ResilintError, Severity
 
 if TYPE_CHECKING:
@@ -43,6 +44,9 @@ TAGS = frozenset(
     }
 )
 EXAMPLE_KINDS = ("bad", "good")
+# Another linter's check for the same problem: `gosec:G108`, `revive:deep-exit`, or a
+# single-purpose linter as a whole (`noctx`).
+EQUIVALENT = re.compile(r"^[a-z][a-z0-9]*(:[A-Za-z0-9][A-Za-z0-9-]*)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +60,27 @@ class Example:
     files: tuple[tuple[str, str], ...] = ()  # deployment files beside it: (path, text)
 
 
+OPTION_KINDS = ("list", "integer", "duration")
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
-    """A rule knob with its documented default."""
+    """A rule knob with its documented default.
+
+    Every value is held as a tuple of strings: a list option's items, or the one value of
+    a scalar option (`("3",)` for an integer, `("10s",)` for a Go duration), checked when
+    it is read (rules/, configuration files) so that checks can convert it without error.
+    """
 
     name: str
     default: tuple[str, ...]
     doc: str
+    kind: str = "list"  # one of OPTION_KINDS
+
+    @property
+    def is_list(self) -> bool:
+        """Can `extend-<name>` add to it?"""
+        return self.kind == "list"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +110,7 @@ class RuleSpec:
     security_severity: str | None  # CVSS-like score "0.1".."10.0"; only on security-tagged rules
     messages: dict[str, str]  # variant name → template; "default" always present
     options: dict[str, Option]
+    equivalents: tuple[str, ...]  # other linters' checks whose suppressions silence this rule too
     docs: Docs
     examples: tuple[Example, ...]
     source: str  # the rule file's name, for error messages
@@ -134,6 +153,34 @@ def _security_severity(data: dict[str, Any], tags: tuple[str, ...], origin: str)
     return str(value)
 
 
+def scalar_option_value(kind: str, value: Any) -> str | None:
+    """A scalar option's value as held in Options, or None when it is not of its kind.
+
+    An integer is a TOML integer from 0 on; a duration is a Go duration string.
+    """
+    if kind == "integer" and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    if kind == "duration" and isinstance(value, str) and parse_duration(value) is not None:
+        return value
+    return None
+
+
+def _option(key: str, table: dict[str, Any], origin: str) -> Option:
+    kind = str(table.get("type", "list"))
+    if kind not in OPTION_KINDS:
+        msg = f"{origin}: option {key!r}: type must be one of {', '.join(OPTION_KINDS)}"
+        raise ResilintError(msg)
+    if kind == "list":
+        default = _str_list(table.get("default"), origin, key)
+    else:
+        value = scalar_option_value(kind, table.get("default"))
+        if value is None:
+            msg = f"{origin}: option {key!r}: the default must be a {kind}"
+            raise ResilintError(msg)
+        default = (value,)
+    return Option(key, default, str(table.get("doc", "")), kind)
+
+
 def parse_rule(data: dict[str, Any], origin: str) -> RuleSpec:
     """Validate one rule file's table and build its RuleSpec."""
     rule_id = _require(data, "id", str, origin)
@@ -161,10 +208,11 @@ def parse_rule(data: dict[str, Any], origin: str) -> RuleSpec:
     messages = {"default": _require(data, "message", str, origin)}
     for variant, template in data.get("messages", {}).items():
         messages[variant] = str(template)
-    options = {
-        key: Option(key, _str_list(table.get("default"), origin, key), str(table.get("doc", "")))
-        for key, table in data.get("options", {}).items()
-    }
+    options = {key: _option(key, table, origin) for key, table in data.get("options", {}).items()}
+    equivalents = _str_list(data.get("equivalents", []), origin, "equivalents")
+    if malformed := [e for e in equivalents if not EQUIVALENT.match(e)]:
+        msg = f"{origin}: equivalents must read 'linter' or 'linter:check', not {malformed}"
+        raise ResilintError(msg)
     docs_table = _require(data, "docs", dict, origin)
     docs = Docs(
         what=_require(docs_table, "what", str, origin).strip(),
@@ -205,6 +253,7 @@ def parse_rule(data: dict[str, Any], origin: str) -> RuleSpec:
         security_severity=security_severity,
         messages=messages,
         options=options,
+        equivalents=equivalents,
         docs=docs,
         examples=tuple(examples),
         source=origin,

@@ -525,7 +525,7 @@ def _fail(message: str) -> None:
 def show_config(patterns: tuple[str, ...], **config_values: Any) -> None:
     """Print the effective configuration (file and flags merged) as TOML."""
     try:
-        click.echo(render_config(_configuration(patterns, config_values)), nl=False)
+        click.echo(render_config(_configuration(patterns, config_values), load_catalog()), nl=False)
     except ResilintError as exc:
         _fail(str(exc))
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from golint_resilience.catalog import RuleSpec
+from golint_resilience.catalog import RuleSpec, scalar_option_value
 from golint_resilience.model import ResilintError, Severity
 from golint_resilience.settings import (
     RunSettings,
@@ -332,7 +332,7 @@ class _Reader:
         return options
 
     def _knobs(self, spec: RuleSpec, knobs: Mapping[str, Any], key: str) -> dict[str, tuple[str, ...]]:
-        valid = [*spec.options, *(EXTEND + name for name in spec.options)]
+        valid = [*spec.options, *(EXTEND + name for name, option in spec.options.items() if option.is_list)]
         values: dict[str, tuple[str, ...]] = {}
         for knob, value in knobs.items():
             if knob not in valid:
@@ -343,10 +343,29 @@ class _Reader:
                     hint = closest(knob, valid) or f"; {spec.id} has: {listed}"
                     self._problem(f"{key}.{knob}", f"unknown option{hint}")
                 continue
-            strings = self._strings(value, f"{key}.{knob}")
+            option = spec.options.get(knob)
+            strings = (
+                self._strings(value, f"{key}.{knob}")
+                if option is None or option.is_list
+                else self._scalar(option.kind, value, f"{key}.{knob}")
+            )
             if strings is not None:
                 values[knob] = strings
         return values
+
+    def _scalar(self, kind: str, value: Any, key: str) -> tuple[str, ...] | None:
+        found = scalar_option_value(kind, value)
+        if found is not None:
+            return (found,)
+        expected = _SCALAR_EXPECTED[kind]
+        self._problem(key, f"expected {expected}, got {_kind(value)}")
+        return None
+
+
+_SCALAR_EXPECTED = {
+    "integer": "a whole number from 0 on",
+    "duration": 'a Go duration such as "10s", "1m30s" or "500ms"',
+}
 
 
 _KEYS = (
@@ -432,7 +451,15 @@ def _toml(value: str | bool | tuple[str, ...]) -> str:
     return "[" + ", ".join(json.dumps(v, ensure_ascii=False) for v in value) + "]"
 
 
-def render(configuration: Configuration) -> str:
+def _option_toml(catalog: Mapping[str, RuleSpec], rule_id: str, name: str, value: tuple[str, ...]) -> str:
+    """A list option as an array; an integer as a number, a duration as a string."""
+    kind = catalog[rule_id].options[name].kind
+    if kind == "integer":
+        return value[0]
+    return _toml(value[0] if kind == "duration" else value)
+
+
+def render(configuration: Configuration, catalog: Mapping[str, RuleSpec]) -> str:
     """The effective configuration as a `.resilint.toml` that reproduces it."""
     origin = configuration.source or "no configuration file"
     lines = [
@@ -453,5 +480,5 @@ def render(configuration: Configuration) -> str:
     for rule_id, knobs in configuration.options.items():
         if knobs:
             lines += ["", f"[rules.{rule_id}]"]
-            lines += [f"{name} = {_toml(value)}" for name, value in knobs.items()]
+            lines += [f"{n} = {_option_toml(catalog, rule_id, n, value)}" for n, value in knobs.items()]
     return "\n".join(lines) + "\n"

@@ -31,13 +31,18 @@ def _option_lines(spec: RuleSpec) -> list[str]:
     lines = []
     for option in spec.options.values():
         default = ", ".join(f"`{v}`" for v in option.default) or "empty"
-        lines.append(f"- `{option.name}` (default: {default}): {option.doc}")
-    first = next(iter(spec.options))
+        kind = "" if option.is_list else f"{'an integer' if option.kind == 'integer' else 'a Go duration'}, "
+        lines.append(f"- `{option.name}` ({kind}default: {default}): {option.doc}")
+    lists = [name for name, option in spec.options.items() if option.is_list]
+    how = (
+        f"`{lists[0]} = [...]` replaces the default, `extend-{lists[0]} = [...]` adds to it"
+        if lists
+        else f"`{next(iter(spec.options))} = …` replaces the default"
+    )
     lines += [
         "",
         f"Set them in `.resilint.toml` under `[rules.{spec.id}]` (in pyproject.toml: "
-        f"`[tool.resilint.rules.{spec.id}]`): `{first} = [...]` replaces the default, "
-        f"`extend-{first} = [...]` adds to it. See docs/configuration.md.",
+        f"`[tool.resilint.rules.{spec.id}]`): {how}. See docs/configuration.md.",
     ]
     return lines
 
@@ -64,11 +69,22 @@ def suppression_hint(spec: RuleSpec) -> str:
             f"(in YAML also at its end), or `# resilint:ignore-file {spec.id} <reason>` in the "
             f"file's leading comments."
         )
-    return (
+    hint = (
         f"Add `//resilint:ignore {spec.id} <reason>` at the end of the flagged line or alone on the "
         f"line above it, `//resilint:ignore-file {spec.id} <reason>` in the file header, or "
         f"`//nolint:{spec.id}`."
     )
+    if spec.equivalents:
+        spellings = ", ".join(_equivalent_spellings(spec.equivalents))
+        hint += f" Other linters' suppressions for the same problem count too: {spellings}."
+    return hint
+
+
+def _equivalent_spellings(equivalents: tuple[str, ...]) -> list[str]:
+    """How the other linters' directives that silence a rule are written."""
+    pairs = [equivalent.partition(":")[::2] for equivalent in equivalents]
+    nosec = [f"`#nosec {name}`" for linter, name in pairs if linter == "gosec" and name]
+    return nosec + list(dict.fromkeys(f"`//nolint:{linter} // <reason>`" for linter, _ in pairs))
 
 
 def render_markdown(spec: RuleSpec) -> str:

@@ -7,8 +7,15 @@ Spellings (each may end with a reason; `//nolint` takes it after a second `//`):
 - `//resilint:ignore-file RES101 reason` in the file's header (before the first top-level
   `func`, `type`, `var` or `const`): the whole file.
 - `//nolint`, `//nolint:resilint`, `//nolint:RES201,errcheck // reason` like golangci-lint:
-  bare or naming resilint or a rule; other linters' names do not silence resilint. Placed on
-  or directly above the `package` clause, it covers the whole file (golangci-lint does too).
+  bare or naming resilint or a rule. Placed on or directly above the `package` clause, it
+  covers the whole file (golangci-lint does too).
+- Other linters' directives for the same problem (*equivalents*, listed by each rule's
+  `equivalents`): `//nolint:gosec // reason` silences the rules equivalent to a gosec
+  check, `//nolint:noctx // reason` RES301, and so on; only with a written reason, since a
+  linter-wide `//nolint` may have been written for another of its checks. `#nosec G108`
+  (gosec's own annotation, justification after ` -- ` optional) names the check itself and
+  silences the rules equivalent to it; a bare `#nosec` needs a justification. Equivalents
+  are never reported as unused: they speak for their own linter first.
 
 The engine scans each analysed file for directives (`scan`), then `apply` marks the
 findings they silence (kept, so JSON and SARIF can show them) and, as rule RES901, reports
@@ -33,6 +40,8 @@ _IGNORE_TAIL = r"resilint:ignore(-file)?(?:\s+([A-Za-z0-9_,\-]+))?[ \t]*(.*)$"
 _IGNORE = re.compile(r"//\s*" + _IGNORE_TAIL)
 _HASH_IGNORE = re.compile(r"#\s*" + _IGNORE_TAIL)  # deployment files: YAML, Dockerfiles, units
 _NOLINT = re.compile(r"//\s*nolint(?::([\w,\-]+))?(?:\s*//\s*(.*))?")
+_NOSEC = re.compile(r"//.*?#nosec\b((?:[\s,]+G\d+)*)(?:\s*--\s*(.*))?")
+_GOSEC = "gosec"
 _DECLARATION = re.compile(r"^(?:func|type|var|const)\b")
 _PACKAGE = re.compile(r"^package\s")
 
@@ -53,6 +62,7 @@ class Directive:
     selectors: tuple[str, ...]  # rule ids or prefixes; empty: every rule
     reason: str
     golangci: bool = False  # a `//nolint`; bare, it speaks for every linter
+    equivalent: bool = False  # written for another linter's check for the same problem
     file_wide: bool = False  # `//resilint:ignore-file`
     column: int = 1  # 1-based character column of its `//`
 
@@ -83,6 +93,24 @@ def _ids_by_name() -> dict[str, str]:
     return {spec.name: rule_id for rule_id, spec in load_catalog().items()}
 
 
+@functools.cache
+def _equivalents() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Linter → (its check, or "" for the whole linter; rule id), from the rules' `equivalents`."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for rule_id, spec in load_catalog().items():
+        for equivalent in spec.equivalents:
+            linter, _, name = equivalent.partition(":")
+            found.setdefault(linter, []).append((name, rule_id))
+    return {linter: tuple(pairs) for linter, pairs in found.items()}
+
+
+def _equivalent_rules(linter: str, checks: Iterable[str] = ()) -> tuple[str, ...]:
+    """The rules equivalent to `checks` of `linter` (to any of its checks when none is named)."""
+    wanted = set(checks)
+    pairs = _equivalents().get(linter.lower(), ())
+    return tuple(sorted({rule_id for name, rule_id in pairs if not wanted or name in wanted}))
+
+
 def _rule_selector(word: str) -> str:
     """A rule id or prefix for what a directive names: a rule name stands for its id."""
     return _ids_by_name().get(word) or word.upper()
@@ -103,19 +131,39 @@ def parse_directive(line: str) -> Directive | None:
         return _ignore_directive(match)
     match = _NOLINT.search(line)
     if match is None:
-        return None
+        return _nosec_directive(line)
     names = [n.strip() for n in (match.group(1) or "").split(",") if n.strip()]
     reason = (match.group(2) or "").strip()
     ours = tuple(n.upper() for n in names if n.lower() == "resilint" or n.upper().startswith("RES"))
     if names and not ours:
-        return None  # other linters' names do not silence resilint
+        # Other linters' names silence only the rules equivalent to their checks, with a reason.
+        equivalent = tuple(sorted({r for n in names for r in _equivalent_rules(n)}))
+        if not equivalent or not reason:
+            return None
+        return Directive(equivalent, reason, golangci=True, equivalent=True, column=match.start() + 1)
     selectors = ("RES",) if "RESILINT" in ours else ours  # every rule id starts with RES
     return Directive(selectors, reason, golangci=True, column=match.start() + 1)
 
 
+def _nosec_directive(line: str) -> Directive | None:
+    """The rules a gosec `#nosec G108 -- reason` silences: those equivalent to the checks it names.
+
+    A bare `#nosec` (every gosec check) counts only with a justification, like `//nolint:gosec`.
+    """
+    match = _NOSEC.search(line)
+    if match is None:
+        return None
+    checks = re.findall(r"G\d+", match.group(1))
+    reason = (match.group(2) or "").strip()
+    rules = _equivalent_rules(_GOSEC, checks)
+    if not rules or not (checks or reason):
+        return None
+    return Directive(rules, reason, equivalent=True, column=match.start() + 1)
+
+
 def scan(path: str, data: bytes) -> list[PlacedDirective]:
     """Every directive of a file (`path` is its display path), with what it covers."""
-    if b"resilint:ignore" not in data and b"nolint" not in data:
+    if b"resilint:ignore" not in data and b"nolint" not in data and b"#nosec" not in data:
         return []
     # Lines as Go (and every finding) counts them: only "\n" ends one. str.splitlines() would
     # also break at \r, \f, \v, U+0085, U+2028…, and a directive would cover another line.
@@ -210,7 +258,7 @@ def apply(
             (
                 c
                 for c in candidates
-                if c.directive.covers(finding.rule_id) and (c.directive.reason or not require_reason)
+                if c.directive.covers(finding.rule_id) and _counts(c.directive, require_reason=require_reason)
             ),
             None,
         )
@@ -232,6 +280,11 @@ def apply(
     return marked
 
 
+def _counts(directive: Directive, *, require_reason: bool) -> bool:
+    """Does the directive silence what it covers? Equivalents follow their own linter's rules."""
+    return bool(directive.reason) or directive.equivalent or not require_reason
+
+
 def _verdict(
     item: PlacedDirective,
     used: set[PlacedDirective],
@@ -243,6 +296,8 @@ def _verdict(
 ) -> str | None:
     """The RES901 message variant for a directive, or None when there is nothing to say."""
     directive = item.directive
+    if directive.equivalent:
+        return None  # another linter's directive: that linter judges whether it is in use
     if require_reason and not directive.reason:
         return "missing_reason"
     if not judged or item in used or not directive.selectors:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from golint_resilience.catalog import RuleSpec
+from golint_resilience.catalog import RuleSpec, load_catalog
 from golint_resilience.facts import Condition, FactsBuilder, PackageFacts
 from golint_resilience.index import FileContext, Package
 from golint_resilience.model import Fix, Severity
@@ -95,6 +95,11 @@ class MatchContext:
     def option(self, rule_id: str, name: str) -> tuple[str, ...]:
         """A rule knob's effective value."""
         return tuple(self.options.get(rule_id, {}).get(name, ()))
+
+    def scalar_option(self, rule_id: str, name: str) -> str:
+        """A scalar knob's effective value: its documented default when the run sets none."""
+        value = self.option(rule_id, name)
+        return value[0] if value else load_catalog()[rule_id].options[name].default[0]
 
     def module_directory(self, import_path: str) -> str | None:
         """The directory of a module-local import (the key of its facts), else None."""

@@ -63,7 +63,6 @@ SEND_METHODS = {
 }
 SERVE_FUNCTIONS = frozenset({"ListenAndServe", "ListenAndServeTLS", "Serve", "ServeTLS"})
 SERVER_READ_TIMEOUTS = frozenset({"ReadHeaderTimeout", "ReadTimeout"})
-GOSEC_SERVER_RULES = ("G112", "G114")
 _NET_HTTP_CALLS = REQUEST_CONSTRUCTORS | REQUEST_DERIVATIONS | SERVE_FUNCTIONS
 
 fragment(
@@ -501,7 +500,7 @@ def _sent_with_timeout(call: Node, context: FileContext) -> bool:
 def http_server_without_timeouts(ctx: CheckContext) -> Iterator[Report]:
     """`http.ListenAndServe` & co., and `http.Server` values with no read timeout."""
     for call, context in fragment_calls(ctx, "net_http_calls"):
-        if is_net_http(callee_name(call, context), SERVE_FUNCTIONS) and not _gosec_annotated(call, context):
+        if is_net_http(callee_name(call, context), SERVE_FUNCTIONS):
             yield report(call, context, "package_function", call=_call_text(call, context))
     for match in ctx.matches("http_values"):
         value, context = match.node("value"), match.context
@@ -510,9 +509,7 @@ def http_server_without_timeouts(ctx: CheckContext) -> Iterator[Report]:
         if literal_keys(value, context) & SERVER_READ_TIMEOUTS:
             continue
         outermost = _outermost(value, context)
-        if fields_assigned_later(outermost, SERVER_READ_TIMEOUTS, context) or _gosec_annotated(
-            outermost, context
-        ):
+        if fields_assigned_later(outermost, SERVER_READ_TIMEOUTS, context):
             continue
         fix = _timeout_fix(value, "ReadHeaderTimeout", READ_HEADER_TIMEOUT, context, safe=True)
         yield report(outermost, context, fix=fix)
@@ -531,12 +528,3 @@ def _timeout_fix(value: Node, key: str, duration: str, context: FileContext, *, 
     if element is None:
         return None
     return make_fix(f"Set {key}: {text}", (element, *import_edits), safe=safe)
-
-
-def _gosec_annotated(node: Node, context: FileContext) -> bool:
-    """A `#nosec G112`/`G114` comment on the node's first line (gosec's rules for the same problem)."""
-    line = context.file.line_text(node.start_point[0] + 1)
-    if "#nosec" not in line:
-        return False
-    annotation = line[line.index("#nosec") :]
-    return any(rule in annotation for rule in GOSEC_SERVER_RULES)

@@ -8,11 +8,15 @@ from golint_resilience.checks.contexts import never_expiring_context
 from golint_resilience.checks.framework import CheckContext, Report, check, first_line, fragment, report
 from golint_resilience.checks.retry_loops import (
     Assignments,
+    attempt_bound,
     innermost_loop,
+    reads_field,
     retry_loops,
     runs_forever,
     same_function,
 )
+from golint_resilience.checks.service import duration_seconds
+from golint_resilience.durations import parse_duration
 from golint_resilience.index import FileContext
 from golint_resilience.parsing import Node, captures_within
 from golint_resilience.resolve import (
@@ -30,6 +34,8 @@ CENKALTI_BACKOFF = "github.com/cenkalti/backoff"
 DSKIT_BACKOFF = "github.com/grafana/dskit/backoff"
 DEADLINE_CONTEXTS = frozenset({"WithTimeout", "WithDeadline", "WithTimeoutCause", "WithDeadlineCause"})
 EXEC_COMMANDS = frozenset({"os/exec.Command", "os/exec.CommandContext"})
+MAX_ATTEMPTS_OPTION = ("RES601", "max-fixed-delay-attempts")
+MIN_DELAY_OPTION = ("RES601", "min-fixed-delay")
 
 fragment(
     "backoff_settings",
@@ -87,12 +93,30 @@ _RECEIVES = """
 
 @check("RES601", fragments=("delay_calls",))
 def retry_without_backoff(ctx: CheckContext) -> Iterator[Report]:
-    """Waits in retry loops whose delay is the same on every iteration."""
+    """Waits in retry loops whose delay is the same on every iteration.
+
+    A fixed delay is sane, and left alone, when the loop makes few attempts
+    (`max-fixed-delay-attempts`), when the delay is long (`min-fixed-delay`), or when a
+    loop that ends (a bound or a context check, as RES602 asks) takes it from
+    configuration: a field of a value, which whoever deploys the program chose.
+    """
+    max_attempts = int(ctx.scalar_option(*MAX_ATTEMPTS_OPTION))
+    min_delay = parse_duration(ctx.scalar_option(*MIN_DELAY_OPTION)) or 0.0
     for loop in retry_loops(ctx):
-        assignments = Assignments.of(loop.loop, loop.context)
+        context = loop.context
+        assignments = Assignments.of(loop.loop, context)
+        attempts = attempt_bound(loop.loop, context, assignments)
+        if attempts is not None and attempts <= max_attempts:
+            continue
         for delay in loop.delays:
-            if delay.argument is not None and assignments.invariant(delay.argument):
-                yield report(delay.call, loop.context, call=first_line(loop.context.text(delay.call)))
+            if delay.argument is None or not assignments.invariant(delay.argument):
+                continue
+            seconds = duration_seconds(delay.argument, context)
+            if seconds is not None and seconds >= min_delay:
+                continue
+            if (loop.bounded or loop.watches_context) and reads_field(delay.argument, context):
+                continue
+            yield report(delay.call, context, call=first_line(context.text(delay.call)))
 
 
 # --- RES602 -------------------------------------------------------------------------------

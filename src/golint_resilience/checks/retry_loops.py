@@ -35,6 +35,8 @@ from golint_resilience.resolve import (
     ancestors,
     callee_name,
     imported_package,
+    local_binding,
+    package_constant,
     parent_of,
     qualified_name,
     unparen,
@@ -526,6 +528,114 @@ def _watches_context(loop: Node, context: FileContext) -> bool:
             name = qualified_name(captures["sentinel"][0], context)
             if name is not None and name.package == "context":
                 return True
+    return False
+
+
+# --- how many attempts, and where the delay comes from -----------------------------------
+
+_COUNTS_UP = {"<": 0, "<=": 1}  # i := a; i < n; i++ runs n - a times; i <= n once more
+_COUNTS_DOWN = {">": 0, ">=": 1}
+_SELECTORS = "(selector_expression operand: (_) @operand) @selector"
+_IDENTIFIERS = "(identifier) @name"
+
+
+def attempt_bound(loop: Node, context: FileContext, assignments: Assignments) -> int | None:
+    """How many times the loop's header lets it run, when literals or constants say so.
+
+    `for range 3`, `for i := range 3`, `for i := 0; i < 3; i++`, `for i := 1; i <= 3; i++`,
+    `for n := 3; n > 0; n--` (a condition may add `&& err != nil`). None for any other
+    header, or when the body assigns the counter too.
+    """
+    header = loop_header(loop)
+    if header is not None and header.type == "range_clause":
+        return int_constant(header.child_by_field_name("right"), context)
+    if header is None or header.type != "for_clause":
+        return None
+    fields = ("initializer", "condition", "update")
+    initializer, condition, update = (header.child_by_field_name(f) for f in fields)
+    if initializer is None or condition is None or update is None:
+        return None
+    if initializer.type != "short_var_declaration":
+        return None
+    left, right = initializer.child_by_field_name("left"), initializer.child_by_field_name("right")
+    if left is None or right is None or len(left.named_children) != 1 or len(right.named_children) != 1:
+        return None
+    counter = context.text(left.named_children[0])
+    start = int_constant(right.named_children[0], context)
+    step = {"inc_statement": 1, "dec_statement": -1}.get(update.type)
+    updated = update.named_children[0] if update.named_children else None
+    if start is None or step is None or updated is None or context.text(updated) != counter:
+        return None
+    if len(assignments.by_target.get(counter, ())) != 2:  # the initializer and the update only
+        return None
+    for term in _terms(condition, "&&", context):
+        limit = _counter_limit(term, counter, context)
+        if limit is None:
+            continue
+        operator, end = limit
+        if step > 0 and operator in _COUNTS_UP:
+            return max(0, end - start + _COUNTS_UP[operator])
+        if step < 0 and operator in _COUNTS_DOWN:
+            return max(0, start - end + _COUNTS_DOWN[operator])
+    return None
+
+
+_MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+
+def _counter_limit(term: Node, counter: str, context: FileContext) -> tuple[str, int] | None:
+    """`i < 3` (or `3 > i`) → ("<", 3): the comparison of the counter with a constant."""
+    term = unparen(term)
+    if term.type != "binary_expression":
+        return None
+    left, found, right = (term.child_by_field_name(f) for f in ("left", "operator", "right"))
+    if left is None or found is None or right is None or context.text(found) not in _MIRRORED:
+        return None
+    operator = context.text(found)
+    if context.text(unparen(right)) == counter:
+        left, right, operator = right, left, _MIRRORED[operator]
+    if context.text(unparen(left)) != counter:
+        return None
+    end = int_constant(right, context)
+    return (operator, end) if end is not None else None
+
+
+def int_constant(expression: Node | None, context: FileContext) -> int | None:
+    """An integer literal, or a same-package constant naming one."""
+    if expression is None:
+        return None
+    expression = unparen(expression)
+    if expression.type == "identifier":
+        found = package_constant(expression, context)
+        if found is None:
+            return None
+        expression, context = found
+    if expression.type != "int_literal":
+        return None
+    text = context.text(expression).replace("_", "")
+    try:
+        return int(text, 8) if len(text) > 1 and text[0] == "0" and text.isdigit() else int(text, 0)
+    except ValueError:
+        return None
+
+
+def reads_field(expression: Node, context: FileContext, depth: int = 2) -> bool:
+    """Does the value read a field of a value (`cfg.RetryInterval`, `o.retry.Delay`)?
+
+    That is how configuration and options reach code; a package's `pkg.Name` does not count.
+    A local variable is followed to the value it was declared with.
+    """
+    if depth <= 0:
+        return False
+    for captures in captures_within(expression, _SELECTORS, context.file.budget):
+        if imported_package(captures["operand"][0], context) is None:
+            return True
+    for captures in captures_within(expression, _IDENTIFIERS, context.file.budget):
+        identifier = captures["name"][0]
+        binding = local_binding(context.text(identifier), identifier, context)
+        value = binding.value_node if binding is not None else None
+        if value is not None and reads_field(value, context, depth - 1):
+            return True
     return False
 
 

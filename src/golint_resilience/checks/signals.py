@@ -29,7 +29,9 @@ from golint_resilience.triggers import Imports, Trigger
 
 SIGNAL = "os/signal"
 NOTIFY_FUNCTIONS = frozenset({"Notify", "NotifyContext"})
-HELPERS_OPTION = ("RES401", "signal-helpers")
+# Calls that count as asking for SIGTERM/SIGINT: helpers that wrap `signal.Notify`, and
+# frameworks that own a program's lifecycle and trap the signals themselves.
+HELPER_OPTIONS = (("RES401", "signal-helpers"), ("RES401", "signal-frameworks"))
 # Packages whose exported names are signals: `os.Interrupt`, `syscall.SIGTERM`, `unix.SIGINT`.
 SIGNAL_PACKAGES = frozenset({"os", "syscall", "golang.org/x/sys/unix", "golang.org/x/sys/windows"})
 SIGTERM = "SIGTERM"
@@ -41,8 +43,8 @@ UNCATCHABLE = frozenset({"Kill", "SIGKILL", "SIGSTOP"})
 
 
 def _helpers(options: Options) -> frozenset[str]:
-    rule, knob = HELPERS_OPTION
-    return frozenset(options.get(rule, {}).get(knob, ()))
+    """Fully qualified `import/path.Func` names whose call handles the signals."""
+    return frozenset(name for rule, knob in HELPER_OPTIONS for name in options.get(rule, {}).get(knob, ()))
 
 
 def _signal_call_query(options: Options) -> str:
@@ -56,11 +58,9 @@ def _signal_call_query(options: Options) -> str:
 
 
 def _signal_call_triggers(options: Options) -> tuple[Trigger, ...]:
-    # signal.Notify resolves only through an import of os/signal in the same file.
-    return (
-        Imports(b'"os/signal"'),
-        *sorted({helper.rsplit(".", 1)[-1].encode() for helper in _helpers(options)}),
-    )
+    # A call resolves only through an import of its package in the same file.
+    packages = {"os/signal", *(helper.rsplit(".", 1)[0] for helper in _helpers(options))}
+    return tuple(Imports(f'"{package}"'.encode()) for package in sorted(packages))
 
 
 fragment("signal_calls", _signal_call_query, _signal_call_triggers)
@@ -173,8 +173,9 @@ def sigterm_not_handled(ctx: CheckContext) -> Iterator[Report]:
     for call, context, signals in calls:
         if INTERRUPTS.intersection(signals.names):
             function = call.child_by_field_name("function")
-            listed = [t for n, t in zip(signals.names, signals.texts, strict=True) if n in SHUTDOWN_SIGNALS]
-            uncatchable = [t for n, t in zip(signals.names, signals.texts, strict=True) if n in UNCATCHABLE]
+            pairs = list(zip(signals.names, signals.texts, strict=True))
+            listed = [t for n, t in pairs if n in SHUTDOWN_SIGNALS]
+            uncatchable = [_with_signal_name(n, t) for n, t in pairs if n in UNCATCHABLE]
             yield report(
                 call,
                 context,
@@ -184,6 +185,11 @@ def sigterm_not_handled(ctx: CheckContext) -> Iterator[Report]:
                 uncatchable=" and ".join(uncatchable),
                 fix=_sigterm_fix(call, context),
             )
+
+
+def _with_signal_name(name: str, text: str) -> str:
+    """`os.Kill (SIGKILL)`: the os package's name does not say which signal it is."""
+    return f"{text} (SIG{name.upper()})" if name == "Kill" else text
 
 
 _PLAN9_BUILD = re.compile(rb"^//go:build.*(?<![!\w])plan9\b", re.MULTILINE)
