@@ -63,6 +63,14 @@ from golint_resilience.model import (
 )
 from golint_resilience.parsing import Node, Query, compile_query, matches
 from golint_resilience.resolve import enclosing, enclosing_declaration, function_key
+from golint_resilience.rolefacts import RoleFacts, role_facts
+from golint_resilience.roles import (
+    PackageRole,
+    RoleSelection,
+    assign_roles,
+    main_closures_missing,
+    named_explicitly,
+)
 from golint_resilience.servicefacts import DeadlineFact, RouteFact, ServiceFacts
 from golint_resilience.settings import RunSettings
 from golint_resilience.source import (
@@ -132,6 +140,9 @@ class RunResult:
     packages: int
     baselined: int = 0  # findings left out because a baseline knows them (set by the CLI)
     analysed: int = 0  # directories analysed in this run (the others came from the cache)
+    roles: dict[str, PackageRole] = field(default_factory=dict)  # package directory → its role
+    left_out: dict[str, int] = field(default_factory=dict)  # role → findings not reported for it
+    packages_left_out: dict[str, int] = field(default_factory=dict)  # role → packages not reported
 
 
 # --- loading ---------------------------------------------------------------------------
@@ -319,7 +330,11 @@ def build_facts(
                 local = package.module.directory_of(path)
                 if local is not None:
                     imports.add(os.path.abspath(local))
-    return builder.build(str(package.directory), package.name, tuple(sorted(imports)))
+    built = builder.build(str(package.directory), package.name, tuple(sorted(imports)))
+    files = ((context.file.path.name, context.file.data) for context in package.contexts)
+    return dataclasses.replace(
+        built, roles=role_facts(package.directory, package.name, files, package.module)
+    )
 
 
 def _extract(
@@ -462,6 +477,7 @@ CACHE_CODEC = Codec(
         RelatedLocation,
         Place,
         ServiceFacts,
+        RoleFacts,
         RouteFact,
         DeadlineFact,
         Severity,
@@ -587,6 +603,7 @@ def facts_only(settings: RunSettings) -> RunSettings:
         include_generated=settings.include_generated,
         deployment_facts=settings.deployment_facts,
         liveness_probe_paths=settings.liveness_probe_paths,
+        roles=settings.roles,
     )
 
 
@@ -694,23 +711,35 @@ def _analyse_all(
             yield from results
 
 
-def _resolve_pending(
-    pending: list[PendingFinding], store: FactStore, settings: RunSettings, cache_dir: Path | None
-) -> list[Finding]:
-    """Compute any missing facts, then keep the pending findings whose conditions hold."""
+def complete_facts(
+    missing: Callable[[], set[str]], store: FactStore, settings: RunSettings, cache_dir: Path | None
+) -> None:
+    """Compute the facts of the packages `missing()` names until it names none.
+
+    `missing` is asked again after each round: what it needs may grow with what it learns.
+    """
     cache = (
         ResultCache(cache_dir, facts_only(settings).digest, CACHE_CODEC) if cache_dir is not None else None
     )
-    while True:
-        missing = sorted({d for p in pending for d in p.condition.directories(store) if d not in store})
-        if not missing:
-            break
-        for directory in missing:
+    while wanted := sorted(missing()):
+        for directory in wanted:
             found = facts_of_directory(directory, settings, cache)
             for facts in found:
                 store.add(facts)
             if not found:  # remember that there is nothing to know here
                 store.add(PackageFacts(directory, "", (), {}, frozenset()))
+
+
+def _resolve_pending(
+    pending: list[PendingFinding], store: FactStore, settings: RunSettings, cache_dir: Path | None
+) -> list[Finding]:
+    """Compute any missing facts, then keep the pending findings whose conditions hold."""
+    complete_facts(
+        lambda: {d for p in pending for d in p.condition.directories(store) if d not in store},
+        store,
+        settings,
+        cache_dir,
+    )
     kept = []
     for item in pending:
         verdict = item.condition.evaluate(store)
@@ -785,11 +814,59 @@ def run(
         settings.rules,
         require_reason=settings.require_reason,
     )
+    analysed_dirs = [os.path.abspath(d.path) for d in directories]
+    complete_facts(lambda: main_closures_missing(analysed_dirs, store), store, settings, cache_dir)
+    selection = settings.roles or RoleSelection(everything=True)
+    roles = assign_roles(analysed_dirs, store, selection.config)
+    filtered = _by_role(marked, roles, directories, selection)
     return RunResult(
-        findings=sorted(marked, key=lambda f: f.sort_key),
+        findings=sorted(filtered.findings, key=lambda f: f.sort_key),
         file_errors=sorted(set(file_errors), key=lambda e: (e.path, e.message)),
         tool_errors=sorted(set(tool_errors), key=lambda e: (e.path, e.rule_id, e.message)),
         files=files,
         packages=len(directories),
         analysed=analysed,
+        roles=roles,
+        left_out=filtered.left_out,
+        packages_left_out=filtered.packages_left_out,
     )
+
+
+@dataclass
+class _RoleFiltered:
+    findings: list[Finding] = field(default_factory=list)
+    left_out: dict[str, int] = field(default_factory=dict)
+    packages_left_out: dict[str, int] = field(default_factory=dict)
+
+
+def _by_role(
+    findings: list[Finding],
+    roles: Mapping[str, PackageRole],
+    directories: list[PackageDir],
+    selection: RoleSelection,
+) -> _RoleFiltered:
+    """Each finding with its package's role, less those the selection does not report.
+
+    The one place where roles leave findings out: after every check and suppression (a
+    suppression in a left-out file still counts as used), before the CLI's own filters.
+    """
+    catalog = load_catalog()
+    named = {os.path.abspath(d.path): d.named for d in directories}
+    result = _RoleFiltered()
+    for directory, package in roles.items():
+        if not selection.includes(package.role, named=named_explicitly(named.get(directory), package)):
+            result.packages_left_out[package.role] = result.packages_left_out.get(package.role, 0) + 1
+    for finding in findings:
+        directory, name = os.path.split(os.path.abspath(finding.path))
+        found = roles.get(directory)
+        if found is None:  # a deployment file, or a package without facts
+            result.findings.append(finding)
+            continue
+        role, _evidence = found.role_of(name)
+        spec = catalog.get(finding.rule_id)
+        applies_to = spec.applies_to if spec is not None else ()
+        if selection.reports(role, applies_to, named=named_explicitly(named.get(directory), found)):
+            result.findings.append(dataclasses.replace(finding, role=role))
+        else:
+            result.left_out[role] = result.left_out.get(role, 0) + 1
+    return result

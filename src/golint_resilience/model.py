@@ -112,6 +112,7 @@ class Finding:
     suppression_reason: str = ""
     fix: Fix | None = None
     related: tuple[RelatedLocation, ...] = ()
+    role: str = ""  # the code role of its package (roles.py); "" for deployment files
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
