@@ -2,7 +2,8 @@
 
 A fixture is a directory under tests/fixtures/ (usually a Go module) with a
 `fixture.toml` naming the rules it exercises (`select = ["RES1"]`) and optionally
-`include-tests = true` / `include-generated = true`. Every finding must sit on a line
+`include-tests = true` / `include-generated = true`, and `default-roles = true` to
+leave out code roles as the command line does by default (roles.py). Every finding must sit on a line
 whose marker names its rule, and every marker must be met: both directions fail.
 A marker may pin the message: `// want RES101:"os.Exit exits"` (a regular expression).
 """
@@ -28,6 +29,7 @@ from golint_resilience.deploy.sources import kind_of
 from golint_resilience.discover import discover
 from golint_resilience.engine import run
 from golint_resilience.model import Finding
+from golint_resilience.roles import RoleSelection
 from golint_resilience.settings import RunSettings, default_options, select_rules
 
 if sys.version_info >= (3, 11):
@@ -123,6 +125,7 @@ def lint_fixture(name: str, *, jobs: int = 1) -> list[Finding]:
         include_tests=config.get("include-tests", False),
         include_generated=config.get("include-generated", False),
         jobs=jobs,
+        roles=RoleSelection() if config.get("default-roles", False) else None,
     )
 
 
@@ -133,8 +136,12 @@ def lint_directory(
     include_tests: bool = False,
     include_generated: bool = False,
     jobs: int = 1,
+    roles: RoleSelection | None = None,
 ) -> list[Finding]:
-    """The findings of the selected rules in `root/...`, paths relative to `root`."""
+    """The findings of the selected rules in `root/...`, paths relative to `root`.
+
+    `roles`: which code roles to report (None: every finding, whatever its role).
+    """
     catalog = load_catalog()
     settings = RunSettings(
         rules=select_rules(catalog, select),
@@ -142,6 +149,7 @@ def lint_directory(
         include_tests=include_tests,
         include_generated=include_generated,
         jobs=jobs,
+        roles=roles,
     )
     with chdir(root):
         return run(

@@ -38,7 +38,7 @@ from golint_resilience.output import write_bytes, write_text
 from golint_resilience.progress import ProgressBar
 from golint_resilience.report import REPORTERS, STATISTICS, Reporter, ReportOptions
 from golint_resilience.repository import default_root
-from golint_resilience.roles import RoleSelection, role_listing, validate_role
+from golint_resilience.roles import CLI, RoleSelection, role_listing, validate_role
 from golint_resilience.settings import RunSettings
 from golint_resilience.source import display_path
 from golint_resilience.terminal import console, use_color
@@ -608,7 +608,9 @@ def roles_command(patterns: tuple[str, ...], output_format: str, **config_values
         click.echo(jsontext.dumps(listing))
         return
     for entry in listing:
-        reported = "" if entry["reported"] else "  (left out: --include-roles " + str(entry["role"]) + ")"
+        reported = "" if entry["reported"] else f"  (left out: --include-roles {entry['role']})"
+        if entry["role"] == CLI:
+            reported = f"  (rules for long-running programs left out: --include-roles {CLI})"
         click.echo(f"{entry['path']}: {entry['role']}{reported}")
         for why in entry["evidence"]:
             click.echo(f"    {why}")

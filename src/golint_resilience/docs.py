@@ -110,7 +110,8 @@ def render_markdown(spec: RuleSpec) -> str:
     ]
     if docs.allowed:
         parts += ["## What it leaves alone", "", docs.allowed, ""]
-    parts += ["## Where it applies", "", where_it_applies(spec), ""]
+    if "deployment" not in spec.tags:  # deployment rules read manifests, not Go packages
+        parts += ["## Where it applies", "", where_it_applies(spec), ""]
     parts += ["## How to fix it", "", docs.fix, ""]
     if docs.autofix:
         parts += ["## Automatic fix", "", docs.autofix, ""]

@@ -32,7 +32,9 @@ class RoleFacts:
     is_main: bool = False
     module_root: str = ""
     tools_file: str = ""  # a file constrained by `//go:build tools`
-    generate_targets: tuple[tuple[str, str], ...] = ()  # (directory, "`//go:generate …` in f.go:3")
+    generate_targets: tuple[
+        tuple[str, str], ...
+    ] = ()  # (directory run, "gen.go:3": the `//go:generate` line)
     testing_files: tuple[tuple[str, str], ...] = ()  # (file name, why it is test support)
     files: int = 0  # non-test files
 
@@ -58,7 +60,7 @@ def role_facts(
         for match in _GENERATE_RUN.finditer(data):
             target = _generate_target(directory, match.group(1).decode("utf-8", "replace"), module)
             if target is not None:
-                targets.append((target, f"`//go:generate go run` in {base}:{_line_of(data, match.start())}"))
+                targets.append((target, f"{base}:{_line_of(data, match.start())}"))
         if _MOCK_FILE.search(base):
             testing.append((base, f"file {base} is named like a mock or fake"))
         elif b'"testing"' in data and "testing" in import_paths(data):

@@ -166,7 +166,7 @@ def _local_role(facts: PackageFacts, generated_by: Mapping[str, str]) -> tuple[s
     if own.tools_file:
         return DEVTOOL, (f"{own.tools_file} is constrained by //go:build tools",)
     if facts.directory in generated_by:
-        return DEVTOOL, (f"run by {generated_by[facts.directory]}",)
+        return DEVTOOL, (f"run by the {generated_by[facts.directory]}",)
     name = Path(facts.directory).name
     if own.is_main and _GENERATOR_DIR.search(name):
         return DEVTOOL, (f"a main in directory {name}/, named like a code generator",)
@@ -205,7 +205,11 @@ def assign_roles(directories: Iterable[str], store: FactStore, config: RoleConfi
     transitively (see `main_closures_missing`).
     """
     analysed = [facts for d in sorted(set(directories)) if (facts := store.get(d)) is not None]
-    generated_by = {target: why for facts in analysed for target, why in facts.roles.generate_targets}
+    generated_by = {
+        target: f"`//go:generate go run` in {_shown(facts.directory)}/{line}"
+        for facts in analysed
+        for target, line in facts.roles.generate_targets
+    }
     roles: dict[str, PackageRole] = {}
     services: dict[str, str] = {}
     for facts in analysed:
