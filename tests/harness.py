@@ -10,10 +10,12 @@ A marker may pin the message: `// want RES101:"os.Exit exits"` (a regular expres
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
 import sys
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,14 +121,21 @@ def expectations(root: Path) -> list[Expectation]:
 def lint_fixture(name: str, *, jobs: int = 1) -> list[Finding]:
     root = FIXTURES / name
     config = tomllib.loads((root / "fixture.toml").read_text(encoding="utf-8"))
-    return lint_directory(
-        root,
-        tuple(config["select"]),
+    lint = functools.partial(
+        lint_directory,
+        select=tuple(config["select"]),
         include_tests=config.get("include-tests", False),
         include_generated=config.get("include-generated", False),
         jobs=jobs,
-        roles=RoleSelection() if config.get("default-roles", False) else None,
     )
+    if not config.get("default-roles", False):
+        return lint(root)
+    # Inside this repository every fixture is below tests/, test support by its directory:
+    # a copy outside any git work tree has the roles of its own directories only.
+    with tempfile.TemporaryDirectory() as temporary:
+        copy = Path(temporary) / name
+        shutil.copytree(root, copy)
+        return lint(copy, roles=RoleSelection())
 
 
 def lint_directory(

@@ -62,12 +62,14 @@ from golint_resilience.model import (
     fingerprint,
 )
 from golint_resilience.parsing import Node, Query, compile_query, matches
+from golint_resilience.repository import git_top_level
 from golint_resilience.resolve import enclosing, enclosing_declaration, function_key
 from golint_resilience.rolefacts import RoleFacts, role_facts
 from golint_resilience.roles import (
     PackageRole,
     RoleSelection,
     assign_roles,
+    directory_role,
     main_closures_missing,
     named_explicitly,
 )
@@ -506,14 +508,17 @@ class Snapshot:
 def _inputs(directory: PackageDir) -> list[bytes]:
     """What a directory's result depends on besides its files' names and bytes.
 
-    Where it is, its module (from go.mod) and the files reported on; the display paths,
-    part of both keys, also capture the working directory.
+    Where it is, its module (from go.mod), its git work tree's top level (its role facts
+    depend on it) and the files reported on; the display paths, part of both keys, also
+    capture the working directory.
     """
     name = os.path.abspath(directory.path)
     parts = [name.encode()]
     module = find_module(Path(name))
     if module is not None:
         parts.extend((str(module.root).encode(), module.path.encode()))
+    top = git_top_level(Path(name))  # where the directory names that give roles start (rolefacts.py)
+    parts.append(str(top).encode() if top is not None else b"")
     if directory.selected is not None:
         parts.append(b"selected")
         parts.extend(sorted(display_path(p).encode() for p in directory.selected))
@@ -858,8 +863,8 @@ def _by_role(
             result.packages_left_out[package.role] = result.packages_left_out.get(package.role, 0) + 1
     for finding in findings:
         directory, name = os.path.split(os.path.abspath(finding.path))
-        found = roles.get(directory)
-        if found is None:  # a deployment file, or a package without facts
+        found = roles.get(directory) or directory_role(directory)
+        if found is None:  # a deployment file outside conventionally named directories
             result.findings.append(finding)
             continue
         role, _evidence = found.role_of(name)

@@ -20,7 +20,9 @@ Roles, in the order they are decided:
   in a directory named like a generator (`*gen`, `gen-*`, `*-generator`);
 - `test-support`: every non-test file imports `testing` or is named like a mock/fake, or
   the package clause names a mock, fake or test-utility package;
-- `service`: a `main` whose package or module-local imports start a long-lived server;
+- `library`: a `main` with cgo `//export` functions (built as a C library or a plugin);
+- `service`: a `main` whose package or module-local imports start a long-lived server or
+  handle signals (it runs until signalled);
 - `cli`: any other `main`;
 - `library`: the rest (with the services that reach it through module-local imports).
 """
@@ -36,10 +38,11 @@ from pathlib import Path
 from typing import Any
 
 from golint_resilience.discover import PackageDir
-from golint_resilience.facts import STARTS_SERVER, FactStore, PackageFacts, import_closure
+from golint_resilience.facts import HANDLES_SIGNALS, STARTS_SERVER, FactStore, PackageFacts, import_closure
 from golint_resilience.globs import compile_globs
+from golint_resilience.gomod import find_module
 from golint_resilience.model import ResilintError
-from golint_resilience.repository import top_level
+from golint_resilience.repository import git_top_level
 from golint_resilience.source import display_path
 
 SERVICE = "service"
@@ -142,17 +145,26 @@ def _convention(name: str) -> tuple[str, str] | None:
     return None
 
 
-def _by_directory(directory: Path, module_root: Path) -> tuple[str, str, Path] | None:
-    """The role of the outermost conventionally named directory between the module root and the package."""
-    if not directory.is_relative_to(module_root):
+def _by_directory(directory: Path, root: Path) -> tuple[str, str, Path] | None:
+    """The role of the outermost conventionally named directory between `root` and the package."""
+    if not directory.is_relative_to(root):
         return None
-    current = module_root
-    for part in directory.relative_to(module_root).parts:
+    current = root
+    for part in directory.relative_to(root).parts:
         current = current / part
         found = _convention(part)
         if found is not None:
             return found[0], found[1], current
     return None
+
+
+def directory_role(directory: str) -> PackageRole | None:
+    """The role directory names give a directory that holds no Go package (deployment files)."""
+    top = git_top_level(Path(directory))
+    module = find_module(Path(directory)) if top is None else None
+    root = top if top is not None else module.root if module is not None else None
+    found = _by_directory(Path(directory), root) if root is not None else None
+    return PackageRole(directory, found[0], (found[1],), str(found[2])) if found is not None else None
 
 
 def _shown(directory: str) -> str:
@@ -180,11 +192,19 @@ def _local_role(facts: PackageFacts, generated_by: Mapping[str, str]) -> tuple[s
     return None
 
 
+_SERVICE_FLAGS = (
+    (STARTS_SERVER, "main starts a server"),
+    (HANDLES_SIGNALS, "main runs until signalled, it handles signals"),
+)
+
+
 def _service_evidence(facts: PackageFacts, store: FactStore) -> str | None:
-    for directory in import_closure(facts.directory, store):
-        found = store.get(directory)
-        if found is not None and STARTS_SERVER in found.flags:
-            return f"main starts a server: {found.witnesses.get(STARTS_SERVER, 'server start')}"
+    """Why a `main` is a long-running service: a server start, else signal handling, in its closure."""
+    closure = [found for d in import_closure(facts.directory, store) if (found := store.get(d)) is not None]
+    for flag, what in _SERVICE_FLAGS:
+        for found in closure:
+            if flag in found.flags:
+                return f"{what}: {found.witnesses.get(flag, flag)}"
     return None
 
 
@@ -240,19 +260,23 @@ def _role(
     overridden = config.override(directory)
     if overridden is not None:
         return PackageRole(directory, overridden[0], (f"configured: [roles] {overridden[1]!r}",), directory)
-    module_root = Path(facts.roles.module_root or top_level(Path(directory)))
-    by_directory = _by_directory(Path(directory), module_root)
+    by_directory = _by_directory(Path(directory), Path(facts.roles.root)) if facts.roles.root else None
     if by_directory is not None:
         role, why, anchor = by_directory
         return PackageRole(directory, role, (why,), str(anchor))
     local = _local_role(facts, generated_by)
     if local is not None:
         return PackageRole(directory, local[0], local[1], directory)
+    if facts.roles.is_main and facts.roles.c_exports:
+        why = f"a main with cgo //export functions ({facts.roles.c_exports}): built as a C library or plugin"
+        return PackageRole(directory, LIBRARY, (why,), directory, files)
     if facts.roles.is_main:
         served = _service_evidence(facts, store)
         if served is not None:
             return PackageRole(directory, SERVICE, (served,), directory, files)
-        return PackageRole(directory, CLI, ("a main that starts no server",), directory, files)
+        return PackageRole(
+            directory, CLI, ("a main that neither starts a server nor handles signals",), directory, files
+        )
     return PackageRole(directory, LIBRARY, (), directory, files)
 
 
