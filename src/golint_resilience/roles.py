@@ -319,21 +319,15 @@ def role_summary(packages: Mapping[str, int], findings: Mapping[str, int]) -> st
     parts = []
     if packages:
         total = sum(packages.values())
-        left = sum(n for role, n in findings.items() if role != CLI)
-        parts.append(
-            f"Left out {total} package{'s' if total != 1 else ''} by role ({_counts(packages)})"
-            f" with {left} finding{'s' if left != 1 else ''}"
-        )
-    if findings.get(CLI):
-        count = findings[CLI]
-        parts.append(
-            f"{count} finding{'s' if count != 1 else ''} in command-line tools of rules that apply"
-            " only to long-running programs"
-        )
-    asked = ",".join(sorted({*packages, *(role for role in findings if findings[role])}))
+        parts.append(f"{total} package{'s' if total != 1 else ''} ({_counts(packages)})")
+    if findings:
+        total = sum(findings.values())
+        cli = "; in command-line tools, of rules for long-running programs" if CLI in findings else ""
+        parts.append(f"{total} finding{'s' if total != 1 else ''} ({_counts(findings)}{cli})")
+    asked = ",".join(sorted({*packages, *findings}))
     return (
-        "; ".join(parts)
-        + f". Report them with --include-roles {asked} or --all-roles; `resilint roles` shows why."
+        f"Left out by role: {' and '.join(parts)}. Report them with --include-roles {asked}"
+        " or --all-roles; `resilint roles` shows why."
     )
 
 
