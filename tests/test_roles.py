@@ -242,7 +242,7 @@ def test_cached_results_follow_a_changed_override(module: Path, tmp_path: Path) 
     (module / ".resilint.toml").write_text(
         '[roles]\n"internal/override/" = "test-support"\n', encoding="utf-8"
     )
-    code, out, _err = invoke("--cache-dir", cache, "--format", "json", "--select", "RES1,RES2", cwd=module)
+    _code, out, _err = invoke("--cache-dir", cache, "--format", "json", "--select", "RES1,RES2", cwd=module)
     assert target not in places(json.loads(out)["findings"])
     (module / ".resilint.toml").unlink()
     server = module / "cmd/server/main.go"
@@ -264,3 +264,21 @@ def test_cached_role_facts_follow_an_edit(module: Path, tmp_path: Path) -> None:
     )
     lib.write_text(text, encoding="utf-8")
     assert target not in places(findings("--cache-dir", cache, cwd=module))
+
+
+def test_deployment_files_take_their_directory_role(module: Path) -> None:
+    (module / "examples/orders/Dockerfile").write_text(
+        "FROM scratch\nCOPY orders /orders\nCMD /orders -v\n", encoding="utf-8"
+    )
+    dockerfile = ("examples/orders/Dockerfile", 3, "RES804")
+
+    def found(*args: str, cwd: Path = module) -> list[tuple[str, int, str]]:
+        code, out, err = invoke(
+            "--isolated", "--no-cache", "--format", "json", "--select", "RES804", *args, cwd=cwd
+        )
+        assert code in (0, 1), err
+        return places(json.loads(out)["findings"])
+
+    assert found() == []
+    assert found("examples/orders/...") == [dockerfile]
+    assert found("--include-roles", "example") == [dockerfile]

@@ -856,10 +856,17 @@ def _by_role(
     suppression in a left-out file still counts as used), before the CLI's own filters.
     """
     catalog = load_catalog()
-    named = {os.path.abspath(d.path): d.named for d in directories}
+    own = {os.path.abspath(d.path): d.named for d in directories}
+    bases = {d.named for d in directories if d.named is not None}
+
+    def named(directory: str) -> list[Path]:
+        """What patterns name at or above a directory: its own base, else (deployment files) all above."""
+        base = own.get(directory)
+        return [base] if base is not None else [b for b in bases if Path(directory).is_relative_to(b)]
+
     result = _RoleFiltered()
     for directory, package in roles.items():
-        if not selection.includes(package.role, named=named_explicitly(named.get(directory), package)):
+        if not selection.includes(package.role, named=named_explicitly(named(directory), package)):
             result.packages_left_out[package.role] = result.packages_left_out.get(package.role, 0) + 1
     for finding in findings:
         directory, name = os.path.split(os.path.abspath(finding.path))
@@ -870,7 +877,7 @@ def _by_role(
         role, _evidence = found.role_of(name)
         spec = catalog.get(finding.rule_id)
         applies_to = spec.applies_to if spec is not None else ()
-        if selection.reports(role, applies_to, named=named_explicitly(named.get(directory), found)):
+        if selection.reports(role, applies_to, named=named_explicitly(named(directory), found)):
             result.findings.append(dataclasses.replace(finding, role=role))
         else:
             result.left_out[role] = result.left_out.get(role, 0) + 1

@@ -303,9 +303,9 @@ class RoleSelection:
         return self.everything or named or role in self.asked or role in PRODUCTION_ROLES
 
 
-def named_explicitly(named: Path | None, role: PackageRole) -> bool:
-    """Does the directory a pattern names lie in the one the package's role comes from?"""
-    return named is not None and named.is_relative_to(role.anchor)
+def named_explicitly(named: Iterable[Path | None], role: PackageRole) -> bool:
+    """Does a directory that a pattern names lie in the one the package's role comes from?"""
+    return any(base is not None and base.is_relative_to(role.anchor) for base in named)
 
 
 def _counts(counts: Mapping[str, int]) -> str:
@@ -336,14 +336,16 @@ def role_listing(
 ) -> list[dict[str, Any]]:
     """`resilint roles`: every package's role, evidence and whether a run reports it, by path."""
     named = {os.path.abspath(d.path): d.named for d in directories}
-    listing = []
+    listing: list[dict[str, Any]] = []
     for directory, role in roles.items():
         listing.append(
             {
                 "path": _shown(directory),
                 "role": role.role,
                 "evidence": list(role.evidence),
-                "reported": selection.includes(role.role, named=named_explicitly(named.get(directory), role)),
+                "reported": selection.includes(
+                    role.role, named=named_explicitly([named.get(directory)], role)
+                ),
                 "files": [{"file": name, "role": r, "evidence": why} for name, r, why in role.file_roles],
             }
         )
