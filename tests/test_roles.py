@@ -8,6 +8,7 @@ every one of them test support.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -282,3 +283,31 @@ def test_deployment_files_take_their_directory_role(module: Path) -> None:
     assert found() == []
     assert found("examples/orders/...") == [dockerfile]
     assert found("--include-roles", "example") == [dockerfile]
+
+
+def test_the_readme_command_reports_the_demo_from_the_root() -> None:
+    """`resilint check ./examples/orders/...` (examples/orders/README.md) names the example."""
+    root = FIXTURES.parents[1]
+    table = (root / "examples/orders/README.md").read_text(encoding="utf-8")
+    expected = {
+        (f"examples/orders/{m.group(2)}", int(m.group(3)), m.group(1))
+        for m in re.finditer(r"^\| (RES\d{3}) \| ([\w/.-]+):(\d+)", table, re.MULTILINE)
+    }
+    assert len(expected) > 20
+    code, out, err = invoke(
+        "check", "--isolated", "--no-cache", "--format", "json", "./examples/orders/...", cwd=root
+    )
+    assert code == 1, err
+    assert expected <= set(places(json.loads(out)["findings"]))
+    _code, out, _err = invoke("--isolated", "--no-cache", "--format", "json", "./...", cwd=root)
+    assert not [f for f in json.loads(out)["findings"] if f["path"].startswith("examples/")]
+
+
+def test_config_renders_the_role_settings(module: Path) -> None:
+    (module / ".resilint.toml").write_text(
+        'include-roles = ["devtool"]\n[roles]\n"gen/" = "devtool"\n', encoding="utf-8"
+    )
+    code, out, _err = invoke("config", cwd=module)
+    assert code == 0
+    assert 'include-roles = ["devtool"]\nall-roles = false\n' in out
+    assert '[roles]\n"gen/" = "devtool"\n' in out
