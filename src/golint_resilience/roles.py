@@ -14,10 +14,10 @@ directory names, and the user's `[roles]` overrides.
 
 Roles, in the order they are decided:
 - override: a `[roles]` glob of the configuration matches the package's directory;
-- `example`, `test-support`, `devtool` by directory name (the outermost such directory
-  inside the module wins);
+- `example`, `test-support`, `devtool` by directory name, counted from the top of the
+  git work tree (else the module root); the outermost such directory wins;
 - `devtool`: a `//go:build tools` file, the target of a `//go:generate go run`, a `main`
-  in a directory named like a generator (`*gen`, `gen-*`, `*-generator`);
+  in a directory named like a generator (`*gen`, `gen-*`, `protoc-gen-*`, `*generator`);
 - `test-support`: every non-test file imports `testing` or is named like a mock/fake, or
   the package clause names a mock, fake or test-utility package;
 - `library`: a `main` with cgo `//export` functions (built as a C library or a plugin);
@@ -25,6 +25,10 @@ Roles, in the order they are decided:
   handle signals (it runs until signalled);
 - `cli`: any other `main`;
 - `library`: the rest (with the services that reach it through module-local imports).
+
+A single file that imports `testing` or is named like a mock is test support in a package
+of another role. `RoleSelection` decides what a run reports: the rules' `applies-to`,
+the roles asked for, and packages named on the command line (`named_explicitly`).
 """
 
 from __future__ import annotations
