@@ -2,17 +2,20 @@
 
 A fixture is a directory under tests/fixtures/ (usually a Go module) with a
 `fixture.toml` naming the rules it exercises (`select = ["RES1"]`) and optionally
-`include-tests = true` / `include-generated = true`. Every finding must sit on a line
+`include-tests = true` / `include-generated = true`, and `default-roles = true` to
+leave out code roles as the command line does by default (roles.py). Every finding must sit on a line
 whose marker names its rule, and every marker must be met: both directions fail.
 A marker may pin the message: `// want RES101:"os.Exit exits"` (a regular expression).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
 import sys
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +31,7 @@ from golint_resilience.deploy.sources import kind_of
 from golint_resilience.discover import discover
 from golint_resilience.engine import run
 from golint_resilience.model import Finding
+from golint_resilience.roles import RoleSelection
 from golint_resilience.settings import RunSettings, default_options, select_rules
 
 if sys.version_info >= (3, 11):
@@ -117,13 +121,21 @@ def expectations(root: Path) -> list[Expectation]:
 def lint_fixture(name: str, *, jobs: int = 1) -> list[Finding]:
     root = FIXTURES / name
     config = tomllib.loads((root / "fixture.toml").read_text(encoding="utf-8"))
-    return lint_directory(
-        root,
-        tuple(config["select"]),
+    lint = functools.partial(
+        lint_directory,
+        select=tuple(config["select"]),
         include_tests=config.get("include-tests", False),
         include_generated=config.get("include-generated", False),
         jobs=jobs,
     )
+    if not config.get("default-roles", False):
+        return lint(root)
+    # Inside this repository every fixture is below tests/, test support by its directory:
+    # a copy outside any git work tree has the roles of its own directories only.
+    with tempfile.TemporaryDirectory() as temporary:
+        copy = Path(temporary) / name
+        shutil.copytree(root, copy)
+        return lint(copy, roles=RoleSelection())
 
 
 def lint_directory(
@@ -133,8 +145,12 @@ def lint_directory(
     include_tests: bool = False,
     include_generated: bool = False,
     jobs: int = 1,
+    roles: RoleSelection | None = None,
 ) -> list[Finding]:
-    """The findings of the selected rules in `root/...`, paths relative to `root`."""
+    """The findings of the selected rules in `root/...`, paths relative to `root`.
+
+    `roles`: which code roles to report (None: every finding, whatever its role).
+    """
     catalog = load_catalog()
     settings = RunSettings(
         rules=select_rules(catalog, select),
@@ -142,6 +158,7 @@ def lint_directory(
         include_tests=include_tests,
         include_generated=include_generated,
         jobs=jobs,
+        roles=roles,
     )
     with chdir(root):
         return run(

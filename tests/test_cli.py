@@ -110,6 +110,7 @@ def test_json_schema(tree) -> None:
         "message": finding["message"],
         "fingerprint": finding["fingerprint"],
         "suppressed": False,
+        "role": "library",
         "fix": None,
     }
 

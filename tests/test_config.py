@@ -94,12 +94,12 @@ def test_per_path_ignores(tmp_path: Path) -> None:
 
 
 def test_exclude(tmp_path: Path) -> None:
-    write(tmp_path, {".resilint.toml": 'exclude = ["gen/", "*_mock.go"]\n', "gen/lib.go": EXIT_IN_LIB})
-    write(tmp_path, {"lib/x_mock.go": EXIT_IN_LIB, "lib/lib.go": EXIT_IN_LIB.replace("Die", "Quit")})
+    write(tmp_path, {".resilint.toml": 'exclude = ["gen/", "*_linux.go"]\n', "gen/lib.go": EXIT_IN_LIB})
+    write(tmp_path, {"lib/x_linux.go": EXIT_IN_LIB, "lib/lib.go": EXIT_IN_LIB.replace("Die", "Quit")})
     assert rules_found(tmp_path) == [("RES101", "lib/lib.go")]
     assert rules_found(tmp_path, "--exclude", "lib/lib.go") == [
         ("RES101", "gen/lib.go"),
-        ("RES101", "lib/x_mock.go"),
+        ("RES101", "lib/x_linux.go"),
     ]
 
 

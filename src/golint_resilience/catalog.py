@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from golint_resilience.durations import parse_duration
 from golint_resilience.model import ResilintError, Severity
+from golint_resilience.roles import PRODUCTION_ROLES, ROLES
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -94,6 +95,7 @@ class Docs:
     autofix: str  # what `--fix` does for the rule and when (or why it does not): "" if nothing
     limitations: str
     references: tuple[str, ...]
+    roles: str = ""  # why `applies-to` leaves some production roles out ("" when it has them all)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,7 @@ class RuleSpec:
     docs: Docs
     examples: tuple[Example, ...]
     source: str  # the rule file's name, for error messages
+    applies_to: tuple[str, ...] = PRODUCTION_ROLES  # code roles reported by default (roles.py)
 
     def message(self, variant: str = "default", **values: str) -> str:
         """Render one of the rule's message templates."""
@@ -222,6 +225,7 @@ def parse_rule(data: dict[str, Any], origin: str) -> RuleSpec:
         autofix=str(docs_table.get("autofix", "")).strip(),
         limitations=str(docs_table.get("limitations", "")).strip(),
         references=_str_list(docs_table.get("references", []), origin, "docs.references"),
+        roles=str(docs_table.get("roles", "")).strip(),
     )
     examples = []
     for example in data.get("examples", []):
@@ -242,6 +246,13 @@ def parse_rule(data: dict[str, Any], origin: str) -> RuleSpec:
                 tuple(sorted(files.items())),
             )
         )
+    applies_to = _str_list(data.get("applies-to", list(PRODUCTION_ROLES)), origin, "applies-to")
+    if unknown_roles := set(applies_to) - set(ROLES):
+        msg = f"{origin}: unknown roles in applies-to: {sorted(unknown_roles)} (roles: {', '.join(ROLES)})"
+        raise ResilintError(msg)
+    if (left_out := sorted(set(PRODUCTION_ROLES) - set(applies_to))) and not docs.roles:
+        msg = f"{origin}: an applies-to without {', '.join(left_out)} needs docs.roles saying why"
+        raise ResilintError(msg)
     return RuleSpec(
         id=rule_id,
         name=name,
@@ -257,6 +268,7 @@ def parse_rule(data: dict[str, Any], origin: str) -> RuleSpec:
         docs=docs,
         examples=tuple(examples),
         source=origin,
+        applies_to=tuple(r for r in ROLES if r in applies_to),
     )
 
 

@@ -20,7 +20,7 @@ from typing import IO, Any
 
 import click
 
-from golint_resilience import __version__, baseline, interrupts, newfromrev, rule_list
+from golint_resilience import __version__, baseline, interrupts, jsontext, newfromrev, rule_list
 from golint_resilience import cache as cache_module
 from golint_resilience.cache import default_cache_dir
 from golint_resilience.catalog import load_catalog
@@ -38,6 +38,7 @@ from golint_resilience.output import write_bytes, write_text
 from golint_resilience.progress import ProgressBar
 from golint_resilience.report import REPORTERS, STATISTICS, Reporter, ReportOptions
 from golint_resilience.repository import default_root
+from golint_resilience.roles import CLI, RoleSelection, role_listing, validate_role
 from golint_resilience.settings import RunSettings
 from golint_resilience.source import display_path
 from golint_resilience.terminal import console, use_color
@@ -154,6 +155,15 @@ def _config_options(function: Callable[..., None]) -> Callable[..., None]:
         ),
         click.option("--exclude", multiple=True, help="Globs of files to leave out (replaces `exclude`)."),
         click.option(
+            "--include-roles",
+            multiple=True,
+            help="Also report packages of these roles (test-support, example, devtool; cli: every rule), "
+            "comma-separated; see `resilint roles`.",
+        ),
+        click.option(
+            "--all-roles", is_flag=True, default=None, help="Report every package, whatever its role."
+        ),
+        click.option(
             "--warn-unused-ignores",
             is_flag=True,
             default=None,
@@ -186,7 +196,16 @@ def _cli_settings(values: dict[str, Any]) -> Settings:
         fail_on=Severity(values["fail_on"]) if values["fail_on"] else None,
         warn_unused_ignores=values["warn_unused_ignores"],
         baseline=values.get("baseline"),
+        include_roles=_roles_option(_split(values["include_roles"])),
+        all_roles=values["all_roles"],
     )
+
+
+def _roles_option(names: tuple[str, ...]) -> tuple[str, ...] | None:
+    """`--include-roles` values, checked (None: not given)."""
+    for name in names:
+        validate_role(name, "--include-roles")
+    return names or None
 
 
 def _configuration(patterns: tuple[str, ...], values: dict[str, Any]) -> Configuration:
@@ -560,6 +579,43 @@ def links(patterns: tuple[str, ...], **config_values: Any) -> None:
     click.echo(describe(collector.links), nl=False)
     for error in result.file_errors:
         click.echo(f"note: {error.path}: {error.message}", err=True)
+
+
+@main.command("roles")
+@click.argument("patterns", nargs=-1)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per package; json: an array of packages (docs/usage.md).",
+)
+@_config_options
+def roles_command(patterns: tuple[str, ...], output_format: str, **config_values: Any) -> None:
+    """Show each package's code role (service, cli, library, devtool, example, test-support) and why."""
+    try:
+        configuration = _configuration(patterns, config_values)
+        settings = facts_only(configuration.run_settings(os.cpu_count() or 1))
+        directories = _package_dirs(patterns, configuration)
+        result = run(directories, settings)
+    except ResilintError as exc:
+        _fail(str(exc))
+        return
+    selection = settings.roles or RoleSelection(everything=True)
+    listing = role_listing(result.roles, directories, selection)
+    if output_format == "json":
+        click.echo(jsontext.dumps(listing))
+        return
+    for entry in listing:
+        reported = "" if entry["reported"] else f"  (left out: --include-roles {entry['role']})"
+        if entry["role"] == CLI:
+            reported = f"  (rules for long-running programs left out: --include-roles {CLI})"
+        click.echo(f"{entry['path']}: {entry['role']}{reported}")
+        for why in entry["evidence"]:
+            click.echo(f"    {why}")
+        for file in entry["files"]:
+            click.echo(f"    {file['file']}: {file['role']}: {file['evidence']}")
 
 
 @main.command()

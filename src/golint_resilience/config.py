@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from golint_resilience.catalog import RuleSpec, scalar_option_value
+from golint_resilience.globs import compile_globs
 from golint_resilience.model import ResilintError, Severity
+from golint_resilience.roles import ROLES, RoleConfig, RoleSelection
 from golint_resilience.settings import (
     RunSettings,
     closest,
@@ -65,6 +67,9 @@ class Settings:
     warn_unused_ignores: bool | None = None
     baseline: Path | None = None
     options: Options = field(default_factory=dict)  # rule → knob → value, only those set
+    include_roles: tuple[str, ...] | None = None
+    all_roles: bool | None = None
+    roles: tuple[tuple[str, str], ...] | None = None  # `[roles]`: glob → role
 
     def overridden_by(self, other: Settings) -> Settings:
         """These settings with every value `other` gives; `extend-select` lists are joined."""
@@ -95,6 +100,9 @@ class Configuration:
     require_reason: bool
     baseline: Path | None
     warnings: tuple[str, ...] = ()  # about files passed over on the way to this one
+    include_roles: tuple[str, ...] = ()
+    all_roles: bool = False
+    roles: tuple[tuple[str, str], ...] = ()  # `[roles]` overrides: glob (relative to root) → role
 
     @property
     def path_ignores(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -112,6 +120,9 @@ class Configuration:
             jobs=jobs,
             fail_on=self.fail_on,
             require_reason=self.require_reason,
+            roles=RoleSelection(
+                frozenset(self.include_roles), self.all_roles, RoleConfig(self.roles, str(self.root))
+            ),
         )
 
 
@@ -285,7 +296,41 @@ class _Reader:
             warn_unused_ignores=self._bool(data, "warn-unused-ignores"),
             baseline=self.path.parent / baseline if baseline is not None else None,
             options=self._rules(data.get("rules")),
+            include_roles=self._optional(data, "include-roles", self._roles),
+            all_roles=self._bool(data, "all-roles"),
+            roles=self._role_overrides(data.get("roles")),
         )
+
+    def _roles(self, value: Any, key: str) -> tuple[str, ...] | None:
+        names = self._strings(value, key)
+        if names is None:
+            return None
+        for name in names:
+            if name not in ROLES:
+                self._problem(key, f"unknown role {shown(name)}{closest(name, ROLES) or _ROLE_LIST}")
+        return tuple(n for n in names if n in ROLES)
+
+    def _role_overrides(self, table: Any) -> tuple[tuple[str, str], ...] | None:
+        if table is None:
+            return None
+        if not isinstance(table, dict):
+            self._problem("roles", f'expected a table ("glob" = "role"), got {_kind(table)}')
+            return None
+        found = []
+        for glob, role in table.items():
+            key = f"roles.{json.dumps(glob)}"
+            if not isinstance(role, str):
+                self._problem(key, f"expected a role name string, got {_kind(role)}")
+            elif role not in ROLES:
+                self._problem(key, f"unknown role {shown(role)}{closest(role, ROLES) or _ROLE_LIST}")
+            else:
+                try:
+                    compile_globs((glob,))
+                except ResilintError as exc:
+                    self._problem(key, str(exc))
+                    continue
+                found.append((glob, role))
+        return tuple(found)
 
     def _optional(
         self, data: Mapping[str, Any], key: str, read: Callable[[Any, str], tuple[str, ...] | None]
@@ -382,7 +427,11 @@ _KEYS = (
     "warn-unused-ignores",
     "baseline",
     "rules",
+    "include-roles",
+    "all-roles",
+    "roles",
 )
+_ROLE_LIST = f" (roles: {', '.join(ROLES)})"
 
 
 # --- the effective configuration -------------------------------------------------------
@@ -422,6 +471,9 @@ def resolve(
         fail_on=merged.fail_on or Severity.WARNING,
         require_reason=bool(merged.require_reason),
         baseline=merged.baseline,
+        include_roles=merged.include_roles or (),
+        all_roles=bool(merged.all_roles),
+        roles=merged.roles or (),
     )
 
 
@@ -472,11 +524,15 @@ def render(configuration: Configuration, catalog: Mapping[str, RuleSpec]) -> str
         f"require-reason = {_toml(configuration.require_reason)}",
         f"respect-gitignore = {_toml(configuration.respect_gitignore)}",
         f"exclude = {_toml(configuration.exclude)}",
+        f"include-roles = {_toml(configuration.include_roles)}",
+        f"all-roles = {_toml(configuration.all_roles)}",
     ]
     if configuration.baseline is not None:
         lines.append(f"baseline = {_toml(str(configuration.baseline))}")
     lines += ["", "[per-path-ignores]"]
     lines += [f"{_toml(glob)} = {_toml(rules)}" for glob, rules in configuration.per_path_ignores]
+    lines += ["", "[roles]"]
+    lines += [f"{_toml(glob)} = {_toml(role)}" for glob, role in configuration.roles]
     for rule_id, knobs in configuration.options.items():
         if knobs:
             lines += ["", f"[rules.{rule_id}]"]

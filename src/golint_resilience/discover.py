@@ -28,11 +28,17 @@ Notice = Callable[[str], None]
 
 @dataclass
 class PackageDir:
-    """A directory of Go files; `selected` limits reporting to some files (None: all)."""
+    """A directory of Go files; `selected` limits reporting to some files (None: all).
+
+    `named`: the deepest directory a pattern that found it names (`examples/orders` for
+    `examples/orders/...`, the directory itself for a directory or a file): the package
+    is named explicitly when that lies inside the directory its role comes from.
+    """
 
     path: Path
     files: list[Path] = field(default_factory=list)
     selected: set[Path] | None = None
+    named: Path | None = None
 
 
 def skipped_dir_name(name: str) -> bool:
@@ -202,14 +208,14 @@ def discover(
             for directory, files in source.tree(base):
                 if files:
                     matched = True
-                    _add_dir(by_dir, directory, files)
+                    _add_dir(by_dir, directory, files, base)
         else:
             path = Path(pattern)
             if path.is_dir():
                 files = source.files(path)
                 matched = bool(files)
                 if files:
-                    _add_dir(by_dir, path, files)
+                    _add_dir(by_dir, path, files, path)
             elif path.suffix == ".go" and (path.exists() or path.is_symlink()):
                 matched = True
                 if not source.refuses(path):
@@ -237,13 +243,20 @@ def _recursive_hint(pattern: str, source: FileSource) -> str:
     return f": {path} has none directly in it, only below; did you mean {recursive!r}?"
 
 
-def _add_dir(by_dir: dict[Path, PackageDir], directory: Path, files: list[Path]) -> None:
+def _deeper(named: Path | None, base: Path) -> Path:
+    """Of two directories that patterns name above a package, the one nearer to it."""
+    absolute = Path(os.path.abspath(base))
+    return absolute if named is None or len(absolute.parts) > len(named.parts) else named
+
+
+def _add_dir(by_dir: dict[Path, PackageDir], directory: Path, files: list[Path], base: Path) -> None:
     key = directory.resolve()
     entry = by_dir.get(key)
     if entry is None:
-        by_dir[key] = PackageDir(directory, files)
+        by_dir[key] = PackageDir(directory, files, named=_deeper(None, base))
     else:
         entry.selected = None  # the whole directory was asked for
+        entry.named = _deeper(entry.named, base)
 
 
 def _add_file(by_dir: dict[Path, PackageDir], file: Path, source: FileSource, *, whole_package: bool) -> None:
@@ -253,6 +266,7 @@ def _add_file(by_dir: dict[Path, PackageDir], file: Path, source: FileSource, *,
     if entry is None:
         entry = PackageDir(directory, source.files(directory), set())
         by_dir[key] = entry
+    entry.named = _deeper(entry.named, directory)
     if file not in entry.files:
         entry.files.append(file)
     if whole_package:

@@ -11,6 +11,7 @@ from pathlib import Path
 from golint_resilience.catalog import RuleSpec, load_catalog
 from golint_resilience.checks import framework
 from golint_resilience.deploy import rules as deployment_rules  # noqa: F401  (registers the RES8 checks)
+from golint_resilience.roles import CLI
 
 GENERATED_BANNER = (
     "<!-- Generated from rules/{source} by `python -m golint_resilience.docs`. Do not edit. -->"
@@ -87,6 +88,23 @@ def _equivalent_spellings(equivalents: tuple[str, ...]) -> list[str]:
     return nosec + list(dict.fromkeys(f"`//nolint:{linter} // <reason>`" for linter, _ in pairs))
 
 
+def where_it_applies(spec: RuleSpec) -> str:
+    """The roles of code the rule reports by default, and how to report the others."""
+    roles = ", ".join(f"`{role}`" for role in spec.applies_to)
+    text = (
+        f"Reported by default in packages of the roles {roles}. Test support, examples and"
+        " development tools are left out, like `_test.go` files, unless named on the command"
+        " line or asked for with `--include-roles` (or `--all-roles`); `resilint roles` shows"
+        " each package's role and why."
+    )
+    if CLI not in spec.applies_to:
+        text += (
+            f" Not in command-line tools (a `main` that starts no server): {spec.docs.roles[:1].lower()}"
+            f"{spec.docs.roles[1:]} `--include-roles cli` reports it there too."
+        )
+    return text
+
+
 def render_markdown(spec: RuleSpec) -> str:
     """The rule's full documentation page."""
     docs = spec.docs
@@ -108,6 +126,8 @@ def render_markdown(spec: RuleSpec) -> str:
     ]
     if docs.allowed:
         parts += ["## What it leaves alone", "", docs.allowed, ""]
+    if "deployment" not in spec.tags:  # deployment rules read manifests, not Go packages
+        parts += ["## Where it applies", "", where_it_applies(spec), ""]
     parts += ["## How to fix it", "", docs.fix, ""]
     if docs.autofix:
         parts += ["## Automatic fix", "", docs.autofix, ""]

@@ -54,6 +54,7 @@ from golint_resilience.model import (
     FileError,
     Finding,
     Fix,
+    PackageRole,
     Place,
     RelatedLocation,
     RunResult,
@@ -63,7 +64,16 @@ from golint_resilience.model import (
     fingerprint,
 )
 from golint_resilience.parsing import Node, Query, compile_query, matches
+from golint_resilience.repository import git_top_level
 from golint_resilience.resolve import enclosing, enclosing_declaration, function_key
+from golint_resilience.rolefacts import RoleFacts, role_facts
+from golint_resilience.roles import (
+    RoleSelection,
+    assign_roles,
+    directory_role,
+    main_closures_missing,
+    named_explicitly,
+)
 from golint_resilience.servicefacts import DeadlineFact, RouteFact, ServiceFacts
 from golint_resilience.settings import RunSettings
 from golint_resilience.source import (
@@ -307,7 +317,11 @@ def build_facts(
                 local = package.module.directory_of(path)
                 if local is not None:
                     imports.add(os.path.abspath(local))
-    return builder.build(str(package.directory), package.name, tuple(sorted(imports)))
+    built = builder.build(str(package.directory), package.name, tuple(sorted(imports)))
+    files = ((context.file.path.name, context.file.data) for context in package.contexts)
+    return dataclasses.replace(
+        built, roles=role_facts(package.directory, package.name, files, package.module)
+    )
 
 
 def _extract(
@@ -451,6 +465,7 @@ CACHE_CODEC = Codec(
         RelatedLocation,
         Place,
         ServiceFacts,
+        RoleFacts,
         RouteFact,
         DeadlineFact,
         Severity,
@@ -479,14 +494,17 @@ class Snapshot:
 def _inputs(directory: PackageDir) -> list[bytes]:
     """What a directory's result depends on besides its files' names and bytes.
 
-    Where it is, its module (from go.mod) and the files reported on; the display paths,
-    part of both keys, also capture the working directory.
+    Where it is, its module (from go.mod), its git work tree's top level (its role facts
+    depend on it) and the files reported on; the display paths, part of both keys, also
+    capture the working directory.
     """
     name = os.path.abspath(directory.path)
     parts = [name.encode()]
     module = find_module(Path(name))
     if module is not None:
         parts.extend((str(module.root).encode(), module.path.encode()))
+    top = git_top_level(Path(name))  # where the directory names that give roles start (rolefacts.py)
+    parts.append(str(top).encode() if top is not None else b"")
     if directory.selected is not None:
         parts.append(b"selected")
         parts.extend(sorted(display_path(p).encode() for p in directory.selected))
@@ -576,6 +594,7 @@ def facts_only(settings: RunSettings) -> RunSettings:
         include_generated=settings.include_generated,
         deployment_facts=settings.deployment_facts,
         liveness_probe_paths=settings.liveness_probe_paths,
+        roles=settings.roles,
     )
 
 
@@ -683,23 +702,35 @@ def _analyse_all(
             yield from results
 
 
-def _resolve_pending(
-    pending: list[PendingFinding], store: FactStore, settings: RunSettings, cache_dir: Path | None
-) -> list[Finding]:
-    """Compute any missing facts, then keep the pending findings whose conditions hold."""
+def complete_facts(
+    missing: Callable[[], set[str]], store: FactStore, settings: RunSettings, cache_dir: Path | None
+) -> None:
+    """Compute the facts of the packages `missing()` names until it names none.
+
+    `missing` is asked again after each round: what it needs may grow with what it learns.
+    """
     cache = (
         ResultCache(cache_dir, facts_only(settings).digest, CACHE_CODEC) if cache_dir is not None else None
     )
-    while True:
-        missing = sorted({d for p in pending for d in p.condition.directories(store) if d not in store})
-        if not missing:
-            break
-        for directory in missing:
+    while wanted := sorted(missing()):
+        for directory in wanted:
             found = facts_of_directory(directory, settings, cache)
             for facts in found:
                 store.add(facts)
             if not found:  # remember that there is nothing to know here
                 store.add(PackageFacts(directory, "", (), {}, frozenset()))
+
+
+def _resolve_pending(
+    pending: list[PendingFinding], store: FactStore, settings: RunSettings, cache_dir: Path | None
+) -> list[Finding]:
+    """Compute any missing facts, then keep the pending findings whose conditions hold."""
+    complete_facts(
+        lambda: {d for p in pending for d in p.condition.directories(store) if d not in store},
+        store,
+        settings,
+        cache_dir,
+    )
     kept = []
     for item in pending:
         verdict = item.condition.evaluate(store)
@@ -774,11 +805,66 @@ def run(
         settings.rules,
         require_reason=settings.require_reason,
     )
+    analysed_dirs = [os.path.abspath(d.path) for d in directories]
+    complete_facts(lambda: main_closures_missing(analysed_dirs, store), store, settings, cache_dir)
+    selection = settings.roles or RoleSelection(everything=True)
+    roles = assign_roles(analysed_dirs, store, selection.config)
+    filtered = _by_role(marked, roles, directories, selection)
     return RunResult(
-        findings=sorted(marked, key=lambda f: f.sort_key),
+        findings=sorted(filtered.findings, key=lambda f: f.sort_key),
         file_errors=sorted(set(file_errors), key=lambda e: (e.path, e.message)),
         tool_errors=sorted(set(tool_errors), key=lambda e: (e.path, e.rule_id, e.message)),
         files=files,
         packages=len(directories),
         analysed=analysed,
+        roles=roles,
+        left_out=filtered.left_out,
+        packages_left_out=filtered.packages_left_out,
     )
+
+
+@dataclass
+class _RoleFiltered:
+    findings: list[Finding] = field(default_factory=list)
+    left_out: dict[str, int] = field(default_factory=dict)
+    packages_left_out: dict[str, int] = field(default_factory=dict)
+
+
+def _by_role(
+    findings: list[Finding],
+    roles: Mapping[str, PackageRole],
+    directories: list[PackageDir],
+    selection: RoleSelection,
+) -> _RoleFiltered:
+    """Each finding with its package's role, less those the selection does not report.
+
+    The one place where roles leave findings out: after every check and suppression (a
+    suppression in a left-out file still counts as used), before the CLI's own filters.
+    """
+    catalog = load_catalog()
+    own = {os.path.abspath(d.path): d.named for d in directories}
+    bases = {d.named for d in directories if d.named is not None}
+
+    def named(directory: str) -> list[Path]:
+        """What patterns name at or above a directory: its own base, else (deployment files) all above."""
+        base = own.get(directory)
+        return [base] if base is not None else [b for b in bases if Path(directory).is_relative_to(b)]
+
+    result = _RoleFiltered()
+    for directory, package in roles.items():
+        if not selection.includes(package.role, named=named_explicitly(named(directory), package)):
+            result.packages_left_out[package.role] = result.packages_left_out.get(package.role, 0) + 1
+    for finding in findings:
+        directory, name = os.path.split(os.path.abspath(finding.path))
+        found = roles.get(directory) or directory_role(directory)
+        if found is None:  # a deployment file outside conventionally named directories
+            result.findings.append(finding)
+            continue
+        role, _evidence = found.role_of(name)
+        spec = catalog.get(finding.rule_id)
+        applies_to = spec.applies_to if spec is not None else ()
+        if selection.reports(role, applies_to, named=named_explicitly(named(directory), found)):
+            result.findings.append(dataclasses.replace(finding, role=role))
+        else:
+            result.left_out[role] = result.left_out.get(role, 0) + 1
+    return result

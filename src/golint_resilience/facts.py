@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from golint_resilience.rolefacts import RoleFacts
 from golint_resilience.servicefacts import ServiceFacts
 
 # Function facts.
@@ -43,6 +44,7 @@ class PackageFacts:
     flags: frozenset[str]
     witnesses: dict[str, str] = field(default_factory=dict)  # flag → where it was first seen
     service: ServiceFacts = field(default_factory=ServiceFacts)  # for deployment checks
+    roles: RoleFacts = field(default_factory=RoleFacts)  # what its files say about its role (roles.py)
 
     def function_has(self, key: str, fact: str) -> bool | None:
         """Does function `F` / method `T.m` have the fact?

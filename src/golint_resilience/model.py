@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from golint_resilience.repository import repository_path
 
@@ -128,6 +128,7 @@ class Finding:
     suppression_reason: str = ""
     fix: Fix | None = None
     related: tuple[RelatedLocation, ...] = ()
+    role: str = ""  # the code role of its package (roles.py); "" for deployment files
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -153,6 +154,29 @@ class ToolError:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class PackageRole:
+    """A package's role and why; `anchor` is the directory the role comes from.
+
+    A pattern that names the anchor or a directory inside it names the package
+    explicitly (`resilint examples/orders/...`): then the package is reported whatever
+    its role.
+    """
+
+    directory: str
+    role: str
+    evidence: tuple[str, ...]
+    anchor: str
+    file_roles: tuple[tuple[str, str, str], ...] = ()  # (file name, role, evidence) for single files
+
+    def role_of(self, file_name: str) -> tuple[str, str]:
+        """The role of one of its files and why (a test helper file in a library is test support)."""
+        for name, role, evidence in self.file_roles:
+            if name == file_name:
+                return role, evidence
+        return self.role, "; ".join(self.evidence)
+
+
 @dataclass
 class RunResult:
     """The outcome of a run: what reporters format (they need nothing else, and no file)."""
@@ -164,6 +188,9 @@ class RunResult:
     packages: int
     baselined: int = 0  # findings left out because a baseline knows them (set by the CLI)
     analysed: int = 0  # directories analysed in this run (the others came from the cache)
+    roles: dict[str, PackageRole] = field(default_factory=dict)  # package directory → its role
+    left_out: dict[str, int] = field(default_factory=dict)  # role → findings not reported for it
+    packages_left_out: dict[str, int] = field(default_factory=dict)  # role → packages not reported
 
 
 def fingerprint(rule_id: str, path: str, scope: str, text: str, occurrence: int) -> str:

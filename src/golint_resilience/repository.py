@@ -15,10 +15,16 @@ from pathlib import Path
 
 def top_level(start: Path) -> Path:
     """The nearest directory at or above `start` with a `.git` (dir or file), else `start`."""
+    return git_top_level(start) or start
+
+
+@functools.cache
+def git_top_level(start: Path) -> Path | None:
+    """The nearest directory at or above `start` with a `.git` (dir or file), else None."""
     for directory in (start, *start.parents):
         if (directory / ".git").exists():
             return directory
-    return start
+    return None
 
 
 def default_root(start: Path) -> Path:

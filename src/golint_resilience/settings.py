@@ -11,6 +11,7 @@ from functools import cached_property
 
 from golint_resilience.catalog import RuleSpec, load_catalog
 from golint_resilience.model import ResilintError, Severity
+from golint_resilience.roles import RoleSelection
 
 ALL = "ALL"
 
@@ -104,6 +105,9 @@ class RunSettings:
     require_reason: bool = False  # a suppression without a reason silences nothing
     deployment_facts: bool = False  # record what deployment checks need (set by engine.run)
     liveness_probe_paths: tuple[str, ...] = ()  # … and which routes' handlers to analyse for it
+    # Which roles to report (None: every finding, whatever its role). Applied in the parent
+    # after the cache, to results that do not depend on it: not part of the digest.
+    roles: RoleSelection | None = None
 
     @cached_property
     def digest(self) -> str:

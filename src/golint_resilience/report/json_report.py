@@ -49,6 +49,7 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
                 "message": f.message,
                 "fingerprint": f.fingerprint,
                 "suppressed": f.suppressed,
+                "role": f.role or None,
                 "fix": _fix(f.fix),
                 **(
                     {

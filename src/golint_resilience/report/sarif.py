@@ -152,6 +152,8 @@ def _result(
         ],
         "partialFingerprints": dict(sorted(fingerprints.items())),
     }
+    if finding.role:
+        result["properties"] = {"role": finding.role}
     if finding.fix is not None:
         result["fixes"] = [_fix(finding.fix, relative)]
     if finding.related:

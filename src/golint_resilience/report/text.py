@@ -18,6 +18,7 @@ from golint_resilience import terminal
 from golint_resilience.model import Finding, RunResult, Severity
 from golint_resilience.report import common
 from golint_resilience.report.common import ReportOptions, fix_summary, fixable, printable
+from golint_resilience.roles import role_summary
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
 _TAB = 4
@@ -113,6 +114,9 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     if hidden:
         summary += f" ({', '.join(hidden)})"
     console.print(Text(summary + ".", style="bold"))
+    left_out = role_summary(result.packages_left_out, result.left_out)
+    if left_out:
+        console.print(Text(left_out))
     fixes = fix_summary(shown, options)
     if fixes:
         console.print(Text(f"[*] {fixes}.", style="bold"))
