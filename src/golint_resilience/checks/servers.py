@@ -10,9 +10,10 @@ package behind a one-line `main`):
 - a graceful `Shutdown(ctx)` of a net/http server;
 - `http.DefaultServeMux` served on a non-loopback (or unknown) address.
 
-An opt-in debug listener is none of these: a server started only under an `if` that
-asks for a debug or profiling option (`if pprofAddr != "" { go http.ListenAndServe(…) }`)
-is the operator's choice to profile, not the service the program runs.
+An opt-in debug listener is not a server start: a server started only under an `if`
+that asks for a debug or profiling option (`if pprofAddr != "" { go http.ListenAndServe(…) }`)
+is the operator's choice to profile, not the service the program runs. The default mux
+it serves is still served to the network whenever it runs.
 """
 
 from __future__ import annotations
@@ -190,11 +191,17 @@ def opt_in_debug_listener(node: Node, context: FileContext) -> bool:
     return False
 
 
-def server_starts(ctx: MatchContext) -> Iterator[ServerStart]:
-    """Every server start of the package, in file and source order (opt-in debug listeners aside)."""
+def _calls_that_serve(ctx: MatchContext) -> Iterator[ServerStart]:
     for match in ctx.matches("server_calls"):
         start = _server_start(match.node("call"), match.context.text(match.node("name")), match.context, ctx)
-        if start is not None and not opt_in_debug_listener(start.node, start.context):
+        if start is not None:
+            yield start
+
+
+def server_starts(ctx: MatchContext) -> Iterator[ServerStart]:
+    """Every server start of the package, in file and source order (opt-in debug listeners aside)."""
+    for start in _calls_that_serve(ctx):
+        if not opt_in_debug_listener(start.node, start.context):
             yield start
     for match in ctx.matches("select_statements"):
         statement = match.node("select")
@@ -280,9 +287,10 @@ def default_mux_servers(ctx: MatchContext) -> Iterator[DefaultMuxServer]:
     """Places that serve http.DefaultServeMux.
 
     `http.ListenAndServe(addr, nil)`, `http.Serve(ln, nil)`, and `http.Server` literals
-    without a `Handler` (unless the package assigns a `Handler` field somewhere).
+    without a `Handler` (unless the package assigns a `Handler` field somewhere); opt-in
+    debug listeners too, since they serve it to the network whenever they run.
     """
-    for start in server_starts(ctx):
+    for start in _calls_that_serve(ctx):
         if not start.package_function:
             continue
         call, context = start.node, start.context
@@ -300,9 +308,7 @@ def default_mux_servers(ctx: MatchContext) -> Iterator[DefaultMuxServer]:
         return
     for match in ctx.matches("server_literals"):
         literal, context = match.node("literal"), match.context
-        if qualified_type(
-            literal.child_by_field_name("type"), context
-        ) != HTTP_SERVER or opt_in_debug_listener(literal, context):
+        if qualified_type(literal.child_by_field_name("type"), context) != HTTP_SERVER:
             continue
         fields = _keyed_values(literal, context)
         if "Handler" not in fields or _is_default_mux(fields["Handler"], context):
