@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from golint_resilience.checks.exit_calls import exit_calls, exit_triggers
+from golint_resilience.checks.defers import DEFER_STATEMENTS
+from golint_resilience.checks.exit_calls import exit_calls
 from golint_resilience.checks.framework import (
     CheckContext,
-    Options,
     Report,
     check,
     first_line,
@@ -32,25 +32,7 @@ from golint_resilience.resolve import (
     same_package_callee,
     statement_call,
 )
-from golint_resilience.triggers import LOCAL_IMPORT, AnyName, Imports, StatementStart, Trigger
-
-DEFER_STATEMENTS = "defer_statements"
-RECOVER_HELPERS_OPTION = ("RES201", "recover-helpers")
-
-
-def _defers_gate(options: Options) -> tuple[Trigger, ...]:
-    """Where a defer statement can matter: what every reader of defer statements needs.
-
-    RES102 an exit call in the same function; RES103 `defer f()` where f exits (an exit call
-    in the package, or a module-local import); RES202 and the `defers-recovery` fact a
-    `recover` in the package, a configured recover helper, or a module-local import.
-    """
-    rule, knob = RECOVER_HELPERS_OPTION
-    helpers = frozenset(helper.rsplit(".", 1)[-1].encode() for helper in options.get(rule, {}).get(knob, ()))
-    return (*exit_triggers(options), b"recover", AnyName(helpers), LOCAL_IMPORT)
-
-
-fragment(DEFER_STATEMENTS, "(defer_statement) @defer", (StatementStart(b"defer"),), _defers_gate)
+from golint_resilience.triggers import Imports
 
 _SIGNAL_NOTIFY = """
 (call_expression

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from golint_resilience.checks.exits import DEFER_STATEMENTS, RECOVER_HELPERS_OPTION
+from golint_resilience.checks.defers import DEFER_STATEMENTS, RECOVER_HELPERS_OPTION
 from golint_resilience.checks.framework import (
     CheckContext,
     MatchContext,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from golint_resilience.checks.exits import DEFER_STATEMENTS
+from golint_resilience.checks.defers import DEFER_STATEMENTS
 from golint_resilience.checks.framework import (
     CheckContext,
     MatchContext,
