@@ -14,7 +14,8 @@ from golint_resilience.checks.framework import (
     fragment,
     report,
 )
-from golint_resilience.facts import EXITS, FunctionFact
+from golint_resilience.checks.recovers import recovers_directly
+from golint_resilience.facts import EXITS, RECOVERS, AllOf, FunctionFact
 from golint_resilience.index import FileContext
 from golint_resilience.model import Severity
 from golint_resilience.parsing import Node, captures_within
@@ -216,7 +217,11 @@ def _in_exclusive_branches(statement: Node, call: Node, owner: Node, context: Fi
 
 @check("RES103", fragments=("exit_calls", DEFER_STATEMENTS))
 def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
-    """Exit calls that run while deferred calls unwind."""
+    """Exit calls that run while deferred calls unwind.
+
+    Not after a `recover()` of the same deferred function: recover, log, exit is the
+    deliberate fail-fast handler, and the panic it stopped no longer unwinds.
+    """
     for call, site, context in exit_calls(ctx):
         callee = call.child_by_field_name("function")
         name = context.text(callee) if callee is not None else "exit"
@@ -225,15 +230,21 @@ def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
             yield report(site, context, call=name)
             continue
         owner = enclosing_function(call, context)
-        in_goroutine = owner is not None and inside_within(call, "go_statement", owner, context)
-        if is_deferred_literal(owner, context) and not in_goroutine:
+        if owner is None or not is_deferred_literal(owner, context):
+            continue
+        if not inside_within(call, "go_statement", owner, context) and not recovers_directly(
+            owner, context, before=call.start_byte
+        ):
             yield report(site, context, call=name)
     for match in ctx.matches(DEFER_STATEMENTS):
         yield from _deferred_exiting_function(ctx, match.node("defer"), match.context)
 
 
 def _deferred_exiting_function(ctx: CheckContext, statement: Node, context: FileContext) -> Iterator[Report]:
-    """`defer f()` where f (same package or module-local) calls an exit directly."""
+    """`defer f()` where f (same package or module-local) calls an exit directly.
+
+    Not when f also calls recover() itself: that is the fail-fast handler (recover, log, exit).
+    """
     call = statement_call(statement)
     function = call.child_by_field_name("function") if call is not None else None
     if call is None or function is None or function.type == "func_literal":
@@ -242,16 +253,22 @@ def _deferred_exiting_function(ctx: CheckContext, statement: Node, context: File
     if qualified is not None:
         directory = ctx.module_directory(qualified.package)
         if directory is not None:
+            exits = FunctionFact(directory, qualified.name, EXITS)
+            fails_fast = FunctionFact(directory, qualified.name, RECOVERS, negate=True)
             yield report(
                 statement,
                 context,
                 "deferred_function",
-                condition=FunctionFact(directory, qualified.name, EXITS),
+                condition=AllOf((exits, fails_fast)),
                 callee=context.text(function),
             )
         return
     target = same_package_callee(function, context)
     if target is None:
         return
-    if all(ctx.own_facts.function_has(key, EXITS) for key in target.fact_keys()):
+    facts = ctx.own_facts
+    keys = target.fact_keys()
+    if all(facts.function_has(key, EXITS) for key in keys) and not all(
+        facts.function_has(key, RECOVERS) for key in keys
+    ):
         yield report(statement, context, "deferred_function", callee=context.text(function))
