@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from golint_resilience.checks.defers import DEFER_STATEMENTS
@@ -17,6 +18,7 @@ from golint_resilience.checks.framework import (
 from golint_resilience.checks.recovers import recovers_directly
 from golint_resilience.facts import EXITS, RECOVERS, AllOf, FunctionFact
 from golint_resilience.index import FileContext
+from golint_resilience.library import FLAG_DEFINERS, FLAG_PACKAGES, FLAG_SET_TYPES
 from golint_resilience.model import Severity
 from golint_resilience.parsing import Node, captures_within
 from golint_resilience.resolve import (
@@ -26,12 +28,15 @@ from golint_resilience.resolve import (
     enclosing_declaration,
     enclosing_function,
     function_key,
+    imported_package,
     inside_within,
     is_deferred_literal,
+    operand_type,
     parent_of,
     qualified_name,
     same_package_callee,
     statement_call,
+    unary_operator,
 )
 from golint_resilience.triggers import Imports
 
@@ -66,7 +71,11 @@ def _describe_function(call: Node, context: FileContext) -> str:
 
 
 def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
-    """main() and init() of a package main (closures inside count), and TestMain of a test file."""
+    """main() and init() of a package main (closures inside count), and TestMain of a test file.
+
+    Flag parsing is exempt there too; startup code (`_is_startup`) only from exit calls:
+    `flag.Parse()` in a library's init() still parses the command line of every program.
+    """
     declaration = enclosing_declaration(call, context)
     if declaration is None:
         return False
@@ -76,6 +85,70 @@ def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
         # TestMain method is what such a function calls.
         return declaration.type == "method_declaration" or context.file.path.name.endswith("_test.go")
     return declaration.type == "function_declaration" and context.package.is_main and name in {"main", "init"}
+
+
+def _is_startup(declaration: Node | None, context: FileContext, registers: dict[int, bool]) -> bool:
+    """Startup code, which exits before the program does any work: init(), flag registration.
+
+    `init()` of any package runs before main(); a function that defines command-line flags
+    and returns no error (`RegisterFlags(fs *flag.FlagSet)`, `AddFlags`) runs while the
+    command line is being set up. `registers` remembers the answer per declaration.
+    """
+    if declaration is None:
+        return False
+    if declaration.type == "function_declaration" and _declaration_name(declaration, context) == "init":
+        return True
+    found = registers.get(declaration.id)
+    if found is None:
+        found = registers[declaration.id] = _registers_flags(declaration, context)
+    return found
+
+
+_SELECTOR_CALLS = """
+(call_expression
+  function: (selector_expression
+    operand: (_) @operand
+    field: (field_identifier) @name)
+  arguments: (argument_list) @arguments) @call
+"""
+_ERROR_RESULT = re.compile(rb"\berror\b")
+
+
+def _registers_flags(declaration: Node, context: FileContext) -> bool:
+    """Does this function define a command-line flag, with no error to return instead of exiting?"""
+    result = declaration.child_by_field_name("result")
+    if result is not None and _ERROR_RESULT.search(context.file.data[result.start_byte : result.end_byte]):
+        return False
+    return any(
+        _defines_flag(captures, context)
+        for captures in captures_within(declaration, _SELECTOR_CALLS, context.file.budget)
+    )
+
+
+def _defines_flag(captures: dict[str, list[Node]], context: FileContext) -> bool:
+    """`flag.StringVar(…)`, `fs.Int(…)` on a flag set, or any `x.NameVar(&v, "name", …)`."""
+    name = context.text(captures["name"][0])
+    arguments = captures["arguments"][0].named_children
+    if name.endswith(("Var", "VarP")) and len(arguments) >= 2:  # a pointer and the flag name
+        pointer, flag_name = arguments[0], arguments[1]
+        if (
+            pointer.type == "unary_expression"
+            and unary_operator(pointer) == "&"
+            and flag_name.type
+            in {
+                "interpreted_string_literal",
+                "raw_string_literal",
+            }
+        ):
+            return True
+    if name not in FLAG_DEFINERS and name.removesuffix("P") not in FLAG_DEFINERS:
+        return False
+    operand = captures["operand"][0]
+    package = imported_package(operand, context)
+    if package is not None:
+        return package in FLAG_PACKAGES
+    owner = operand_type(operand, context)
+    return owner is not None and owner.name in FLAG_SET_TYPES
 
 
 def _is_force_quit_after_signal(call: Node, context: FileContext) -> bool:
@@ -112,11 +185,16 @@ fragment(
 
 @check("RES101", fragments=("exit_calls", FLAG_CALLS))
 def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
-    """Exit calls outside main()/init() of a package main and TestMain; flag exits in libraries."""
+    """Exit calls outside entry points and startup code; flag parsing that exits, in libraries."""
     # `allow-exit-in` is applied to the findings after the run, like `per-path-ignores`
     # (config.Configuration.path_ignores): its globs are relative to the configuration file.
+    registers: dict[int, bool] = {}
     for call, site, context in exit_calls(ctx):
-        if _is_exempt_entry_point(call, context) or _is_force_quit_after_signal(call, context):
+        if (
+            _is_exempt_entry_point(call, context)
+            or _is_startup(enclosing_declaration(call, context), context, registers)
+            or _is_force_quit_after_signal(call, context)
+        ):
             continue
         callee = call.child_by_field_name("function")
         name = context.text(callee) if callee is not None else "exit"
