@@ -25,6 +25,7 @@ from golint_resilience.resolve import (
     QualifiedName,
     ancestors,
     callee_name,
+    enclosing,
     enclosing_declaration,
     enclosing_function,
     function_key,
@@ -242,7 +243,10 @@ def _defers_by_function(ctx: CheckContext) -> dict[int, list[Node]]:
 
 @check("RES102", fragments=("exit_calls", DEFER_STATEMENTS))
 def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
-    """Exit calls after a defer in the same function body: the defers never run."""
+    """Exit calls after a defer in the same function body: the defers never run.
+
+    A defer counts when it dominates the exit (it is written earlier in a block around it).
+    """
     defers = _defers_by_function(ctx)
     for call, site, context in exit_calls(ctx):
         owner = enclosing_function(call, context)
@@ -251,7 +255,7 @@ def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
         earlier = [
             d
             for d in defers.get(owner.id, [])
-            if d.end_byte <= call.start_byte and not _in_exclusive_branches(d, call, owner, context)
+            if d.end_byte <= call.start_byte and _dominates(d, call, owner, context)
         ]
         if earlier:
             callee = call.child_by_field_name("function")
@@ -266,31 +270,24 @@ def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
             )
 
 
-_BRANCHING = frozenset(
-    {"if_statement", "expression_switch_statement", "type_switch_statement", "select_statement"}
-)
+def _dominates(statement: Node, call: Node, owner: Node, context: FileContext) -> bool:
+    """Has the defer certainly run when the exit does: is it in a block enclosing the exit?
 
-
-def _in_exclusive_branches(statement: Node, call: Node, owner: Node, context: FileContext) -> bool:
-    """Are the defer and the exit in two branches of one if/switch/select, outside any loop?
-
-    Then the defer cannot have run when the exit does (`if c { defer f() } else { os.Exit(1) }`);
-    in a loop an earlier iteration may have taken the other branch. A `fallthrough` can
-    lead from one case into the next, so a switch with one never counts.
+    Only then are its deferred calls skipped on every path to the exit. A defer in a branch
+    (`if c { defer f() }`, a case, a loop body) that the exit is outside of may not have run.
     """
-    above_statement = {a.id for a in ancestors(statement, context)}
-    common = next((a for a in ancestors(call, context) if a.id in above_statement), None)
-    if common is None or common.type not in _BRANCHING:
+    block = enclosing(statement, _STATEMENT_LISTS, context)
+    if block is None:
         return False
-    for ancestor in ancestors(common, context):
+    for ancestor in ancestors(call, context):
+        if ancestor.id == block.id:
+            return True
         if ancestor.id == owner.id:
-            break
-        if ancestor.type == "for_statement":
             return False
-    return (
-        common.type == "if_statement"
-        or b"fallthrough" not in context.file.data[common.start_byte : common.end_byte]
-    )
+    return False
+
+
+_STATEMENT_LISTS = frozenset({"statement_list"})
 
 
 @check("RES103", fragments=("exit_calls", DEFER_STATEMENTS))
