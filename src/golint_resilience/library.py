@@ -9,6 +9,8 @@ from __future__ import annotations
 # Packages whose command-line set and flag sets register flags the same way.
 FLAG_PACKAGES = frozenset({"flag", "github.com/spf13/pflag"})
 FLAG_SET_TYPES = frozenset({"flag.FlagSet", "github.com/spf13/pflag.FlagSet"})
+# What parses a command line: package functions (with the CommandLine set) and FlagSet methods.
+PARSE_METHODS = frozenset({"Parse", "ParseAll"})
 # Functions of flag (and of its FlagSet) that define a flag; pflag adds `…P` (shorthand)
 # and `…VarP` variants of each, and more value types, all following these names.
 FLAG_DEFINERS = frozenset(

@@ -18,7 +18,7 @@ from golint_resilience.checks.framework import (
 from golint_resilience.checks.recovers import recovers_directly
 from golint_resilience.facts import EXITS, RECOVERS, AllOf, FunctionFact
 from golint_resilience.index import FileContext
-from golint_resilience.library import FLAG_DEFINERS, FLAG_PACKAGES, FLAG_SET_TYPES
+from golint_resilience.library import FLAG_DEFINERS, FLAG_PACKAGES, FLAG_SET_TYPES, PARSE_METHODS
 from golint_resilience.model import Severity
 from golint_resilience.parsing import Node, captures_within
 from golint_resilience.resolve import (
@@ -178,9 +178,9 @@ fragment(
 (call_expression
   function: (selector_expression
     field: (field_identifier) @_name)
-  (#match? @_name "^(Parse|NewFlagSet)$")) @call
+  (#match? @_name "^(Parse|ParseAll|NewFlagSet)$")) @call
 """,
-    (Imports(b'"flag"'),),
+    tuple(Imports(f'"{package}"'.encode()) for package in sorted(FLAG_PACKAGES)),
 )
 
 
@@ -210,24 +210,37 @@ def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
         return  # parsing the command line is main's business: bad flags end the program there
     for match in ctx.matches(FLAG_CALLS):
         call, context = match.node("call"), match.context
-        if _exits_on_bad_flags(call, context) and not _is_exempt_entry_point(call, context):
+        variant = _exits_on_bad_flags(call, context)
+        if variant and not _is_exempt_entry_point(call, context):
             callee = call.child_by_field_name("function")
             name = context.text(callee) if callee is not None else "flag.Parse"
-            yield report(call, context, "flags", call=name, function=_describe_function(call, context))
+            yield report(call, context, variant, call=name, function=_describe_function(call, context))
 
 
-def _exits_on_bad_flags(call: Node, context: FileContext) -> bool:
-    """`flag.Parse()` (the command line set exits on error) or `flag.NewFlagSet(…, flag.ExitOnError)`."""
-    name = callee_name(call, context)
-    if name is None or name.package != "flag":
-        return False
-    if name.name == "Parse":
-        return True
+def _exits_on_bad_flags(call: Node, context: FileContext) -> str:
+    """The message variant of a call that makes the process exit on a bad flag, else "".
+
+    `flag.Parse()` and `flag.CommandLine.Parse(…)` parse with the command-line set, which
+    exits on error; `flag.NewFlagSet(…, flag.ExitOnError)` makes a set whose Parse does
+    (reported where it is made: the set is often parsed by another package). pflag alike.
+    """
+    function = call.child_by_field_name("function")
+    operand = function.child_by_field_name("operand") if function is not None else None
+    if function is None or operand is None:
+        return ""
+    method = context.text(function.child_by_field_name("field") or function)
+    name = qualified_name(operand, context) if operand.type == "selector_expression" else None
+    if name is not None and name.package in FLAG_PACKAGES and name.name == "CommandLine":
+        return "flags" if method in PARSE_METHODS else ""  # flag.CommandLine.Parse(…)
+    package = imported_package(operand, context)
+    if package not in FLAG_PACKAGES:
+        return ""
+    if method in PARSE_METHODS:
+        return "flags"
     arguments = call.child_by_field_name("arguments")
     handling = arguments.named_children[1:2] if arguments is not None else []
-    return name.name == "NewFlagSet" and any(
-        qualified_name(h, context) == QualifiedName("flag", "ExitOnError") for h in handling
-    )
+    exits = any(qualified_name(h, context) == QualifiedName(package, "ExitOnError") for h in handling)
+    return "flag_set" if method == "NewFlagSet" and exits else ""
 
 
 def _defers_by_function(ctx: CheckContext) -> dict[int, list[Node]]:
