@@ -3,8 +3,9 @@
 A call exits the process when it is a known exit function reached through an import
 (`os.Exit`, std `log.Fatal*`, logrus, klog, glog, zerolog's `log.Fatal()` chain,
 configured `exit-functions`), or a `Fatal*` method on a value that is provably a logger
-(built by a known constructor, or declared with a known logger type). `t.Fatal` on
-`*testing.T` and `Fatal` methods of unknown types are never exit calls.
+(built by a known constructor, or declared with a known logger type). What is known of
+those libraries is data, in library.py. `t.Fatal` on `*testing.T` and `Fatal` methods of
+unknown types are never exit calls.
 """
 
 from __future__ import annotations
@@ -12,87 +13,25 @@ from __future__ import annotations
 from golint_resilience.checks.framework import MatchContext, Options, fact_extractor, fragment
 from golint_resilience.facts import EXITS, FactsBuilder
 from golint_resilience.index import FileContext
+from golint_resilience.library import (
+    EVENT_SENDERS,
+    EXIT_FUNCTIONS,
+    FATAL_EVENT_FUNCTIONS,
+    FATAL_EVENT_METHODS,
+    FATAL_METHODS,
+)
 from golint_resilience.parsing import Node
 from golint_resilience.resolve import (
-    QualifiedName,
     ancestors,
-    callee_name,
     enclosing_function,
-    field_types,
     function_key,
-    imported_package,
-    local_binding,
-    method_receiver,
+    operand_type,
     qualified_name,
-    qualified_type,
-    unparen,
-    variable,
 )
 from golint_resilience.triggers import SelectorCall
 
 EXIT_FUNCTIONS_OPTION = ("RES101", "exit-functions")
-
-_KLOG = frozenset({"Fatal", "Fatalf", "Fatalln", "FatalDepth", "Exit", "Exitf", "Exitln", "ExitDepth"})
-EXIT_FUNCTIONS: dict[str, frozenset[str]] = {
-    "os": frozenset({"Exit"}),
-    "syscall": frozenset({"Exit"}),
-    "log": frozenset({"Fatal", "Fatalf", "Fatalln"}),
-    "github.com/sirupsen/logrus": frozenset({"Fatal", "Fatalf", "Fatalln", "Exit"}),
-    "k8s.io/klog": _KLOG,
-    "k8s.io/klog/v2": _KLOG,
-    "github.com/golang/glog": _KLOG,
-}
-ZEROLOG_GLOBAL = QualifiedName("github.com/rs/zerolog/log", "Fatal")
-
-LOGGER_TYPES = frozenset(
-    {
-        "log.Logger",
-        "go.uber.org/zap.Logger",
-        "go.uber.org/zap.SugaredLogger",
-        "github.com/sirupsen/logrus.Logger",
-        "github.com/sirupsen/logrus.Entry",
-        "github.com/sirupsen/logrus.FieldLogger",
-        "github.com/sirupsen/logrus.Ext1FieldLogger",
-    }
-)
-LOGGER_CONSTRUCTORS = frozenset(
-    {
-        "log.New",
-        "log.Default",
-        "go.uber.org/zap.New",
-        "go.uber.org/zap.NewProduction",
-        "go.uber.org/zap.NewDevelopment",
-        "go.uber.org/zap.NewExample",
-        "go.uber.org/zap.NewNop",
-        "go.uber.org/zap.Must",
-        "go.uber.org/zap.L",
-        "go.uber.org/zap.S",
-        "github.com/sirupsen/logrus.New",
-        "github.com/sirupsen/logrus.StandardLogger",
-        "github.com/sirupsen/logrus.NewEntry",
-        "github.com/sirupsen/logrus.WithField",
-        "github.com/sirupsen/logrus.WithFields",
-        "github.com/sirupsen/logrus.WithError",
-        "github.com/sirupsen/logrus.WithContext",
-    }
-)
-# Methods of a logger that return a logger.
-LOGGER_DERIVATIONS = frozenset(
-    {
-        "Sugar",
-        "Desugar",
-        "Named",
-        "With",
-        "WithOptions",
-        "WithLazy",
-        "WithField",
-        "WithFields",
-        "WithError",
-        "WithContext",
-    }
-)
-LOGGER_FATAL_METHODS = frozenset({"Fatal", "Fatalf", "Fatalln", "Fatalw"})
-_MAX_DEPTH = 4
+_FATAL_NAMES = frozenset().union(*FATAL_METHODS.values(), *FATAL_EVENT_METHODS.values())
 
 
 def configured_exit_functions(options: Options) -> frozenset[str]:
@@ -102,7 +41,7 @@ def configured_exit_functions(options: Options) -> frozenset[str]:
 
 
 def _method_names(options: Options) -> list[str]:
-    names = set(_KLOG) | LOGGER_FATAL_METHODS
+    names = set().union(*EXIT_FUNCTIONS.values(), _FATAL_NAMES)
     names.update(entry.rsplit(".", 1)[-1] for entry in configured_exit_functions(options))
     return sorted(names)
 
@@ -133,15 +72,15 @@ def exit_call_site(call: Node, context: FileContext, options: Options) -> Node |
     """The node to report if `call` exits the process, else None.
 
     Usually the call itself; for zerolog's `log.Fatal().Msg(…)` it is the whole chain,
-    because the exit happens when the event is sent.
+    because the exit happens when the event is sent (and not at all if it never is).
     """
     function = call.child_by_field_name("function")
     if function is None:
         return None
     name = qualified_name(function, context)
     if name is not None:
-        if name == ZEROLOG_GLOBAL:
-            return _chain_end(call, context)
+        if str(name) in FATAL_EVENT_FUNCTIONS:
+            return _sent_event(call, context)
         if name.name in EXIT_FUNCTIONS.get(name.package, ()):
             return call
         if str(name) in configured_exit_functions(options):
@@ -149,74 +88,42 @@ def exit_call_site(call: Node, context: FileContext, options: Options) -> Node |
         return None
     field = function.child_by_field_name("field")
     operand = function.child_by_field_name("operand")
-    if field is None or operand is None or context.text(field) not in LOGGER_FATAL_METHODS:
+    if field is None or operand is None or context.text(field) not in _FATAL_NAMES:
         return None
-    return call if is_logger(operand, context, _MAX_DEPTH) else None
+    logger = logger_type(operand, context)
+    if logger is None:
+        return None
+    method = context.text(field)
+    if method in FATAL_METHODS.get(logger, ()):
+        return call
+    return _sent_event(call, context) if method in FATAL_EVENT_METHODS.get(logger, ()) else None
 
 
-def _chain_end(call: Node, context: FileContext) -> Node:
-    """The outermost call of a method chain that starts with `call`."""
+def _sent_event(call: Node, context: FileContext) -> Node | None:
+    """The outermost call of the method chain that starts with `call`, if it sends the event.
+
+    `log.Fatal().Err(err).Str("k", "v").Msg("x")`: each link adds to the event, the last
+    one (`Msg`, `Msgf`, `MsgFunc`, `Send`) writes it and exits.
+    """
     node = call
+    sent = False
     lineage = ancestors(call, context)  # pairs of (selector, call) while the chain goes on
     for selector in lineage:
         outer = next(lineage, None)
         if selector.type != "selector_expression" or outer is None or outer.type != "call_expression":
             break
+        field = selector.child_by_field_name("field")
+        sent = field is not None and context.text(field) in EVENT_SENDERS
         node = outer
-    return node
+    return node if sent else None
 
 
-def is_logger(expression: Node, context: FileContext, depth: int) -> bool:
-    """True when `expression` is provably a logger whose Fatal* exits the process."""
-    if depth <= 0:
-        return False
-    expression = unparen(expression)
-    kind = expression.type
-    if kind == "call_expression":
-        return _is_logger_call(expression, context, depth)
-    if kind == "identifier":
-        return _is_logger_variable(expression, context, depth)
-    if kind == "selector_expression":
-        operand = expression.child_by_field_name("operand")
-        field = expression.child_by_field_name("field")
-        if operand is None or field is None or imported_package(operand, context) is not None:
-            return False
-        fields = field_types(operand, context.text(field), context)
-        return bool(fields) and all(_is_logger_type(t, c) for t, c in fields)
-    return False
-
-
-def _is_logger_type(type_node: Node | None, context: FileContext) -> bool:
-    name = qualified_type(type_node, context)
-    return name is not None and str(name) in LOGGER_TYPES
-
-
-def _is_logger_call(call: Node, context: FileContext, depth: int) -> bool:
-    name = callee_name(call, context)
-    if name is not None:
-        return str(name) in LOGGER_CONSTRUCTORS
-    derived_from = method_receiver(call, LOGGER_DERIVATIONS, context)
-    if derived_from is not None:
-        return is_logger(derived_from, context, depth - 1)
-    function = call.child_by_field_name("function")
-    if function is None:
-        return False
-    if function.type == "identifier" and local_binding(context.text(function), function, context) is None:
-        declarations = context.package.functions(context.text(function))
-        return bool(declarations) and all(
-            _is_logger_type(d.node.child_by_field_name("result"), context.package.context_of(d.file))
-            for d in declarations
-        )
-    return False
-
-
-def _is_logger_variable(identifier: Node, context: FileContext, depth: int) -> bool:
-    declared = variable(identifier, context)
-    if declared is None:
-        return False
-    if declared.type_node is not None:
-        return _is_logger_type(declared.type_node, declared.context)
-    return declared.value_node is not None and is_logger(declared.value_node, declared.context, depth - 1)
+def logger_type(expression: Node, context: FileContext) -> str | None:
+    """The library type of a value that is provably a logger whose Fatal methods exit, else None."""
+    known = operand_type(expression, context)
+    if known is None or known.local:
+        return None
+    return known.name if known.name in FATAL_METHODS or known.name in FATAL_EVENT_METHODS else None
 
 
 def exit_calls(ctx: MatchContext) -> list[tuple[Node, Node, FileContext]]:
