@@ -10,8 +10,10 @@ unknown types are never exit calls.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from golint_resilience.checks.framework import MatchContext, Options, fact_extractor, fragment
-from golint_resilience.facts import EXITS, FactsBuilder
+from golint_resilience.facts import EXIT_WRAPPER, EXITS, Condition, FactsBuilder, FunctionFact
 from golint_resilience.index import FileContext
 from golint_resilience.library import (
     EVENT_SENDERS,
@@ -20,13 +22,15 @@ from golint_resilience.library import (
     FATAL_EVENT_METHODS,
     FATAL_METHODS,
 )
-from golint_resilience.parsing import Node
+from golint_resilience.parsing import Node, captures_within
 from golint_resilience.resolve import (
     ancestors,
     enclosing_function,
     function_key,
     operand_type,
+    parent_of,
     qualified_name,
+    same_package_callee,
 )
 from golint_resilience.triggers import SelectorCall
 
@@ -126,21 +130,117 @@ def logger_type(expression: Node, context: FileContext) -> str | None:
     return known.name if known.name in FATAL_METHODS or known.name in FATAL_EVENT_METHODS else None
 
 
-def exit_calls(ctx: MatchContext) -> list[tuple[Node, Node, FileContext]]:
-    """Every exit call of the package: (the call, the node to report, its file)."""
+@dataclass(frozen=True)
+class ExitCall:
+    """A call that ends the process: the call, the node to report, its file.
+
+    `wrapper` names the exit wrapper it calls ("T.Fatalf"), "" for a known exit function;
+    `condition`, for a wrapper of another package of the module, is what its facts must say.
+    """
+
+    call: Node
+    site: Node
+    context: FileContext
+    wrapper: str = ""
+    condition: Condition | None = None
+
+
+def exit_calls(ctx: MatchContext) -> list[ExitCall]:
+    """Every exit call of the package: known exit functions, then calls of exit wrappers."""
     found = []
+    others = []
     for match in ctx.matches("exit_calls"):
         call = match.node("call")
         site = exit_call_site(call, match.context, ctx.options)
         if site is not None:
-            found.append((call, site, match.context))
+            found.append(ExitCall(call, site, match.context))
+        else:
+            others.append((call, match.context))
+    wrappers = exit_wrappers(found)
+    for call, context in others:
+        wrapper = _wrapper_call(ctx, call, context, wrappers)
+        if wrapper is not None:
+            found.append(wrapper)
     return found
+
+
+def exit_wrappers(calls: list[ExitCall]) -> frozenset[str]:
+    """Methods named like a logger's Fatal whose own body always exits ("T.Fatalf").
+
+    The fatal-forwarding adapter `func (l *adapter) Fatal(args ...any) { l.z.Fatal(args...) }`:
+    the exit is a statement of the method's body itself, not under a branch or in a literal,
+    and the body has no `return` that could leave before it.
+    """
+    keys = set()
+    for exit_call in calls:
+        method = _always_exits(exit_call)
+        if method is not None:
+            keys.add(function_key(method, exit_call.context))
+    return frozenset(keys)
+
+
+def _always_exits(exit_call: ExitCall) -> Node | None:
+    """The Fatal* method whose body has the exit call as one of its own statements, if any."""
+    context = exit_call.context
+    statement = parent_of(exit_call.site, context)
+    statements = parent_of(statement, context) if statement is not None else None
+    body = parent_of(statements, context) if statements is not None else None
+    method = parent_of(body, context) if body is not None else None
+    if (
+        statement is None
+        or statement.type != "expression_statement"
+        or statements is None
+        or statements.type != "statement_list"
+        or method is None
+        or method.type != "method_declaration"
+    ):
+        return None
+    name = method.child_by_field_name("name")
+    if name is None or context.text(name) not in _FATAL_NAMES:
+        return None
+    returns = captures_within(method, _RETURNS, context.file.budget)
+    if any(_same_node(enclosing_function(c["return"][0], context), method) for c in returns):
+        return None  # `if l.quiet { return }`: it decides whether to exit
+    return method
+
+
+_RETURNS = "(return_statement) @return"
+
+
+def _same_node(a: Node | None, b: Node) -> bool:
+    return a is not None and a.id == b.id
+
+
+def _wrapper_call(
+    ctx: MatchContext, call: Node, context: FileContext, wrappers: frozenset[str]
+) -> ExitCall | None:
+    """`x.Fatalf(…)` where every method it may be is an exit wrapper (of this package or the module's)."""
+    function = call.child_by_field_name("function")
+    if function is None:
+        return None
+    target = same_package_callee(function, context)
+    if target is not None:
+        keys = target.fact_keys()
+        if target.is_method and all(key in wrappers for key in keys):
+            return ExitCall(call, call, context, wrapper=keys[0])
+        return None
+    method = ctx.module_local_method(function, context)
+    if method is None:
+        return None
+    directory, key = method
+    return ExitCall(call, call, context, wrapper=key, condition=FunctionFact(directory, key, EXIT_WRAPPER))
 
 
 @fact_extractor(fragments=("exit_calls",))
 def record_exiting_functions(ctx: MatchContext, facts: FactsBuilder) -> None:
-    """A function or method whose own body (not a nested literal) calls an exit."""
-    for call, _site, context in exit_calls(ctx):
-        function = enclosing_function(call, context)
-        if function is not None and function.type != "func_literal":
-            facts.add(function_key(function, context), EXITS)
+    """A function or method whose own body (not a nested literal) calls an exit; exit wrappers.
+
+    Calls of wrappers of other packages count only where their facts are read (a condition).
+    """
+    calls = exit_calls(ctx)
+    for exit_call in calls:
+        function = enclosing_function(exit_call.call, exit_call.context)
+        if function is not None and function.type != "func_literal" and exit_call.condition is None:
+            facts.add(function_key(function, exit_call.context), EXITS)
+    for key in exit_wrappers([c for c in calls if not c.wrapper]):
+        facts.add(key, EXIT_WRAPPER)

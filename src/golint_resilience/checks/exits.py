@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from golint_resilience.checks.defers import DEFER_STATEMENTS
-from golint_resilience.checks.exit_calls import exit_calls
+from golint_resilience.checks.exit_calls import exit_calls, exit_wrappers
 from golint_resilience.checks.framework import (
     CheckContext,
     Report,
@@ -190,22 +190,33 @@ def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
     # `allow-exit-in` is applied to the findings after the run, like `per-path-ignores`
     # (config.Configuration.path_ignores): its globs are relative to the configuration file.
     registers: dict[int, bool] = {}
-    for call, site, context in exit_calls(ctx):
+    calls = exit_calls(ctx)
+    wrappers = exit_wrappers([c for c in calls if not c.wrapper])
+    for exit_call in calls:
+        call, context = exit_call.call, exit_call.context
+        declaration = enclosing_declaration(call, context)
         if (
             _is_exempt_entry_point(call, context)
-            or _is_startup(enclosing_declaration(call, context), context, registers)
+            or _is_startup(declaration, context, registers)
             or _is_force_quit_after_signal(call, context)
+            or (not exit_call.wrapper and _is_wrapper(declaration, context, wrappers))
         ):
             continue
-        callee = call.child_by_field_name("function")
-        name = context.text(callee) if callee is not None else "exit"
-        where = _describe_function(call, context)
+        variant = "wrapper" if exit_call.wrapper else "default"
+        severity = None
         if ctx.package.is_main:
-            yield report(
-                site, context, "in_main_package", severity=Severity.WARNING, call=name, function=where
-            )
-        else:
-            yield report(site, context, call=name, function=where)
+            variant = "wrapper_in_main_package" if exit_call.wrapper else "in_main_package"
+            severity = Severity.WARNING
+        yield report(
+            exit_call.site,
+            context,
+            variant,
+            severity=severity,
+            condition=exit_call.condition,
+            call=_call_text(call, context),
+            function=_describe_function(call, context),
+            wrapper=exit_call.wrapper,
+        )
     if ctx.package.is_main:
         return  # parsing the command line is main's business: bad flags end the program there
     for match in ctx.matches(FLAG_CALLS):
@@ -261,7 +272,8 @@ def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
     A defer counts when it dominates the exit (it is written earlier in a block around it).
     """
     defers = _defers_by_function(ctx)
-    for call, site, context in exit_calls(ctx):
+    for exit_call in exit_calls(ctx):
+        call, context = exit_call.call, exit_call.context
         owner = enclosing_function(call, context)
         if owner is None or inside_within(call, "defer_statement", owner, context):
             continue
@@ -271,12 +283,12 @@ def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
             if d.end_byte <= call.start_byte and _dominates(d, call, owner, context)
         ]
         if earlier:
-            callee = call.child_by_field_name("function")
             first = earlier[0]
             yield report(
-                site,
+                exit_call.site,
                 context,
-                call=context.text(callee) if callee is not None else "exit",
+                condition=exit_call.condition,
+                call=_call_text(call, context),
                 count=str(len(earlier)),
                 deferred=first_line(context.text(first).removeprefix("defer ")),
                 line=str(first.start_point[0] + 1),
@@ -310,22 +322,43 @@ def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
     Not after a `recover()` of the same deferred function: recover, log, exit is the
     deliberate fail-fast handler, and the panic it stopped no longer unwinds.
     """
-    for call, site, context in exit_calls(ctx):
-        callee = call.child_by_field_name("function")
-        name = context.text(callee) if callee is not None else "exit"
+    deferred_exits = set()
+    for exit_call in exit_calls(ctx):
+        call, context = exit_call.call, exit_call.context
         parent = parent_of(call, context)
-        if parent is not None and parent.type == "defer_statement":
-            yield report(site, context, call=name)
-            continue
-        owner = enclosing_function(call, context)
-        if owner is None or not is_deferred_literal(owner, context):
-            continue
-        if not inside_within(call, "go_statement", owner, context) and not recovers_directly(
-            owner, context, before=call.start_byte
-        ):
-            yield report(site, context, call=name)
+        deferred_itself = parent is not None and parent.type == "defer_statement"
+        if deferred_itself:
+            deferred_exits.add(call.id)
+        if deferred_itself or _unwinding(call, context):
+            yield report(
+                exit_call.site, context, condition=exit_call.condition, call=_call_text(call, context)
+            )
     for match in ctx.matches(DEFER_STATEMENTS):
-        yield from _deferred_exiting_function(ctx, match.node("defer"), match.context)
+        statement = match.node("defer")
+        deferred = statement_call(statement)
+        if deferred is not None and deferred.id not in deferred_exits:  # `defer log.Fatal(…)`: reported above
+            yield from _deferred_exiting_function(ctx, statement, match.context)
+
+
+def _unwinding(call: Node, context: FileContext) -> bool:
+    """Does the call run in the body of `defer func() { … }()`, before any recover() there?"""
+    owner = enclosing_function(call, context)
+    if owner is None or not is_deferred_literal(owner, context):
+        return False
+    return not inside_within(call, "go_statement", owner, context) and not recovers_directly(
+        owner, context, before=call.start_byte
+    )
+
+
+def _call_text(call: Node, context: FileContext) -> str:
+    """How a message names an exit call: its function (`log.Fatalf`, `s.log.Fatal`)."""
+    callee = call.child_by_field_name("function")
+    return context.text(callee) if callee is not None else "exit"
+
+
+def _is_wrapper(declaration: Node | None, context: FileContext, wrappers: frozenset[str]) -> bool:
+    """Is this the declaration of an exit wrapper? Its exit is what its callers call."""
+    return declaration is not None and function_key(declaration, context) in wrappers
 
 
 def _deferred_exiting_function(ctx: CheckContext, statement: Node, context: FileContext) -> Iterator[Report]:
