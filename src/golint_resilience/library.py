@@ -67,6 +67,8 @@ CONSTRUCTOR_RESULTS: dict[str, str] = {
     **_results(_HTTP, f"{_HTTP}.Response", "Get", "Head", "Post", "PostForm"),
     **_results(_HTTP, f"{_HTTP}.Request", "NewRequest", "NewRequestWithContext"),
     **_results(_SQL, f"{_SQL}.DB", "Open", "OpenDB"),
+    **_results("flag", "flag.FlagSet", "NewFlagSet"),
+    **_results("github.com/spf13/pflag", "github.com/spf13/pflag.FlagSet", "NewFlagSet"),
 }
 
 _ZAP_DERIVATIONS = ("Named", "With", "WithOptions", "WithLazy")

@@ -88,21 +88,23 @@ def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
     return declaration.type == "function_declaration" and context.package.is_main and name in {"main", "init"}
 
 
-def _is_startup(declaration: Node | None, context: FileContext, registers: dict[int, bool]) -> bool:
-    """Startup code, which exits before the program does any work: init(), flag registration.
+def _is_startup(call: Node, context: FileContext, setups: dict[int, int | None]) -> bool:
+    """Is the exit startup code, run before the program does any work: init(), flag setup?
 
-    `init()` of any package runs before main(); a function that defines command-line flags
+    `init()` of any package runs before main(). A function that defines command-line flags
     and returns no error (`RegisterFlags(fs *flag.FlagSet)`, `AddFlags`) runs while the
-    command line is being set up. `registers` remembers the answer per declaration.
+    command line is being set up, up to where it parses it: after that it runs the
+    program. `setups` remembers, per declaration, where that setup ends (None: no setup).
     """
+    declaration = enclosing_declaration(call, context)
     if declaration is None:
         return False
     if declaration.type == "function_declaration" and _declaration_name(declaration, context) == "init":
         return True
-    found = registers.get(declaration.id)
-    if found is None:
-        found = registers[declaration.id] = _registers_flags(declaration, context)
-    return found
+    if declaration.id not in setups:
+        setups[declaration.id] = _flag_setup_end(declaration, context)
+    end = setups[declaration.id]
+    return end is not None and call.start_byte < end
 
 
 _SELECTOR_CALLS = """
@@ -115,15 +117,36 @@ _SELECTOR_CALLS = """
 _ERROR_RESULT = re.compile(rb"\berror\b")
 
 
-def _registers_flags(declaration: Node, context: FileContext) -> bool:
-    """Does this function define a command-line flag, with no error to return instead of exiting?"""
+def _flag_setup_end(declaration: Node, context: FileContext) -> int | None:
+    """Where a function that defines command-line flags, with no error result, parses them.
+
+    The end of the function when it does not parse; None when it is no flag setup.
+    """
     result = declaration.child_by_field_name("result")
     if result is not None and _ERROR_RESULT.search(context.file.data[result.start_byte : result.end_byte]):
+        return None
+    defines = False
+    for captures in captures_within(declaration, _SELECTOR_CALLS, context.file.budget):
+        if _parses_flags(captures, context):
+            return captures["call"][0].start_byte if defines else None
+        defines = defines or _defines_flag(captures, context)
+    return declaration.end_byte if defines else None
+
+
+def _parses_flags(captures: dict[str, list[Node]], context: FileContext) -> bool:
+    """`flag.Parse()`, `fs.Parse(args)` on a flag set, `flag.CommandLine.Parse(…)`."""
+    if context.text(captures["name"][0]) not in PARSE_METHODS:
         return False
-    return any(
-        _defines_flag(captures, context)
-        for captures in captures_within(declaration, _SELECTOR_CALLS, context.file.budget)
-    )
+    return _is_flag_api(captures["operand"][0], context)
+
+
+def _is_flag_api(operand: Node, context: FileContext) -> bool:
+    """A flag package (`flag.`, `pflag.`) or a flag set value."""
+    package = imported_package(operand, context)
+    if package is not None:
+        return package in FLAG_PACKAGES
+    owner = operand_type(operand, context)
+    return owner is not None and owner.name in FLAG_SET_TYPES
 
 
 def _defines_flag(captures: dict[str, list[Node]], context: FileContext) -> bool:
@@ -144,12 +167,7 @@ def _defines_flag(captures: dict[str, list[Node]], context: FileContext) -> bool
             return True
     if name not in FLAG_DEFINERS and name.removesuffix("P") not in FLAG_DEFINERS:
         return False
-    operand = captures["operand"][0]
-    package = imported_package(operand, context)
-    if package is not None:
-        return package in FLAG_PACKAGES
-    owner = operand_type(operand, context)
-    return owner is not None and owner.name in FLAG_SET_TYPES
+    return _is_flag_api(captures["operand"][0], context)
 
 
 def _is_force_quit_after_signal(call: Node, context: FileContext) -> bool:
@@ -189,7 +207,7 @@ def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
     """Exit calls outside entry points and startup code; flag parsing that exits, in libraries."""
     # `allow-exit-in` is applied to the findings after the run, like `per-path-ignores`
     # (config.Configuration.path_ignores): its globs are relative to the configuration file.
-    registers: dict[int, bool] = {}
+    setups: dict[int, int | None] = {}
     calls = exit_calls(ctx)
     wrappers = exit_wrappers([c for c in calls if not c.wrapper])
     for exit_call in calls:
@@ -197,7 +215,7 @@ def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
         declaration = enclosing_declaration(call, context)
         if (
             _is_exempt_entry_point(call, context)
-            or _is_startup(declaration, context, registers)
+            or _is_startup(call, context, setups)
             or _is_force_quit_after_signal(call, context)
             or (not exit_call.wrapper and _is_wrapper(declaration, context, wrappers))
         ):
