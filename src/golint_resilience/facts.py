@@ -18,6 +18,7 @@ from golint_resilience.servicefacts import ServiceFacts
 
 # Function facts.
 EXITS = "exits"  # the body (not nested literals) calls an exit function
+EXIT_WRAPPER = "exit-wrapper"  # a Fatal* method whose body always exits: its calls are exit calls
 RECOVERS = "recovers"  # the body (not nested literals) calls recover()
 DEFERS_RECOVERY = "defers-recovery"  # the body defers an effective recovery at its top level
 

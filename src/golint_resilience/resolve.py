@@ -14,6 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from golint_resilience.index import Decl, FileContext, fields_named, receiver_type_name, string_value
+from golint_resilience.library import (
+    BUILDER_TYPES,
+    CONSTRUCTOR_RESULTS,
+    METHOD_RESULTS,
+    PACKAGE_VALUES,
+    PREDECLARED_TYPES,
+)
 from golint_resilience.parsing import Node
 
 FUNCTION_NODES = frozenset({"function_declaration", "method_declaration", "func_literal"})
@@ -363,10 +370,16 @@ def same_package_callee(function: Node, context: FileContext) -> SamePackageTarg
 
 @dataclass(frozen=True)
 class OperandType:
-    """The named type of an expression, when syntax tells: `T` of this package, or another's."""
+    """The named type of an expression, when syntax tells: `T` of this package, or another's.
+
+    Another package cannot name this package's types (imports have no cycles), so the
+    fields and method results of its values are of other packages' types too, unless it
+    is a generic type instantiated here (`atomic.Pointer[T]`): then they are `instantiated`.
+    """
 
     name: str  # "T"; "import/path.T" when not local; "" when only "not local" is known
     local: bool
+    instantiated: bool = False  # another package's generic type, with type arguments
 
 
 _MAX_TYPE_DEPTH = 6
@@ -375,28 +388,34 @@ _MAX_TYPE_DEPTH = 6
 def operand_type(expression: Node, context: FileContext, depth: int = _MAX_TYPE_DEPTH) -> OperandType | None:
     """The named type of a variable, field, literal or constructor call; None when unknown.
 
-    Read from a declared type (parameter, receiver, typed var, struct field), or from the
-    value a variable was initialised with (`&T{}`, `pkg.New()`, a same-package function
-    with a declared result). Method values and interfaces of unknown origin stay unknown.
+    Read from a declared type (parameter, receiver, typed var, struct field, a type
+    assertion), or from the value a variable was initialised with (`&T{}`, a same-package
+    function with a declared result, a call of another package: `pkg.New()` gives another
+    package's type, named when library.CONSTRUCTOR_RESULTS knows it). Method values and
+    interfaces of unknown origin stay unknown.
     """
     expression = unparen(expression)
     if depth <= 0:
         return None
     kind = expression.type
     if kind == "identifier":
-        name = context.text(expression)
-        binding = local_binding(name, expression, context)
-        if binding is not None:
-            if binding.type_node is not None:
-                return _named_type(binding.type_node, context)
-            return operand_type(binding.value_node, context, depth - 1) if binding.value_node else None
-        return None
+        found = binding_of(expression, context)
+        if found is None:
+            return None
+        binding, declared_in = found
+        if binding.type_node is not None:
+            return _named_type(binding.type_node, declared_in)
+        return operand_type(binding.value_node, declared_in, depth - 1) if binding.value_node else None
     if kind == "selector_expression":
         operand = expression.child_by_field_name("operand")
         field = expression.child_by_field_name("field")
-        if operand is None or field is None or imported_package(operand, context) is not None:
+        if operand is None or field is None:
             return None
+        if imported_package(operand, context) is not None:  # a variable of another package
+            return OperandType(PACKAGE_VALUES.get(str(qualified_name(expression, context)), ""), local=False)
         return _field_type(operand, context.text(field), context, depth)
+    if kind == "type_assertion_expression":
+        return _named_type(expression.child_by_field_name("type"), context)
     if kind == "unary_expression":  # `&T{}`, `*p`: peeled in a loop, they can nest deeply
         operand = expression.child_by_field_name("operand")
         while operand is not None and unparen(operand).type == "unary_expression":
@@ -417,7 +436,7 @@ def _field_type(operand: Node, field_name: str, context: FileContext, depth: int
     """
     owner = operand_type(operand, context, depth - 1)
     if owner is not None and not owner.local:
-        return _FOREIGN  # another package's struct cannot name a type of this one
+        return None if owner.instantiated else _FOREIGN  # its struct cannot name a type of this one
     declaration = context.package.type_spec(owner.name) if owner is not None else None
     struct = declaration.node.child_by_field_name("type") if declaration is not None else None
     if declaration is not None and struct is not None and struct.type == "struct_type":
@@ -427,10 +446,10 @@ def _field_type(operand: Node, field_name: str, context: FileContext, depth: int
     types = {_named_type(t, c) for t, c in fields}
     if not types or None in types:
         return None
-    known = sorted((t for t in types if t is not None), key=lambda t: t.name)
-    if len(known) == 1 or not any(t.local for t in known):
-        return known[0]
-    return None
+    known = {t for t in types if t is not None}
+    if len(known) == 1:
+        return known.pop()
+    return _FOREIGN if not any(t.local for t in known) else None
 
 
 _FOREIGN = OperandType("", local=False)
@@ -440,11 +459,15 @@ def _call_result_type(call: Node, context: FileContext, depth: int) -> OperandTy
     """The type of a call's first result, when syntax tells.
 
     `pkg.F()` and a method of another package's value return another package's type (an
-    imported package cannot name this package's types); `f()` and `x.m()` of this package
-    their declared result.
+    imported package cannot name this package's types), named when the library tables
+    know it; `f()` and `x.m()` of this package their declared result. A call with type
+    arguments (`pkg.F[T](…)`) may return its type argument: unknown.
     """
-    if callee_name(call, context) is not None:
-        return _FOREIGN
+    qualified = callee_name(call, context)
+    if qualified is not None:
+        if call.child_by_field_name("type_arguments") is not None:
+            return None
+        return OperandType(CONSTRUCTOR_RESULTS.get(str(qualified), ""), local=False)
     function = call.child_by_field_name("function")
     if function is None:
         return None
@@ -468,7 +491,10 @@ def _method_result_type(selector: Node, context: FileContext, depth: int) -> Ope
     if owner is None:
         return None
     if not owner.local:
-        return _FOREIGN
+        if owner.instantiated:
+            return None
+        builds = owner.name if owner.name in BUILDER_TYPES else ""
+        return OperandType(METHOD_RESULTS.get((owner.name, context.text(field)), builds), local=False)
     methods = context.package.methods(context.text(field))
     return _declared_result([d for d in methods if receiver_type_name(d.node, d.file) == owner.name], context)
 
@@ -486,18 +512,23 @@ def _declared_result(declarations: list[Decl], context: FileContext) -> OperandT
 
 
 def _named_type(type_node: Node | None, context: FileContext) -> OperandType | None:
+    """The type a type expression names; None for a type parameter, which may be any type."""
     type_node = _strip_pointer(type_node)
+    instantiated = False
     if type_node is not None and type_node.type == "generic_type":
+        instantiated = type_node.child_by_field_name("type_arguments") is not None
         type_node = type_node.child_by_field_name("type")
     if type_node is None:
         return None
     if type_node.type == "type_identifier":
         name = context.text(type_node)
-        if context.package.type_spec(name) is None:  # a builtin type or a type parameter
-            return OperandType(name, local=False)
-        return OperandType(name, local=True)
+        if context.package.type_spec(name) is not None:
+            return OperandType(name, local=True)
+        return OperandType(name, local=False) if name in PREDECLARED_TYPES else None
     qualified = qualified_name(type_node, context)
-    return OperandType(str(qualified), local=False) if qualified is not None else None
+    if qualified is None:
+        return None
+    return OperandType(str(qualified), local=False, instantiated=instantiated)
 
 
 def _strip_pointer(type_node: Node | None) -> Node | None:

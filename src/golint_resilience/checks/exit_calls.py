@@ -3,96 +3,39 @@
 A call exits the process when it is a known exit function reached through an import
 (`os.Exit`, std `log.Fatal*`, logrus, klog, glog, zerolog's `log.Fatal()` chain,
 configured `exit-functions`), or a `Fatal*` method on a value that is provably a logger
-(built by a known constructor, or declared with a known logger type). `t.Fatal` on
-`*testing.T` and `Fatal` methods of unknown types are never exit calls.
+(built by a known constructor, or declared with a known logger type). What is known of
+those libraries is data, in library.py. `t.Fatal` on `*testing.T` and `Fatal` methods of
+unknown types are never exit calls.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from golint_resilience.checks.framework import MatchContext, Options, fact_extractor, fragment
-from golint_resilience.facts import EXITS, FactsBuilder
+from golint_resilience.facts import EXIT_WRAPPER, EXITS, Condition, FactsBuilder, FunctionFact
 from golint_resilience.index import FileContext
-from golint_resilience.parsing import Node
+from golint_resilience.library import (
+    EVENT_SENDERS,
+    EXIT_FUNCTIONS,
+    FATAL_EVENT_FUNCTIONS,
+    FATAL_EVENT_METHODS,
+    FATAL_METHODS,
+)
+from golint_resilience.parsing import Node, captures_within
 from golint_resilience.resolve import (
-    QualifiedName,
     ancestors,
-    callee_name,
     enclosing_function,
-    field_types,
     function_key,
-    imported_package,
-    local_binding,
-    method_receiver,
+    operand_type,
+    parent_of,
     qualified_name,
-    qualified_type,
-    unparen,
-    variable,
+    same_package_callee,
 )
 from golint_resilience.triggers import SelectorCall
 
 EXIT_FUNCTIONS_OPTION = ("RES101", "exit-functions")
-
-_KLOG = frozenset({"Fatal", "Fatalf", "Fatalln", "FatalDepth", "Exit", "Exitf", "Exitln", "ExitDepth"})
-EXIT_FUNCTIONS: dict[str, frozenset[str]] = {
-    "os": frozenset({"Exit"}),
-    "syscall": frozenset({"Exit"}),
-    "log": frozenset({"Fatal", "Fatalf", "Fatalln"}),
-    "github.com/sirupsen/logrus": frozenset({"Fatal", "Fatalf", "Fatalln", "Exit"}),
-    "k8s.io/klog": _KLOG,
-    "k8s.io/klog/v2": _KLOG,
-    "github.com/golang/glog": _KLOG,
-}
-ZEROLOG_GLOBAL = QualifiedName("github.com/rs/zerolog/log", "Fatal")
-
-LOGGER_TYPES = frozenset(
-    {
-        "log.Logger",
-        "go.uber.org/zap.Logger",
-        "go.uber.org/zap.SugaredLogger",
-        "github.com/sirupsen/logrus.Logger",
-        "github.com/sirupsen/logrus.Entry",
-        "github.com/sirupsen/logrus.FieldLogger",
-        "github.com/sirupsen/logrus.Ext1FieldLogger",
-    }
-)
-LOGGER_CONSTRUCTORS = frozenset(
-    {
-        "log.New",
-        "log.Default",
-        "go.uber.org/zap.New",
-        "go.uber.org/zap.NewProduction",
-        "go.uber.org/zap.NewDevelopment",
-        "go.uber.org/zap.NewExample",
-        "go.uber.org/zap.NewNop",
-        "go.uber.org/zap.Must",
-        "go.uber.org/zap.L",
-        "go.uber.org/zap.S",
-        "github.com/sirupsen/logrus.New",
-        "github.com/sirupsen/logrus.StandardLogger",
-        "github.com/sirupsen/logrus.NewEntry",
-        "github.com/sirupsen/logrus.WithField",
-        "github.com/sirupsen/logrus.WithFields",
-        "github.com/sirupsen/logrus.WithError",
-        "github.com/sirupsen/logrus.WithContext",
-    }
-)
-# Methods of a logger that return a logger.
-LOGGER_DERIVATIONS = frozenset(
-    {
-        "Sugar",
-        "Desugar",
-        "Named",
-        "With",
-        "WithOptions",
-        "WithLazy",
-        "WithField",
-        "WithFields",
-        "WithError",
-        "WithContext",
-    }
-)
-LOGGER_FATAL_METHODS = frozenset({"Fatal", "Fatalf", "Fatalln", "Fatalw"})
-_MAX_DEPTH = 4
+_FATAL_NAMES = frozenset().union(*FATAL_METHODS.values(), *FATAL_EVENT_METHODS.values())
 
 
 def configured_exit_functions(options: Options) -> frozenset[str]:
@@ -102,7 +45,7 @@ def configured_exit_functions(options: Options) -> frozenset[str]:
 
 
 def _method_names(options: Options) -> list[str]:
-    names = set(_KLOG) | LOGGER_FATAL_METHODS
+    names = set().union(*EXIT_FUNCTIONS.values(), _FATAL_NAMES)
     names.update(entry.rsplit(".", 1)[-1] for entry in configured_exit_functions(options))
     return sorted(names)
 
@@ -133,15 +76,15 @@ def exit_call_site(call: Node, context: FileContext, options: Options) -> Node |
     """The node to report if `call` exits the process, else None.
 
     Usually the call itself; for zerolog's `log.Fatal().Msg(…)` it is the whole chain,
-    because the exit happens when the event is sent.
+    because the exit happens when the event is sent (and not at all if it never is).
     """
     function = call.child_by_field_name("function")
     if function is None:
         return None
     name = qualified_name(function, context)
     if name is not None:
-        if name == ZEROLOG_GLOBAL:
-            return _chain_end(call, context)
+        if str(name) in FATAL_EVENT_FUNCTIONS:
+            return _sent_event(call, context)
         if name.name in EXIT_FUNCTIONS.get(name.package, ()):
             return call
         if str(name) in configured_exit_functions(options):
@@ -149,91 +92,155 @@ def exit_call_site(call: Node, context: FileContext, options: Options) -> Node |
         return None
     field = function.child_by_field_name("field")
     operand = function.child_by_field_name("operand")
-    if field is None or operand is None or context.text(field) not in LOGGER_FATAL_METHODS:
+    if field is None or operand is None or context.text(field) not in _FATAL_NAMES:
         return None
-    return call if is_logger(operand, context, _MAX_DEPTH) else None
+    logger = logger_type(operand, context)
+    if logger is None:
+        return None
+    method = context.text(field)
+    if method in FATAL_METHODS.get(logger, ()):
+        return call
+    return _sent_event(call, context) if method in FATAL_EVENT_METHODS.get(logger, ()) else None
 
 
-def _chain_end(call: Node, context: FileContext) -> Node:
-    """The outermost call of a method chain that starts with `call`."""
+def _sent_event(call: Node, context: FileContext) -> Node | None:
+    """The outermost call of the method chain that starts with `call`, if it sends the event.
+
+    `log.Fatal().Err(err).Str("k", "v").Msg("x")`: each link adds to the event, the last
+    one (`Msg`, `Msgf`, `MsgFunc`, `Send`) writes it and exits.
+    """
     node = call
+    sent = False
     lineage = ancestors(call, context)  # pairs of (selector, call) while the chain goes on
     for selector in lineage:
         outer = next(lineage, None)
         if selector.type != "selector_expression" or outer is None or outer.type != "call_expression":
             break
+        field = selector.child_by_field_name("field")
+        sent = field is not None and context.text(field) in EVENT_SENDERS
         node = outer
-    return node
+    return node if sent else None
 
 
-def is_logger(expression: Node, context: FileContext, depth: int) -> bool:
-    """True when `expression` is provably a logger whose Fatal* exits the process."""
-    if depth <= 0:
-        return False
-    expression = unparen(expression)
-    kind = expression.type
-    if kind == "call_expression":
-        return _is_logger_call(expression, context, depth)
-    if kind == "identifier":
-        return _is_logger_variable(expression, context, depth)
-    if kind == "selector_expression":
-        operand = expression.child_by_field_name("operand")
-        field = expression.child_by_field_name("field")
-        if operand is None or field is None or imported_package(operand, context) is not None:
-            return False
-        fields = field_types(operand, context.text(field), context)
-        return bool(fields) and all(_is_logger_type(t, c) for t, c in fields)
-    return False
+def logger_type(expression: Node, context: FileContext) -> str | None:
+    """The library type of a value that is provably a logger whose Fatal methods exit, else None."""
+    known = operand_type(expression, context)
+    if known is None or known.local:
+        return None
+    return known.name if known.name in FATAL_METHODS or known.name in FATAL_EVENT_METHODS else None
 
 
-def _is_logger_type(type_node: Node | None, context: FileContext) -> bool:
-    name = qualified_type(type_node, context)
-    return name is not None and str(name) in LOGGER_TYPES
+@dataclass(frozen=True)
+class ExitCall:
+    """A call that ends the process: the call, the node to report, its file.
+
+    `wrapper` names the exit wrapper it calls ("T.Fatalf"), "" for a known exit function;
+    `condition`, for a wrapper of another package of the module, is what its facts must say.
+    """
+
+    call: Node
+    site: Node
+    context: FileContext
+    wrapper: str = ""
+    condition: Condition | None = None
 
 
-def _is_logger_call(call: Node, context: FileContext, depth: int) -> bool:
-    name = callee_name(call, context)
-    if name is not None:
-        return str(name) in LOGGER_CONSTRUCTORS
-    derived_from = method_receiver(call, LOGGER_DERIVATIONS, context)
-    if derived_from is not None:
-        return is_logger(derived_from, context, depth - 1)
-    function = call.child_by_field_name("function")
-    if function is None:
-        return False
-    if function.type == "identifier" and local_binding(context.text(function), function, context) is None:
-        declarations = context.package.functions(context.text(function))
-        return bool(declarations) and all(
-            _is_logger_type(d.node.child_by_field_name("result"), context.package.context_of(d.file))
-            for d in declarations
-        )
-    return False
-
-
-def _is_logger_variable(identifier: Node, context: FileContext, depth: int) -> bool:
-    declared = variable(identifier, context)
-    if declared is None:
-        return False
-    if declared.type_node is not None:
-        return _is_logger_type(declared.type_node, declared.context)
-    return declared.value_node is not None and is_logger(declared.value_node, declared.context, depth - 1)
-
-
-def exit_calls(ctx: MatchContext) -> list[tuple[Node, Node, FileContext]]:
-    """Every exit call of the package: (the call, the node to report, its file)."""
+def exit_calls(ctx: MatchContext) -> list[ExitCall]:
+    """Every exit call of the package: known exit functions, then calls of exit wrappers."""
     found = []
+    others = []
     for match in ctx.matches("exit_calls"):
         call = match.node("call")
         site = exit_call_site(call, match.context, ctx.options)
         if site is not None:
-            found.append((call, site, match.context))
+            found.append(ExitCall(call, site, match.context))
+        else:
+            others.append((call, match.context))
+    wrappers = exit_wrappers(found)
+    for call, context in others:
+        wrapper = _wrapper_call(ctx, call, context, wrappers)
+        if wrapper is not None:
+            found.append(wrapper)
     return found
+
+
+def exit_wrappers(calls: list[ExitCall]) -> frozenset[str]:
+    """Methods named like a logger's Fatal whose own body always exits ("T.Fatalf").
+
+    The fatal-forwarding adapter `func (l *adapter) Fatal(args ...any) { l.z.Fatal(args...) }`:
+    the exit is a statement of the method's body itself, not under a branch or in a literal,
+    and the body has no `return` that could leave before it.
+    """
+    keys = set()
+    for exit_call in calls:
+        method = _always_exits(exit_call)
+        if method is not None:
+            keys.add(function_key(method, exit_call.context))
+    return frozenset(keys)
+
+
+def _always_exits(exit_call: ExitCall) -> Node | None:
+    """The Fatal* method whose body has the exit call as one of its own statements, if any."""
+    context = exit_call.context
+    statement = parent_of(exit_call.site, context)
+    statements = parent_of(statement, context) if statement is not None else None
+    body = parent_of(statements, context) if statements is not None else None
+    method = parent_of(body, context) if body is not None else None
+    if (
+        statement is None
+        or statement.type != "expression_statement"
+        or statements is None
+        or statements.type != "statement_list"
+        or method is None
+        or method.type != "method_declaration"
+    ):
+        return None
+    name = method.child_by_field_name("name")
+    if name is None or context.text(name) not in _FATAL_NAMES:
+        return None
+    returns = captures_within(method, _RETURNS, context.file.budget)
+    if any(_same_node(enclosing_function(c["return"][0], context), method) for c in returns):
+        return None  # `if l.quiet { return }`: it decides whether to exit
+    return method
+
+
+_RETURNS = "(return_statement) @return"
+
+
+def _same_node(a: Node | None, b: Node) -> bool:
+    return a is not None and a.id == b.id
+
+
+def _wrapper_call(
+    ctx: MatchContext, call: Node, context: FileContext, wrappers: frozenset[str]
+) -> ExitCall | None:
+    """`x.Fatalf(…)` where every method it may be is an exit wrapper (of this package or the module's)."""
+    function = call.child_by_field_name("function")
+    if function is None:
+        return None
+    target = same_package_callee(function, context)
+    if target is not None:
+        keys = target.fact_keys()
+        if target.is_method and all(key in wrappers for key in keys):
+            return ExitCall(call, call, context, wrapper=keys[0])
+        return None
+    method = ctx.module_local_method(function, context)
+    if method is None:
+        return None
+    directory, key = method
+    return ExitCall(call, call, context, wrapper=key, condition=FunctionFact(directory, key, EXIT_WRAPPER))
 
 
 @fact_extractor(fragments=("exit_calls",))
 def record_exiting_functions(ctx: MatchContext, facts: FactsBuilder) -> None:
-    """A function or method whose own body (not a nested literal) calls an exit."""
-    for call, _site, context in exit_calls(ctx):
-        function = enclosing_function(call, context)
-        if function is not None and function.type != "func_literal":
-            facts.add(function_key(function, context), EXITS)
+    """A function or method whose own body (not a nested literal) calls an exit; exit wrappers.
+
+    Calls of wrappers of other packages count only where their facts are read (a condition).
+    """
+    calls = exit_calls(ctx)
+    for exit_call in calls:
+        function = enclosing_function(exit_call.call, exit_call.context)
+        if function is not None and function.type != "func_literal" and exit_call.condition is None:
+            facts.add(function_key(function, exit_call.context), EXITS)
+    for key in exit_wrappers([c for c in calls if not c.wrapper]):
+        facts.add(key, EXIT_WRAPPER)

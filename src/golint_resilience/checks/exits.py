@@ -2,55 +2,44 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from golint_resilience.checks.exit_calls import exit_calls, exit_triggers
+from golint_resilience.checks.defers import DEFER_STATEMENTS
+from golint_resilience.checks.exit_calls import exit_calls, exit_wrappers
 from golint_resilience.checks.framework import (
     CheckContext,
-    Options,
     Report,
     check,
     first_line,
     fragment,
     report,
 )
-from golint_resilience.facts import EXITS, FunctionFact
+from golint_resilience.checks.recovers import recovers_directly
+from golint_resilience.facts import EXITS, RECOVERS, AllOf, FunctionFact
 from golint_resilience.index import FileContext
+from golint_resilience.library import FLAG_DEFINERS, FLAG_PACKAGES, FLAG_SET_TYPES, PARSE_METHODS
 from golint_resilience.model import Severity
 from golint_resilience.parsing import Node, captures_within
 from golint_resilience.resolve import (
     QualifiedName,
     ancestors,
     callee_name,
+    enclosing,
     enclosing_declaration,
     enclosing_function,
     function_key,
+    imported_package,
     inside_within,
     is_deferred_literal,
+    operand_type,
     parent_of,
     qualified_name,
     same_package_callee,
     statement_call,
+    unary_operator,
 )
-from golint_resilience.triggers import LOCAL_IMPORT, AnyName, Imports, StatementStart, Trigger
-
-DEFER_STATEMENTS = "defer_statements"
-RECOVER_HELPERS_OPTION = ("RES201", "recover-helpers")
-
-
-def _defers_gate(options: Options) -> tuple[Trigger, ...]:
-    """Where a defer statement can matter: what every reader of defer statements needs.
-
-    RES102 an exit call in the same function; RES103 `defer f()` where f exits (an exit call
-    in the package, or a module-local import); RES202 and the `defers-recovery` fact a
-    `recover` in the package, a configured recover helper, or a module-local import.
-    """
-    rule, knob = RECOVER_HELPERS_OPTION
-    helpers = frozenset(helper.rsplit(".", 1)[-1].encode() for helper in options.get(rule, {}).get(knob, ()))
-    return (*exit_triggers(options), b"recover", AnyName(helpers), LOCAL_IMPORT)
-
-
-fragment(DEFER_STATEMENTS, "(defer_statement) @defer", (StatementStart(b"defer"),), _defers_gate)
+from golint_resilience.triggers import Imports
 
 _SIGNAL_NOTIFY = """
 (call_expression
@@ -83,7 +72,11 @@ def _describe_function(call: Node, context: FileContext) -> str:
 
 
 def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
-    """main() and init() of a package main (closures inside count), and TestMain of a test file."""
+    """main() and init() of a package main (closures inside count), and TestMain of a test file.
+
+    Flag parsing is exempt there too; startup code (`_is_startup`) only from exit calls:
+    `flag.Parse()` in a library's init() still parses the command line of every program.
+    """
     declaration = enclosing_declaration(call, context)
     if declaration is None:
         return False
@@ -93,6 +86,88 @@ def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
         # TestMain method is what such a function calls.
         return declaration.type == "method_declaration" or context.file.path.name.endswith("_test.go")
     return declaration.type == "function_declaration" and context.package.is_main and name in {"main", "init"}
+
+
+def _is_startup(call: Node, context: FileContext, setups: dict[int, int | None]) -> bool:
+    """Is the exit startup code, run before the program does any work: init(), flag setup?
+
+    `init()` of any package runs before main(). A function that defines command-line flags
+    and returns no error (`RegisterFlags(fs *flag.FlagSet)`, `AddFlags`) runs while the
+    command line is being set up, up to where it parses it: after that it runs the
+    program. `setups` remembers, per declaration, where that setup ends (None: no setup).
+    """
+    declaration = enclosing_declaration(call, context)
+    if declaration is None:
+        return False
+    if declaration.type == "function_declaration" and _declaration_name(declaration, context) == "init":
+        return True
+    if declaration.id not in setups:
+        setups[declaration.id] = _flag_setup_end(declaration, context)
+    end = setups[declaration.id]
+    return end is not None and call.start_byte < end
+
+
+_SELECTOR_CALLS = """
+(call_expression
+  function: (selector_expression
+    operand: (_) @operand
+    field: (field_identifier) @name)
+  arguments: (argument_list) @arguments) @call
+"""
+_ERROR_RESULT = re.compile(rb"\berror\b")
+
+
+def _flag_setup_end(declaration: Node, context: FileContext) -> int | None:
+    """Where a function that defines command-line flags, with no error result, parses them.
+
+    The end of the function when it does not parse; None when it is no flag setup.
+    """
+    result = declaration.child_by_field_name("result")
+    if result is not None and _ERROR_RESULT.search(context.file.data[result.start_byte : result.end_byte]):
+        return None
+    defines = False
+    for captures in captures_within(declaration, _SELECTOR_CALLS, context.file.budget):
+        if _parses_flags(captures, context):
+            return captures["call"][0].start_byte if defines else None
+        defines = defines or _defines_flag(captures, context)
+    return declaration.end_byte if defines else None
+
+
+def _parses_flags(captures: dict[str, list[Node]], context: FileContext) -> bool:
+    """`flag.Parse()`, `fs.Parse(args)` on a flag set, `flag.CommandLine.Parse(…)`."""
+    if context.text(captures["name"][0]) not in PARSE_METHODS:
+        return False
+    return _is_flag_api(captures["operand"][0], context)
+
+
+def _is_flag_api(operand: Node, context: FileContext) -> bool:
+    """A flag package (`flag.`, `pflag.`) or a flag set value."""
+    package = imported_package(operand, context)
+    if package is not None:
+        return package in FLAG_PACKAGES
+    owner = operand_type(operand, context)
+    return owner is not None and owner.name in FLAG_SET_TYPES
+
+
+def _defines_flag(captures: dict[str, list[Node]], context: FileContext) -> bool:
+    """`flag.StringVar(…)`, `fs.Int(…)` on a flag set, or any `x.NameVar(&v, "name", …)`."""
+    name = context.text(captures["name"][0])
+    arguments = captures["arguments"][0].named_children
+    if name.endswith(("Var", "VarP")) and len(arguments) >= 2:  # a pointer and the flag name
+        pointer, flag_name = arguments[0], arguments[1]
+        if (
+            pointer.type == "unary_expression"
+            and unary_operator(pointer) == "&"
+            and flag_name.type
+            in {
+                "interpreted_string_literal",
+                "raw_string_literal",
+            }
+        ):
+            return True
+    if name not in FLAG_DEFINERS and name.removesuffix("P") not in FLAG_DEFINERS:
+        return False
+    return _is_flag_api(captures["operand"][0], context)
 
 
 def _is_force_quit_after_signal(call: Node, context: FileContext) -> bool:
@@ -121,51 +196,80 @@ fragment(
 (call_expression
   function: (selector_expression
     field: (field_identifier) @_name)
-  (#match? @_name "^(Parse|NewFlagSet)$")) @call
+  (#match? @_name "^(Parse|ParseAll|NewFlagSet)$")) @call
 """,
-    (Imports(b'"flag"'),),
+    tuple(Imports(f'"{package}"'.encode()) for package in sorted(FLAG_PACKAGES)),
 )
 
 
 @check("RES101", fragments=("exit_calls", FLAG_CALLS))
 def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
-    """Exit calls outside main()/init() of a package main and TestMain; flag exits in libraries."""
+    """Exit calls outside entry points and startup code; flag parsing that exits, in libraries."""
     # `allow-exit-in` is applied to the findings after the run, like `per-path-ignores`
     # (config.Configuration.path_ignores): its globs are relative to the configuration file.
-    for call, site, context in exit_calls(ctx):
-        if _is_exempt_entry_point(call, context) or _is_force_quit_after_signal(call, context):
+    setups: dict[int, int | None] = {}
+    calls = exit_calls(ctx)
+    wrappers = exit_wrappers([c for c in calls if not c.wrapper])
+    for exit_call in calls:
+        call, context = exit_call.call, exit_call.context
+        declaration = enclosing_declaration(call, context)
+        if (
+            _is_exempt_entry_point(call, context)
+            or _is_startup(call, context, setups)
+            or _is_force_quit_after_signal(call, context)
+            or (not exit_call.wrapper and _is_wrapper(declaration, context, wrappers))
+        ):
             continue
-        callee = call.child_by_field_name("function")
-        name = context.text(callee) if callee is not None else "exit"
-        where = _describe_function(call, context)
+        variant = "wrapper" if exit_call.wrapper else "default"
+        severity = None
         if ctx.package.is_main:
-            yield report(
-                site, context, "in_main_package", severity=Severity.WARNING, call=name, function=where
-            )
-        else:
-            yield report(site, context, call=name, function=where)
+            variant = "wrapper_in_main_package" if exit_call.wrapper else "in_main_package"
+            severity = Severity.WARNING
+        yield report(
+            exit_call.site,
+            context,
+            variant,
+            severity=severity,
+            condition=exit_call.condition,
+            call=_call_text(call, context),
+            function=_describe_function(call, context),
+            wrapper=exit_call.wrapper,
+        )
     if ctx.package.is_main:
         return  # parsing the command line is main's business: bad flags end the program there
     for match in ctx.matches(FLAG_CALLS):
         call, context = match.node("call"), match.context
-        if _exits_on_bad_flags(call, context) and not _is_exempt_entry_point(call, context):
+        variant = _exits_on_bad_flags(call, context)
+        if variant and not _is_exempt_entry_point(call, context):
             callee = call.child_by_field_name("function")
             name = context.text(callee) if callee is not None else "flag.Parse"
-            yield report(call, context, "flags", call=name, function=_describe_function(call, context))
+            yield report(call, context, variant, call=name, function=_describe_function(call, context))
 
 
-def _exits_on_bad_flags(call: Node, context: FileContext) -> bool:
-    """`flag.Parse()` (the command line set exits on error) or `flag.NewFlagSet(…, flag.ExitOnError)`."""
-    name = callee_name(call, context)
-    if name is None or name.package != "flag":
-        return False
-    if name.name == "Parse":
-        return True
+def _exits_on_bad_flags(call: Node, context: FileContext) -> str:
+    """The message variant of a call that makes the process exit on a bad flag, else "".
+
+    `flag.Parse()` and `flag.CommandLine.Parse(…)` parse with the command-line set, which
+    exits on error; `flag.NewFlagSet(…, flag.ExitOnError)` makes a set whose Parse does
+    (reported where it is made: the set is often parsed by another package). pflag alike.
+    """
+    function = call.child_by_field_name("function")
+    operand = function.child_by_field_name("operand") if function is not None else None
+    if function is None or operand is None:
+        return ""
+    method = context.text(function.child_by_field_name("field") or function)
+    name = qualified_name(operand, context) if operand.type == "selector_expression" else None
+    if name is not None and name.package in FLAG_PACKAGES and name.name == "CommandLine":
+        return "flags" if method in PARSE_METHODS else ""  # flag.CommandLine.Parse(…)
+    package = imported_package(operand, context)
+    if package not in FLAG_PACKAGES:
+        return ""
+    if method in PARSE_METHODS:
+        return "flags"
     arguments = call.child_by_field_name("arguments")
     handling = arguments.named_children[1:2] if arguments is not None else []
-    return name.name == "NewFlagSet" and any(
-        qualified_name(h, context) == QualifiedName("flag", "ExitOnError") for h in handling
-    )
+    exits = any(qualified_name(h, context) == QualifiedName(package, "ExitOnError") for h in handling)
+    return "flag_set" if method == "NewFlagSet" and exits else ""
 
 
 def _defers_by_function(ctx: CheckContext) -> dict[int, list[Node]]:
@@ -181,77 +285,105 @@ def _defers_by_function(ctx: CheckContext) -> dict[int, list[Node]]:
 
 @check("RES102", fragments=("exit_calls", DEFER_STATEMENTS))
 def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
-    """Exit calls after a defer in the same function body: the defers never run."""
+    """Exit calls after a defer in the same function body: the defers never run.
+
+    A defer counts when it dominates the exit (it is written earlier in a block around it).
+    """
     defers = _defers_by_function(ctx)
-    for call, site, context in exit_calls(ctx):
+    for exit_call in exit_calls(ctx):
+        call, context = exit_call.call, exit_call.context
         owner = enclosing_function(call, context)
         if owner is None or inside_within(call, "defer_statement", owner, context):
             continue
         earlier = [
             d
             for d in defers.get(owner.id, [])
-            if d.end_byte <= call.start_byte and not _in_exclusive_branches(d, call, owner, context)
+            if d.end_byte <= call.start_byte and _dominates(d, call, owner, context)
         ]
         if earlier:
-            callee = call.child_by_field_name("function")
             first = earlier[0]
             yield report(
-                site,
+                exit_call.site,
                 context,
-                call=context.text(callee) if callee is not None else "exit",
+                condition=exit_call.condition,
+                call=_call_text(call, context),
                 count=str(len(earlier)),
                 deferred=first_line(context.text(first).removeprefix("defer ")),
                 line=str(first.start_point[0] + 1),
             )
 
 
-_BRANCHING = frozenset(
-    {"if_statement", "expression_switch_statement", "type_switch_statement", "select_statement"}
-)
+def _dominates(statement: Node, call: Node, owner: Node, context: FileContext) -> bool:
+    """Has the defer certainly run when the exit does: is it in a block enclosing the exit?
 
-
-def _in_exclusive_branches(statement: Node, call: Node, owner: Node, context: FileContext) -> bool:
-    """Are the defer and the exit in two branches of one if/switch/select, outside any loop?
-
-    Then the defer cannot have run when the exit does (`if c { defer f() } else { os.Exit(1) }`);
-    in a loop an earlier iteration may have taken the other branch. A `fallthrough` can
-    lead from one case into the next, so a switch with one never counts.
+    Only then are its deferred calls skipped on every path to the exit. A defer in a branch
+    (`if c { defer f() }`, a case, a loop body) that the exit is outside of may not have run.
     """
-    above_statement = {a.id for a in ancestors(statement, context)}
-    common = next((a for a in ancestors(call, context) if a.id in above_statement), None)
-    if common is None or common.type not in _BRANCHING:
+    block = enclosing(statement, _STATEMENT_LISTS, context)
+    if block is None:
         return False
-    for ancestor in ancestors(common, context):
+    for ancestor in ancestors(call, context):
+        if ancestor.id == block.id:
+            return True
         if ancestor.id == owner.id:
-            break
-        if ancestor.type == "for_statement":
             return False
-    return (
-        common.type == "if_statement"
-        or b"fallthrough" not in context.file.data[common.start_byte : common.end_byte]
-    )
+    return False
+
+
+_STATEMENT_LISTS = frozenset({"statement_list"})
 
 
 @check("RES103", fragments=("exit_calls", DEFER_STATEMENTS))
 def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
-    """Exit calls that run while deferred calls unwind."""
-    for call, site, context in exit_calls(ctx):
-        callee = call.child_by_field_name("function")
-        name = context.text(callee) if callee is not None else "exit"
+    """Exit calls that run while deferred calls unwind.
+
+    Not after a `recover()` of the same deferred function: recover, log, exit is the
+    deliberate fail-fast handler, and the panic it stopped no longer unwinds.
+    """
+    deferred_exits = set()
+    for exit_call in exit_calls(ctx):
+        call, context = exit_call.call, exit_call.context
         parent = parent_of(call, context)
-        if parent is not None and parent.type == "defer_statement":
-            yield report(site, context, call=name)
-            continue
-        owner = enclosing_function(call, context)
-        in_goroutine = owner is not None and inside_within(call, "go_statement", owner, context)
-        if is_deferred_literal(owner, context) and not in_goroutine:
-            yield report(site, context, call=name)
+        deferred_itself = parent is not None and parent.type == "defer_statement"
+        if deferred_itself:
+            deferred_exits.add(call.id)
+        if deferred_itself or _unwinding(call, context):
+            yield report(
+                exit_call.site, context, condition=exit_call.condition, call=_call_text(call, context)
+            )
     for match in ctx.matches(DEFER_STATEMENTS):
-        yield from _deferred_exiting_function(ctx, match.node("defer"), match.context)
+        statement = match.node("defer")
+        deferred = statement_call(statement)
+        if deferred is not None and deferred.id not in deferred_exits:  # `defer log.Fatal(…)`: reported above
+            yield from _deferred_exiting_function(ctx, statement, match.context)
+
+
+def _unwinding(call: Node, context: FileContext) -> bool:
+    """Does the call run in the body of `defer func() { … }()`, before any recover() there?"""
+    owner = enclosing_function(call, context)
+    if owner is None or not is_deferred_literal(owner, context):
+        return False
+    return not inside_within(call, "go_statement", owner, context) and not recovers_directly(
+        owner, context, before=call.start_byte
+    )
+
+
+def _call_text(call: Node, context: FileContext) -> str:
+    """How a message names an exit call: its function (`log.Fatalf`, `s.log.Fatal`)."""
+    callee = call.child_by_field_name("function")
+    return context.text(callee) if callee is not None else "exit"
+
+
+def _is_wrapper(declaration: Node | None, context: FileContext, wrappers: frozenset[str]) -> bool:
+    """Is this the declaration of an exit wrapper? Its exit is what its callers call."""
+    return declaration is not None and function_key(declaration, context) in wrappers
 
 
 def _deferred_exiting_function(ctx: CheckContext, statement: Node, context: FileContext) -> Iterator[Report]:
-    """`defer f()` where f (same package or module-local) calls an exit directly."""
+    """`defer f()` where f (same package or module-local) calls an exit directly.
+
+    Not when f also calls recover() itself: that is the fail-fast handler (recover, log, exit).
+    """
     call = statement_call(statement)
     function = call.child_by_field_name("function") if call is not None else None
     if call is None or function is None or function.type == "func_literal":
@@ -260,16 +392,22 @@ def _deferred_exiting_function(ctx: CheckContext, statement: Node, context: File
     if qualified is not None:
         directory = ctx.module_directory(qualified.package)
         if directory is not None:
+            exits = FunctionFact(directory, qualified.name, EXITS)
+            fails_fast = FunctionFact(directory, qualified.name, RECOVERS, negate=True)
             yield report(
                 statement,
                 context,
                 "deferred_function",
-                condition=FunctionFact(directory, qualified.name, EXITS),
+                condition=AllOf((exits, fails_fast)),
                 callee=context.text(function),
             )
         return
     target = same_package_callee(function, context)
     if target is None:
         return
-    if all(ctx.own_facts.function_has(key, EXITS) for key in target.fact_keys()):
+    facts = ctx.own_facts
+    keys = target.fact_keys()
+    if all(facts.function_has(key, EXITS) for key in keys) and not all(
+        facts.function_has(key, RECOVERS) for key in keys
+    ):
         yield report(statement, context, "deferred_function", callee=context.text(function))

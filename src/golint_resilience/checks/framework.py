@@ -23,6 +23,7 @@ from golint_resilience.facts import Condition, FactsBuilder, PackageFacts
 from golint_resilience.index import FileContext, Package
 from golint_resilience.model import Fix, Severity
 from golint_resilience.parsing import Node
+from golint_resilience.resolve import operand_type
 from golint_resilience.settings import default_options
 from golint_resilience.triggers import Trigger
 
@@ -106,6 +107,17 @@ class MatchContext:
         module = self.package.module
         local = module.directory_of(import_path) if module is not None else None
         return os.path.abspath(local) if local is not None else None
+
+    def module_local_method(self, function: Node, context: FileContext) -> tuple[str, str] | None:
+        """`x.m` where x's type is `T` of another package of the module: (its directory, "T.m")."""
+        operand = function.child_by_field_name("operand") if function.type == "selector_expression" else None
+        field = function.child_by_field_name("field")
+        known = operand_type(operand, context) if operand is not None else None
+        if known is None or field is None or "." not in known.name:
+            return None
+        package, type_name = known.name.rsplit(".", 1)
+        directory = self.module_directory(package)
+        return (directory, f"{type_name}.{context.text(field)}") if directory is not None else None
 
 
 @dataclass

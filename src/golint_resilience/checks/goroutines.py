@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from golint_resilience.checks.exits import DEFER_STATEMENTS, RECOVER_HELPERS_OPTION
+from golint_resilience.checks.defers import DEFER_STATEMENTS, RECOVER_HELPERS_OPTION
 from golint_resilience.checks.framework import (
     CheckContext,
     MatchContext,
@@ -32,7 +32,6 @@ from golint_resilience.resolve import (
     enclosing_function,
     function_key,
     local_binding,
-    operand_type,
     qualified_name,
     same_package_callee,
     statement_call,
@@ -184,7 +183,7 @@ def _judge(
         return
     resolved = same_package_callee(function, context)
     if resolved is None:
-        method = _module_local_method(ctx, function, context)
+        method = ctx.module_local_method(function, context)
         reason = _unresolved_reason(function)
         if method is None:
             yield report(statement, context, "unresolved", target=target, reason=reason)
@@ -198,18 +197,6 @@ def _judge(
     if any(_qualified_key(node, file) in safe for node, file in bodies):
         return
     yield from _judge_bodies(ctx, statement, context, bodies, target)
-
-
-def _module_local_method(ctx: CheckContext, function: Node, context: FileContext) -> tuple[str, str] | None:
-    """`x.m` where x's type is `T` of another package of the module: (its directory, "T.m")."""
-    operand = function.child_by_field_name("operand") if function.type == "selector_expression" else None
-    field = function.child_by_field_name("field")
-    known = operand_type(operand, context) if operand is not None else None
-    if known is None or field is None or "." not in known.name:
-        return None
-    package, type_name = known.name.rsplit(".", 1)
-    directory = ctx.module_directory(package)
-    return (directory, f"{type_name}.{context.text(field)}") if directory is not None else None
 
 
 def _closure_value(function: Node, context: FileContext) -> Node | None:

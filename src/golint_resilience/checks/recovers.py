@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from golint_resilience.checks.exits import DEFER_STATEMENTS
+from golint_resilience.checks.defers import DEFER_STATEMENTS
 from golint_resilience.checks.framework import (
     CheckContext,
     MatchContext,
@@ -83,14 +83,19 @@ def recover_calls(ctx: MatchContext) -> list[RecoverCall]:
     return found
 
 
-def recovers_directly(function: Node, context: FileContext) -> bool:
-    """Does this function's own body (not a nested literal, not `defer recover()`) call recover()?"""
-    if context.file.data.find(b"recover", function.start_byte, function.end_byte) < 0:
+def recovers_directly(function: Node, context: FileContext, before: int | None = None) -> bool:
+    """Does this function's own body (not a nested literal, not `defer recover()`) call recover()?
+
+    With `before`, only a call that starts before that byte counts.
+    """
+    end = function.end_byte if before is None else min(before, function.end_byte)
+    if context.file.data.find(b"recover", function.start_byte, end) < 0:
         return False
     for captures in captures_within(function, _RECOVER_QUERY, context.file.budget):
         call = captures["call"][0]
         if (
-            is_builtin_recover(call, context)
+            call.start_byte < end
+            and is_builtin_recover(call, context)
             and _same_node(enclosing_function(call, context), function)
             and _parent_type(call, context) != "defer_statement"
         ):

@@ -1,0 +1,160 @@
+"""What resilint knows of other modules' APIs, as data: checks read these tables, never spell them.
+
+Names are import path + "." + name (`net/http.Get`, `go.uber.org/zap.Logger`); a
+pointer and the value it points to are the same entry.
+"""
+
+from __future__ import annotations
+
+# Packages whose command-line set and flag sets register flags the same way.
+FLAG_PACKAGES = frozenset({"flag", "github.com/spf13/pflag"})
+FLAG_SET_TYPES = frozenset({"flag.FlagSet", "github.com/spf13/pflag.FlagSet"})
+# What parses a command line: package functions (with the CommandLine set) and FlagSet methods.
+PARSE_METHODS = frozenset({"Parse", "ParseAll"})
+# Functions of flag (and of its FlagSet) that define a flag; pflag adds `…P` (shorthand)
+# and `…VarP` variants of each, and more value types, all following these names.
+FLAG_DEFINERS = frozenset(
+    {
+        "Bool",
+        "BoolFunc",
+        "BoolVar",
+        "Duration",
+        "DurationVar",
+        "Float64",
+        "Float64Var",
+        "Func",
+        "Int",
+        "Int64",
+        "Int64Var",
+        "IntVar",
+        "String",
+        "StringVar",
+        "TextVar",
+        "Uint",
+        "Uint64",
+        "Uint64Var",
+        "UintVar",
+        "Var",
+    }
+)
+
+# --- types of values: what a call, a method or a package variable gives -------------------
+
+_ZAP = "go.uber.org/zap"
+_LOGRUS = "github.com/sirupsen/logrus"
+_ZEROLOG = "github.com/rs/zerolog"
+_HTTP = "net/http"
+_SQL = "database/sql"
+
+
+def _results(package: str, type_name: str, *functions: str) -> dict[str, str]:
+    """`package.F` → `type_name` for each function F."""
+    return {f"{package}.{function}": type_name for function in functions}
+
+
+# Functions → the type of their first result (`x := log.New(…)`, `resp, err := http.Get(…)`).
+CONSTRUCTOR_RESULTS: dict[str, str] = {
+    **_results("log", "log.Logger", "New", "Default"),
+    **_results(_ZAP, f"{_ZAP}.Logger", "New", "NewProduction", "NewDevelopment", "NewExample", "NewNop"),
+    **_results(_ZAP, f"{_ZAP}.Logger", "Must", "L"),
+    **_results(_ZAP, f"{_ZAP}.SugaredLogger", "S"),
+    **_results(_LOGRUS, f"{_LOGRUS}.Logger", "New", "StandardLogger"),
+    **_results(_LOGRUS, f"{_LOGRUS}.Entry", "NewEntry", "WithField", "WithFields", "WithError"),
+    **_results(_LOGRUS, f"{_LOGRUS}.Entry", "WithContext", "WithTime"),
+    **_results(_ZEROLOG, f"{_ZEROLOG}.Logger", "New", "Nop", "Ctx"),
+    **_results(f"{_ZEROLOG}/log", f"{_ZEROLOG}.Logger", "Output", "Level", "Sample", "Hook"),
+    **_results(f"{_ZEROLOG}/log", f"{_ZEROLOG}.Context", "With"),
+    **_results(_HTTP, f"{_HTTP}.Response", "Get", "Head", "Post", "PostForm"),
+    **_results(_HTTP, f"{_HTTP}.Request", "NewRequest", "NewRequestWithContext"),
+    **_results(_SQL, f"{_SQL}.DB", "Open", "OpenDB"),
+    **_results("flag", "flag.FlagSet", "NewFlagSet"),
+    **_results("github.com/spf13/pflag", "github.com/spf13/pflag.FlagSet", "NewFlagSet"),
+}
+
+_ZAP_DERIVATIONS = ("Named", "With", "WithOptions", "WithLazy")
+_LOGRUS_DERIVATIONS = ("WithField", "WithFields", "WithError", "WithContext", "WithTime")
+_LOGRUS_LOGGERS = ("Logger", "Entry", "FieldLogger", "Ext1FieldLogger")
+
+# (type, method) → the type of the method's first result (`logger.Sugar()`, `db.Query(…)`).
+METHOD_RESULTS: dict[tuple[str, str], str] = {
+    (f"{_ZAP}.Logger", "Sugar"): f"{_ZAP}.SugaredLogger",
+    (f"{_ZAP}.SugaredLogger", "Desugar"): f"{_ZAP}.Logger",
+    **{(f"{_ZAP}.{t}", m): f"{_ZAP}.{t}" for t in ("Logger", "SugaredLogger") for m in _ZAP_DERIVATIONS},
+    **{(f"{_LOGRUS}.{t}", m): f"{_LOGRUS}.Entry" for t in _LOGRUS_LOGGERS for m in _LOGRUS_DERIVATIONS},
+    (f"{_ZEROLOG}.Logger", "With"): f"{_ZEROLOG}.Context",
+    **{(f"{_ZEROLOG}.Logger", m): f"{_ZEROLOG}.Logger" for m in ("Level", "Output", "Sample", "Hook")},
+    (f"{_ZEROLOG}.Context", "Logger"): f"{_ZEROLOG}.Logger",
+    **{(f"{_HTTP}.Client", m): f"{_HTTP}.Response" for m in ("Do", "Get", "Head", "Post", "PostForm")},
+    **{(f"{_SQL}.{t}", "Query"): f"{_SQL}.Rows" for t in ("DB", "Tx", "Conn", "Stmt")},
+    **{(f"{_SQL}.{t}", "QueryContext"): f"{_SQL}.Rows" for t in ("DB", "Tx", "Conn", "Stmt")},
+    **{(f"{_SQL}.{t}", "BeginTx"): f"{_SQL}.Tx" for t in ("DB", "Conn")},
+    (f"{_SQL}.DB", "Begin"): f"{_SQL}.Tx",
+}
+
+# Builders: a method of one not in METHOD_RESULTS returns the builder itself
+# (`zerolog.New(w).With().Timestamp().Str("k", "v").Logger()`).
+BUILDER_TYPES = frozenset({f"{_ZEROLOG}.Context"})
+
+# Package-level variables of other packages → their type.
+PACKAGE_VALUES: dict[str, str] = {
+    f"{_ZEROLOG}/log.Logger": f"{_ZEROLOG}.Logger",
+    f"{_HTTP}.DefaultClient": f"{_HTTP}.Client",
+    "flag.CommandLine": "flag.FlagSet",
+    "github.com/spf13/pflag.CommandLine": "github.com/spf13/pflag.FlagSet",
+}
+
+# Types a declaration cannot mean anything else by: an undeclared name of a package is a
+# type parameter (any type, this package's too) unless it is one of these.
+PREDECLARED_TYPES = frozenset(
+    {
+        "any",
+        "bool",
+        "byte",
+        "comparable",
+        "complex64",
+        "complex128",
+        "error",
+        "float32",
+        "float64",
+        "int",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "rune",
+        "string",
+        "uint",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "uintptr",
+    }
+)
+
+# --- exits -------------------------------------------------------------------------------
+
+_KLOG = frozenset({"Fatal", "Fatalf", "Fatalln", "FatalDepth", "Exit", "Exitf", "Exitln", "ExitDepth"})
+# Package functions that end the process.
+EXIT_FUNCTIONS: dict[str, frozenset[str]] = {
+    "os": frozenset({"Exit"}),
+    "syscall": frozenset({"Exit"}),
+    "log": frozenset({"Fatal", "Fatalf", "Fatalln"}),
+    _LOGRUS: frozenset({"Fatal", "Fatalf", "Fatalln", "Exit"}),
+    "k8s.io/klog": _KLOG,
+    "k8s.io/klog/v2": _KLOG,
+    "github.com/golang/glog": _KLOG,
+}
+_STD_FATAL = frozenset({"Fatal", "Fatalf", "Fatalln"})
+# Logger types → their methods that end the process.
+FATAL_METHODS: dict[str, frozenset[str]] = {
+    "log.Logger": _STD_FATAL,
+    f"{_ZAP}.Logger": frozenset({"Fatal"}),
+    f"{_ZAP}.SugaredLogger": frozenset({"Fatal", "Fatalf", "Fatalln", "Fatalw"}),
+    **{f"{_LOGRUS}.{t}": _STD_FATAL for t in _LOGRUS_LOGGERS},
+}
+# Event loggers: `Fatal()` starts an event that ends the process once it is sent (zerolog),
+# the package function (`log.Fatal().Msg(…)`) and the Logger method (`logger.Fatal().Send()`).
+FATAL_EVENT_FUNCTIONS = frozenset({f"{_ZEROLOG}/log.Fatal"})
+FATAL_EVENT_METHODS: dict[str, frozenset[str]] = {f"{_ZEROLOG}.Logger": frozenset({"Fatal"})}
+EVENT_SENDERS = frozenset({"Msg", "Msgf", "MsgFunc", "Send"})
