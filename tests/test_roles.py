@@ -25,11 +25,13 @@ ROLES = {
     "cmd/server": "service",
     "cmd/tool": "cli",
     "examples/orders": "example",
+    "internal/cliflags": "cli",
     "internal/deps": "devtool",
     "internal/harness": "test-support",
     "internal/lib": "library",
     "internal/override": "library",
     "internal/render": "devtool",
+    "internal/shared": "library",
     "internal/store": "library",
     "internal/testutil": "test-support",
     "tools/release": "devtool",
@@ -37,10 +39,12 @@ ROLES = {
 DEFAULT = [  # (path, line, rule) of a default run, as the fixture's markers say
     ("cmd/daemon/main.go", 16, "RES201"),
     ("cmd/plugin/main.go", 10, "RES201"),
-    ("cmd/server/main.go", 19, "RES201"),
-    ("cmd/tool/main.go", 23, "RES102"),
+    ("cmd/server/main.go", 20, "RES201"),
+    ("cmd/tool/main.go", 31, "RES102"),
+    ("internal/cliflags/cliflags.go", 24, "RES102"),
     ("internal/lib/lib.go", 10, "RES101"),
     ("internal/override/override.go", 8, "RES101"),
+    ("internal/shared/shared.go", 9, "RES101"),
     ("internal/store/store.go", 11, "RES101"),
 ]
 
@@ -71,9 +75,13 @@ def test_roles_json_lists_every_package_with_its_evidence(module: Path) -> None:
     listing = {entry["path"]: entry for entry in json.loads(out)}
     assert {path: entry["role"] for path, entry in listing.items()} == ROLES
     assert listing["cmd/server"]["evidence"] == [
-        "main starts a server: srv.ListenAndServe() at cmd/server/main.go:20"
+        "main starts a server: srv.ListenAndServe() at cmd/server/main.go:21"
     ]
     assert listing["internal/store"]["evidence"] == ["imported by the service cmd/server"]
+    assert listing["internal/cliflags"]["evidence"] == [
+        "imported only by command-line tools (cmd/tool), by no service"
+    ]
+    assert listing["internal/lib"]["evidence"] == ["no main of this run imports it"]
     assert listing["internal/render"]["evidence"] == [
         "run by the `//go:generate go run` in internal/lib/lib.go:4"
     ]
@@ -96,8 +104,8 @@ def test_default_run_leaves_out_roles_and_says_so(module: Path) -> None:
     code, out, _err = invoke("--isolated", "--no-cache", "--select", "RES1,RES2", cwd=module)
     assert code == 1
     assert (
-        "Left out by role: 7 packages (devtool 4, example 1, test-support 2) and 10 findings "
-        "(cli 2, devtool 4, example 1, test-support 3; in command-line tools, of rules for "
+        "Left out by role: 7 packages (devtool 4, example 1, test-support 2) and 13 findings "
+        "(cli 5, devtool 4, example 1, test-support 3; in command-line tools, of rules for "
         "long-running programs). Report them with --include-roles cli,devtool,example,test-support "
         "or --all-roles; `resilint roles` shows why." in " ".join(out.split())
     )
@@ -107,7 +115,16 @@ def test_default_run_leaves_out_roles_and_says_so(module: Path) -> None:
     ("option", "added"),
     [
         ("--include-roles=example", [("examples/orders/main.go", 10, "RES201")]),
-        ("--include-roles=cli", [("cmd/tool/main.go", 17, "RES201"), ("cmd/tool/main.go", 29, "RES101")]),
+        (
+            "--include-roles=cli",
+            [
+                ("cmd/tool/main.go", 25, "RES201"),
+                ("cmd/tool/main.go", 37, "RES101"),
+                ("internal/cliflags/cliflags.go", 13, "RES101"),
+                ("internal/cliflags/cliflags.go", 20, "RES101"),
+                ("internal/cliflags/cliflags.go", 24, "RES101"),
+            ],
+        ),
         (
             "--include-roles=test-support",
             [
@@ -133,11 +150,12 @@ def test_include_roles_reports_them(module: Path, option: str, added: list[tuple
 
 def test_all_roles_reports_everything_with_its_role(module: Path) -> None:
     found = findings("--all-roles", cwd=module)
-    assert len(found) == len(DEFAULT) + 10
+    assert len(found) == len(DEFAULT) + 13
     roles = {(f["path"], f["line"]): f["role"] for f in found}
     assert roles[("internal/lib/mock.go", 10)] == "test-support"
     assert roles[("internal/lib/lib.go", 10)] == "library"
-    assert roles[("cmd/tool/main.go", 17)] == "cli"
+    assert roles[("cmd/tool/main.go", 25)] == "cli"
+    assert roles[("internal/cliflags/cliflags.go", 13)] == "cli"
 
 
 @pytest.mark.parametrize(
@@ -151,16 +169,21 @@ def test_all_roles_reports_everything_with_its_role(module: Path) -> None:
         (
             "cmd/tool",
             [
-                ("cmd/tool/main.go", 17, "RES201"),
-                ("cmd/tool/main.go", 23, "RES102"),
-                ("cmd/tool/main.go", 29, "RES101"),
+                ("cmd/tool/main.go", 25, "RES201"),
+                ("cmd/tool/main.go", 31, "RES102"),
+                ("cmd/tool/main.go", 37, "RES101"),
             ],
         ),
         (
-            "internal/...",
+            "internal/...",  # no main of the run imports cliflags: a library then
             [
+                ("internal/cliflags/cliflags.go", 13, "RES101"),
+                ("internal/cliflags/cliflags.go", 20, "RES101"),
+                ("internal/cliflags/cliflags.go", 24, "RES101"),
+                ("internal/cliflags/cliflags.go", 24, "RES102"),
                 ("internal/lib/lib.go", 10, "RES101"),
                 ("internal/override/override.go", 8, "RES101"),
+                ("internal/shared/shared.go", 9, "RES101"),
                 ("internal/store/store.go", 11, "RES101"),
             ],
         ),

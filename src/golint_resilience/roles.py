@@ -24,7 +24,9 @@ Roles, in the order they are decided:
 - `service`: a `main` whose package or module-local imports start a long-lived server or
   handle signals (it runs until signalled);
 - `cli`: any other `main`;
-- `library`: the rest (with the services that reach it through module-local imports).
+- `library`: the rest (with the services that reach it through module-local imports),
+  unless `main`s of the run import it and none is a service: then it takes their role
+  (`cli` if a command-line tool is among them), since it runs only in those programs.
 
 A single file that imports `testing` or is named like a mock is test support in a package
 of another role. `RoleSelection` decides what a run reports: the rules' `applies-to`,
@@ -211,26 +213,36 @@ def assign_roles(directories: Iterable[str], store: FactStore, config: RoleConfi
         for facts in analysed
         for target, line in facts.roles.generate_targets
     }
-    roles: dict[str, PackageRole] = {}
-    services: dict[str, str] = {}
-    for facts in analysed:
-        role = _role(facts, store, config, generated_by)
-        roles[facts.directory] = role
-        if role.role == SERVICE:
-            services[facts.directory] = _shown(facts.directory)
-    reached: dict[str, list[str]] = {}
-    for service, shown in services.items():
-        for directory in import_closure(service, store):
-            if directory != service:
-                reached.setdefault(directory, []).append(shown)
+    roles = {facts.directory: _role(facts, store, config, generated_by) for facts in analysed}
+    reached: dict[str, dict[str, list[str]]] = {}  # library → role of a main importing it → those mains
+    for main in (facts.directory for facts in analysed if facts.roles.is_main):
+        for directory in import_closure(main, store):
+            if directory != main:
+                reached.setdefault(directory, {}).setdefault(roles[main].role, []).append(_shown(main))
     for directory, role in roles.items():
         if role.role == LIBRARY and role.anchor == directory:
-            by = sorted(reached.get(directory, ()))
-            why = (
-                f"imported by the service {', '.join(by[:3])}" if by else "no service of this run imports it"
-            )
-            roles[directory] = dataclasses.replace(role, evidence=(*role.evidence, why))
+            roles[directory] = _library_role(role, reached.get(directory, {}))
     return roles
+
+
+def _library_role(role: PackageRole, mains: Mapping[str, list[str]]) -> PackageRole:
+    """A library takes the role of the programs that import it, unless a service is among them.
+
+    Code only command-line tools (or only generators, examples, test programs) import
+    runs only there; a library no `main` of the run imports is a library (a public API).
+    """
+
+    def listed(role_name: str) -> str:
+        return ", ".join(sorted(mains[role_name])[:3])
+
+    if SERVICE in mains:
+        return dataclasses.replace(role, evidence=(*role.evidence, f"imported by the service {listed(SERVICE)}"))
+    if not mains:
+        return dataclasses.replace(role, evidence=(*role.evidence, "no main of this run imports it"))
+    name = CLI if CLI in mains else min(mains, key=lambda r: (-len(mains[r]), r))
+    programs = "command-line tools" if name == CLI else f"{name} programs"
+    why = f"imported only by {programs} ({listed(name)}), by no service"
+    return dataclasses.replace(role, role=name, evidence=(*role.evidence, why))
 
 
 def _role(
