@@ -236,7 +236,8 @@ def _library_role(role: PackageRole, mains: Mapping[str, list[str]]) -> PackageR
         return ", ".join(sorted(mains[role_name])[:3])
 
     if SERVICE in mains:
-        return dataclasses.replace(role, evidence=(*role.evidence, f"imported by the service {listed(SERVICE)}"))
+        why = f"imported by the service {listed(SERVICE)}"
+        return dataclasses.replace(role, evidence=(*role.evidence, why))
     if not mains:
         return dataclasses.replace(role, evidence=(*role.evidence, "no main of this run imports it"))
     name = CLI if CLI in mains else min(mains, key=lambda r: (-len(mains[r]), r))
