@@ -24,10 +24,13 @@ ROLES = {
     "cmd/protoc-gen-thing": "devtool",
     "cmd/server": "service",
     "cmd/tool": "cli",
+    "cmd/worker": "service",
     "examples/orders": "example",
+    "internal/app": "library",
     "internal/cliflags": "cli",
     "internal/deps": "devtool",
     "internal/harness": "test-support",
+    "internal/interrupt": "cli",
     "internal/lib": "library",
     "internal/override": "library",
     "internal/render": "devtool",
@@ -41,7 +44,9 @@ DEFAULT = [  # (path, line, rule) of a default run, as the fixture's markers say
     ("cmd/plugin/main.go", 10, "RES201"),
     ("cmd/server/main.go", 20, "RES201"),
     ("cmd/tool/main.go", 31, "RES102"),
-    ("internal/cliflags/cliflags.go", 24, "RES102"),
+    ("internal/app/app.go", 13, "RES101"),
+    ("internal/cliflags/cliflags.go", 23, "RES102"),
+    ("internal/cliflags/cliflags.go", 27, "RES102"),
     ("internal/lib/lib.go", 10, "RES101"),
     ("internal/override/override.go", 8, "RES101"),
     ("internal/shared/shared.go", 9, "RES101"),
@@ -104,8 +109,8 @@ def test_default_run_leaves_out_roles_and_says_so(module: Path) -> None:
     code, out, _err = invoke("--isolated", "--no-cache", "--select", "RES1,RES2", cwd=module)
     assert code == 1
     assert (
-        "Left out by role: 7 packages (devtool 4, example 1, test-support 2) and 13 findings "
-        "(cli 5, devtool 4, example 1, test-support 3; in command-line tools, of rules for "
+        "Left out by role: 7 packages (devtool 4, example 1, test-support 2) and 14 findings "
+        "(cli 6, devtool 4, example 1, test-support 3; in command-line tools, of rules for "
         "long-running programs). Report them with --include-roles cli,devtool,example,test-support "
         "or --all-roles; `resilint roles` shows why." in " ".join(out.split())
     )
@@ -120,9 +125,10 @@ def test_default_run_leaves_out_roles_and_says_so(module: Path) -> None:
             [
                 ("cmd/tool/main.go", 25, "RES201"),
                 ("cmd/tool/main.go", 37, "RES101"),
-                ("internal/cliflags/cliflags.go", 13, "RES101"),
-                ("internal/cliflags/cliflags.go", 20, "RES101"),
-                ("internal/cliflags/cliflags.go", 24, "RES101"),
+                ("internal/cliflags/cliflags.go", 15, "RES101"),
+                ("internal/cliflags/cliflags.go", 23, "RES101"),
+                ("internal/cliflags/cliflags.go", 27, "RES101"),
+                ("internal/interrupt/interrupt.go", 13, "RES201"),
             ],
         ),
         (
@@ -150,12 +156,12 @@ def test_include_roles_reports_them(module: Path, option: str, added: list[tuple
 
 def test_all_roles_reports_everything_with_its_role(module: Path) -> None:
     found = findings("--all-roles", cwd=module)
-    assert len(found) == len(DEFAULT) + 13
+    assert len(found) == len(DEFAULT) + 14
     roles = {(f["path"], f["line"]): f["role"] for f in found}
     assert roles[("internal/lib/mock.go", 10)] == "test-support"
     assert roles[("internal/lib/lib.go", 10)] == "library"
     assert roles[("cmd/tool/main.go", 25)] == "cli"
-    assert roles[("internal/cliflags/cliflags.go", 13)] == "cli"
+    assert roles[("internal/cliflags/cliflags.go", 15)] == "cli"
 
 
 @pytest.mark.parametrize(
@@ -177,10 +183,13 @@ def test_all_roles_reports_everything_with_its_role(module: Path) -> None:
         (
             "internal/...",  # no main of the run imports cliflags: a library then
             [
-                ("internal/cliflags/cliflags.go", 13, "RES101"),
-                ("internal/cliflags/cliflags.go", 20, "RES101"),
-                ("internal/cliflags/cliflags.go", 24, "RES101"),
-                ("internal/cliflags/cliflags.go", 24, "RES102"),
+                ("internal/app/app.go", 13, "RES101"),
+                ("internal/cliflags/cliflags.go", 15, "RES101"),
+                ("internal/cliflags/cliflags.go", 23, "RES101"),
+                ("internal/cliflags/cliflags.go", 23, "RES102"),
+                ("internal/cliflags/cliflags.go", 27, "RES101"),
+                ("internal/cliflags/cliflags.go", 27, "RES102"),
+                ("internal/interrupt/interrupt.go", 13, "RES201"),
                 ("internal/lib/lib.go", 10, "RES101"),
                 ("internal/override/override.go", 8, "RES101"),
                 ("internal/shared/shared.go", 9, "RES101"),

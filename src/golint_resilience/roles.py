@@ -21,8 +21,8 @@ Roles, in the order they are decided:
 - `test-support`: every non-test file imports `testing` or is named like a mock/fake, or
   the package clause names a mock, fake or test-utility package;
 - `library`: a `main` with cgo `//export` functions (built as a C library or a plugin);
-- `service`: a `main` whose package or module-local imports start a long-lived server or
-  handle signals (it runs until signalled);
+- `service`: a `main` whose package or the module-local packages it imports directly
+  start a long-lived server or handle signals (it runs until signalled);
 - `cli`: any other `main`;
 - `library`: the rest (with the services that reach it through module-local imports),
   unless `main`s of the run import it and none is a service: then it takes their role
@@ -182,10 +182,15 @@ _SERVICE_FLAGS = (
 
 
 def _service_evidence(facts: PackageFacts, store: FactStore) -> str | None:
-    """Why a `main` is a long-running service: a server start, else signal handling, in its closure."""
-    closure = [found for d in import_closure(facts.directory, store) if (found := store.get(d)) is not None]
+    """Why a `main` is a long-running service: a server start, else signal handling, in it or its imports.
+
+    Only the packages the `main` imports directly count: a service wires its server and
+    its signal handling there (`cmd/x` → `internal/app`), while a command-line tool of a
+    large module reaches servers and Ctrl-C handlers of subcommands only further down.
+    """
+    nearby = [facts, *(found for d in sorted(facts.imports) if (found := store.get(d)) is not None)]
     for flag, what in _SERVICE_FLAGS:
-        for found in closure:
+        for found in nearby:
             if flag in found.flags:
                 return f"{what}: {found.witnesses.get(flag, flag)}"
     return None
