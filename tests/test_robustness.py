@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from golint_resilience import cache as cache_module
 from golint_resilience import engine, newfromrev
 from golint_resilience.catalog import load_catalog
+from golint_resilience.checks.exit_calls import EXIT_CALLS
 from golint_resilience.checks.framework import CHECKS, Check
 from golint_resilience.discover import discover
 from golint_resilience.engine import run
@@ -247,7 +248,7 @@ def _raise_in(rule_id: str, bad_name: str, monkeypatch: pytest.MonkeyPatch) -> N
     original = CHECKS[rule_id]
 
     def exploding(ctx):  # type: ignore[no-untyped-def]
-        for match in ctx.matches("exit_calls"):
+        for match in ctx.matches(EXIT_CALLS):
             if match.context.file.display.endswith(bad_name):
                 raise ValueError("boom")
         yield from original.function(ctx)

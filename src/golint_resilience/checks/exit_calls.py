@@ -69,7 +69,8 @@ def exit_triggers(options: Options) -> tuple[SelectorCall, ...]:
     return tuple(SelectorCall(tuple(names)) for names in groups.values())
 
 
-fragment("exit_calls", _exit_query, exit_triggers)
+EXIT_CALLS = "exit_calls"
+fragment(EXIT_CALLS, _exit_query, exit_triggers)
 
 
 def exit_call_site(call: Node, context: FileContext, options: Options) -> Node | None:
@@ -149,7 +150,7 @@ def exit_calls(ctx: MatchContext) -> list[ExitCall]:
     """Every exit call of the package: known exit functions, then calls of exit wrappers."""
     found = []
     others = []
-    for match in ctx.matches("exit_calls"):
+    for match in ctx.matches(EXIT_CALLS):
         call = match.node("call")
         site = exit_call_site(call, match.context, ctx.options)
         if site is not None:
@@ -231,7 +232,7 @@ def _wrapper_call(
     return ExitCall(call, call, context, wrapper=key, condition=FunctionFact(directory, key, EXIT_WRAPPER))
 
 
-@fact_extractor(fragments=("exit_calls",))
+@fact_extractor(fragments=(EXIT_CALLS,))
 def record_exiting_functions(ctx: MatchContext, facts: FactsBuilder) -> None:
     """A function or method whose own body (not a nested literal) calls an exit; exit wrappers.
 

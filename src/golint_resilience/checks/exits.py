@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from golint_resilience.checks.defers import DEFER_STATEMENTS
-from golint_resilience.checks.exit_calls import exit_calls, exit_wrappers
+from golint_resilience.checks.exit_calls import EXIT_CALLS, exit_calls, exit_wrappers
 from golint_resilience.checks.framework import (
     CheckContext,
     Report,
@@ -202,7 +202,7 @@ fragment(
 )
 
 
-@check("RES101", fragments=("exit_calls", FLAG_CALLS))
+@check("RES101", fragments=(EXIT_CALLS, FLAG_CALLS))
 def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
     """Exit calls outside entry points and startup code; flag parsing that exits, in libraries."""
     # `allow-exit-in` is applied to the findings after the run, like `per-path-ignores`
@@ -283,7 +283,7 @@ def _defers_by_function(ctx: CheckContext) -> dict[int, list[Node]]:
     return owners
 
 
-@check("RES102", fragments=("exit_calls", DEFER_STATEMENTS))
+@check("RES102", fragments=(EXIT_CALLS, DEFER_STATEMENTS))
 def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
     """Exit calls after a defer in the same function body: the defers never run.
 
@@ -333,7 +333,7 @@ def _dominates(statement: Node, call: Node, owner: Node, context: FileContext) -
 _STATEMENT_LISTS = frozenset({"statement_list"})
 
 
-@check("RES103", fragments=("exit_calls", DEFER_STATEMENTS))
+@check("RES103", fragments=(EXIT_CALLS, DEFER_STATEMENTS))
 def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
     """Exit calls that run while deferred calls unwind.
 

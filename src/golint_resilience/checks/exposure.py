@@ -11,8 +11,9 @@ from golint_resilience.triggers import Imports
 
 PPROF = "net/http/pprof"
 
+BLANK_IMPORTS = "blank_imports"
 fragment(
-    "blank_imports",
+    BLANK_IMPORTS,
     """
 (import_spec
   name: (blank_identifier)
@@ -22,7 +23,7 @@ fragment(
 )
 
 
-@check("RES701", fragments=("blank_imports",))
+@check("RES701", fragments=(BLANK_IMPORTS,))
 def pprof_exposed(ctx: CheckContext) -> Iterator[Report]:
     """A blank pprof import where the default mux is served beyond loopback.
 
@@ -30,7 +31,7 @@ def pprof_exposed(ctx: CheckContext) -> Iterator[Report]:
     an address known only at run time is said to be so.
     """
     facts = ctx.own_facts
-    for match in ctx.matches("blank_imports"):
+    for match in ctx.matches(BLANK_IMPORTS):
         if string_value(match.node("path"), match.context.file) != PPROF:
             continue
         node, context = match.node("import"), match.context

@@ -65,8 +65,9 @@ SERVE_FUNCTIONS = frozenset({"ListenAndServe", "ListenAndServeTLS", "Serve", "Se
 SERVER_READ_TIMEOUTS = frozenset({"ReadHeaderTimeout", "ReadTimeout"})
 _NET_HTTP_CALLS = REQUEST_CONSTRUCTORS | REQUEST_DERIVATIONS | SERVE_FUNCTIONS
 
+HTTP_SENDS = "http_sends"
 fragment(
-    "http_sends",
+    HTTP_SENDS,
     """
 (call_expression
   function: (selector_expression
@@ -77,8 +78,9 @@ fragment(
     (b"Get(", b"Head(", b"Post(", b"PostForm(", *value_triggers(SEND_METHODS)),
     package_triggers=(Imports(b'"net/http"'),),  # net/http's functions, or its Client's methods
 )
+NET_HTTP_CALLS = "net_http_calls"
 fragment(
-    "net_http_calls",
+    NET_HTTP_CALLS,
     f"""
 (call_expression
   function: (selector_expression
@@ -88,8 +90,9 @@ fragment(
     + value_patterns(_NET_HTTP_CALLS),
     (Imports(b"net/http"),),
 )
+HTTP_VALUES = "http_values"
 fragment(
-    "http_values",
+    HTTP_VALUES,
     """
 (composite_literal
   type: (qualified_type
@@ -107,8 +110,9 @@ fragment(
 """,
     (Imports(b"net/http"),),
 )
+DEFAULT_CLIENT_USES = "default_client_uses"
 fragment(
-    "default_client_uses",
+    DEFAULT_CLIENT_USES,
     """
 (selector_expression
   operand: (identifier)
@@ -184,7 +188,7 @@ def _selector_parts(call: Node) -> tuple[Node, Node] | None:
 # --- RES301 ------------------------------------------------------------------------------
 
 
-@check("RES301", fragments=("http_sends", "net_http_calls"))
+@check("RES301", fragments=(HTTP_SENDS, NET_HTTP_CALLS))
 def http_request_without_context(ctx: CheckContext) -> Iterator[Report]:
     """`http.Get` & co., the same methods on known clients, and `http.NewRequest` left without a context.
 
@@ -384,10 +388,10 @@ def _is_returned(node: Node, context: FileContext) -> bool:
 # --- RES302 ------------------------------------------------------------------------------
 
 
-@check("RES302", fragments=("http_values", "default_client_uses"))
+@check("RES302", fragments=(HTTP_VALUES, DEFAULT_CLIENT_USES))
 def http_client_without_timeout(ctx: CheckContext) -> Iterator[Report]:
     """Client literals without `Timeout` (unless assigned later) and explicit `http.DefaultClient`."""
-    for match in ctx.matches("http_values"):
+    for match in ctx.matches(HTTP_VALUES):
         value, context = match.node("value"), match.context
         if http_literal_type(value, context) != "Client":
             continue
@@ -398,7 +402,7 @@ def http_client_without_timeout(ctx: CheckContext) -> Iterator[Report]:
         # Unsafe: a client that downloads large bodies may need longer than the value written.
         fix = _timeout_fix(value, "Timeout", CLIENT_TIMEOUT, context, safe=False)
         yield report(_outermost(value, context), context, fix=fix)
-    for match in ctx.matches("default_client_uses"):
+    for match in ctx.matches(DEFAULT_CLIENT_USES):
         reference, context = match.node("reference"), match.context
         if qualified_name(reference, context) == DEFAULT_CLIENT and not _configures_or_compares(
             reference, context
@@ -438,7 +442,7 @@ def _same(node: Node | None, other: Node | None) -> bool:
 # --- RES303 ------------------------------------------------------------------------------
 
 
-@check("RES303", fragments=("net_http_calls",))
+@check("RES303", fragments=(NET_HTTP_CALLS,))
 def request_without_deadline(ctx: CheckContext) -> Iterator[Report]:
     """Requests given `context.Background()`/`TODO()` and not sent through a client with a Timeout."""
     for call, context in fragment_calls(ctx, "net_http_calls"):
@@ -496,13 +500,13 @@ def _sent_with_timeout(call: Node, context: FileContext) -> bool:
 # --- RES304 ------------------------------------------------------------------------------
 
 
-@check("RES304", fragments=("net_http_calls", "http_values"))
+@check("RES304", fragments=(NET_HTTP_CALLS, HTTP_VALUES))
 def http_server_without_timeouts(ctx: CheckContext) -> Iterator[Report]:
     """`http.ListenAndServe` & co., and `http.Server` values with no read timeout."""
     for call, context in fragment_calls(ctx, "net_http_calls"):
         if is_net_http(callee_name(call, context), SERVE_FUNCTIONS):
             yield report(call, context, "package_function", call=_call_text(call, context))
-    for match in ctx.matches("http_values"):
+    for match in ctx.matches(HTTP_VALUES):
         value, context = match.node("value"), match.context
         if http_literal_type(value, context) != "Server":
             continue

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from golint_resilience.checks.contexts import is_background_context
 from golint_resilience.checks.framework import CheckContext, Report, check, report
-from golint_resilience.checks.routes import Handler, routes
+from golint_resilience.checks.routes import ROUTE_REGISTRATIONS, Handler, routes
 from golint_resilience.index import FileContext, string_value
 from golint_resilience.parsing import Node, captures_within
 from golint_resilience.resolve import (
@@ -215,7 +215,7 @@ def _report(finding: WorkSite, path: str) -> Report:
     )
 
 
-@check("RES501", fragments=("route_registrations",))
+@check("RES501", fragments=(ROUTE_REGISTRATIONS,))
 def heavy_probe_handler(ctx: CheckContext) -> Iterator[Report]:
     """Probe handlers that query, call out, sleep, exec or walk the filesystem."""
     paths = frozenset(ctx.option("RES501", "probe-paths"))
@@ -223,7 +223,7 @@ def heavy_probe_handler(ctx: CheckContext) -> Iterator[Report]:
         yield _report(finding, path)
 
 
-@check("RES502", fragments=("route_registrations",))
+@check("RES502", fragments=(ROUTE_REGISTRATIONS,))
 def liveness_checks_dependencies(ctx: CheckContext) -> Iterator[Report]:
     """Liveness handlers that ping or query a dependency."""
     paths = frozenset(ctx.option("RES502", "liveness-paths"))

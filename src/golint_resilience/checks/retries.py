@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from golint_resilience.checks.contexts import never_expiring_context
 from golint_resilience.checks.framework import CheckContext, Report, check, first_line, fragment, report
 from golint_resilience.checks.retry_loops import (
+    DELAY_CALLS,
     Assignments,
     attempt_bound,
     innermost_loop,
@@ -37,8 +38,9 @@ EXEC_COMMANDS = frozenset({"os/exec.Command", "os/exec.CommandContext"})
 MAX_ATTEMPTS_OPTION = ("RES601", "max-fixed-delay-attempts")
 MIN_DELAY_OPTION = ("RES601", "min-fixed-delay")
 
+BACKOFF_SETTINGS = "backoff_settings"
 fragment(
-    "backoff_settings",
+    BACKOFF_SETTINGS,
     """
 (keyed_element
   key: (literal_element (identifier) @key)
@@ -54,8 +56,9 @@ fragment(
 """,
     (b"MaxElapsedTime", b"MaxRetries"),
 )
+COMMAND_WAITS = "command_waits"
 fragment(
-    "command_waits",
+    COMMAND_WAITS,
     """
 (call_expression
   function: (selector_expression
@@ -91,7 +94,7 @@ _RECEIVES = """
 # --- RES601 -------------------------------------------------------------------------------
 
 
-@check("RES601", fragments=("delay_calls",))
+@check("RES601", fragments=(DELAY_CALLS,))
 def retry_without_backoff(ctx: CheckContext) -> Iterator[Report]:
     """Waits in retry loops whose delay is the same on every iteration.
 
@@ -122,13 +125,13 @@ def retry_without_backoff(ctx: CheckContext) -> Iterator[Report]:
 # --- RES602 -------------------------------------------------------------------------------
 
 
-@check("RES602", fragments=("delay_calls", "backoff_settings"))
+@check("RES602", fragments=(DELAY_CALLS, BACKOFF_SETTINGS))
 def unbounded_retry(ctx: CheckContext) -> Iterator[Report]:
     """Retry loops with no bound and no context check; backoff settings meaning forever."""
     for loop in retry_loops(ctx):
         if not loop.bounded and not loop.watches_context:
             yield report(loop.loop, loop.context)
-    for match in ctx.matches("backoff_settings"):
+    for match in ctx.matches(BACKOFF_SETTINGS):
         setting = match.node("setting")
         key = match.context.text(match.node("key"))
         if match.context.text(match.node("value")) != "0":
@@ -239,11 +242,11 @@ def _deadline_in_scope(node: Node, context: FileContext) -> bool:
 # --- RES603 -------------------------------------------------------------------------------
 
 
-@check("RES603", fragments=("command_waits",))
+@check("RES603", fragments=(COMMAND_WAITS,))
 def hand_rolled_supervisor(ctx: CheckContext) -> Iterator[Report]:
     """Unbounded loops that start the same child process again each time it exits."""
     reported: set[tuple[str, int]] = set()
-    for match in ctx.matches("command_waits"):
+    for match in ctx.matches(COMMAND_WAITS):
         context = match.context
         if match.node("arguments").named_children:
             continue

@@ -54,8 +54,9 @@ ERROR_CONSTRUCTORS = frozenset(
     }
 )
 
+DELAY_CALLS = "delay_calls"
 fragment(
-    "delay_calls",
+    DELAY_CALLS,
     """
 (call_expression
   function: (selector_expression
@@ -127,7 +128,7 @@ class RetryLoop:
 def retry_loops(ctx: MatchContext) -> list[RetryLoop]:
     """Every retry loop of the package that contains a wait, in source order."""
     loops: dict[tuple[str, int], RetryLoop | None] = {}
-    for match in ctx.matches("delay_calls"):
+    for match in ctx.matches(DELAY_CALLS):
         call = match.node("call")
         context = match.context
         name = callee_name(call, context)

@@ -56,10 +56,12 @@ _REGISTRATION_QUERY = f"""
   (#match? @name "^({"|".join(sorted(VERB_REGISTRATIONS | PATH_REGISTRATIONS))})$")) @call
 """
 _REGISTRATION_TRIGGERS = (b"Handle", b"GET", b"Get", b"HEAD", b"Head", b"Any", b"All", b"Handler")
-fragment("route_registrations", _REGISTRATION_QUERY, _REGISTRATION_TRIGGERS, package_triggers=_probe_paths)
+ROUTE_REGISTRATIONS = "route_registrations"
+fragment(ROUTE_REGISTRATIONS, _REGISTRATION_QUERY, _REGISTRATION_TRIGGERS, package_triggers=_probe_paths)
 # Every registration, whatever its path: deployment checks compare them with probe paths
 # that only the manifests know.
-fragment("all_route_registrations", _REGISTRATION_QUERY, _REGISTRATION_TRIGGERS)
+ALL_ROUTE_REGISTRATIONS = "all_route_registrations"
+fragment(ALL_ROUTE_REGISTRATIONS, _REGISTRATION_QUERY, _REGISTRATION_TRIGGERS)
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,9 @@ _DEBUG_WORDS = re.compile(r"pprof|profil|debug|diagnos", re.IGNORECASE)
 _MAJOR_SUFFIX = re.compile(r"/v[0-9]+(?=\.[^./]+$)")
 
 _CALL_NAMES = sorted({*HTTP_START_METHODS, *SERVE_METHODS, *FRAMEWORK_STARTS, "Shutdown"})
+SERVER_CALLS = "server_calls"
 fragment(
-    "server_calls",
+    SERVER_CALLS,
     f"""
 (call_expression
   function: (selector_expression
@@ -76,19 +77,22 @@ fragment(
     # gin's Run and echo's Start are recognised only through their import in the file.
     (b"Serve", b"Listen", b"Shutdown", Imports(b"gin-gonic/gin"), Imports(b"labstack/echo")),
 )
+MAIN_FUNCTION = "main_function"
 fragment(
-    "main_function",
+    MAIN_FUNCTION,
     '(function_declaration name: (identifier) @name (#eq? @name "main")) @main',
     (Confirmed(b"main", re.compile(rb"\nfunc[ \t]+main[ \t]*\(")),),  # the package clause comes first
 )
 # Only `select {}` (no case: blocks forever) matters; comments may stand inside.
+SELECT_STATEMENTS = "select_statements"
 fragment(
-    "select_statements",
+    SELECT_STATEMENTS,
     "(select_statement) @select",
     (Confirmed(b"select", re.compile(rb"select[ \t]*\{\s*(?://[^\n]*\s*)*\}")),),
 )
+SERVER_LITERALS = "server_literals"
 fragment(
-    "server_literals",
+    SERVER_LITERALS,
     """
 (composite_literal
   type: (qualified_type
@@ -97,8 +101,9 @@ fragment(
 """,
     (b"Server",),
 )
+HANDLER_ASSIGNMENTS = "handler_assignments"
 fragment(
-    "handler_assignments",
+    HANDLER_ASSIGNMENTS,
     """
 (assignment_statement
   left: (expression_list
@@ -192,7 +197,7 @@ def opt_in_debug_listener(node: Node, context: FileContext) -> bool:
 
 
 def _calls_that_serve(ctx: MatchContext) -> Iterator[ServerStart]:
-    for match in ctx.matches("server_calls"):
+    for match in ctx.matches(SERVER_CALLS):
         start = _server_start(match.node("call"), match.context.text(match.node("name")), match.context, ctx)
         if start is not None:
             yield start
@@ -203,7 +208,7 @@ def server_starts(ctx: MatchContext) -> Iterator[ServerStart]:
     for start in _calls_that_serve(ctx):
         if not opt_in_debug_listener(start.node, start.context):
             yield start
-    for match in ctx.matches("select_statements"):
+    for match in ctx.matches(SELECT_STATEMENTS):
         statement = match.node("select")
         if not any(c.type in {"communication_case", "default_case"} for c in statement.named_children):
             yield ServerStart(statement, match.context, http=False, package_function=False)
@@ -216,7 +221,7 @@ def http_shutdowns(ctx: MatchContext) -> Iterator[tuple[Node, FileContext]]:
     so only receivers known to be of another module's type (an OpenTelemetry provider)
     are left out: counting a shutdown too many keeps RES404 quiet, never noisy.
     """
-    for match in ctx.matches("server_calls"):
+    for match in ctx.matches(SERVER_CALLS):
         call, context = match.node("call"), match.context
         if context.text(match.node("name")) != "Shutdown" or callee_name(call, context) is not None:
             continue
@@ -304,9 +309,9 @@ def default_mux_servers(ctx: MatchContext) -> Iterator[DefaultMuxServer]:
             yield _mux_server(call, values[0], context)
         else:
             yield _mux_server(call, _listener_address(values[0], context), context)
-    if ctx.matches("handler_assignments"):
+    if ctx.matches(HANDLER_ASSIGNMENTS):
         return
-    for match in ctx.matches("server_literals"):
+    for match in ctx.matches(SERVER_LITERALS):
         literal, context = match.node("literal"), match.context
         if qualified_type(literal.child_by_field_name("type"), context) != HTTP_SERVER:
             continue
@@ -317,7 +322,7 @@ def default_mux_servers(ctx: MatchContext) -> Iterator[DefaultMuxServer]:
 
 def server_literal_addresses(ctx: MatchContext) -> Iterator[str | None]:
     """The `Addr` of each `http.Server{…}` literal (None: missing or not a constant)."""
-    for match in ctx.matches("server_literals"):
+    for match in ctx.matches(SERVER_LITERALS):
         literal, context = match.node("literal"), match.context
         if qualified_type(literal.child_by_field_name("type"), context) == HTTP_SERVER:
             address = _keyed_values(literal, context).get("Addr")
@@ -328,7 +333,7 @@ def main_function_names(ctx: MatchContext) -> Iterator[tuple[Node, FileContext]]
     """The name of `func main` in a package main: where program-wide findings go."""
     if not ctx.package.is_main:
         return
-    for match in ctx.matches("main_function"):
+    for match in ctx.matches(MAIN_FUNCTION):
         yield match.node("name"), match.context
 
 
@@ -337,7 +342,7 @@ def is_loopback(address: str) -> bool:
     return address.startswith(LOOPBACK_PREFIXES)
 
 
-@fact_extractor(fragments=("server_calls", "select_statements", "server_literals", "handler_assignments"))
+@fact_extractor(fragments=(SERVER_CALLS, SELECT_STATEMENTS, SERVER_LITERALS, HANDLER_ASSIGNMENTS))
 def record_servers(ctx: MatchContext, facts: FactsBuilder) -> None:
     """Server starts, graceful shutdowns and the default mux served to the network."""
     for start in server_starts(ctx):

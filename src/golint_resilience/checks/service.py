@@ -11,9 +11,15 @@ from collections.abc import Iterator
 
 from golint_resilience.checks.framework import MatchContext, fact_extractor
 from golint_resilience.checks.probes import WorkSite, first_work
-from golint_resilience.checks.routes import Route, routes
-from golint_resilience.checks.servers import HTTP, http_shutdowns, server_literal_addresses
-from golint_resilience.checks.signals import notify_calls, signal_list
+from golint_resilience.checks.routes import ALL_ROUTE_REGISTRATIONS, Route, routes
+from golint_resilience.checks.servers import (
+    HTTP,
+    SERVER_CALLS,
+    SERVER_LITERALS,
+    http_shutdowns,
+    server_literal_addresses,
+)
+from golint_resilience.checks.signals import SIGNAL_CALLS, notify_calls, signal_list
 from golint_resilience.facts import FactsBuilder
 from golint_resilience.index import FileContext
 from golint_resilience.model import Place
@@ -85,7 +91,7 @@ def _route_facts(ctx: MatchContext) -> tuple[list[RouteFact], bool]:
 
 def _all_paths_read(ctx: MatchContext) -> bool:
     """False when a `Handle`/`HandleFunc` registers a path that cannot be read."""
-    for match in ctx.matches("all_route_registrations"):
+    for match in ctx.matches(ALL_ROUTE_REGISTRATIONS):
         context = match.context
         if context.text(match.node("name")) not in {"Handle", "HandleFunc"}:
             continue
@@ -107,7 +113,7 @@ def _port(address: str | None) -> int | None:
 def _ports(ctx: MatchContext) -> tuple[set[int], bool]:
     """Ports of `http.Server{Addr: …}` literals and `http.ListenAndServe(addr, …)` calls."""
     addresses = list(server_literal_addresses(ctx))
-    for match in ctx.matches("server_calls"):
+    for match in ctx.matches(SERVER_CALLS):
         call, context = match.node("call"), match.context
         name = callee_name(call, context)
         arguments = call.child_by_field_name("arguments")
@@ -202,7 +208,7 @@ def _signals(ctx: MatchContext) -> tuple[set[str], bool]:
 
 
 @fact_extractor(
-    fragments=("all_route_registrations", "server_calls", "server_literals", "signal_calls"),
+    fragments=(ALL_ROUTE_REGISTRATIONS, SERVER_CALLS, SERVER_LITERALS, SIGNAL_CALLS),
     for_deployment=True,
 )
 def record_service(ctx: MatchContext, facts: FactsBuilder) -> None:

@@ -17,7 +17,7 @@ from golint_resilience.checks.fixes import (
     unused_names,
 )
 from golint_resilience.checks.framework import CheckContext, Report, check, report
-from golint_resilience.checks.servers import is_http_server, main_function_names
+from golint_resilience.checks.servers import MAIN_FUNCTION, SERVER_CALLS, is_http_server, main_function_names
 from golint_resilience.facts import (
     SERVES_HTTP_FUNCTION,
     SHUTS_DOWN_HTTP_SERVER,
@@ -30,7 +30,7 @@ from golint_resilience.parsing import Node
 from golint_resilience.resolve import FUNCTION_NODES, ancestors, parent_of, unparen
 
 
-@check("RES404", fragments=("main_function",))
+@check("RES404", fragments=(MAIN_FUNCTION,))
 def no_graceful_shutdown(ctx: CheckContext) -> Iterator[Report]:
     """A program that serves HTTP but never shuts an http.Server down, over its imports."""
     directory = str(ctx.package.directory)
@@ -48,10 +48,10 @@ def no_graceful_shutdown(ctx: CheckContext) -> Iterator[Report]:
         yield report(name, context, "package_function", condition=only_package_functions)
 
 
-@check("RES405", fragments=("server_calls",))
+@check("RES405", fragments=(SERVER_CALLS,))
 def shutdown_without_deadline(ctx: CheckContext) -> Iterator[Report]:
     """`Shutdown(context.Background())` on a value known to be an http.Server."""
-    for match in ctx.matches("server_calls"):
+    for match in ctx.matches(SERVER_CALLS):
         call, context = match.node("call"), match.context
         if context.text(match.node("name")) != "Shutdown":
             continue

@@ -19,7 +19,7 @@ from golint_resilience.checks.framework import (
     report,
 )
 from golint_resilience.checks.function_values import fragment_calls, value_patterns
-from golint_resilience.checks.servers import main_function_names
+from golint_resilience.checks.servers import MAIN_FUNCTION, main_function_names
 from golint_resilience.facts import HANDLES_SIGNALS, STARTS_SERVER, ClosureFlags, FactsBuilder
 from golint_resilience.index import FileContext
 from golint_resilience.model import Fix
@@ -63,7 +63,8 @@ def _signal_call_triggers(options: Options) -> tuple[Trigger, ...]:
     return tuple(Imports(f'"{package}"'.encode()) for package in sorted(packages))
 
 
-fragment("signal_calls", _signal_call_query, _signal_call_triggers)
+SIGNAL_CALLS = "signal_calls"
+fragment(SIGNAL_CALLS, _signal_call_query, _signal_call_triggers)
 
 
 def notify_calls(ctx: MatchContext) -> Iterator[tuple[Node, FileContext]]:
@@ -74,7 +75,7 @@ def notify_calls(ctx: MatchContext) -> Iterator[tuple[Node, FileContext]]:
             yield call, context
 
 
-@fact_extractor(fragments=("signal_calls",))
+@fact_extractor(fragments=(SIGNAL_CALLS,))
 def record_signal_handling(ctx: MatchContext, facts: FactsBuilder) -> None:
     """The package asks for signals itself or through a configured helper."""
     helpers = _helpers(ctx.options)
@@ -89,7 +90,7 @@ def record_signal_handling(ctx: MatchContext, facts: FactsBuilder) -> None:
             facts.flag(HANDLES_SIGNALS, f"{text} at {context.file.display}:{line}")
 
 
-@check("RES401", fragments=("main_function",))
+@check("RES401", fragments=(MAIN_FUNCTION,))
 def missing_signal_handling(ctx: CheckContext) -> Iterator[Report]:
     """A program that starts a server but never asks for SIGTERM/SIGINT, over its imports."""
     directory = str(ctx.package.directory)
@@ -159,7 +160,7 @@ def signal_list(call: Node, context: FileContext) -> SignalList:
     return SignalList(tuple(names), tuple(texts), complete)
 
 
-@check("RES402", fragments=("signal_calls",))
+@check("RES402", fragments=(SIGNAL_CALLS,))
 def sigterm_not_handled(ctx: CheckContext) -> Iterator[Report]:
     """Interrupt/SIGINT handled but SIGTERM nowhere in the package.
 
@@ -246,7 +247,7 @@ def _buffer_fix(arguments: Node, context: FileContext) -> Fix:
     return make_fix("Give the signal channel a buffer of 1", (change,), safe=True)
 
 
-@check("RES403", fragments=("signal_calls",))
+@check("RES403", fragments=(SIGNAL_CALLS,))
 def unbuffered_signal_channel(ctx: CheckContext) -> Iterator[Report]:
     """signal.Notify onto a channel made without a buffer (fix: a buffer of 1, same file only)."""
     for call, context in notify_calls(ctx):
