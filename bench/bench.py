@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import golint_resilience
-from golint_resilience.discover import discover
-from golint_resilience.parsing import parse
+from golint_resilience.golang.discover import discover
+from golint_resilience.golang.parsing import parse
 
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 

@@ -19,9 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-from golint_resilience.catalog import load_catalog
-from golint_resilience.discover import PackageDir, discover
-from golint_resilience.engine import DirectoryResult, analyse_directory
+from golint_resilience.catalog.specs import load_catalog
+from golint_resilience.engine.pipeline import DirectoryResult, analyse_directory
+from golint_resilience.golang.discover import PackageDir, discover
 from golint_resilience.settings import RunSettings, default_options, select_rules
 
 BUDGET_NOTICES = ("skipped: the analysis", "nested too deeply")

@@ -23,15 +23,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from golint_resilience.catalog import load_catalog
+from golint_resilience.analysis.roles import RoleSelection
+from golint_resilience.catalog.specs import load_catalog
 from golint_resilience.cli import main
 from golint_resilience.deploy.check import DeploymentChecks
 from golint_resilience.deploy.load import load
 from golint_resilience.deploy.sources import kind_of
-from golint_resilience.discover import discover
-from golint_resilience.engine import run
+from golint_resilience.engine.pipeline import run
+from golint_resilience.golang.discover import discover
 from golint_resilience.model import Finding
-from golint_resilience.roles import RoleSelection
 from golint_resilience.settings import RunSettings, default_options, select_rules
 
 if sys.version_info >= (3, 11):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from golint_resilience.builtin_calls import with_plain_builtin_calls
+from golint_resilience.analysis.builtin_calls import with_plain_builtin_calls
 from harness import invoke
 
 NEW_EXPRESSIONS = b"""package p

@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from golint_resilience import cache as cache_module
-from golint_resilience import engine
-from golint_resilience.catalog import load_catalog
+from golint_resilience.catalog.specs import load_catalog
 from golint_resilience.cli import main
-from golint_resilience.codec import Codec
-from golint_resilience.discover import discover
-from golint_resilience.engine import run
+from golint_resilience.engine import cache as cache_module
+from golint_resilience.engine import pipeline as engine
+from golint_resilience.engine.codec import Codec
+from golint_resilience.engine.pipeline import run
+from golint_resilience.engine.progress import ProgressBar
+from golint_resilience.golang.discover import discover
 from golint_resilience.model import RunResult, Span
-from golint_resilience.progress import ProgressBar
 from golint_resilience.settings import RunSettings, default_options, select_rules
 from harness import EXIT_IN_LIB, FIXTURES, chdir
 

@@ -9,9 +9,15 @@ from types import ModuleType
 
 import pytest
 
-from golint_resilience.catalog import load_catalog
+from golint_resilience.catalog.docs import render_page
+from golint_resilience.catalog.specs import load_catalog
 from golint_resilience.checks import MODULES
-from golint_resilience.checks.framework import (
+from golint_resilience.deploy.check import DeploymentChecks
+from golint_resilience.deploy.load import load
+from golint_resilience.engine.pipeline import run
+from golint_resilience.golang.discover import discover
+from golint_resilience.golang.parsing import compile_query, parse
+from golint_resilience.registry import (
     CHECKS,
     DEPLOYMENT_RULES,
     FRAGMENTS,
@@ -21,12 +27,6 @@ from golint_resilience.checks.framework import (
     implemented,
     validate_registry,
 )
-from golint_resilience.deploy.check import DeploymentChecks
-from golint_resilience.deploy.load import load
-from golint_resilience.discover import discover
-from golint_resilience.docs import render_page
-from golint_resilience.engine import run
-from golint_resilience.parsing import compile_query, parse
 from golint_resilience.settings import RunSettings, default_options, select_rules
 from harness import chdir
 
@@ -121,7 +121,7 @@ def test_docs_pages_are_current() -> None:
         page = ROOT / "docs" / "rules" / f"{spec.id}.md"
         expected = render_page(spec)
         assert page.is_file() and page.read_text(encoding="utf-8") == expected, (
-            f"{page} is out of date: run `python -m golint_resilience.docs`"
+            f"{page} is out of date: run `python -m golint_resilience.catalog.docs`"
         )
 
 

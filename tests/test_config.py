@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from golint_resilience.catalog import load_catalog
+from golint_resilience.catalog.specs import load_catalog
 from golint_resilience.config import Settings, configure, find_config, load_config
 from harness import EXIT_AFTER_DEFER, EXIT_IN_LIB, invoke
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from golint_resilience.discover import discover
+from golint_resilience.golang.discover import discover
 from golint_resilience.model import ResilintError
 from harness import chdir
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from golint_resilience.durations import parse_duration
+from golint_resilience.catalog.durations import parse_duration
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from golint_resilience.fixing import apply_fixes, fix_in_rounds
+from golint_resilience.fixes.apply import apply_fixes, fix_in_rounds
 from golint_resilience.model import Edit, Finding, Fix, Severity, Span
 from golint_resilience.report.rdjson import suggestions as rdjson_suggestions
 from harness import go_tool, invoke

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from golint_resilience.catalog import load_catalog
+from golint_resilience.catalog.specs import load_catalog
 from harness import go_tool, invoke, lint_directory, mismatches
 
 if sys.version_info >= (3, 11):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from golint_resilience.checks.framework import CHECKS
+from golint_resilience.analysis.triggers import Prefilter
 from golint_resilience.deploy import rules as deployment_rules
-from golint_resilience.triggers import Prefilter
+from golint_resilience.registry import CHECKS
 from harness import FIXTURES, expectations, fixture_names, lint_fixture, mismatches
 
 

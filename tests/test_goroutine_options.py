@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from golint_resilience.catalog import load_catalog
-from golint_resilience.discover import discover
-from golint_resilience.engine import run
+from golint_resilience.catalog.specs import load_catalog
+from golint_resilience.engine.pipeline import run
+from golint_resilience.golang.discover import discover
 from golint_resilience.settings import RunSettings, default_options
 from harness import FIXTURES, chdir
 

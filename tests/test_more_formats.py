@@ -10,9 +10,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from golint_resilience.catalog import load_catalog
-from golint_resilience.discover import discover
-from golint_resilience.engine import run
+from golint_resilience.catalog.specs import load_catalog
+from golint_resilience.engine.pipeline import run
+from golint_resilience.golang.discover import discover
 from golint_resilience.model import RunResult, ToolError
 from golint_resilience.report import rdjson
 from golint_resilience.report.common import ReportOptions

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from golint_resilience.index import FileContext, Package
-from golint_resilience.resolve import ancestors
-from golint_resilience.source import SourceFile
+from golint_resilience.analysis.resolve import ancestors
+from golint_resilience.golang.index import FileContext, Package
+from golint_resilience.golang.source import SourceFile
 from harness import invoke
 
 LEVELS = 10_000
@@ -63,9 +63,9 @@ SHAPES = [
 _MEASURE = textwrap.dedent(
     """
     import json, resource, sys, time
-    from golint_resilience.catalog import load_catalog
-    from golint_resilience.discover import discover
-    from golint_resilience.engine import run
+    from golint_resilience.catalog.specs import load_catalog
+    from golint_resilience.golang.discover import discover
+    from golint_resilience.engine.pipeline import run
     from golint_resilience.settings import RunSettings, default_options, select_rules
 
     catalog = load_catalog()

@@ -7,7 +7,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from golint_resilience.catalog import load_catalog
+from golint_resilience.catalog.specs import load_catalog
 from harness import go_tool
 
 ROOT = Path(__file__).resolve().parents[1]

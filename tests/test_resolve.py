@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from golint_resilience import resolve
-from golint_resilience.index import FileContext, Package, default_import_name
-from golint_resilience.parsing import Node, captures_within
-from golint_resilience.resolve import assignment_target, callee_name, local_binding, variable
-from golint_resilience.source import SourceFile
+from golint_resilience.analysis import resolve
+from golint_resilience.analysis.resolve import assignment_target, callee_name, local_binding, variable
+from golint_resilience.golang.index import FileContext, Package, default_import_name
+from golint_resilience.golang.parsing import Node, captures_within
+from golint_resilience.golang.source import SourceFile
 from harness import FIXTURES
 
 EXAMPLES = FIXTURES.parents[1] / "examples"

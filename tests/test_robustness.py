@@ -28,18 +28,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from golint_resilience import cache as cache_module
-from golint_resilience import engine, newfromrev
-from golint_resilience.catalog import load_catalog
-from golint_resilience.checks.exit_calls import EXIT_CALLS
-from golint_resilience.checks.framework import CHECKS, Check
-from golint_resilience.discover import discover
-from golint_resilience.engine import run
-from golint_resilience.index import FileContext, Package
+from golint_resilience.analysis.resolve import ancestors
+from golint_resilience.catalog.specs import load_catalog
+from golint_resilience.engine import cache as cache_module
+from golint_resilience.engine import pipeline as engine
+from golint_resilience.engine.pipeline import run
+from golint_resilience.filtering import newfromrev
+from golint_resilience.golang.discover import discover
+from golint_resilience.golang.index import FileContext, Package
+from golint_resilience.golang.source import SourceFile, package_name
+from golint_resilience.knowledge.exit_calls import EXIT_CALLS
 from golint_resilience.model import Finding
-from golint_resilience.resolve import ancestors
+from golint_resilience.registry import CHECKS, Check
 from golint_resilience.settings import RunSettings, default_options, select_rules
-from golint_resilience.source import SourceFile, package_name
 from harness import FIXTURES, chdir, invoke
 
 GO_MOD = "module example.com/hostile\n\ngo 1.22\n"

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from golint_resilience.catalog import load_catalog, parse_rule
-from golint_resilience.checks.framework import CHECKS
-from golint_resilience.discover import discover
-from golint_resilience.engine import run
-from golint_resilience.linehash import LineHashes
+from golint_resilience.catalog.specs import load_catalog, parse_rule
+from golint_resilience.engine.pipeline import run
+from golint_resilience.golang.discover import discover
+from golint_resilience.golang.linehash import LineHashes
 from golint_resilience.model import ResilintError
+from golint_resilience.registry import CHECKS
 from golint_resilience.report.common import ReportOptions
 from golint_resilience.report.sarif import DESCRIPTION_LIMIT, build_log, clip
 from golint_resilience.settings import RunSettings, default_options

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 from golint_resilience import config
-from golint_resilience.catalog import load_catalog
+from golint_resilience.catalog.specs import load_catalog
 from harness import invoke
 
 if sys.version_info >= (3, 11):

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import golint_resilience.discover
-from golint_resilience.discover import FileSource, discover
-from golint_resilience.gitignore import IgnoreFile
+import golint_resilience.golang.discover
+from golint_resilience.golang.discover import FileSource, discover
+from golint_resilience.golang.gitignore import IgnoreFile
 from harness import EXIT_IN_LIB, chdir, invoke
 from test_config import git, init_repo, write
 
@@ -78,7 +78,7 @@ def test_ignored_directories_are_never_walked(repo: Path, monkeypatch: pytest.Mo
         scanned.append(os.fspath(path))
         return real_scandir(path)
 
-    monkeypatch.setattr(golint_resilience.discover.os, "scandir", recording_scandir)
+    monkeypatch.setattr(golint_resilience.golang.discover.os, "scandir", recording_scandir)
     assert "node_modules/m0/x/y.go" not in analysed(repo)[0]
     assert not [path for path in scanned if "node_modules" in path]
 

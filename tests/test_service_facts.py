@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from golint_resilience.discover import discover
-from golint_resilience.engine import DirectoryResult, facts_of_directory, run
-from golint_resilience.facts import FactStore
-from golint_resilience.servicefacts import ServiceFacts
+from golint_resilience.analysis.facts import FactStore
+from golint_resilience.analysis.servicefacts import ServiceFacts
+from golint_resilience.engine.pipeline import DirectoryResult, facts_of_directory, run
+from golint_resilience.golang.discover import discover
 from golint_resilience.settings import RunSettings
 from harness import chdir
 

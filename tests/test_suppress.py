@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from golint_resilience.suppress import Scope, parse_directive, scan
+from golint_resilience.filtering.suppress import Scope, parse_directive, scan
 from harness import invoke
 
 

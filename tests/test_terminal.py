@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from golint_resilience.catalog import load_catalog
+from golint_resilience.catalog.specs import load_catalog
 from harness import EXIT_IN_LIB, invoke
 
 ESCAPE = "\x1b["

@@ -7,11 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from golint_resilience.catalog import load_catalog
-from golint_resilience.checks.exit_calls import exit_triggers
-from golint_resilience.index import ModuleInfo
+from golint_resilience.analysis.triggers import (
+    LOCAL_IMPORT,
+    Confirmed,
+    FileSearch,
+    Imports,
+    Prefilter,
+    StatementStart,
+)
+from golint_resilience.catalog.specs import load_catalog
+from golint_resilience.golang.index import ModuleInfo
+from golint_resilience.knowledge.exit_calls import exit_triggers
 from golint_resilience.settings import default_options
-from golint_resilience.triggers import LOCAL_IMPORT, Confirmed, FileSearch, Imports, Prefilter, StatementStart
 
 GO = StatementStart(b"go")
 

@@ -20,28 +20,31 @@ from typing import IO, Any
 
 import click
 
-from golint_resilience import __version__, baseline, interrupts, jsontext, newfromrev, rule_list
-from golint_resilience import cache as cache_module
-from golint_resilience.cache import default_cache_dir
-from golint_resilience.catalog import load_catalog
+from golint_resilience import __version__
+from golint_resilience.analysis.roles import CLI, RoleSelection, role_listing, validate_role
+from golint_resilience.catalog import listing as rule_list
+from golint_resilience.catalog.docs import render_markdown
+from golint_resilience.catalog.specs import load_catalog
 from golint_resilience.config import Configuration, Settings, configure
 from golint_resilience.config import render as render_config
 from golint_resilience.deploy.check import DeploymentChecks, LinkCollector, describe
 from golint_resilience.deploy.load import load_for as load_deployments
-from golint_resilience.discover import FileSource, PackageDir, discover
-from golint_resilience.docs import render_markdown
-from golint_resilience.engine import facts_only, run
-from golint_resilience.filters import Excluder, drop_per_path_ignores
-from golint_resilience.fixing import Outcome, Reanalyse, fix_in_rounds, unified_diff
+from golint_resilience.engine import cache as cache_module
+from golint_resilience.engine import interrupts
+from golint_resilience.engine.cache import default_cache_dir
+from golint_resilience.engine.pipeline import facts_only, run
+from golint_resilience.engine.progress import ProgressBar
+from golint_resilience.filtering import baseline, newfromrev
+from golint_resilience.filtering.paths import Excluder, drop_per_path_ignores
+from golint_resilience.fixes.apply import Outcome, Reanalyse, fix_in_rounds, unified_diff
+from golint_resilience.golang.discover import FileSource, PackageDir, discover
+from golint_resilience.golang.repository import default_root
+from golint_resilience.golang.source import display_path
 from golint_resilience.model import Finding, ResilintError, RunResult, Severity
-from golint_resilience.output import write_bytes, write_text
-from golint_resilience.progress import ProgressBar
-from golint_resilience.report import REPORTERS, STATISTICS, Reporter, ReportOptions
-from golint_resilience.repository import default_root
-from golint_resilience.roles import CLI, RoleSelection, role_listing, validate_role
+from golint_resilience.report import REPORTERS, STATISTICS, Reporter, ReportOptions, jsontext
+from golint_resilience.report.output import write_bytes, write_text
+from golint_resilience.report.terminal import console, use_color
 from golint_resilience.settings import RunSettings
-from golint_resilience.source import display_path
-from golint_resilience.terminal import console, use_color
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ISSUES_URL = "https://github.com/resilint/resilint/issues"

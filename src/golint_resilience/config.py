@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from golint_resilience.catalog import RuleSpec, scalar_option_value
-from golint_resilience.globs import compile_globs
+from golint_resilience.analysis.roles import ROLES, RoleConfig, RoleSelection
+from golint_resilience.catalog.specs import RuleSpec, scalar_option_value
+from golint_resilience.golang.globs import compile_globs
 from golint_resilience.model import ResilintError, Severity
-from golint_resilience.roles import ROLES, RoleConfig, RoleSelection
 from golint_resilience.settings import (
     RunSettings,
     closest,

@@ -7,7 +7,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from golint_resilience.repository import repository_path
+from golint_resilience.golang.repository import repository_path
 
 _WHITESPACE = re.compile(r"\s+")
 

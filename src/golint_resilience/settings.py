@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from golint_resilience.catalog import RuleSpec, load_catalog
+from golint_resilience.analysis.roles import RoleSelection
+from golint_resilience.catalog.specs import RuleSpec, load_catalog
 from golint_resilience.model import ResilintError, Severity
-from golint_resilience.roles import RoleSelection
 
 ALL = "ALL"
 

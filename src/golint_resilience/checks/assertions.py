@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from golint_resilience.checks.framework import CheckContext, Report, check, fragment, report
-from golint_resilience.index import FileContext
-from golint_resilience.parsing import Node
-from golint_resilience.resolve import enclosing, parent_of, unparen
+from golint_resilience.analysis.resolve import enclosing, parent_of, unparen
+from golint_resilience.golang.index import FileContext
+from golint_resilience.golang.parsing import Node
+from golint_resilience.registry import CheckContext, Report, check, fragment, report
 
 TYPE_ASSERTIONS = "type_assertions"
 _TYPE_CASE = frozenset({"type_case"})

@@ -5,23 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from golint_resilience.checks.defers import DEFER_STATEMENTS
-from golint_resilience.checks.exit_calls import EXIT_CALLS, exit_calls, exit_wrappers
-from golint_resilience.checks.framework import (
-    CheckContext,
-    Report,
-    check,
-    first_line,
-    fragment,
-    report,
-)
-from golint_resilience.checks.recovers import recovers_directly
-from golint_resilience.facts import EXITS, RECOVERS, AllOf, FunctionFact
-from golint_resilience.index import FileContext
-from golint_resilience.library import FLAG_DEFINERS, FLAG_PACKAGES, FLAG_SET_TYPES, PARSE_METHODS
-from golint_resilience.model import Severity
-from golint_resilience.parsing import Node, captures_within
-from golint_resilience.resolve import (
+from golint_resilience.analysis.facts import EXITS, RECOVERS, AllOf, FunctionFact
+from golint_resilience.analysis.resolve import (
     QualifiedName,
     ancestors,
     callee_name,
@@ -39,7 +24,22 @@ from golint_resilience.resolve import (
     statement_call,
     unary_operator,
 )
-from golint_resilience.triggers import Imports
+from golint_resilience.analysis.triggers import Imports
+from golint_resilience.checks.recovers import recovers_directly
+from golint_resilience.golang.index import FileContext
+from golint_resilience.golang.parsing import Node, captures_within
+from golint_resilience.knowledge.defers import DEFER_STATEMENTS
+from golint_resilience.knowledge.exit_calls import EXIT_CALLS, exit_calls, exit_wrappers
+from golint_resilience.knowledge.library import FLAG_DEFINERS, FLAG_PACKAGES, FLAG_SET_TYPES, PARSE_METHODS
+from golint_resilience.model import Severity
+from golint_resilience.registry import (
+    CheckContext,
+    Report,
+    check,
+    first_line,
+    fragment,
+    report,
+)
 
 _SIGNAL_NOTIFY = """
 (call_expression

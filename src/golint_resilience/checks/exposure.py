@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from golint_resilience.checks.framework import CheckContext, Report, check, fragment, report
-from golint_resilience.facts import SERVES_DEFAULT_MUX, SERVES_DEFAULT_MUX_SOMEWHERE, ClosureFlags
-from golint_resilience.index import string_value
-from golint_resilience.triggers import Imports
+from golint_resilience.analysis.facts import SERVES_DEFAULT_MUX, SERVES_DEFAULT_MUX_SOMEWHERE, ClosureFlags
+from golint_resilience.analysis.triggers import Imports
+from golint_resilience.golang.index import string_value
+from golint_resilience.registry import CheckContext, Report, check, fragment, report
 
 PPROF = "net/http/pprof"
 

@@ -11,21 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from golint_resilience.checks.defers import DEFER_STATEMENTS, RECOVER_HELPERS_OPTION
-from golint_resilience.checks.framework import (
-    CheckContext,
-    MatchContext,
-    Report,
-    check,
-    fact_extractor,
-    fragment,
-    report,
-)
-from golint_resilience.checks.recovers import recovers_directly
-from golint_resilience.facts import DEFERS_RECOVERY, RECOVERS, AllOf, FactsBuilder, FunctionFact
-from golint_resilience.index import FileContext
-from golint_resilience.parsing import Node
-from golint_resilience.resolve import (
+from golint_resilience.analysis.facts import DEFERS_RECOVERY, RECOVERS, AllOf, FactsBuilder, FunctionFact
+from golint_resilience.analysis.resolve import (
     DECLARATION_NODES,
     callee_name,
     enclosing_declaration,
@@ -37,7 +24,20 @@ from golint_resilience.resolve import (
     statement_call,
     unparen,
 )
-from golint_resilience.triggers import StatementStart
+from golint_resilience.analysis.triggers import StatementStart
+from golint_resilience.checks.recovers import recovers_directly
+from golint_resilience.golang.index import FileContext
+from golint_resilience.golang.parsing import Node
+from golint_resilience.knowledge.defers import DEFER_STATEMENTS, RECOVER_HELPERS_OPTION
+from golint_resilience.registry import (
+    CheckContext,
+    MatchContext,
+    Report,
+    check,
+    fact_extractor,
+    fragment,
+    report,
+)
 
 GO_STATEMENTS = "go_statements"
 fragment(GO_STATEMENTS, "(go_statement) @go", (StatementStart(b"go"),))

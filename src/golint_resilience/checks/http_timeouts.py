@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from golint_resilience.checks.contexts import (
-    NeverExpiring,
-    context_in_scope,
-    fix_context,
-    is_context_argument,
-    never_expiring_context,
+from golint_resilience.analysis.function_values import fragment_calls, value_patterns, value_triggers
+from golint_resilience.analysis.resolve import (
+    assignment_target,
+    callee_name,
+    enclosing_function,
+    local_binding,
+    parent_of,
+    qualified_name,
+    unparen,
 )
-from golint_resilience.checks.fix_imports import package_name
-from golint_resilience.checks.fixes import (
+from golint_resilience.analysis.triggers import Imports
+from golint_resilience.fixes.edits import (
     CLIENT_TIMEOUT,
     READ_HEADER_TIMEOUT,
     add_keyed_element,
@@ -26,9 +29,17 @@ from golint_resilience.checks.fixes import (
     make_fix,
     replace,
 )
-from golint_resilience.checks.framework import CheckContext, Report, check, fragment, report
-from golint_resilience.checks.function_values import fragment_calls, value_patterns, value_triggers
-from golint_resilience.checks.net_http import (
+from golint_resilience.fixes.imports import package_name
+from golint_resilience.golang.index import FileContext
+from golint_resilience.golang.parsing import Node, captures_within
+from golint_resilience.knowledge.contexts import (
+    NeverExpiring,
+    context_in_scope,
+    fix_context,
+    is_context_argument,
+    never_expiring_context,
+)
+from golint_resilience.knowledge.net_http import (
     DEFAULT_CLIENT,
     NET_HTTP,
     REQUEST_CONSTRUCTORS,
@@ -41,19 +52,8 @@ from golint_resilience.checks.net_http import (
     is_net_http,
     literal_keys,
 )
-from golint_resilience.index import FileContext
 from golint_resilience.model import Fix, Severity
-from golint_resilience.parsing import Node, captures_within
-from golint_resilience.resolve import (
-    assignment_target,
-    callee_name,
-    enclosing_function,
-    local_binding,
-    parent_of,
-    qualified_name,
-    unparen,
-)
-from golint_resilience.triggers import Imports
+from golint_resilience.registry import CheckContext, Report, check, fragment, report
 
 SEND_METHODS = {
     "Get": "http.MethodGet",

@@ -12,12 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from golint_resilience.checks.contexts import is_background_context
-from golint_resilience.checks.framework import CheckContext, Report, check, report
-from golint_resilience.checks.routes import ROUTE_REGISTRATIONS, Handler, routes
-from golint_resilience.index import FileContext, string_value
-from golint_resilience.parsing import Node, captures_within
-from golint_resilience.resolve import (
+from golint_resilience.analysis.resolve import (
     QualifiedName,
     callee_name,
     imported_package,
@@ -26,6 +21,11 @@ from golint_resilience.resolve import (
     unparen,
     value_source,
 )
+from golint_resilience.golang.index import FileContext, string_value
+from golint_resilience.golang.parsing import Node, captures_within
+from golint_resilience.knowledge.contexts import is_background_context
+from golint_resilience.knowledge.routes import ROUTE_REGISTRATIONS, Handler, routes
+from golint_resilience.registry import CheckContext, Report, check, report
 
 HELPER_DEPTH = 2
 _LOCAL_WORK = frozenset(

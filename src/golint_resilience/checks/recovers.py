@@ -10,20 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from golint_resilience.checks.defers import DEFER_STATEMENTS
-from golint_resilience.checks.framework import (
-    CheckContext,
-    MatchContext,
-    Report,
-    check,
-    fact_extractor,
-    fragment,
-    report,
-)
-from golint_resilience.facts import RECOVERS, FactsBuilder, FunctionFact
-from golint_resilience.index import FileContext
-from golint_resilience.parsing import Node, captures_within
-from golint_resilience.resolve import (
+from golint_resilience.analysis.facts import RECOVERS, FactsBuilder, FunctionFact
+from golint_resilience.analysis.resolve import (
     ancestors,
     callee_name,
     enclosing_function,
@@ -34,6 +22,18 @@ from golint_resilience.resolve import (
     same_package_callee,
     statement_call,
     unparen,
+)
+from golint_resilience.golang.index import FileContext
+from golint_resilience.golang.parsing import Node, captures_within
+from golint_resilience.knowledge.defers import DEFER_STATEMENTS
+from golint_resilience.registry import (
+    CheckContext,
+    MatchContext,
+    Report,
+    check,
+    fact_extractor,
+    fragment,
+    report,
 )
 
 RECOVER_CALLS = "recover_calls"

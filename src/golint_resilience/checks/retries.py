@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from golint_resilience.checks.contexts import never_expiring_context
-from golint_resilience.checks.framework import CheckContext, Report, check, first_line, fragment, report
-from golint_resilience.checks.retry_loops import (
+from golint_resilience.analysis.resolve import (
+    QualifiedName,
+    callee_name,
+    enclosing_function,
+    local_binding,
+    parent_of,
+    qualified_type,
+    unparen,
+)
+from golint_resilience.analysis.triggers import Imports
+from golint_resilience.catalog.durations import parse_duration
+from golint_resilience.golang.index import FileContext
+from golint_resilience.golang.parsing import Node, captures_within
+from golint_resilience.knowledge.contexts import never_expiring_context
+from golint_resilience.knowledge.retry_loops import (
     DELAY_CALLS,
     Assignments,
     attempt_bound,
@@ -16,20 +28,8 @@ from golint_resilience.checks.retry_loops import (
     runs_forever,
     same_function,
 )
-from golint_resilience.checks.service import duration_seconds
-from golint_resilience.durations import parse_duration
-from golint_resilience.index import FileContext
-from golint_resilience.parsing import Node, captures_within
-from golint_resilience.resolve import (
-    QualifiedName,
-    callee_name,
-    enclosing_function,
-    local_binding,
-    parent_of,
-    qualified_type,
-    unparen,
-)
-from golint_resilience.triggers import Imports
+from golint_resilience.knowledge.service import duration_seconds
+from golint_resilience.registry import CheckContext, Report, check, first_line, fragment, report
 
 CENKALTI_BACKOFF = "github.com/cenkalti/backoff"
 DSKIT_BACKOFF = "github.com/grafana/dskit/backoff"

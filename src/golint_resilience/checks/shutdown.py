@@ -6,9 +6,14 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from golint_resilience.checks.contexts import is_background_context
-from golint_resilience.checks.fix_imports import package_name
-from golint_resilience.checks.fixes import (
+from golint_resilience.analysis.facts import (
+    SERVES_HTTP_FUNCTION,
+    SHUTS_DOWN_HTTP_SERVER,
+    STARTS_HTTP_SERVER,
+    ClosureFlags,
+)
+from golint_resilience.analysis.resolve import FUNCTION_NODES, ancestors, parent_of, unparen
+from golint_resilience.fixes.edits import (
     SHUTDOWN_TIMEOUT,
     indentation,
     insert,
@@ -16,18 +21,18 @@ from golint_resilience.checks.fixes import (
     replace,
     unused_names,
 )
-from golint_resilience.checks.framework import CheckContext, Report, check, report
-from golint_resilience.checks.servers import MAIN_FUNCTION, SERVER_CALLS, is_http_server, main_function_names
-from golint_resilience.facts import (
-    SERVES_HTTP_FUNCTION,
-    SHUTS_DOWN_HTTP_SERVER,
-    STARTS_HTTP_SERVER,
-    ClosureFlags,
+from golint_resilience.fixes.imports import package_name
+from golint_resilience.golang.index import FileContext
+from golint_resilience.golang.parsing import Node
+from golint_resilience.knowledge.contexts import is_background_context
+from golint_resilience.knowledge.servers import (
+    MAIN_FUNCTION,
+    SERVER_CALLS,
+    is_http_server,
+    main_function_names,
 )
-from golint_resilience.index import FileContext
 from golint_resilience.model import Fix
-from golint_resilience.parsing import Node
-from golint_resilience.resolve import FUNCTION_NODES, ancestors, parent_of, unparen
+from golint_resilience.registry import CheckContext, Report, check, report
 
 
 @check("RES404", fragments=(MAIN_FUNCTION,))

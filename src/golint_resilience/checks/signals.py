@@ -6,9 +6,23 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from golint_resilience.checks.fix_imports import package_name
-from golint_resilience.checks.fixes import insert, make_fix, replace
-from golint_resilience.checks.framework import (
+from golint_resilience.analysis.facts import HANDLES_SIGNALS, STARTS_SERVER, ClosureFlags, FactsBuilder
+from golint_resilience.analysis.function_values import fragment_calls, value_patterns
+from golint_resilience.analysis.resolve import (
+    binding_of,
+    callee_name,
+    imported_package,
+    qualified_type,
+    unparen,
+)
+from golint_resilience.analysis.triggers import Imports, Trigger
+from golint_resilience.fixes.edits import insert, make_fix, replace
+from golint_resilience.fixes.imports import package_name
+from golint_resilience.golang.index import FileContext
+from golint_resilience.golang.parsing import Node
+from golint_resilience.knowledge.servers import MAIN_FUNCTION, main_function_names
+from golint_resilience.model import Fix
+from golint_resilience.registry import (
     CheckContext,
     MatchContext,
     Options,
@@ -18,14 +32,6 @@ from golint_resilience.checks.framework import (
     fragment,
     report,
 )
-from golint_resilience.checks.function_values import fragment_calls, value_patterns
-from golint_resilience.checks.servers import MAIN_FUNCTION, main_function_names
-from golint_resilience.facts import HANDLES_SIGNALS, STARTS_SERVER, ClosureFlags, FactsBuilder
-from golint_resilience.index import FileContext
-from golint_resilience.model import Fix
-from golint_resilience.parsing import Node
-from golint_resilience.resolve import binding_of, callee_name, imported_package, qualified_type, unparen
-from golint_resilience.triggers import Imports, Trigger
 
 SIGNAL = "os/signal"
 NOTIFY_FUNCTIONS = frozenset({"Notify", "NotifyContext"})

@@ -13,7 +13,8 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from golint_resilience.catalog import RuleSpec, load_catalog
+from golint_resilience.analysis.facts import FactStore
+from golint_resilience.catalog.specs import RuleSpec, load_catalog
 from golint_resilience.deploy import rules
 from golint_resilience.deploy.linking import (
     Link,
@@ -26,12 +27,11 @@ from golint_resilience.deploy.linking import (
 from golint_resilience.deploy.load import Deployments
 from golint_resilience.deploy.service import service
 from golint_resilience.deploy.sources import DeploymentFile, Kind
-from golint_resilience.engine import DirectoryResult
-from golint_resilience.facts import FactStore
-from golint_resilience.linehash import LineHashes
+from golint_resilience.engine.pipeline import DirectoryResult
+from golint_resilience.filtering.suppress import scan_hash_comments
+from golint_resilience.golang.linehash import LineHashes
 from golint_resilience.model import Finding, RelatedLocation, ToolError, fingerprint
 from golint_resilience.settings import RunSettings
-from golint_resilience.suppress import scan_hash_comments
 
 LINKS_RULE, LINKS_KNOB = "RES801", "links"
 

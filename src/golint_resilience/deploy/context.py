@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from golint_resilience.deploy.dockerfile import Dockerfile
-from golint_resilience.gomod import find_module
+from golint_resilience.golang.gomod import find_module
 
 
 def candidates(dockerfile: Dockerfile) -> list[Path]:

@@ -18,16 +18,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from golint_resilience.analysis.facts import HANDLES_SIGNALS, STARTS_SERVER, ClosureFlags, FactStore
 from golint_resilience.deploy import context
 from golint_resilience.deploy.commands import execs, program, shell_script, split
 from golint_resilience.deploy.context import copied_script
 from golint_resilience.deploy.dockerfile import Dockerfile
 from golint_resilience.deploy.kubernetes import Container, Workload
 from golint_resilience.deploy.systemd import Unit
-from golint_resilience.facts import HANDLES_SIGNALS, STARTS_SERVER, ClosureFlags, FactStore
-from golint_resilience.gomod import find_module
+from golint_resilience.golang.gomod import find_module
+from golint_resilience.golang.source import display_path
 from golint_resilience.model import Place, ResilintError
-from golint_resilience.source import display_path
 
 _MAJOR_VERSION = re.compile(r"^v[0-9]+$")
 _SCRIPT_ARGUMENTS = frozenset({"$@", "${@}", "$*"})

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from golint_resilience.deploy import dockerfile, kubernetes, systemd
 from golint_resilience.deploy.sources import DeploymentFile, Kind, find, roots
+from golint_resilience.golang.source import display_path
 from golint_resilience.model import FileError
-from golint_resilience.source import display_path
 
 
 @dataclass

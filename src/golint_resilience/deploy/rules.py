@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from golint_resilience.checks.framework import DEPLOYMENT_RULES
 from golint_resilience.deploy.commands import execs, program, shell_script
 from golint_resilience.deploy.context import copied_script
 from golint_resilience.deploy.dockerfile import Dockerfile
@@ -26,6 +25,7 @@ from golint_resilience.deploy.systemd import (
     seconds,
 )
 from golint_resilience.model import Place
+from golint_resilience.registry import DEPLOYMENT_RULES
 
 _PROBE_EFFECTS = {
     "liveness": "restarts the container over and over",

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from golint_resilience.facts import SERVES_HTTP_FUNCTION, STARTS_HTTP_SERVER, FactStore, import_closure
-from golint_resilience.servicefacts import ALL_SIGNALS, RouteFact, ServiceFacts, covers, request_path
+from golint_resilience.analysis.facts import (
+    SERVES_HTTP_FUNCTION,
+    STARTS_HTTP_SERVER,
+    FactStore,
+    import_closure,
+)
+from golint_resilience.analysis.servicefacts import ALL_SIGNALS, RouteFact, ServiceFacts, covers, request_path
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from golint_resilience.discover import RECURSIVE_SUFFIX
+from golint_resilience.golang.discover import RECURSIVE_SUFFIX
 from golint_resilience.model import Place, Span
 
 _SKIPPED_DIRECTORIES = frozenset({"vendor", "node_modules", "testdata"})

@@ -7,10 +7,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from golint_resilience.catalog import RuleSpec
-from golint_resilience.fixing import usable
+from golint_resilience.catalog.specs import RuleSpec
+from golint_resilience.fixes.apply import usable
+from golint_resilience.golang.repository import default_root
 from golint_resilience.model import Finding, RunResult
-from golint_resilience.repository import default_root
 
 INFORMATION_URI = "https://github.com/resilint/resilint"
 _UNSAFE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from golint_resilience import jsontext
 from golint_resilience.model import Finding, RunResult, Severity
-from golint_resilience.report import common
+from golint_resilience.report import common, jsontext
 from golint_resilience.report.common import ReportOptions
 from golint_resilience.report.paths import relative_to_root
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from golint_resilience import jsontext
 from golint_resilience.model import Fix, RunResult
+from golint_resilience.report import jsontext
 from golint_resilience.report.common import ReportOptions
 
 

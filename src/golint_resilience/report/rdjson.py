@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from golint_resilience import jsontext
 from golint_resilience.model import Finding, RunResult, Severity, Span
-from golint_resilience.report import common
+from golint_resilience.report import common, jsontext
 from golint_resilience.report.common import INFORMATION_URI, ReportOptions
 
 SOURCE = {"name": "resilint", "url": INFORMATION_URI}

@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from golint_resilience.catalog import RuleSpec
-from golint_resilience.docs import render_markdown, suppression_hint
+from golint_resilience.catalog.docs import render_markdown, suppression_hint
+from golint_resilience.catalog.specs import RuleSpec
 from golint_resilience.model import (
     FileError,
     Finding,

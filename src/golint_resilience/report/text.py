@@ -14,11 +14,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from golint_resilience import terminal
+from golint_resilience.analysis.roles import role_summary
 from golint_resilience.model import Finding, RunResult, Severity
-from golint_resilience.report import common
+from golint_resilience.report import common, terminal
 from golint_resilience.report.common import ReportOptions, fix_summary, fixable, printable
-from golint_resilience.roles import role_summary
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
 _TAB = 4

@@ -1,0 +1,247 @@
+"""Package facts (phase 1) and the conditions that findings place on them (phase 2).
+
+Like go/analysis facts: each package yields a small picklable summary (which functions
+call `recover()` or an exit directly, which flags hold such as "handles signals").
+A check that needs a fact of another module-local package does not wait for it: it
+yields a report with a *condition*; the engine keeps the report once every package's
+facts are known and the condition holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from golint_resilience.analysis.rolefacts import RoleFacts
+from golint_resilience.analysis.servicefacts import ServiceFacts
+
+# Function facts.
+EXITS = "exits"  # the body (not nested literals) calls an exit function
+EXIT_WRAPPER = "exit-wrapper"  # a Fatal* method whose body always exits: its calls are exit calls
+RECOVERS = "recovers"  # the body (not nested literals) calls recover()
+DEFERS_RECOVERY = "defers-recovery"  # the body defers an effective recovery at its top level
+
+# Package flags (each with a witness: the first construct that shows it).
+STARTS_SERVER = "starts_server"  # any long-lived server: net/http, gRPC, gin, echo, fiber, `select {}`
+STARTS_HTTP_SERVER = "starts_http_server"  # a net/http server value: `srv.ListenAndServe()` & co.
+SERVES_HTTP_FUNCTION = "serves_http_function"  # package-level `http.ListenAndServe` & co.
+SHUTS_DOWN_HTTP_SERVER = "shuts_down_http_server"  # `srv.Shutdown(ctx)` on an http.Server
+HANDLES_SIGNALS = "handles_signals"  # `signal.Notify`, `signal.NotifyContext` or a signal helper
+SERVES_DEFAULT_MUX = "serves_default_mux"  # http.DefaultServeMux on a non-loopback address
+SERVES_DEFAULT_MUX_SOMEWHERE = "serves_default_mux_somewhere"  # … on an address known at run time
+
+_NO_FACTS: frozenset[str] = frozenset()  # shared by most functions: small pickles, fast caches
+
+
+@dataclass(frozen=True)
+class PackageFacts:
+    """What other packages may know about one package."""
+
+    directory: str  # resolved absolute path: the key of the package
+    name: str
+    imports: tuple[str, ...]  # directories of the module-local packages it imports
+    functions: dict[str, frozenset[str]]  # "F" or "T.m" → facts
+    flags: frozenset[str]
+    witnesses: dict[str, str] = field(default_factory=dict)  # flag → where it was first seen
+    service: ServiceFacts = field(default_factory=ServiceFacts)  # for deployment checks
+    roles: RoleFacts = field(default_factory=RoleFacts)  # what its files say about its role (roles.py)
+
+    def function_has(self, key: str, fact: str) -> bool | None:
+        """Does function `F` / method `T.m` have the fact?
+
+        None when no such declaration exists here (it cannot be inspected).
+        """
+        facts = self.functions.get(key)
+        return None if facts is None else fact in facts
+
+
+@dataclass
+class FactsBuilder:
+    """Collects facts while a package is analysed."""
+
+    functions: dict[str, set[str]] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+    witnesses: dict[str, str] = field(default_factory=dict)
+    declared: set[str] = field(default_factory=set)  # functions that exist, with or without facts
+    service: ServiceFacts = field(default_factory=ServiceFacts)
+
+    def declare(self, key: str) -> None:
+        """Record that a function exists, so that "no fact" differs from "unknown"."""
+        self.declared.add(key)
+
+    def add(self, key: str, fact: str) -> None:
+        """Record a fact of a function or method."""
+        self.functions.setdefault(key, set()).add(fact)
+
+    def flag(self, name: str, witness: str) -> None:
+        """Record a package flag and, the first time, the construct that shows it."""
+        self.flags.add(name)
+        self.witnesses.setdefault(name, witness)
+
+    def merge(self, other: FactsBuilder) -> None:
+        """Add everything `other` recorded (its witnesses only where this has none yet).
+
+        The service facts have one extractor, so `other`'s replace these when it has any.
+        """
+        for key, facts in other.functions.items():
+            self.functions.setdefault(key, set()).update(facts)
+        self.flags |= other.flags
+        for name, witness in other.witnesses.items():
+            self.witnesses.setdefault(name, witness)
+        self.declared |= other.declared
+        if other.service != ServiceFacts():
+            self.service = other.service
+
+    def build(self, directory: str, name: str, imports: tuple[str, ...]) -> PackageFacts:
+        """Freeze into PackageFacts."""
+        functions = dict.fromkeys(sorted(self.declared | self.functions.keys()), _NO_FACTS)
+        functions.update((key, frozenset(facts)) for key, facts in self.functions.items())
+        return PackageFacts(
+            directory, name, imports, functions, frozenset(self.flags), dict(self.witnesses), self.service
+        )
+
+
+class FactStore:
+    """Facts of every package seen in a run, keyed by directory."""
+
+    def __init__(self) -> None:
+        self._facts: dict[str, PackageFacts] = {}
+
+    def add(self, facts: PackageFacts) -> None:
+        """Store (or replace) the facts of a package."""
+        self._facts[facts.directory] = facts
+
+    def get(self, directory: str) -> PackageFacts | None:
+        """Facts of the package in `directory`, if it was analysed."""
+        return self._facts.get(directory)
+
+    def __contains__(self, directory: str) -> bool:
+        return directory in self._facts
+
+    def directories(self) -> list[str]:
+        """Every package directory with facts, sorted."""
+        return sorted(self._facts)
+
+
+class Condition(Protocol):
+    """What must hold of other packages' facts for a report to stand."""
+
+    def directories(self, store: FactStore) -> tuple[str, ...]:
+        """Packages whose facts the condition reads, as far as the facts in `store` tell.
+
+        The engine computes the facts of any of them still missing and asks again, until
+        the answer only names known packages (a transitive condition grows as it learns).
+        """
+
+    def evaluate(self, store: FactStore) -> bool | None:
+        """True: keep; False: drop; None: unknown (the report's fallback applies)."""
+
+    def details(self, store: FactStore) -> dict[str, str]:
+        """Message values that only the facts can give (e.g. where a server starts)."""
+
+
+@dataclass(frozen=True)
+class FunctionFact:
+    """Holds when function `key` of the package in `directory` has `fact`."""
+
+    directory: str
+    key: str
+    fact: str
+    negate: bool = False
+
+    def directories(self, store: FactStore) -> tuple[str, ...]:  # noqa: ARG002 (the protocol's signature)
+        """The one package it reads."""
+        return (self.directory,)
+
+    def evaluate(self, store: FactStore) -> bool | None:
+        """Look the fact up; unknown when the package or the function is missing."""
+        facts = store.get(self.directory)
+        found = facts.function_has(self.key, self.fact) if facts is not None else None
+        if found is None:
+            return None
+        return not found if self.negate else found
+
+    def details(self, store: FactStore) -> dict[str, str]:  # noqa: ARG002 (the protocol's signature)
+        """Nothing to add: the report already names the function."""
+        return {}
+
+
+def import_closure(directory: str, store: FactStore) -> Iterator[str]:
+    """`directory` and every module-local package it imports, transitively, breadth first.
+
+    Packages whose facts are not in `store` yet are yielded but not followed.
+    """
+    seen = {directory}
+    queue = [directory]
+    while queue:
+        current = queue.pop(0)
+        yield current
+        facts = store.get(current)
+        for imported in facts.imports if facts is not None else ():
+            if imported not in seen:
+                seen.add(imported)
+                queue.append(imported)
+
+
+@dataclass(frozen=True)
+class ClosureFlags:
+    """A flag found (and others absent) over a package and its imports, transitively.
+
+    Holds when, over the package in `directory` and the module-local packages it imports,
+    transitively, some package has one of the flags `any_of` and none has any of `none_of`.
+
+    `witness` names the message value that receives where the first `any_of` flag was seen.
+    """
+
+    directory: str
+    any_of: tuple[str, ...]
+    none_of: tuple[str, ...] = ()
+    witness: str = ""
+
+    def directories(self, store: FactStore) -> tuple[str, ...]:
+        """Every package reachable through the facts known so far."""
+        return tuple(import_closure(self.directory, store))
+
+    def _packages(self, store: FactStore) -> list[PackageFacts]:
+        return [f for d in import_closure(self.directory, store) if (f := store.get(d)) is not None]
+
+    def evaluate(self, store: FactStore) -> bool:
+        """Decided over the packages whose facts are known (others have no flags)."""
+        flags = set().union(*(f.flags for f in self._packages(store)))
+        return bool(flags.intersection(self.any_of)) and not flags.intersection(self.none_of)
+
+    def details(self, store: FactStore) -> dict[str, str]:
+        """The witness of the first `any_of` flag, in breadth-first order from the package."""
+        if not self.witness:
+            return {}
+        for facts in self._packages(store):
+            for flag in self.any_of:
+                if flag in facts.witnesses:
+                    return {self.witness: facts.witnesses[flag]}
+        return {}
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Holds when every condition holds; unknown when none fails but one is unknown."""
+
+    conditions: tuple[Condition, ...]
+
+    def directories(self, store: FactStore) -> tuple[str, ...]:
+        """Every package the conditions read."""
+        return tuple(sorted({d for c in self.conditions for d in c.directories(store)}))
+
+    def evaluate(self, store: FactStore) -> bool | None:
+        """False wins over unknown, unknown over true."""
+        verdicts = [c.evaluate(store) for c in self.conditions]
+        if False in verdicts:
+            return False
+        return None if None in verdicts else True
+
+    def details(self, store: FactStore) -> dict[str, str]:
+        """The details of every condition, merged."""
+        merged: dict[str, str] = {}
+        for condition in self.conditions:
+            merged.update(condition.details(store))
+        return merged

@@ -1,0 +1,105 @@
+"""What a package's own files say about its role (phase 1 of roles.py, cached with its facts).
+
+Plain frozen data, recorded with the other package facts: a `main`, a `//go:build tools`
+file, the directories that `//go:generate go run` lines run, the files that import
+`testing` or are named like mocks. roles.py decides the role from these in the parent.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from golint_resilience.golang.index import ModuleInfo
+from golint_resilience.golang.repository import git_top_level
+from golint_resilience.golang.source import import_paths
+
+_MOCK_FILE = re.compile(r"^(?:mocks?|fakes?)(?:_.*)?\.go$|_(?:mocks?|fakes?)\.go$")
+_TOOLS_TAG = re.compile(rb"^//go:build\s+tools\s*$", re.MULTILINE)
+_C_EXPORT = re.compile(rb"^//export \w+", re.MULTILINE)
+_GENERATE_RUN = re.compile(rb"^//go:generate\s+go\s+run\s+(?:-\S+\s+)*(\S+)", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class RoleFacts:
+    """What one package's own files say about its role (phase 1, cached with its facts).
+
+    File names are base names in the package's directory; `root` bounds the directory
+    names that count (a checkout under `~/examples/` is no example): the top level of the
+    git work tree, else the module's root, else "" (no directory name counts).
+    """
+
+    is_main: bool = False
+    root: str = ""
+    tools_file: str = ""  # a file constrained by `//go:build tools`
+    generate_targets: tuple[
+        tuple[str, str], ...
+    ] = ()  # (directory run, "gen.go:3": the `//go:generate` line)
+    testing_files: tuple[tuple[str, str], ...] = ()  # (file name, why it is test support)
+    files: int = 0  # non-test files
+    c_exports: str = ""  # a file with a cgo `//export F`: a main built as a C library or plugin
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def role_facts(
+    directory: Path, name: str, files: Iterable[tuple[str, bytes]], module: ModuleInfo | None
+) -> RoleFacts:
+    """Read a package's files (base name, bytes) for the facts its role rests on (test files do not count)."""
+    tools_file = c_exports = ""
+    targets: list[tuple[str, str]] = []
+    testing: list[tuple[str, str]] = []
+    count = 0
+    for base, data in files:
+        if base.endswith("_test.go"):
+            continue
+        count += 1
+        if not tools_file and _TOOLS_TAG.search(data):
+            tools_file = base
+        if not c_exports and _C_EXPORT.search(data):
+            c_exports = base
+        for match in _GENERATE_RUN.finditer(data):
+            target = _generate_target(directory, match.group(1).decode("utf-8", "replace"), module)
+            if target is not None:
+                targets.append((target, f"{base}:{_line_of(data, match.start())}"))
+        if _MOCK_FILE.search(base):
+            testing.append((base, f"file {base} is named like a mock or fake"))
+        elif b'"testing"' in data and "testing" in import_paths(data):
+            testing.append((base, f'{base} imports "testing" outside a _test.go file'))
+    return RoleFacts(
+        is_main=name == "main",
+        root=_root(directory, module),
+        tools_file=tools_file,
+        generate_targets=tuple(sorted(set(targets))),
+        testing_files=tuple(sorted(testing)),
+        files=count,
+        c_exports=c_exports,
+    )
+
+
+def _root(directory: Path, module: ModuleInfo | None) -> str:
+    """Where the directory names that give roles start (see RoleFacts)."""
+    top = git_top_level(directory)
+    if top is not None:
+        return str(top)
+    return str(module.root) if module is not None else ""
+
+
+def _generate_target(directory: Path, argument: str, module: ModuleInfo | None) -> str | None:
+    """The directory a `//go:generate go run ARG` runs, when it is code of this checkout."""
+    argument = argument.strip("\"'").removesuffix("/...")
+    if argument.startswith(("./", "../")) or argument in {".", ".."}:
+        target: Path | None = directory / argument
+    else:
+        target = module.directory_of(argument) if module is not None else None
+    if (
+        target is None or target.suffix == ".go"
+    ):  # a single file: a program of its own, not its directory's package
+        return None
+    target = Path(os.path.normpath(target))
+    return str(target) if target != directory else None

@@ -1,0 +1,1 @@
+"""The rule catalog (rules/*.toml), its documentation and its listings."""

@@ -1,0 +1,1 @@
+"""The one filter stage between checks and reporters: paths, suppressions, baselines and new-from-rev."""

@@ -1,0 +1,362 @@
+"""Where servers start, stop and serve the default mux: shared by RES401, RES404, RES405, RES701.
+
+These are package facts, because a `package main` is judged together with the
+module-local packages it imports (real services start their servers in a library
+package behind a one-line `main`):
+
+- a long-lived server start: net/http `ListenAndServe[TLS]`/`Serve[TLS]` functions and
+  methods, a `.Serve(lis)` method (gRPC and others), gin `Run`, echo `Start`, fiber
+  `Listen` on values those packages built, and `select {}`;
+- a graceful `Shutdown(ctx)` of a net/http server;
+- `http.DefaultServeMux` served on a non-loopback (or unknown) address.
+
+An opt-in debug listener is not a server start: a server started only under an `if`
+that asks for a debug or profiling option (`if pprofAddr != "" { go http.ListenAndServe(…) }`)
+is the operator's choice to profile, not the service the program runs. The default mux
+it serves is still served to the network whenever it runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from golint_resilience.analysis.facts import (
+    SERVES_DEFAULT_MUX,
+    SERVES_DEFAULT_MUX_SOMEWHERE,
+    SERVES_HTTP_FUNCTION,
+    SHUTS_DOWN_HTTP_SERVER,
+    STARTS_HTTP_SERVER,
+    STARTS_SERVER,
+    FactsBuilder,
+)
+from golint_resilience.analysis.resolve import (
+    DECLARATION_NODES,
+    QualifiedName,
+    ancestors,
+    callee_name,
+    local_binding,
+    qualified_type,
+    string_constant,
+    unparen,
+    value_source,
+)
+from golint_resilience.analysis.triggers import Confirmed, Imports
+from golint_resilience.golang.index import FileContext
+from golint_resilience.golang.parsing import Node
+from golint_resilience.registry import MatchContext, fact_extractor, fragment
+
+HTTP = "net/http"
+HTTP_SERVER = QualifiedName(HTTP, "Server")
+# net/http functions that serve: the position of their handler argument.
+HTTP_SERVE_FUNCTIONS = {"ListenAndServe": 1, "ListenAndServeTLS": 3, "Serve": 1, "ServeTLS": 1}
+HTTP_START_METHODS = frozenset({"ListenAndServe", "ListenAndServeTLS"})
+SERVE_METHODS = {"Serve": 1, "ServeTLS": 3}  # method → number of arguments
+# Framework start methods, by the (version-less) constructors and types of their receivers.
+_GIN = frozenset(
+    {"github.com/gin-gonic/gin.Default", "github.com/gin-gonic/gin.New", "github.com/gin-gonic/gin.Engine"}
+)
+_ECHO = frozenset({"github.com/labstack/echo.New", "github.com/labstack/echo.Echo"})
+_FIBER = frozenset({"github.com/gofiber/fiber.New", "github.com/gofiber/fiber.App"})
+FRAMEWORK_STARTS = {"Run": _GIN, "RunTLS": _GIN, "Start": _ECHO, "Listen": _FIBER}
+LOOPBACK_PREFIXES = ("localhost:", "127.", "[::1]:")
+_DEBUG_WORDS = re.compile(r"pprof|profil|debug|diagnos", re.IGNORECASE)
+_MAJOR_SUFFIX = re.compile(r"/v[0-9]+(?=\.[^./]+$)")
+
+_CALL_NAMES = sorted({*HTTP_START_METHODS, *SERVE_METHODS, *FRAMEWORK_STARTS, "Shutdown"})
+SERVER_CALLS = "server_calls"
+fragment(
+    SERVER_CALLS,
+    f"""
+(call_expression
+  function: (selector_expression
+    field: (field_identifier) @name)
+  (#match? @name "^({"|".join(_CALL_NAMES)})$")) @call
+""",
+    # gin's Run and echo's Start are recognised only through their import in the file.
+    (b"Serve", b"Listen", b"Shutdown", Imports(b"gin-gonic/gin"), Imports(b"labstack/echo")),
+)
+MAIN_FUNCTION = "main_function"
+fragment(
+    MAIN_FUNCTION,
+    '(function_declaration name: (identifier) @name (#eq? @name "main")) @main',
+    (Confirmed(b"main", re.compile(rb"\nfunc[ \t]+main[ \t]*\(")),),  # the package clause comes first
+)
+# Only `select {}` (no case: blocks forever) matters; comments may stand inside.
+SELECT_STATEMENTS = "select_statements"
+fragment(
+    SELECT_STATEMENTS,
+    "(select_statement) @select",
+    (Confirmed(b"select", re.compile(rb"select[ \t]*\{\s*(?://[^\n]*\s*)*\}")),),
+)
+SERVER_LITERALS = "server_literals"
+fragment(
+    SERVER_LITERALS,
+    """
+(composite_literal
+  type: (qualified_type
+    name: (type_identifier) @_type)
+  (#eq? @_type "Server")) @literal
+""",
+    (b"Server",),
+)
+HANDLER_ASSIGNMENTS = "handler_assignments"
+fragment(
+    HANDLER_ASSIGNMENTS,
+    """
+(assignment_statement
+  left: (expression_list
+    (selector_expression
+      field: (field_identifier) @_field))
+  (#eq? @_field "Handler")) @assignment
+""",
+    (b"Handler",),
+)
+
+
+@dataclass(frozen=True)
+class ServerStart:
+    """A call (or `select {}`) that keeps the process serving."""
+
+    node: Node
+    context: FileContext
+    http: bool  # a net/http server (a value or the package function)
+    package_function: bool  # `http.ListenAndServe` & co.: no server value to shut down
+
+
+def where(node: Node, context: FileContext) -> str:
+    """`srv.ListenAndServe() at internal/server/server.go:42`: a construct for messages."""
+    line = node.start_point[0] + 1
+    if node.type == "call_expression":
+        function = node.child_by_field_name("function")
+        arguments = node.child_by_field_name("arguments")
+        text = context.text(function) if function is not None else "call"
+        text += "(…)" if arguments is not None and arguments.named_children else "()"
+    elif node.type == "composite_literal":
+        type_node = node.child_by_field_name("type")
+        text = (context.text(type_node) if type_node is not None else "") + "{…}"
+    else:
+        text = " ".join(context.text(node).split())
+    return f"{text} at {context.file.display}:{line}"
+
+
+def _versionless(name: QualifiedName | None) -> str:
+    return _MAJOR_SUFFIX.sub("", str(name)) if name is not None else ""
+
+
+def is_http_server(expression: Node, context: FileContext) -> bool:
+    """Is the value provably a net/http Server (a literal, or declared with that type)?"""
+    return value_source(expression, context) == HTTP_SERVER
+
+
+def _foreign(source: QualifiedName | None, ctx: MatchContext) -> bool:
+    """A value known to come from another module's package (other than net/http)."""
+    return source is not None and source.package != HTTP and ctx.module_directory(source.package) is None
+
+
+def _server_start(call: Node, name: str, context: FileContext, ctx: MatchContext) -> ServerStart | None:
+    qualified = callee_name(call, context)
+    arguments = call.child_by_field_name("arguments")
+    count = len(arguments.named_children) if arguments is not None else 0
+    if qualified is not None:
+        if qualified.package == HTTP and name in HTTP_SERVE_FUNCTIONS:
+            return ServerStart(call, context, http=True, package_function=True)
+        return None
+    function = call.child_by_field_name("function")
+    operand = function.child_by_field_name("operand") if function is not None else None
+    if operand is None:
+        return None
+    if name in HTTP_START_METHODS:
+        # Wrappers of module-local types (`srv.ListenAndServe()` on a server.Server) count too.
+        source = value_source(operand, context)
+        return ServerStart(call, context, http=not _foreign(source, ctx), package_function=False)
+    if SERVE_METHODS.get(name) == count:
+        return ServerStart(call, context, http=is_http_server(operand, context), package_function=False)
+    if name in FRAMEWORK_STARTS and _versionless(value_source(operand, context)) in FRAMEWORK_STARTS[name]:
+        return ServerStart(call, context, http=False, package_function=False)
+    return None
+
+
+def opt_in_debug_listener(node: Node, context: FileContext) -> bool:
+    """Is the server at `node` started only when a debug or profiling option asks for it?
+
+    It is under an `if` (in its function, through literals such as `go func() {…}()`)
+    whose condition or initializer names such an option (`pprofAddr != ""`,
+    `cfg.Debug.Enabled`, `port := os.Getenv("PPROF_PORT"); port != ""`).
+    """
+    for ancestor in ancestors(node, context):
+        if ancestor.type in DECLARATION_NODES:
+            return False
+        if ancestor.type != "if_statement":
+            continue
+        parts = (ancestor.child_by_field_name("initializer"), ancestor.child_by_field_name("condition"))
+        if any(part is not None and _DEBUG_WORDS.search(context.text(part)) for part in parts):
+            return True
+    return False
+
+
+def _calls_that_serve(ctx: MatchContext) -> Iterator[ServerStart]:
+    for match in ctx.matches(SERVER_CALLS):
+        start = _server_start(match.node("call"), match.context.text(match.node("name")), match.context, ctx)
+        if start is not None:
+            yield start
+
+
+def server_starts(ctx: MatchContext) -> Iterator[ServerStart]:
+    """Every server start of the package, in file and source order (opt-in debug listeners aside)."""
+    for start in _calls_that_serve(ctx):
+        if not opt_in_debug_listener(start.node, start.context):
+            yield start
+    for match in ctx.matches(SELECT_STATEMENTS):
+        statement = match.node("select")
+        if not any(c.type in {"communication_case", "default_case"} for c in statement.named_children):
+            yield ServerStart(statement, match.context, http=False, package_function=False)
+
+
+def http_shutdowns(ctx: MatchContext) -> Iterator[tuple[Node, FileContext]]:
+    """`x.Shutdown(ctx)` calls that may stop a net/http server.
+
+    The receiver's type is rarely visible (`s.srv`, a value returned by a constructor),
+    so only receivers known to be of another module's type (an OpenTelemetry provider)
+    are left out: counting a shutdown too many keeps RES404 quiet, never noisy.
+    """
+    for match in ctx.matches(SERVER_CALLS):
+        call, context = match.node("call"), match.context
+        if context.text(match.node("name")) != "Shutdown" or callee_name(call, context) is not None:
+            continue
+        arguments = call.child_by_field_name("arguments")
+        function = call.child_by_field_name("function")
+        operand = function.child_by_field_name("operand") if function is not None else None
+        if arguments is None or len(arguments.named_children) != 1 or operand is None:
+            continue
+        if not _foreign(value_source(operand, context), ctx):
+            yield call, context
+
+
+@dataclass(frozen=True)
+class DefaultMuxServer:
+    """Where http.DefaultServeMux is served, and on which address (None: known at run time)."""
+
+    node: Node
+    context: FileContext
+    address: str | None
+    address_text: str  # the address as written, for messages
+
+
+def _is_default_mux(handler: Node | None, context: FileContext) -> bool:
+    if handler is None:
+        return False
+    handler = unparen(handler)
+    return handler.type == "nil" or value_source(handler, context) == QualifiedName(HTTP, "DefaultServeMux")
+
+
+def _listener_address(listener: Node, context: FileContext) -> Node | None:
+    """The address argument of the `net.Listen(network, addr)` that built `listener`."""
+    listener = unparen(listener)
+    if listener.type != "identifier":
+        return None
+    binding = local_binding(context.text(listener), listener, context)
+    value = binding.value_node if binding is not None else None
+    if value is None or value.type != "call_expression":
+        return None
+    if callee_name(value, context) not in {
+        QualifiedName("net", "Listen"),
+        QualifiedName("crypto/tls", "Listen"),
+    }:
+        return None
+    arguments = value.child_by_field_name("arguments")
+    return (
+        arguments.named_children[1] if arguments is not None and len(arguments.named_children) > 1 else None
+    )
+
+
+def _keyed_values(literal: Node, context: FileContext) -> dict[str, Node]:
+    body = literal.child_by_field_name("body")
+    found = {}
+    for element in body.named_children if body is not None else []:
+        key = element.child_by_field_name("key")
+        value = element.child_by_field_name("value")
+        if element.type == "keyed_element" and key is not None and value is not None:
+            found[context.text(key)] = value.named_children[0] if value.named_children else value
+    return found
+
+
+def _mux_server(node: Node, address: Node | None, context: FileContext) -> DefaultMuxServer:
+    if address is None:
+        return DefaultMuxServer(node, context, None, "an address set elsewhere")
+    return DefaultMuxServer(node, context, string_constant(address, context), context.text(address))
+
+
+def default_mux_servers(ctx: MatchContext) -> Iterator[DefaultMuxServer]:
+    """Places that serve http.DefaultServeMux.
+
+    `http.ListenAndServe(addr, nil)`, `http.Serve(ln, nil)`, and `http.Server` literals
+    without a `Handler` (unless the package assigns a `Handler` field somewhere); opt-in
+    debug listeners too, since they serve it to the network whenever they run.
+    """
+    for start in _calls_that_serve(ctx):
+        if not start.package_function:
+            continue
+        call, context = start.node, start.context
+        qualified = callee_name(call, context)
+        arguments = call.child_by_field_name("arguments")
+        values = arguments.named_children if arguments is not None else []
+        position = HTTP_SERVE_FUNCTIONS[qualified.name] if qualified is not None else -1
+        if position >= len(values) or not _is_default_mux(values[position], context):
+            continue
+        if qualified is not None and qualified.name.startswith("ListenAndServe"):
+            yield _mux_server(call, values[0], context)
+        else:
+            yield _mux_server(call, _listener_address(values[0], context), context)
+    if ctx.matches(HANDLER_ASSIGNMENTS):
+        return
+    for match in ctx.matches(SERVER_LITERALS):
+        literal, context = match.node("literal"), match.context
+        if qualified_type(literal.child_by_field_name("type"), context) != HTTP_SERVER:
+            continue
+        fields = _keyed_values(literal, context)
+        if "Handler" not in fields or _is_default_mux(fields["Handler"], context):
+            yield _mux_server(literal, fields.get("Addr"), context)
+
+
+def server_literal_addresses(ctx: MatchContext) -> Iterator[str | None]:
+    """The `Addr` of each `http.Server{…}` literal (None: missing or not a constant)."""
+    for match in ctx.matches(SERVER_LITERALS):
+        literal, context = match.node("literal"), match.context
+        if qualified_type(literal.child_by_field_name("type"), context) == HTTP_SERVER:
+            address = _keyed_values(literal, context).get("Addr")
+            yield string_constant(address, context) if address is not None else None
+
+
+def main_function_names(ctx: MatchContext) -> Iterator[tuple[Node, FileContext]]:
+    """The name of `func main` in a package main: where program-wide findings go."""
+    if not ctx.package.is_main:
+        return
+    for match in ctx.matches(MAIN_FUNCTION):
+        yield match.node("name"), match.context
+
+
+def is_loopback(address: str) -> bool:
+    """`localhost:6060`, `127.0.0.1:6060`, `[::1]:6060`: reachable from this host only."""
+    return address.startswith(LOOPBACK_PREFIXES)
+
+
+@fact_extractor(fragments=(SERVER_CALLS, SELECT_STATEMENTS, SERVER_LITERALS, HANDLER_ASSIGNMENTS))
+def record_servers(ctx: MatchContext, facts: FactsBuilder) -> None:
+    """Server starts, graceful shutdowns and the default mux served to the network."""
+    for start in server_starts(ctx):
+        witness = where(start.node, start.context)
+        facts.flag(STARTS_SERVER, witness)
+        if start.package_function:
+            facts.flag(SERVES_HTTP_FUNCTION, witness)
+        elif start.http:
+            facts.flag(STARTS_HTTP_SERVER, witness)
+    for call, context in http_shutdowns(ctx):
+        facts.flag(SHUTS_DOWN_HTTP_SERVER, where(call, context))
+    for server in default_mux_servers(ctx):
+        if server.address is None:
+            witness = f"{server.address_text} ({where(server.node, server.context)})"
+            facts.flag(SERVES_DEFAULT_MUX_SOMEWHERE, witness)
+        elif not is_loopback(server.address):
+            facts.flag(SERVES_DEFAULT_MUX, f'"{server.address}" ({where(server.node, server.context)})')
