@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -152,3 +154,10 @@ def test_rule_example(rule_id: str, number: int, example, tmp_path: Path) -> Non
         assert findings, f"{rule_id} bad example {number} is not flagged"
     else:
         assert not findings, f"{rule_id} good example {number} is flagged: {findings[0].message}"
+
+
+def test_implemented_does_not_depend_on_what_was_imported() -> None:
+    """A fresh interpreter that imports only the registry (as the docs generator does) sees every check."""
+    code = "from golint_resilience.registry import implemented as i; print(i('RES101'), i('RES801'))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["True", "True"]

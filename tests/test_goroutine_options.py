@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from click.testing import CliRunner
+
 from golint_resilience.catalog.specs import load_catalog
+from golint_resilience.cli import main
 from golint_resilience.engine.pipeline import run
 from golint_resilience.golang.discover import discover
 from golint_resilience.settings import RunSettings, default_options
@@ -33,12 +36,12 @@ def test_safe_go_functions_silence_targets_and_launchers() -> None:
         }
     )
     assert before - after == {
-        ("workers/workers.go", 65),
         ("workers/workers.go", 67),
-        ("workers/workers.go", 70),
-        ("workers/workers.go", 93),
+        ("workers/workers.go", 69),
+        ("workers/workers.go", 72),
         ("workers/workers.go", 95),
-        ("workers/workers.go", 97),  # A.run recovers and B.run is vouched for
+        ("workers/workers.go", 97),
+        ("workers/workers.go", 99),  # A.run recovers and B.run is vouched for
         ("safe/safe.go", 43),
     }
 
@@ -46,4 +49,24 @@ def test_safe_go_functions_silence_targets_and_launchers() -> None:
 def test_recover_helpers_make_handle_crash_count() -> None:
     before = _res201_lines()
     after = _res201_lines(**{"recover-helpers": ("k8s.io/apimachinery/pkg/util/runtime.HandleCrash",)})
-    assert before - after == {("workers/workers.go", 57)}
+    assert before - after == {("workers/workers.go", 59)}
+
+
+def _summary(fixture: str) -> str:
+    with chdir(FIXTURES / fixture):
+        arguments = ["check", "--isolated", "--no-cache", "--select", "RES201", "./..."]
+        result = CliRunner().invoke(main, arguments)
+    return " ".join(result.output.split())
+
+
+def test_a_module_without_a_recovery_policy_is_named_once_in_the_summary() -> None:
+    note = (
+        "note: module example.com/crashrestart has no goroutine recovery helper or launcher: RES201 "
+        "reports only its goroutines on a request path (per request, connection or item, or running a "
+        "function passed in)."
+    )
+    assert _summary("RES2_goroutine_risk").count(note) == 1
+
+
+def test_a_module_with_a_recovering_launcher_gets_no_note() -> None:
+    assert "note:" not in _summary("RES2_goroutines")

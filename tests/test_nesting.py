@@ -157,7 +157,9 @@ def test_a_file_over_budget_skips_the_rule_there_with_a_notice_and_keeps_the_res
     (tmp_path / "p").mkdir()
     (tmp_path / "p" / "deep.go").write_text(HEAD + _shape("go", 3_000), encoding="utf-8")
     (tmp_path / "p" / "plain.go").write_text(
-        "package p\n\nfunc Plain() {\n\tgo func() {}()\n}\n", encoding="utf-8"
+        'package p\n\nimport "net/http"\n\nfunc Plain(_ http.ResponseWriter, r *http.Request) {\n'
+        "\tgo func() { println(r.Method) }()\n}\n",
+        encoding="utf-8",
     )
     code, out, err = invoke(
         "--isolated", "--no-cache", "--select", "RES201", "--format", "json", cwd=tmp_path
@@ -171,7 +173,7 @@ def test_a_file_over_budget_skips_the_rule_there_with_a_notice_and_keeps_the_res
             "(pathologically nested code)",
         }
     ]
-    assert [(f["path"], f["line"]) for f in document["findings"]] == [("p/plain.go", 4)]
+    assert [(f["path"], f["line"]) for f in document["findings"]] == [("p/plain.go", 6)]
 
 
 def test_parents_from_descents_and_from_the_whole_walk_match_tree_sitter() -> None:

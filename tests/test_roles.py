@@ -40,9 +40,9 @@ ROLES = {
     "tools/release": "devtool",
 }
 DEFAULT = [  # (path, line, rule) of a default run, as the fixture's markers say
-    ("cmd/daemon/main.go", 16, "RES201"),
-    ("cmd/plugin/main.go", 10, "RES201"),
-    ("cmd/server/main.go", 20, "RES201"),
+    ("cmd/daemon/main.go", 27, "RES201"),
+    ("cmd/plugin/main.go", 29, "RES201"),
+    ("cmd/server/main.go", 21, "RES201"),
     ("cmd/tool/main.go", 31, "RES102"),
     ("internal/app/app.go", 13, "RES101"),
     ("internal/cliflags/cliflags.go", 23, "RES102"),
@@ -80,7 +80,7 @@ def test_roles_json_lists_every_package_with_its_evidence(module: Path) -> None:
     listing = {entry["path"]: entry for entry in json.loads(out)}
     assert {path: entry["role"] for path, entry in listing.items()} == ROLES
     assert listing["cmd/server"]["evidence"] == [
-        "main starts a server: srv.ListenAndServe() at cmd/server/main.go:21"
+        "main starts a server: srv.ListenAndServe() at cmd/server/main.go:25"
     ]
     assert listing["internal/store"]["evidence"] == ["imported by the service cmd/server"]
     assert listing["internal/cliflags"]["evidence"] == [
@@ -109,8 +109,8 @@ def test_default_run_leaves_out_roles_and_says_so(module: Path) -> None:
     code, out, _err = invoke("--isolated", "--no-cache", "--select", "RES1,RES2", cwd=module)
     assert code == 1
     assert (
-        "Left out by role: 7 packages (devtool 4, example 1, test-support 2) and 14 findings "
-        "(cli 6, devtool 4, example 1, test-support 3; in command-line tools, of rules for "
+        "Left out by role: 7 packages (devtool 4, example 1, test-support 2) and 13 findings "
+        "(cli 5, devtool 4, example 1, test-support 3; in command-line tools, of rules for "
         "long-running programs). Report them with --include-roles cli,devtool,example,test-support "
         "or --all-roles; `resilint roles` shows why." in " ".join(out.split())
     )
@@ -119,16 +119,15 @@ def test_default_run_leaves_out_roles_and_says_so(module: Path) -> None:
 @pytest.mark.parametrize(
     ("option", "added"),
     [
-        ("--include-roles=example", [("examples/orders/main.go", 10, "RES201")]),
+        ("--include-roles=example", [("examples/orders/main.go", 11, "RES201")]),
         (
             "--include-roles=cli",
             [
-                ("cmd/tool/main.go", 25, "RES201"),
+                ("cmd/tool/main.go", 28, "RES201"),
                 ("cmd/tool/main.go", 37, "RES101"),
                 ("internal/cliflags/cliflags.go", 15, "RES101"),
                 ("internal/cliflags/cliflags.go", 23, "RES101"),
                 ("internal/cliflags/cliflags.go", 27, "RES101"),
-                ("internal/interrupt/interrupt.go", 13, "RES201"),
             ],
         ),
         (
@@ -156,26 +155,26 @@ def test_include_roles_reports_them(module: Path, option: str, added: list[tuple
 
 def test_all_roles_reports_everything_with_its_role(module: Path) -> None:
     found = findings("--all-roles", cwd=module)
-    assert len(found) == len(DEFAULT) + 14
+    assert len(found) == len(DEFAULT) + 13
     roles = {(f["path"], f["line"]): f["role"] for f in found}
     assert roles[("internal/lib/mock.go", 10)] == "test-support"
     assert roles[("internal/lib/lib.go", 10)] == "library"
-    assert roles[("cmd/tool/main.go", 25)] == "cli"
+    assert roles[("cmd/tool/main.go", 28)] == "cli"
     assert roles[("internal/cliflags/cliflags.go", 15)] == "cli"
 
 
 @pytest.mark.parametrize(
     ("pattern", "expected"),
     [
-        ("examples/orders/...", [("examples/orders/main.go", 10, "RES201")]),
-        ("examples/...", [("examples/orders/main.go", 10, "RES201")]),
-        ("examples/orders", [("examples/orders/main.go", 10, "RES201")]),
+        ("examples/orders/...", [("examples/orders/main.go", 11, "RES201")]),
+        ("examples/...", [("examples/orders/main.go", 11, "RES201")]),
+        ("examples/orders", [("examples/orders/main.go", 11, "RES201")]),
         ("internal/testutil/testutil.go", [("internal/testutil/testutil.go", 9, "RES101")]),
         ("./internal/harness", [("internal/harness/harness.go", 13, "RES101")]),
         (
             "cmd/tool",
             [
-                ("cmd/tool/main.go", 25, "RES201"),
+                ("cmd/tool/main.go", 28, "RES201"),
                 ("cmd/tool/main.go", 31, "RES102"),
                 ("cmd/tool/main.go", 37, "RES101"),
             ],
@@ -189,7 +188,6 @@ def test_all_roles_reports_everything_with_its_role(module: Path) -> None:
                 ("internal/cliflags/cliflags.go", 23, "RES102"),
                 ("internal/cliflags/cliflags.go", 27, "RES101"),
                 ("internal/cliflags/cliflags.go", 27, "RES102"),
-                ("internal/interrupt/interrupt.go", 13, "RES201"),
                 ("internal/lib/lib.go", 10, "RES101"),
                 ("internal/override/override.go", 8, "RES101"),
                 ("internal/shared/shared.go", 9, "RES101"),
@@ -205,7 +203,7 @@ def test_a_path_named_on_the_command_line_is_reported_whatever_its_role(
 
 
 def test_running_inside_a_left_out_directory_names_it(module: Path) -> None:
-    assert places(findings("./...", cwd=module / "examples")) == [("orders/main.go", 10, "RES201")]
+    assert places(findings("./...", cwd=module / "examples")) == [("orders/main.go", 11, "RES201")]
 
 
 def test_sarif_results_carry_the_role_and_validate(module: Path) -> None:
@@ -239,7 +237,7 @@ def test_config_include_roles(module: Path) -> None:
     (module / ".resilint.toml").write_text('include-roles = ["example"]\n', encoding="utf-8")
     code, out, err = invoke("--no-cache", "--format", "json", "--select", "RES1,RES2", cwd=module)
     assert code == 1, err
-    assert ("examples/orders/main.go", 10, "RES201") in places(json.loads(out)["findings"])
+    assert ("examples/orders/main.go", 11, "RES201") in places(json.loads(out)["findings"])
 
 
 @pytest.mark.parametrize(

@@ -191,6 +191,7 @@ class RunResult:
     roles: dict[str, PackageRole] = field(default_factory=dict)  # package directory → its role
     left_out: dict[str, int] = field(default_factory=dict)  # role → findings not reported for it
     packages_left_out: dict[str, int] = field(default_factory=dict)  # role → packages not reported
+    notes: list[str] = field(default_factory=list)  # what the summary says once (a rule's scope)
 
 
 def fingerprint(rule_id: str, path: str, scope: str, text: str, occurrence: int) -> str:

@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import difflib
+import functools
+import importlib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -168,8 +170,19 @@ DEPLOYMENT_RULES: set[str] = set()
 
 
 def implemented(rule_id: str) -> bool:
-    """Does this version check the rule?"""
+    """Does this version check the rule?
+
+    Loads the check modules first: the answer never depends on what the caller imported.
+    """
+    _load_checks()
     return rule_id in CHECKS or rule_id in RUN_CHECKED or rule_id in DEPLOYMENT_RULES
+
+
+@functools.cache
+def _load_checks() -> None:
+    """Import the modules that register checks (they import this one: not at its import time)."""
+    importlib.import_module("golint_resilience.checks")
+    importlib.import_module("golint_resilience.deploy.rules")
 
 
 class RegistryError(Exception):

@@ -9,6 +9,7 @@ facts are known and the condition holds.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -30,6 +31,7 @@ SHUTS_DOWN_HTTP_SERVER = "shuts_down_http_server"  # `srv.Shutdown(ctx)` on an h
 HANDLES_SIGNALS = "handles_signals"  # `signal.Notify`, `signal.NotifyContext` or a signal helper
 SERVES_DEFAULT_MUX = "serves_default_mux"  # http.DefaultServeMux on a non-loopback address
 SERVES_DEFAULT_MUX_SOMEWHERE = "serves_default_mux_somewhere"  # … on an address known at run time
+RECOVERS_GOROUTINES = "recovers_goroutines"  # a goroutine started here recovers for sure
 
 _NO_FACTS: frozenset[str] = frozenset()  # shared by most functions: small pickles, fast caches
 
@@ -223,6 +225,48 @@ class ClosureFlags:
 
 
 @dataclass(frozen=True)
+class ModuleFlag:
+    """Holds when a package of the module in `root` has `flag`, among the packages the run knows.
+
+    A run over part of a module decides from the packages it analysed (and those whose
+    facts it needed): computing every package of the module for one file would make a
+    one-file run as slow as a whole one. `describe` is how the witness reads in the
+    message (`{}` is replaced by it); `absent_note` is what the run's summary says, once,
+    when no package has the flag.
+    """
+
+    root: str
+    flag: str
+    witness: str = ""
+    describe: str = "{}"
+    absent_note: str = ""
+
+    def directories(self, store: FactStore) -> tuple[str, ...]:  # noqa: ARG002 (the protocol's signature)
+        """None beyond those known: see the class docstring."""
+        return ()
+
+    def _holder(self, store: FactStore) -> PackageFacts | None:
+        inside = self.root.rstrip(os.sep) + os.sep
+        for directory in store.directories():
+            if directory == self.root or directory.startswith(inside):
+                facts = store.get(directory)
+                if facts is not None and self.flag in facts.flags:
+                    return facts
+        return None
+
+    def evaluate(self, store: FactStore) -> bool:
+        """Does some known package of the module have the flag?"""
+        return self._holder(store) is not None
+
+    def details(self, store: FactStore) -> dict[str, str]:
+        """Where the first package (by directory) that has the flag shows it."""
+        holder = self._holder(store)
+        if not self.witness or holder is None:
+            return {}
+        return {self.witness: self.describe.format(holder.witnesses.get(self.flag, holder.directory))}
+
+
+@dataclass(frozen=True)
 class AllOf:
     """Holds when every condition holds; unknown when none fails but one is unknown."""
 
@@ -245,3 +289,12 @@ class AllOf:
         for condition in self.conditions:
             merged.update(condition.details(store))
         return merged
+
+
+def summary_notes(condition: Condition, store: FactStore) -> list[str]:
+    """What a condition tells the run's summary: the note of each module flag found absent."""
+    if isinstance(condition, AllOf):
+        return [note for c in condition.conditions for note in summary_notes(c, store)]
+    if isinstance(condition, ModuleFlag) and condition.absent_note and not condition.evaluate(store):
+        return [condition.absent_note]
+    return []

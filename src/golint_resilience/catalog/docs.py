@@ -11,7 +11,6 @@ from pathlib import Path
 from golint_resilience import registry
 from golint_resilience.analysis.roles import CLI
 from golint_resilience.catalog.specs import RuleSpec, load_catalog
-from golint_resilience.deploy import rules as deployment_rules  # noqa: F401  (registers the RES8 checks)
 
 GENERATED_BANNER = (
     "<!-- Generated from rules/{source} by `python -m golint_resilience.catalog.docs`. Do not edit. -->"

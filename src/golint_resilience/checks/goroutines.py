@@ -1,17 +1,35 @@
-"""RES201 goroutine-without-recover, and the `defers-recovery` fact of goroutine targets.
+"""RES201 goroutine-without-recover, by risk; the `defers-recovery` fact of goroutine targets.
 
 A goroutine is recovered when the function it runs defers, at the top level of its body
 (possibly under an `if`), a recovery that works: a literal that calls `recover()`
 directly, a function or method of the package or module whose own body calls
 `recover()`, or a configured helper. k8s `HandleCrash*` logs and then re-panics.
+
+An unrecovered goroutine is reported when a panic in it is likely and costly
+(knowledge/goroutine_risk.py: per request, per connection, per item, running a function
+passed in) or, for background work, when the module's own policy is to recover
+goroutines: some goroutine of the module recovers (the `recovers_goroutines` flag). A
+module that recovers none is visibly crash-and-restart; the run says so once in its
+summary. Goroutines of a main package outside a request path start the program (its
+servers, its signal loop): crashing there is right. Trivial bodies are never reported.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from golint_resilience.analysis.facts import DEFERS_RECOVERY, RECOVERS, AllOf, FactsBuilder, FunctionFact
+from golint_resilience.analysis.facts import (
+    DEFERS_RECOVERY,
+    RECOVERS,
+    RECOVERS_GOROUTINES,
+    AllOf,
+    Condition,
+    FactsBuilder,
+    FunctionFact,
+    ModuleFlag,
+)
 from golint_resilience.analysis.resolve import (
     DECLARATION_NODES,
     callee_name,
@@ -19,16 +37,19 @@ from golint_resilience.analysis.resolve import (
     enclosing_function,
     function_key,
     local_binding,
+    operand_type,
     qualified_name,
     same_package_callee,
     statement_call,
     unparen,
 )
-from golint_resilience.analysis.triggers import StatementStart
+from golint_resilience.analysis.triggers import SelectorCall, StatementStart
 from golint_resilience.checks.recovers import recovers_directly
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node
 from golint_resilience.knowledge.defers import DEFER_STATEMENTS, RECOVER_HELPERS_OPTION
+from golint_resilience.knowledge.goroutine_risk import Risk, goroutine_risk, passed_in_call, trivial_body
+from golint_resilience.knowledge.library import GOROUTINE_STARTERS
 from golint_resilience.registry import (
     CheckContext,
     MatchContext,
@@ -53,6 +74,7 @@ class DeferredRecovery:
     recovers: bool = False
     pending: tuple[FunctionFact, ...] = ()  # deferred module-local functions that may recover
     handle_crash: str = ""  # a deferred HandleCrash* call, which re-panics
+    by_helper: bool = False  # the recovery is a named function (a project's helper), not a literal
 
 
 def top_level_defers(function: Node) -> list[Node]:
@@ -83,32 +105,37 @@ def deferred_recovery(function: Node, context: FileContext, ctx: MatchContext) -
         qualified = callee_name(call, context)
         if qualified is not None:
             if str(qualified) in helpers:
-                return DeferredRecovery(recovers=True)
+                return DeferredRecovery(recovers=True, by_helper=True)
             directory = ctx.module_directory(qualified.package)
             if qualified.package == K8S_RUNTIME and qualified.name.startswith("HandleCrash"):
                 handle_crash = context.text(callee)
             elif directory is not None:
                 pending.append(FunctionFact(directory, qualified.name, RECOVERS))
-        elif _recovering_local(callee, context, ctx):
-            return DeferredRecovery(recovers=True)
+        elif (local := _recovering_local(callee, context, ctx)) is not None:
+            return DeferredRecovery(recovers=True, by_helper=local == "helper")
     return DeferredRecovery(False, tuple(pending), handle_crash)
 
 
-def _recovering_local(callee: Node, context: FileContext, ctx: MatchContext) -> bool:
-    """A deferred literal, closure variable or same-package function that calls recover()."""
+def _recovering_local(callee: Node, context: FileContext, ctx: MatchContext) -> str | None:
+    """How a deferred call recovers here: "literal" (a literal or closure variable), "helper".
+
+    A helper is a same-package function that calls recover(); None: it does not recover here.
+    """
     if not ctx.package.mentioning("recover"):
-        return False
+        return None
     if callee.type == "func_literal":
-        return recovers_directly(callee, context)
+        return "literal" if recovers_directly(callee, context) else None
     if callee.type == "identifier":
         binding = local_binding(context.text(callee), callee, context)
         if binding is not None:
             value = binding.value_node
-            return value is not None and value.type == "func_literal" and recovers_directly(value, context)
+            literal = value is not None and value.type == "func_literal" and recovers_directly(value, context)
+            return "literal" if literal else None
     target = same_package_callee(callee, context)
-    return target is not None and all(
+    recovers = target is not None and all(
         recovers_directly(d.node, ctx.package.context_of(d.file)) for d in target.declarations
     )
+    return "helper" if recovers else None
 
 
 @fact_extractor(fragments=(DEFER_STATEMENTS,))
@@ -129,19 +156,140 @@ def record_recovered_functions(ctx: MatchContext, facts: FactsBuilder) -> None:
             facts.add(function_key(function, match.context), DEFERS_RECOVERY)
 
 
-@check("RES201", fragments=(GO_STATEMENTS,))
-def goroutine_without_recover(ctx: CheckContext) -> Iterator[Report]:
-    """`go` statements whose function defers no effective recovery."""
-    safe = frozenset(ctx.option("RES201", "safe-go-functions"))
+GO_METHOD_CALLS = "go_method_calls"
+fragment(
+    GO_METHOD_CALLS,
+    """
+(call_expression
+  function: (selector_expression
+    operand: (_) @receiver
+    field: (field_identifier) @method)
+  arguments: (argument_list . (_) @task .)
+  (#eq? @method "Go")) @start
+""",
+    (SelectorCall((b"Go",)),),
+)
+
+_REPANIC = re.compile(rb"\bpanic\s*\(")  # a launcher that recovers only to panic again sets no policy
+_POLICY_NOTE = (
+    "{module} has no goroutine recovery helper or launcher: RES201 reports only its goroutines "
+    "on a request path (per request, connection or item, or running a function passed in)"
+)
+
+
+@dataclass(frozen=True)
+class GoroutineStart:
+    """A goroutine started by a `go` statement or by a starter's `Go(f)` (sync.WaitGroup, errgroup)."""
+
+    node: Node  # what a finding flags
+    target: Node  # the function it runs: `f` of `go f(x)` or `wg.Go(f)`, or a literal
+    shown: str  # how the message names it: `go w.run(…)`, `g.Go(func() {…})`
+    context: FileContext
+
+
+def goroutine_starts(ctx: MatchContext) -> Iterator[GoroutineStart]:
+    """Every goroutine start of the package, go statements first."""
     for match in ctx.matches(GO_STATEMENTS):
         statement, context = match.node("go"), match.context
-        launcher = enclosing_declaration(statement, context)
-        if launcher is not None and _qualified_key(launcher, context) in safe:
-            continue
         call = statement_call(statement)
         function = call.child_by_field_name("function") if call is not None else None
         if call is not None and function is not None:
-            yield from _judge(ctx, statement, call, unparen(function), context, safe)
+            shown = "go " + _shown(call, function, context)
+            yield GoroutineStart(statement, unparen(function), shown, context)
+    for match in ctx.matches(GO_METHOD_CALLS):
+        context = match.context
+        receiver = operand_type(match.node("receiver"), context)
+        if receiver is None or receiver.local or receiver.name not in GOROUTINE_STARTERS:
+            continue
+        task = unparen(match.node("task"))
+        function = match.node("start").child_by_field_name("function")
+        runs = "func() {…}" if task.type == "func_literal" else context.text(task)
+        shown = f"{context.text(function) if function is not None else 'Go'}({runs})"
+        yield GoroutineStart(match.node("start"), task, shown, context)
+
+
+@fact_extractor(fragments=(GO_STATEMENTS, GO_METHOD_CALLS))
+def record_recovery_policy(ctx: MatchContext, facts: FactsBuilder) -> None:
+    """A package whose goroutines show a policy of recovering: its module's policy.
+
+    A policy is a project's own way to recover goroutines, used where it starts them: a
+    recovering launcher (a goroutine that recovers and runs a function passed in, as
+    `safe.Go(fn)` does; or a listed safe-go function), or a named recovery helper that a
+    goroutine defers (`defer logPanic("worker")`, a configured recover-helper). A literal
+    that recovers is a local decision (a parser that may panic), not a policy. Only what
+    this package shows counts: a helper of another package is not known yet.
+    """
+    safe = frozenset(ctx.option("RES201", "safe-go-functions"))
+    for start in goroutine_starts(ctx):
+        if _in_safe_launcher(start, safe) or _shows_policy(ctx, start, safe):
+            line = start.node.start_point[0] + 1
+            facts.flag(RECOVERS_GOROUTINES, f"`{start.shown}` at {start.context.file.display}:{line}")
+            return
+
+
+def _shows_policy(ctx: MatchContext, start: GoroutineStart, safe: frozenset[str]) -> bool:
+    qualified = qualified_name(start.target, start.context)
+    if qualified is not None:
+        return str(qualified) in safe
+    bodies = _local_bodies(ctx, start)
+    verdicts = [deferred_recovery(node, file, ctx) for node, file in bodies]
+    if not verdicts or not all(v.recovers for v in verdicts):
+        return False
+    target, context = start.target, start.context
+    launcher = (
+        target.type == "func_literal"
+        and passed_in_call(target, enclosing_function(start.node, context), context) is not None
+        and _REPANIC.search(context.file.data, target.start_byte, target.end_byte) is None
+    )
+    return launcher or all(v.by_helper for v in verdicts)
+
+
+def _local_bodies(ctx: MatchContext, start: GoroutineStart) -> list[tuple[Node, FileContext]]:
+    """The bodies the goroutine may run when this package declares them (none: not known here)."""
+    target, context = start.target, start.context
+    literal = target if target.type == "func_literal" else _closure_value(target, context)
+    if literal is not None:
+        return [(literal, context)]
+    resolved = same_package_callee(start.target, start.context)
+    if resolved is None:
+        return []
+    return [(d.node, ctx.package.context_of(d.file)) for d in resolved.declarations]
+
+
+@check("RES201", fragments=(GO_STATEMENTS, GO_METHOD_CALLS))
+def goroutine_without_recover(ctx: CheckContext) -> Iterator[Report]:
+    """Goroutines that defer no effective recovery, where a panic is likely and costly."""
+    safe = frozenset(ctx.option("RES201", "safe-go-functions"))
+    policy = _module_policy(ctx)
+    program = ctx.package.is_main and not ctx.own_facts.roles.c_exports  # not a C library's main
+    for start in goroutine_starts(ctx):
+        if _in_safe_launcher(start, safe):
+            continue
+        risk = goroutine_risk(start.node, start.target, start.context)
+        if risk is None and program:
+            continue  # a program's own goroutines start it (servers, signal loop): crashing there is right
+        why = risk or Risk("is background work", "one panic in it kills the whole process")
+        yield from _judge(ctx, start, why, None if risk is not None else policy, safe)
+
+
+def _module_policy(ctx: CheckContext) -> ModuleFlag:
+    """Holds when the module recovers some goroutine: then background goroutines should too."""
+    module = ctx.package.module
+    root = module.root if module is not None else ctx.package.directory
+    name = f"module {module.path}" if module is not None else f"package {ctx.package.directory}"
+    return ModuleFlag(
+        str(root.resolve()),
+        RECOVERS_GOROUTINES,
+        witness="risk",
+        describe="is background work of a module whose goroutines recover through its helpers ({})",
+        absent_note=_POLICY_NOTE.format(module=name),
+    )
+
+
+def _in_safe_launcher(start: GoroutineStart, safe: frozenset[str]) -> bool:
+    """Inside the implementation of a listed safe function (a recovering launcher)?"""
+    launcher = enclosing_declaration(start.node, start.context)
+    return launcher is not None and _qualified_key(launcher, start.context) in safe
 
 
 def _qualified_key(declaration: Node, context: FileContext) -> str | None:
@@ -159,12 +307,16 @@ def _shown(call: Node, function: Node, context: FileContext) -> str:
 
 
 def _judge(
-    ctx: CheckContext, statement: Node, call: Node, function: Node, context: FileContext, safe: frozenset[str]
+    ctx: CheckContext, start: GoroutineStart, risk: Risk, policy: ModuleFlag | None, safe: frozenset[str]
 ) -> Iterator[Report]:
-    target = _shown(call, function, context)
+    """Report unless the goroutine recovers; `policy`, when set, must hold too."""
+    function, context = start.target, start.context
     literal = function if function.type == "func_literal" else _closure_value(function, context)
     if literal is not None:
-        yield from _judge_bodies(ctx, statement, context, [(literal, context)], target)
+        yield from _judge_bodies(ctx, start, [(literal, context)], risk, policy)
+        return
+    if risk.runs_target:  # the function passed in is the whole point: nothing more to inspect
+        yield _report(start, "default", risk, policy)
         return
     qualified = qualified_name(function, context)
     if qualified is not None:
@@ -173,30 +325,54 @@ def _judge(
         directory = ctx.module_directory(qualified.package)
         if directory is None:
             reason = f"{qualified} is declared in another module"
-            yield report(statement, context, "unresolved", target=target, reason=reason)
+            yield _report(start, "unresolved", risk, policy, reason=reason)
         else:
             condition = FunctionFact(directory, qualified.name, DEFERS_RECOVERY, negate=True)
             reason = f"{qualified.name} is not a function declared in {qualified.package}"
-            yield report(
-                statement, context, condition=condition, if_unknown="unresolved", target=target, reason=reason
-            )
+            yield _report(start, "default", risk, policy, condition, if_unknown="unresolved", reason=reason)
         return
     resolved = same_package_callee(function, context)
     if resolved is None:
         method = ctx.module_local_method(function, context)
         reason = _unresolved_reason(function)
         if method is None:
-            yield report(statement, context, "unresolved", target=target, reason=reason)
+            yield _report(start, "unresolved", risk, policy, reason=reason)
         else:
             condition = FunctionFact(*method, DEFERS_RECOVERY, negate=True)
-            yield report(
-                statement, context, condition=condition, if_unknown="unresolved", target=target, reason=reason
-            )
+            yield _report(start, "default", risk, policy, condition, if_unknown="unresolved", reason=reason)
         return
     bodies = [(d.node, ctx.package.context_of(d.file)) for d in resolved.declarations]
     if any(_qualified_key(node, file) in safe for node, file in bodies):
         return
-    yield from _judge_bodies(ctx, statement, context, bodies, target)
+    yield from _judge_bodies(ctx, start, bodies, risk, policy)
+
+
+def _report(
+    start: GoroutineStart,
+    variant: str,
+    risk: Risk,
+    policy: ModuleFlag | None,
+    condition: Condition | None = None,
+    *,
+    if_unknown: str | None = None,
+    reason: str = "",
+    helper: str = "",
+) -> Report:
+    """A RES201 report: the goroutine's values, its condition joined to the module policy."""
+    conditions = tuple(c for c in (policy, condition) if c is not None)
+    combined = conditions[0] if len(conditions) == 1 else AllOf(conditions) if conditions else None
+    return report(
+        start.node,
+        start.context,
+        variant,
+        condition=combined,
+        if_unknown=if_unknown,
+        start=start.shown,
+        risk=risk.risk,
+        consequence=risk.consequence,
+        reason=reason,
+        helper=helper,
+    )
 
 
 def _closure_value(function: Node, context: FileContext) -> Node | None:
@@ -218,12 +394,14 @@ def _unresolved_reason(function: Node) -> str:
 
 def _judge_bodies(
     ctx: CheckContext,
-    statement: Node,
-    context: FileContext,
+    start: GoroutineStart,
     bodies: list[tuple[Node, FileContext]],
-    target: str,
+    risk: Risk,
+    policy: ModuleFlag | None,
 ) -> Iterator[Report]:
-    """Report unless every candidate body recovers (for sure, or through module-local facts)."""
+    """Report unless every candidate body recovers (for sure, or through module-local facts) or is trivial."""
+    if all(trivial_body(node, file) for node, file in bodies):
+        return
     verdicts = [deferred_recovery(node, file, ctx) for node, file in bodies]
     failing = [v for v in verdicts if not v.recovers]
     if not failing:
@@ -231,7 +409,7 @@ def _judge_bodies(
     handle_crash = next((v.handle_crash for v in failing if v.handle_crash), "")
     variant = "handle_crash" if handle_crash else "default"
     if any(not v.pending for v in failing):
-        yield report(statement, context, variant, target=target, helper=handle_crash)
+        yield _report(start, variant, risk, policy, helper=handle_crash)
         return
     unless = tuple(FunctionFact(f.directory, f.key, f.fact, negate=True) for v in failing for f in v.pending)
-    yield report(statement, context, variant, condition=AllOf(unless), target=target, helper=handle_crash)
+    yield _report(start, variant, risk, policy, AllOf(unless), helper=handle_crash)

@@ -27,7 +27,9 @@ from golint_resilience.analysis.facts import (
     FactsBuilder,
     FactStore,
     FunctionFact,
+    ModuleFlag,
     PackageFacts,
+    summary_notes,
 )
 from golint_resilience.analysis.guarded import Matches, within_budget
 from golint_resilience.analysis.resolve import enclosing, enclosing_declaration, function_key
@@ -476,6 +478,7 @@ CACHE_CODEC = Codec(
         PendingFinding,
         FunctionFact,
         ClosureFlags,
+        ModuleFlag,
         AllOf,
         suppress.PlacedDirective,
         suppress.Directive,
@@ -725,8 +728,11 @@ def complete_facts(
 
 def _resolve_pending(
     pending: list[PendingFinding], store: FactStore, settings: RunSettings, cache_dir: Path | None
-) -> list[Finding]:
-    """Compute any missing facts, then keep the pending findings whose conditions hold."""
+) -> tuple[list[Finding], list[str]]:
+    """Compute any missing facts, then keep the pending findings whose conditions hold.
+
+    Also returns what the conditions tell the summary (a module that recovers no goroutine).
+    """
     complete_facts(
         lambda: {d for p in pending for d in p.condition.directories(store) if d not in store},
         store,
@@ -734,13 +740,15 @@ def _resolve_pending(
         cache_dir,
     )
     kept = []
+    notes: set[str] = set()
     for item in pending:
         verdict = item.condition.evaluate(store)
         if verdict:
             kept.append(item.render(item.variant, store))
         elif verdict is None and item.unknown_variant is not None:
             kept.append(item.render(item.unknown_variant, store))
-    return kept
+        notes.update(summary_notes(item.condition, store))
+    return kept, sorted(notes)
 
 
 def run(
@@ -786,7 +794,8 @@ def run(
             store.add(facts)
         if progress is not None:
             progress(done, len(directories))
-    findings.extend(_resolve_pending(pending, store, settings, cache_dir))
+    resolved, notes = _resolve_pending(pending, store, settings, cache_dir)
+    findings.extend(resolved)
     if cache_dir is not None:
         prune(cache_dir)
     if deployment is not None:
@@ -822,6 +831,7 @@ def run(
         roles=roles,
         left_out=filtered.left_out,
         packages_left_out=filtered.packages_left_out,
+        notes=notes,
     )
 
 

@@ -45,6 +45,7 @@ _LOGRUS = "github.com/sirupsen/logrus"
 _ZEROLOG = "github.com/rs/zerolog"
 _HTTP = "net/http"
 _SQL = "database/sql"
+_ERRGROUP = "golang.org/x/sync/errgroup"
 
 
 def _results(package: str, type_name: str, *functions: str) -> dict[str, str]:
@@ -68,6 +69,7 @@ CONSTRUCTOR_RESULTS: dict[str, str] = {
     **_results(_HTTP, f"{_HTTP}.Request", "NewRequest", "NewRequestWithContext"),
     **_results(_SQL, f"{_SQL}.DB", "Open", "OpenDB"),
     **_results("flag", "flag.FlagSet", "NewFlagSet"),
+    **_results(_ERRGROUP, f"{_ERRGROUP}.Group", "WithContext"),
     **_results("github.com/spf13/pflag", "github.com/spf13/pflag.FlagSet", "NewFlagSet"),
 }
 
@@ -131,6 +133,12 @@ PREDECLARED_TYPES = frozenset(
         "uintptr",
     }
 )
+
+# --- goroutines ------------------------------------------------------------------------
+
+# Types whose `Go(f)` method runs f in a new goroutine, as `go f()` would (sync.WaitGroup.Go
+# is Go 1.25's replacement for `wg.Add(1); go func() { defer wg.Done(); f() }()`).
+GOROUTINE_STARTERS = frozenset({"sync.WaitGroup", f"{_ERRGROUP}.Group"})
 
 # --- exits -------------------------------------------------------------------------------
 

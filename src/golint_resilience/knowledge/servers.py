@@ -141,7 +141,8 @@ def where(node: Node, context: FileContext) -> str:
     return f"{text} at {context.file.display}:{line}"
 
 
-def _versionless(name: QualifiedName | None) -> str:
+def versionless(name: QualifiedName | None) -> str:
+    """`github.com/labstack/echo/v4.Context` → `github.com/labstack/echo.Context` ("" for None)."""
     return _MAJOR_SUFFIX.sub("", str(name)) if name is not None else ""
 
 
@@ -173,7 +174,7 @@ def _server_start(call: Node, name: str, context: FileContext, ctx: MatchContext
         return ServerStart(call, context, http=not _foreign(source, ctx), package_function=False)
     if SERVE_METHODS.get(name) == count:
         return ServerStart(call, context, http=is_http_server(operand, context), package_function=False)
-    if name in FRAMEWORK_STARTS and _versionless(value_source(operand, context)) in FRAMEWORK_STARTS[name]:
+    if name in FRAMEWORK_STARTS and versionless(value_source(operand, context)) in FRAMEWORK_STARTS[name]:
         return ServerStart(call, context, http=False, package_function=False)
     return None
 

@@ -116,6 +116,8 @@ def write(result: RunResult, stream: TextIO, options: ReportOptions) -> None:
     left_out = role_summary(result.packages_left_out, result.left_out)
     if left_out:
         console.print(Text(left_out))
+    for note in result.notes:
+        console.print(Text(f"note: {printable(note)}."))
     fixes = fix_summary(shown, options)
     if fixes:
         console.print(Text(f"[*] {fixes}.", style="bold"))

@@ -1,0 +1,454 @@
+"""Where a goroutine's panic is likely and costly: what RES201 weighs goroutines by.
+
+An unrecovered goroutine matters most when it runs once per unit of outside work (a
+request being handled, an accepted connection, an item of a loop), or when it runs code
+that its starter does not control (a function passed in). Those are read here from
+syntax. The third reason, the module's own policy of recovering goroutines, is a fact of
+the module (see checks/goroutines.py). Bodies that cannot panic in practice (wait, then
+close) are trivial and never worth a report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from golint_resilience.analysis.resolve import (
+    FUNCTION_NODES,
+    ancestors,
+    callee_name,
+    enclosing_declaration,
+    enclosing_function,
+    field_types,
+    local_binding,
+    parent_of,
+    qualified_type,
+    unparen,
+)
+from golint_resilience.golang.index import FileContext, receiver_type_name
+from golint_resilience.golang.parsing import Node
+from golint_resilience.knowledge.servers import versionless
+
+# Parameter types that make a function a request handler, by framework.
+HANDLER_PARAMETER_TYPES = {
+    "net/http.ResponseWriter": "net/http",
+    "net/http.Request": "net/http",
+    "github.com/gin-gonic/gin.Context": "gin",
+    "github.com/labstack/echo.Context": "echo",
+    "github.com/gofiber/fiber.Ctx": "fiber",
+}
+_REQUEST_CONSEQUENCE = {
+    "net/http": "net/http recovers a handler's panic, not the panic of a goroutine the handler starts",
+    "gRPC": "a gRPC server recovers no panic by default, and a recovery interceptor covers the handler, "
+    "not a goroutine the handler starts",
+}
+_FRAMEWORK_CONSEQUENCE = "{}'s recovery middleware covers the handler, not a goroutine the handler starts"
+_ONE_REQUEST = ", so one bad request kills the whole process"
+_GRPC_REQUEST = re.compile(r"Req(uest)?$")
+_ACCEPT_CALL = re.compile(rb"\.Accept(?:TCP|Unix)?\s*\(\s*\)")
+_STREAM_RECEIVE = re.compile(rb"\.Recv(?:Msg)?\s*\(")
+
+# Calls that cannot panic for a goroutine that only waits, stops and signals.
+_TRIVIAL_METHODS = frozenset(
+    {
+        "Wait",
+        "Close",
+        "Stop",
+        "Done",
+        "Context",
+        "Unlock",
+        "RUnlock",
+        "Lock",
+        "RLock",
+        "Signal",
+        "Broadcast",
+        "Reset",
+    }
+)
+_TRIVIAL_FUNCTIONS = frozenset({"time.Sleep", "time.After", "time.Tick", "time.NewTicker", "time.NewTimer"})
+_CANCEL_CONSTRUCTORS = frozenset(
+    {"context.WithCancel", "context.WithTimeout", "context.WithDeadline", "context.WithCancelCause"}
+)
+_PARAMETER_DECLARATIONS = frozenset({"parameter_declaration", "variadic_parameter_declaration"})
+_CANCEL_TYPES = frozenset({"context.CancelFunc", "context.CancelCauseFunc"})
+_SIMPLE_VALUES = frozenset(
+    {
+        "identifier",
+        "selector_expression",
+        "int_literal",
+        "float_literal",
+        "interpreted_string_literal",
+        "raw_string_literal",
+        "rune_literal",
+        "true",
+        "false",
+        "nil",
+        "iota",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Risk:
+    """Why an unrecovered goroutine is worth a report: message values of RES201."""
+
+    risk: str  # what the goroutine is: "is started while handling a request"
+    consequence: str  # what one panic costs there
+    runs_target: bool = False  # the goroutine's target is the function value the risk is about
+
+
+def goroutine_risk(start: Node, target: Node, context: FileContext) -> Risk | None:
+    """Why the goroutine `start` (a go statement or a `wg.Go(f)` call) running `target` matters.
+
+    None: it is background work, judged by the module's policy. A loop over a collection
+    fans work out (`for _, s := range shards`) or starts a program's parts: that is
+    background work too, not a goroutine per item that arrives.
+    """
+    function = enclosing_function(start, context)
+    handler = _handler_framework(start, context)
+    if handler is not None:
+        consequence = _REQUEST_CONSEQUENCE.get(handler, _FRAMEWORK_CONSEQUENCE.format(handler))
+        return Risk("is started while handling a request", consequence + _ONE_REQUEST)
+    loop = _enclosing_loop(start, function, context)
+    if loop is not None and _ACCEPT_CALL.search(context.file.data, loop.start_byte, loop.end_byte):
+        return Risk(
+            "is started for each accepted connection",
+            "a panic while serving one client kills the whole process and every other connection",
+        )
+    callback = passed_in_call(target, function, context) if _public_api(start, context) else None
+    if callback is not None:
+        return Risk(
+            f"runs `{callback}`, a function its caller passes in,",
+            "a panic in code this function does not control kills the whole process",
+            runs_target=target.type == "identifier",
+        )
+    if loop is not None and _per_item(start, loop, context):
+        return Risk(
+            "is started for each item of a loop",
+            "a panic on one item kills the whole process, not just that item's work",
+        )
+    return None
+
+
+def _public_api(start: Node, context: FileContext) -> bool:
+    """Is `start` in an exported function of an importable package: callable by other projects?
+
+    Only there is a function passed in code the project does not control; an unexported or
+    internal function is given the project's own functions.
+    """
+    package = context.package
+    if package.is_main or "internal" in package.directory.parts:
+        return False
+    declaration = enclosing_declaration(start, context)
+    name = declaration.child_by_field_name("name") if declaration is not None else None
+    if declaration is None or name is None or not context.text(name)[:1].isupper():
+        return False
+    if declaration.type != "method_declaration":
+        return True
+    return receiver_type_name(declaration, context.file)[:1].isupper()
+
+
+def _handler_framework(start: Node, context: FileContext) -> str | None:
+    """The framework whose handler (or a function of it) starts the goroutine, if any."""
+    for function in ancestors(start, context):
+        if function.type not in FUNCTION_NODES:
+            continue
+        name = function.child_by_field_name("name")
+        if function.type == "method_declaration" and name is not None and context.text(name) == "ServeHTTP":
+            return "net/http"
+        parameters = _parameter_types(function)
+        for type_node in parameters:
+            found = HANDLER_PARAMETER_TYPES.get(versionless(qualified_type(type_node, context)))
+            if found is not None:
+                return found
+        if function.type == "method_declaration" and _grpc_method(function, parameters, context):
+            return "gRPC"
+    return None
+
+
+def _parameter_types(function: Node) -> list[Node]:
+    parameters = function.child_by_field_name("parameters")
+    found = []
+    for parameter in parameters.named_children if parameters is not None else ():
+        type_node = parameter.child_by_field_name("type")
+        if type_node is not None:
+            found.extend([type_node] * max(1, len(parameter.children_by_field_name("name"))))
+    return found
+
+
+def _grpc_method(method: Node, parameters: list[Node], context: FileContext) -> bool:
+    """`(ctx context.Context, req *pb.XRequest) (*pb.XResponse, error)`: a gRPC unary handler."""
+    if len(parameters) != 2 or str(qualified_type(parameters[0], context)) != "context.Context":
+        return False
+    result = method.child_by_field_name("result")
+    results = result.named_children if result is not None and result.type == "parameter_list" else []
+    request = parameters[1].named_children[0] if parameters[1].type == "pointer_type" else None
+    return (
+        request is not None
+        and request.type in {"qualified_type", "type_identifier"}
+        and _GRPC_REQUEST.search(context.text(request)) is not None
+        and len(results) == 2
+        and context.text(results[1]).endswith("error")
+    )
+
+
+def _enclosing_loop(start: Node, function: Node | None, context: FileContext) -> Node | None:
+    """The innermost `for` statement around `start` inside its function."""
+    for ancestor in ancestors(start, context):
+        if function is not None and ancestor.id == function.id:
+            return None
+        if ancestor.type == "for_statement":
+            return ancestor
+    return None
+
+
+def _per_item(start: Node, loop: Node, context: FileContext) -> bool:
+    """A loop over work that arrives: `for x := range ch`, or `for { … }` that receives it.
+
+    Received means a value taken, before the goroutine starts, from a channel (`case job :=
+    <-jobs:`, `msg := <-ch`) or from a stream (`msg, err := stream.Recv()`). A counted loop
+    starts a pool, a range over a collection fans out, a ticker case does periodic work:
+    none of them is per item.
+    """
+    header = next((c for c in loop.named_children if c.type != "block"), None)
+    if header is None:
+        return _received_before(start, loop, context)
+    if header.type != "range_clause":
+        return False
+    right = header.child_by_field_name("right")
+    return right is not None and _is_channel(unparen(right), context)
+
+
+def _received_before(start: Node, loop: Node, context: FileContext) -> bool:
+    """Is a value received on the way from the loop to `start` (its case, earlier statements)?"""
+    child = start
+    for ancestor in ancestors(start, context):
+        if ancestor.id == loop.id:
+            return False
+        if ancestor.type == "communication_case":
+            communication = ancestor.child_by_field_name("communication")
+            if communication is not None and _binds_received(communication, context):
+                return True
+        for sibling in ancestor.named_children:
+            if sibling.start_byte >= child.start_byte:
+                break
+            if _binds_received(sibling, context):
+                return True
+        child = ancestor
+    return False
+
+
+def _binds_received(statement: Node, context: FileContext) -> bool:
+    """`x := <-ch`, `case x, ok := <-ch`, `msg, err := stream.Recv()`."""
+    if statement.type not in {"receive_statement", "short_var_declaration", "assignment_statement"}:
+        return False
+    right = statement.child_by_field_name("right")
+    if statement.child_by_field_name("left") is None or right is None:
+        return False
+    if _STREAM_RECEIVE.search(context.file.data, right.start_byte, right.end_byte):
+        return True
+    return any(_is_receive(v) for v in _values(right))
+
+
+def _is_receive(value: Node) -> bool:
+    value = unparen(value)
+    return value.type == "unary_expression" and value.children[0].type == "<-"
+
+
+def _is_channel(expression: Node, context: FileContext) -> bool:
+    """A channel, as far as declarations show: `jobs <-chan Job`, `make(chan T)`, a `chan` field."""
+    if expression.type == "identifier":
+        binding = local_binding(context.text(expression), expression, context)
+        if binding is None:
+            return False
+        if binding.type_node is not None:
+            return binding.type_node.type == "channel_type"
+        return binding.value_node is not None and _makes_channel(unparen(binding.value_node), context)
+    if expression.type == "selector_expression":
+        operand = expression.child_by_field_name("operand")
+        field = expression.child_by_field_name("field")
+        if operand is None or field is None:
+            return False
+        types = field_types(operand, context.text(field), context)
+        return bool(types) and all(t.type == "channel_type" for t, _ in types)
+    return False
+
+
+def _makes_channel(value: Node, context: FileContext) -> bool:
+    if value.type != "call_expression":
+        return False
+    function = value.child_by_field_name("function")
+    arguments = value.child_by_field_name("arguments")
+    first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+    return (
+        function is not None
+        and context.text(function) == "make"
+        and first is not None
+        and first.type == "channel_type"
+    )
+
+
+def passed_in_call(target: Node, function: Node | None, context: FileContext) -> str | None:
+    """The parameter of the starting function that the goroutine calls: `go fn()`, `go func() { fn() }()`."""
+    if function is None:
+        return None
+    if target.type == "identifier":
+        return context.text(target) if _is_parameter_of(target, function, context) else None
+    if target.type != "func_literal":
+        return None
+    stack = [target.child_by_field_name("body")]
+    while stack:
+        node = stack.pop()
+        if node is None or node.type == "func_literal":
+            continue
+        callee = node.child_by_field_name("function") if node.type == "call_expression" else None
+        if callee is not None and callee.type == "identifier" and _is_parameter_of(callee, function, context):
+            return context.text(callee)
+        stack.extend(reversed(node.named_children))
+    return None
+
+
+def _is_parameter_of(identifier: Node, function: Node, context: FileContext) -> bool:
+    binding = local_binding(context.text(identifier), identifier, context)
+    if binding is None:
+        return False
+    declaration = parent_of(binding.declared_at, context)
+    if declaration is None or declaration.type not in _PARAMETER_DECLARATIONS:
+        return False
+    parameters = parent_of(declaration, context)
+    return parameters is not None and parameters.id == _id_of(function.child_by_field_name("parameters"))
+
+
+def _id_of(node: Node | None) -> int:
+    return node.id if node is not None else -1
+
+
+def trivial_body(function: Node, context: FileContext) -> bool:
+    """Does the function only wait, stop, close and signal (`<-ctx.Done(); l.Close()`)?"""
+    body = function.child_by_field_name("body")
+    return body is not None and _trivial_block(body, context)
+
+
+def _trivial_block(block: Node, context: FileContext) -> bool:
+    statements = block.named_children
+    if len(statements) == 1 and statements[0].type == "statement_list":
+        statements = statements[0].named_children
+    return all(_trivial_statement(s, context) for s in statements if s.type != "comment")
+
+
+def _trivial_statement(statement: Node, context: FileContext) -> bool:
+    kind = statement.type
+    if kind in {"return_statement", "break_statement", "continue_statement", "empty_statement"}:
+        return all(_simple(v) for v in statement.named_children for v in _values(v))
+    if kind in {"expression_statement", "defer_statement"}:
+        expression = unparen(statement.named_children[0]) if statement.named_children else None
+        return expression is not None and _trivial_expression(expression, context)
+    if kind == "send_statement":
+        value = statement.child_by_field_name("value")
+        return value is not None and _simple(value)
+    if kind == "short_var_declaration":
+        right = statement.child_by_field_name("right")
+        values = right.named_children if right is not None else []
+        return all(_trivial_expression(unparen(v), context) for v in values)
+    if kind == "for_statement":
+        return _trivial_loop(statement, context)
+    if kind == "select_statement":
+        cases = [case for case in statement.named_children if case.type != "comment"]
+        return all(_trivial_case(case, context) for case in cases)
+    return False
+
+
+def _values(node: Node) -> list[Node]:
+    return node.named_children if node.type == "expression_list" else [node]
+
+
+def _trivial_loop(loop: Node, context: FileContext) -> bool:
+    body = loop.child_by_field_name("body")
+    header = next((c for c in loop.named_children if c.type != "block"), None)
+    if header is not None:
+        if header.type != "range_clause":
+            return False
+        right = header.child_by_field_name("right")
+        if right is None or not (_simple(right) or _trivial_expression(unparen(right), context)):
+            return False
+    return body is not None and _trivial_block(body, context)
+
+
+def _trivial_case(case: Node, context: FileContext) -> bool:
+    """A select case that receives or sends a simple value, then does trivial things."""
+    for child in case.named_children:
+        if child.type in {"receive_statement", "send_statement", "expression_statement"}:
+            if child.type == "send_statement" and not _trivial_statement(child, context):
+                return False
+            continue
+        if child.type == "statement_list":
+            if not all(_trivial_statement(s, context) for s in child.named_children if s.type != "comment"):
+                return False
+        elif child.type != "comment" and not _trivial_statement(child, context):
+            return False
+    return True
+
+
+def _trivial_expression(expression: Node, context: FileContext) -> bool:
+    if expression.type == "unary_expression":  # `<-ch`
+        operand = expression.child_by_field_name("operand")
+        return operand is not None and (_simple(operand) or _trivial_expression(unparen(operand), context))
+    if expression.type != "call_expression":
+        return False
+    arguments = expression.child_by_field_name("arguments")
+    if arguments is not None and not all(_simple(a) for a in arguments.named_children):
+        return False
+    function = expression.child_by_field_name("function")
+    if function is None:
+        return False
+    if function.type == "identifier":
+        name = context.text(function)
+        builtin_close = name == "close" and local_binding(name, function, context) is None
+        return builtin_close or _cancel_function(function, context)
+    qualified = callee_name(expression, context)
+    if qualified is not None:
+        return str(qualified) in _TRIVIAL_FUNCTIONS
+    field = function.child_by_field_name("field")
+    operand = function.child_by_field_name("operand")
+    return (
+        field is not None
+        and context.text(field) in _TRIVIAL_METHODS
+        and operand is not None
+        and (_simple(operand) or _trivial_expression(unparen(operand), context))
+    )
+
+
+def _cancel_function(identifier: Node, context: FileContext) -> bool:
+    """`cancel` of `ctx, cancel := context.WithCancel(…)`, or declared a `context.CancelFunc`."""
+    binding = local_binding(context.text(identifier), identifier, context)
+    if binding is not None and binding.type_node is not None:
+        return str(qualified_type(binding.type_node, context)) in _CANCEL_TYPES
+    names = parent_of(binding.declared_at, context) if binding is not None else None
+    statement = parent_of(names, context) if names is not None else None
+    right = statement.child_by_field_name("right") if statement is not None else None
+    values = right.named_children if right is not None else []
+    if statement is None or statement.type != "short_var_declaration" or len(values) != 1:
+        return False
+    call = unparen(values[0])
+    qualified = callee_name(call, context) if call.type == "call_expression" else None
+    return str(qualified) in _CANCEL_CONSTRUCTORS
+
+
+def _simple(value: Node) -> bool:
+    """A value that cannot panic when read: a name, a field, a literal, `struct{}{}`."""
+    value = unparen(value)
+    if value.type in _SIMPLE_VALUES:
+        if value.type == "selector_expression":
+            operand = value.child_by_field_name("operand")
+            return operand is not None and _simple(operand)
+        return True
+    if value.type == "composite_literal":
+        body = value.child_by_field_name("body")
+        elements = [c for c in body.named_children if c.type != "comment"] if body is not None else []
+        return all(
+            e.type in {"literal_element", "keyed_element"} and all(_simple(part) for part in e.named_children)
+            for e in elements
+        )
+    if value.type == "literal_element":
+        return all(_simple(e) for e in value.named_children)
+    return value.type == "field_identifier"
