@@ -122,6 +122,12 @@ def goroutine_risk(start: Node, target: Node, context: FileContext) -> Risk | No
             "a panic in code this function does not control kills the whole process",
             runs_target=target.type == "identifier",
         )
+    consumed = _consumed_parameter(target, function, context)
+    if consumed is not None:
+        return Risk(
+            f"consumes the items its caller sends on `{consumed}`",
+            "a panic on one item kills the whole process, not just that item's work",
+        )
     if loop is not None and _per_item(start, loop, context):
         return Risk(
             "is started for each item of a loop",
@@ -305,6 +311,28 @@ def passed_in_call(target: Node, function: Node | None, context: FileContext) ->
         if callee is not None and callee.type == "identifier" and _is_parameter_of(callee, function, context):
             return context.text(callee)
         stack.extend(reversed(node.named_children))
+    return None
+
+
+def _consumed_parameter(target: Node, function: Node | None, context: FileContext) -> str | None:
+    """The channel parameter a goroutine's literal ranges over: `go func() { for e := range in {…} }()`.
+
+    A stage of a pipeline: it handles items that its caller's callers produce.
+    """
+    body = target.child_by_field_name("body") if target.type == "func_literal" else None
+    if function is None or body is None:
+        return None
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if node.type == "for_statement":
+            header = next((c for c in node.named_children if c.type == "range_clause"), None)
+            right = header.child_by_field_name("right") if header is not None else None
+            channel = right is not None and right.type == "identifier" and _is_channel(right, context)
+            if channel and right is not None and _is_parameter_of(right, function, context):
+                return context.text(right)
+        elif node.type in {"block", "statement_list"}:
+            stack.extend(node.named_children)
     return None
 
 

@@ -6,7 +6,8 @@ package behind a one-line `main`):
 
 - a long-lived server start: net/http `ListenAndServe[TLS]`/`Serve[TLS]` functions and
   methods, a `.Serve(lis)` method (gRPC and others), gin `Run`, echo `Start`, fiber
-  `Listen` on values those packages built, and `select {}`;
+  `Listen`, a Docker plugin handler's `ServeUnix`/`ServeTCP` on values those packages
+  built, and `select {}`;
 - a graceful `Shutdown(ctx)` of a net/http server;
 - `http.DefaultServeMux` served on a non-loopback (or unknown) address.
 
@@ -59,7 +60,17 @@ _GIN = frozenset(
 )
 _ECHO = frozenset({"github.com/labstack/echo.New", "github.com/labstack/echo.Echo"})
 _FIBER = frozenset({"github.com/gofiber/fiber.New", "github.com/gofiber/fiber.App"})
-FRAMEWORK_STARTS = {"Run": _GIN, "RunTLS": _GIN, "Start": _ECHO, "Listen": _FIBER}
+# Docker plugins (logging, volume, network drivers) serve the daemon on a socket.
+_DOCKER_SDK = "github.com/docker/go-plugins-helpers/sdk"
+_DOCKER_PLUGIN = frozenset({f"{_DOCKER_SDK}.NewHandler", f"{_DOCKER_SDK}.Handler"})
+FRAMEWORK_STARTS = {
+    "Run": _GIN,
+    "RunTLS": _GIN,
+    "Start": _ECHO,
+    "Listen": _FIBER,
+    "ServeUnix": _DOCKER_PLUGIN,
+    "ServeTCP": _DOCKER_PLUGIN,
+}
 LOOPBACK_PREFIXES = ("localhost:", "127.", "[::1]:")
 _DEBUG_WORDS = re.compile(r"pprof|profil|debug|diagnos", re.IGNORECASE)
 _MAJOR_SUFFIX = re.compile(r"/v[0-9]+(?=\.[^./]+$)")
