@@ -19,12 +19,16 @@ from harness import FIXTURES, invoke
 from test_sarif import SCHEMA
 
 ROLES = {
+    "bench/load": "devtool",
     "cmd/daemon": "service",
     "cmd/plugin": "library",
     "cmd/protoc-gen-thing": "devtool",
     "cmd/server": "service",
     "cmd/tool": "cli",
+    "cmd/netdb-test": "test-support",
     "cmd/worker": "service",
+    "contrib/lockdemo": "example",
+    "docs/snippets": "example",
     "examples/orders": "example",
     "internal/app": "library",
     "internal/cliflags": "cli",
@@ -109,8 +113,8 @@ def test_default_run_leaves_out_roles_and_says_so(module: Path) -> None:
     code, out, _err = invoke("--isolated", "--no-cache", "--select", "RES1,RES2", cwd=module)
     assert code == 1
     assert (
-        "Left out by role: 7 packages (devtool 4, example 1, test-support 2) and 13 findings "
-        "(cli 5, devtool 4, example 1, test-support 3; in command-line tools, of rules for "
+        "Left out by role: 11 packages (devtool 5, example 3, test-support 3) and 17 findings "
+        "(cli 5, devtool 5, example 3, test-support 4; in command-line tools, of rules for "
         "long-running programs). Report them with --include-roles cli,devtool,example,test-support "
         "or --all-roles; `resilint roles` shows why." in " ".join(out.split())
     )
@@ -119,7 +123,14 @@ def test_default_run_leaves_out_roles_and_says_so(module: Path) -> None:
 @pytest.mark.parametrize(
     ("option", "added"),
     [
-        ("--include-roles=example", [("examples/orders/main.go", 11, "RES201")]),
+        (
+            "--include-roles=example",
+            [
+                ("contrib/lockdemo/main.go", 16, "RES102"),
+                ("docs/snippets/snippets.go", 9, "RES101"),
+                ("examples/orders/main.go", 11, "RES201"),
+            ],
+        ),
         (
             "--include-roles=cli",
             [
@@ -133,6 +144,7 @@ def test_default_run_leaves_out_roles_and_says_so(module: Path) -> None:
         (
             "--include-roles=test-support",
             [
+                ("cmd/netdb-test/main.go", 16, "RES102"),
                 ("internal/harness/harness.go", 13, "RES101"),
                 ("internal/lib/mock.go", 10, "RES101"),
                 ("internal/testutil/testutil.go", 9, "RES101"),
@@ -141,6 +153,7 @@ def test_default_run_leaves_out_roles_and_says_so(module: Path) -> None:
         (
             "--include-roles=devtool",
             [
+                ("bench/load/main.go", 16, "RES102"),
                 ("cmd/protoc-gen-thing/main.go", 15, "RES102"),
                 ("internal/deps/tools.go", 9, "RES101"),
                 ("internal/render/main.go", 15, "RES102"),
@@ -155,7 +168,7 @@ def test_include_roles_reports_them(module: Path, option: str, added: list[tuple
 
 def test_all_roles_reports_everything_with_its_role(module: Path) -> None:
     found = findings("--all-roles", cwd=module)
-    assert len(found) == len(DEFAULT) + 13
+    assert len(found) == len(DEFAULT) + 17
     roles = {(f["path"], f["line"]): f["role"] for f in found}
     assert roles[("internal/lib/mock.go", 10)] == "test-support"
     assert roles[("internal/lib/lib.go", 10)] == "library"

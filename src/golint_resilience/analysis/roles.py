@@ -66,8 +66,22 @@ LIBRARY = "library"
 ROLES = (SERVICE, CLI, LIBRARY, DEVTOOL, EXAMPLE, TEST_SUPPORT)
 PRODUCTION_ROLES = (SERVICE, CLI, LIBRARY)  # the roles every rule applies to unless it says otherwise
 
+# Documentation and contributed extras ship samples next to the product, not the product.
 _EXAMPLE_NAMES = frozenset(
-    {"example", "examples", "_example", "_examples", "demo", "demos", "sample", "samples"}
+    {
+        "example",
+        "examples",
+        "_example",
+        "_examples",
+        "demo",
+        "demos",
+        "sample",
+        "samples",
+        "doc",
+        "docs",
+        "documentation",
+        "contrib",
+    }
 )
 _EXAMPLE_SUFFIXES = ("-example", "_example", "-examples", "_examples", "-demo", "_demo")
 _TEST_NAMES = frozenset(
@@ -91,8 +105,20 @@ _TEST_NAMES = frozenset(
     }
 )
 _TEST_PREFIXES = ("mock", "fake", "testutil", "e2e-", "e2e_", "integration-", "integration_")
-_TEST_SUFFIXES = ("testutil", "testutils", "testing", "mock", "mocks", "fake", "fakes", "-e2e", "_e2e")
-_DEVTOOL_NAMES = frozenset({"tools", "hack", "devtools"})
+_TEST_SUFFIXES = (
+    "testutil",
+    "testutils",
+    "testing",
+    "mock",
+    "mocks",
+    "fake",
+    "fakes",
+    "-e2e",
+    "_e2e",
+    "-test",
+    "-tests",
+)
+_DEVTOOL_NAMES = frozenset({"tools", "hack", "devtools", "bench", "benchmark", "benchmarks"})
 _GENERATOR_DIR = re.compile(r"(?:gen|generator|generate|-gen-.*|protoc-gen-.*)$|^gen[-_]")
 
 
@@ -126,11 +152,11 @@ def validate_role(role: str, where: str) -> str:
 def _convention(name: str) -> tuple[str, str] | None:
     """The role a directory's name gives by the conventions of Go repositories, and why."""
     if name in _EXAMPLE_NAMES or name.endswith(_EXAMPLE_SUFFIXES):
-        return EXAMPLE, f"directory {name}/ (examples and demos)"
+        return EXAMPLE, f"directory {name}/ (examples, demos, documentation and contributed extras)"
     if name in _TEST_NAMES or name.startswith(_TEST_PREFIXES) or name.endswith(_TEST_SUFFIXES):
         return TEST_SUPPORT, f"directory {name}/ (tests, mocks and test helpers)"
     if name in _DEVTOOL_NAMES:
-        return DEVTOOL, f"directory {name}/ (development tools)"
+        return DEVTOOL, f"directory {name}/ (development tools and benchmarks)"
     return None
 
 
