@@ -72,7 +72,11 @@ def _describe_function(call: Node, context: FileContext) -> str:
 
 
 def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
-    """main() and init() of a package main (closures inside count), and TestMain of a test file.
+    """main() and init() of a package main, TestMain of a test file, a library's `func Main()`.
+
+    Closures inside count. `func Main()` is a program's main() moved into a package
+    (`cmd.Main()`, "call this as the main() of your program"): it takes nothing and returns
+    nothing, so it can only be the whole of a main().
 
     Flag parsing is exempt there too; startup code (`_is_startup`) only from exit calls:
     `flag.Parse()` in a library's init() still parses the command line of every program.
@@ -85,7 +89,13 @@ def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
         # go test runs a TestMain function of a _test.go file only; a test framework's
         # TestMain method is what such a function calls.
         return declaration.type == "method_declaration" or context.file.path.name.endswith("_test.go")
-    return declaration.type == "function_declaration" and context.package.is_main and name in {"main", "init"}
+    if declaration.type != "function_declaration":
+        return False
+    if name == "Main":
+        parameters = declaration.child_by_field_name("parameters")
+        no_parameters = parameters is None or not parameters.named_children
+        return no_parameters and declaration.child_by_field_name("result") is None
+    return context.package.is_main and name in {"main", "init"}
 
 
 def _is_startup(call: Node, context: FileContext, setups: dict[int, int | None]) -> bool:
