@@ -66,7 +66,8 @@ LIBRARY = "library"
 ROLES = (SERVICE, CLI, LIBRARY, DEVTOOL, EXAMPLE, TEST_SUPPORT)
 PRODUCTION_ROLES = (SERVICE, CLI, LIBRARY)  # the roles every rule applies to unless it says otherwise
 
-# Documentation and contributed extras ship samples next to the product, not the product.
+# Documentation and contributed extras ship samples next to the product, not the product
+# (not `doc/`: go/doc and cmd/go/internal/doc are code named after what they do).
 _EXAMPLE_NAMES = frozenset(
     {
         "example",
@@ -77,7 +78,6 @@ _EXAMPLE_NAMES = frozenset(
         "demos",
         "sample",
         "samples",
-        "doc",
         "docs",
         "documentation",
         "contrib",
