@@ -544,31 +544,71 @@ def attempt_bound(loop: Node, context: FileContext, assignments: Assignments) ->
     """How many times the loop's header lets it run, when literals or constants say so.
 
     `for range 3`, `for i := range 3`, `for i := 0; i < 3; i++`, `for i := 1; i <= 3; i++`,
-    `for n := 3; n > 0; n--` (a condition may add `&& err != nil`). None for any other
-    header, or when the body assigns the counter too.
+    `for n := 3; n > 0; n--` (a condition may add `&& err != nil`), and `attempts := 1`
+    right before `for attempts <= 3 {` whose body ends each round in `attempts++`. None for
+    any other header, or when the body assigns the counter too.
     """
     header = loop_header(loop)
     if header is not None and header.type == "range_clause":
         return int_constant(header.child_by_field_name("right"), context)
-    if header is None or header.type != "for_clause":
+    if header is None:
         return None
+    if header.type != "for_clause":
+        return _counted_while(loop, header, context, assignments)
     fields = ("initializer", "condition", "update")
     initializer, condition, update = (header.child_by_field_name(f) for f in fields)
     if initializer is None or condition is None or update is None:
         return None
-    if initializer.type != "short_var_declaration":
-        return None
-    left, right = initializer.child_by_field_name("left"), initializer.child_by_field_name("right")
-    if left is None or right is None or len(left.named_children) != 1 or len(right.named_children) != 1:
-        return None
-    counter = context.text(left.named_children[0])
-    start = int_constant(right.named_children[0], context)
+    declared = _counter_declaration(initializer, context)
     step = {"inc_statement": 1, "dec_statement": -1}.get(update.type)
     updated = update.named_children[0] if update.named_children else None
-    if start is None or step is None or updated is None or context.text(updated) != counter:
+    if declared is None or step is None or updated is None or context.text(updated) != declared[0]:
         return None
+    counter, start = declared
     if len(assignments.by_target.get(counter, ())) != 2:  # the initializer and the update only
         return None
+    return _rounds(condition, counter, start, step, context)
+
+
+def _counted_while(loop: Node, condition: Node, context: FileContext, assignments: Assignments) -> int | None:
+    """`n := 1` just before `for n <= 3 {`, the body counting `n++` at its top level, no `continue`."""
+    parent = context.file.lineage.parent(loop)
+    siblings = parent.named_children if parent is not None else []
+    position = next((i for i, s in enumerate(siblings) if s.id == loop.id), 0)
+    declared = _counter_declaration(siblings[position - 1], context) if position > 0 else None
+    body = loop.child_by_field_name("body")
+    if declared is None or body is None:
+        return None
+    counter, start = declared
+    writes = assignments.by_target.get(counter, [])
+    if len(writes) != 1 or _CONTINUE.search(context.file.data, body.start_byte, body.end_byte):
+        return None
+    statement = writes[0][0]
+    step = {"inc_statement": 1, "dec_statement": -1}.get(statement.type)
+    top_level = context.file.lineage.parent(statement)
+    if top_level is not None and top_level.type == "statement_list":
+        top_level = context.file.lineage.parent(top_level)
+    if step is None or top_level is None or top_level.id != body.id:
+        return None
+    return _rounds(condition, counter, start, step, context)
+
+
+_CONTINUE = re.compile(rb"\bcontinue\b")
+
+
+def _counter_declaration(statement: Node, context: FileContext) -> tuple[str, int] | None:
+    """`i := 3`: the counter's name and its integer start."""
+    if statement.type != "short_var_declaration":
+        return None
+    left, right = statement.child_by_field_name("left"), statement.child_by_field_name("right")
+    if left is None or right is None or len(left.named_children) != 1 or len(right.named_children) != 1:
+        return None
+    start = int_constant(right.named_children[0], context)
+    return (context.text(left.named_children[0]), start) if start is not None else None
+
+
+def _rounds(condition: Node, counter: str, start: int, step: int, context: FileContext) -> int | None:
+    """How many rounds a condition on a counter allows, from `start` by `step`."""
     for term in _terms(condition, "&&", context):
         limit = _counter_limit(term, counter, context)
         if limit is None:
