@@ -20,6 +20,7 @@ from golint_resilience.analysis.resolve import (
     callee_name,
     enclosing_function,
     local_binding,
+    parent_of,
     qualified_type,
     unparen,
     variable,
@@ -185,3 +186,25 @@ def is_context_argument(expression: Node, context: FileContext) -> bool:
 
 def _is_context_name(name: str) -> bool:
     return name == "ctx" or name.endswith("Ctx")
+
+
+_CANCEL_CONSTRUCTORS = frozenset(
+    {"context.WithCancel", "context.WithTimeout", "context.WithDeadline", "context.WithCancelCause"}
+)
+_CANCEL_TYPES = frozenset({"context.CancelFunc", "context.CancelCauseFunc"})
+
+
+def is_cancel_function(identifier: Node, context: FileContext) -> bool:
+    """`cancel` of `ctx, cancel := context.WithCancel(…)`, or declared a `context.CancelFunc`."""
+    binding = local_binding(context.text(identifier), identifier, context)
+    if binding is not None and binding.type_node is not None:
+        return str(qualified_type(binding.type_node, context)) in _CANCEL_TYPES
+    names = parent_of(binding.declared_at, context) if binding is not None else None
+    statement = parent_of(names, context) if names is not None else None
+    right = statement.child_by_field_name("right") if statement is not None else None
+    values = right.named_children if right is not None else []
+    if statement is None or statement.type != "short_var_declaration" or len(values) != 1:
+        return False
+    call = unparen(values[0])
+    qualified = callee_name(call, context) if call.type == "call_expression" else None
+    return str(qualified) in _CANCEL_CONSTRUCTORS

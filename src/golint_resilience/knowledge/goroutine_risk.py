@@ -27,6 +27,7 @@ from golint_resilience.analysis.resolve import (
 )
 from golint_resilience.golang.index import FileContext, receiver_type_name
 from golint_resilience.golang.parsing import Node
+from golint_resilience.knowledge.contexts import is_cancel_function
 from golint_resilience.knowledge.servers import versionless
 
 # Parameter types that make a function a request handler, by framework.
@@ -66,11 +67,7 @@ _TRIVIAL_METHODS = frozenset(
     }
 )
 _TRIVIAL_FUNCTIONS = frozenset({"time.Sleep", "time.After", "time.Tick", "time.NewTicker", "time.NewTimer"})
-_CANCEL_CONSTRUCTORS = frozenset(
-    {"context.WithCancel", "context.WithTimeout", "context.WithDeadline", "context.WithCancelCause"}
-)
 _PARAMETER_DECLARATIONS = frozenset({"parameter_declaration", "variadic_parameter_declaration"})
-_CANCEL_TYPES = frozenset({"context.CancelFunc", "context.CancelCauseFunc"})
 _SIMPLE_VALUES = frozenset(
     {
         "identifier",
@@ -432,7 +429,7 @@ def _trivial_expression(expression: Node, context: FileContext) -> bool:
     if function.type == "identifier":
         name = context.text(function)
         builtin_close = name == "close" and local_binding(name, function, context) is None
-        return builtin_close or _cancel_function(function, context)
+        return builtin_close or is_cancel_function(function, context)
     qualified = callee_name(expression, context)
     if qualified is not None:
         return str(qualified) in _TRIVIAL_FUNCTIONS
@@ -444,22 +441,6 @@ def _trivial_expression(expression: Node, context: FileContext) -> bool:
         and operand is not None
         and (_simple(operand) or _trivial_expression(unparen(operand), context))
     )
-
-
-def _cancel_function(identifier: Node, context: FileContext) -> bool:
-    """`cancel` of `ctx, cancel := context.WithCancel(…)`, or declared a `context.CancelFunc`."""
-    binding = local_binding(context.text(identifier), identifier, context)
-    if binding is not None and binding.type_node is not None:
-        return str(qualified_type(binding.type_node, context)) in _CANCEL_TYPES
-    names = parent_of(binding.declared_at, context) if binding is not None else None
-    statement = parent_of(names, context) if names is not None else None
-    right = statement.child_by_field_name("right") if statement is not None else None
-    values = right.named_children if right is not None else []
-    if statement is None or statement.type != "short_var_declaration" or len(values) != 1:
-        return False
-    call = unparen(values[0])
-    qualified = callee_name(call, context) if call.type == "call_expression" else None
-    return str(qualified) in _CANCEL_CONSTRUCTORS
 
 
 def _simple(value: Node) -> bool:
