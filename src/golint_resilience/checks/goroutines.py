@@ -18,7 +18,7 @@ from golint_resilience.analysis.resolve import (
     enclosing_declaration,
     enclosing_function,
     function_key,
-    local_binding,
+    lookup,
     qualified_name,
     same_package_callee,
     statement_call,
@@ -101,8 +101,8 @@ def _recovering_local(callee: Node, context: FileContext, ctx: MatchContext) -> 
     if callee.type == "func_literal":
         return recovers_directly(callee, context)
     if callee.type == "identifier":
-        binding = local_binding(context.text(callee), callee, context)
-        if binding is not None:
+        binding = lookup(callee, context)
+        if binding is not None and binding.is_local:
             value = binding.value_node
             return value is not None and value.type == "func_literal" and recovers_directly(value, context)
     target = same_package_callee(callee, context)
@@ -203,8 +203,8 @@ def _closure_value(function: Node, context: FileContext) -> Node | None:
     """The literal of `stop := func(…) {…}; go stop(x)`."""
     if function.type != "identifier":
         return None
-    binding = local_binding(context.text(function), function, context)
-    value = binding.value_node if binding is not None else None
+    binding = lookup(function, context)
+    value = binding.value_node if binding is not None and binding.is_local else None
     return value if value is not None and value.type == "func_literal" else None
 
 
