@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from golint_resilience.analysis import resolve
-from golint_resilience.analysis.resolve import assignment_target, callee_name, local_binding, variable
+from golint_resilience.analysis.resolve import assignment_target, callee_name, lookup
 from golint_resilience.golang.index import FileContext, Package, default_import_name
 from golint_resilience.golang.parsing import Node, captures_within
 from golint_resilience.golang.source import SourceFile
@@ -111,10 +111,12 @@ def test_assignment_targets_and_variables() -> None:
         file.root, "(assignment_statement right: (expression_list) @uses) @a", file.budget
     )[-1:]
     names = {file.text(n): n for n in last["uses"][0].named_children}
-    pkg = variable(names["pkg"], context)
-    assert pkg is not None and not pkg.is_local and file.text(pkg.value_node) == "&T{1}"
-    local = variable(names["local"], context)
-    assert local is not None and local.is_local and file.text(local.value_node) == "&T{2}"
+    pkg = lookup(names["pkg"], context)
+    assert pkg is not None and not pkg.is_local and pkg.value_node is not None
+    assert file.text(pkg.value_node) == "&T{1}"
+    local = lookup(names["local"], context)
+    assert local is not None and local.is_local and local.value_node is not None
+    assert file.text(local.value_node) == "&T{2}"
 
 
 def _selector_operands(root: Path) -> list[tuple[FileContext, Node]]:
@@ -128,10 +130,10 @@ def _selector_operands(root: Path) -> list[tuple[FileContext, Node]]:
 
 
 def test_the_text_test_never_hides_a_local_binding(monkeypatch: pytest.MonkeyPatch) -> None:
-    """local_binding skips the scope walk where the text shows no binding: same answers as the walk."""
+    """lookup skips the scope walk where the text shows no binding: same answers as the walk."""
     operands = _selector_operands(FIXTURES) + _selector_operands(EXAMPLES)
-    shortcut = [local_binding(context.text(op), op, context) for context, op in operands]
+    shortcut = [lookup(op, context) for context, op in operands]
     monkeypatch.setattr(resolve, "_may_declare", lambda *_: True)
-    walked = [local_binding(context.text(op), op, context) for context, op in operands]
-    assert [b is None for b in shortcut] == [b is None for b in walked]
-    assert sum(b is not None for b in walked) > 10  # shadowed operands are among them
+    walked = [lookup(op, context) for context, op in operands]
+    assert [b.is_local if b else None for b in shortcut] == [b.is_local if b else None for b in walked]
+    assert sum(b is not None and b.is_local for b in walked) > 10  # shadowed operands are among them

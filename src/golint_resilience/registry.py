@@ -21,7 +21,7 @@ from pathlib import Path
 from types import ModuleType
 
 from golint_resilience.analysis.facts import Condition, FactsBuilder, PackageFacts
-from golint_resilience.analysis.resolve import operand_type
+from golint_resilience.analysis.resolve import type_of
 from golint_resilience.analysis.triggers import Trigger
 from golint_resilience.catalog.specs import RuleSpec, load_catalog
 from golint_resilience.golang.index import FileContext, Package
@@ -114,8 +114,8 @@ class MatchContext:
         """`x.m` where x's type is `T` of another package of the module: (its directory, "T.m")."""
         operand = function.child_by_field_name("operand") if function.type == "selector_expression" else None
         field = function.child_by_field_name("field")
-        known = operand_type(operand, context) if operand is not None else None
-        if known is None or field is None or "." not in known.name:
+        known = type_of(operand, context) if operand is not None else None
+        if known is None or field is None or not known.is_foreign or "." not in known.name:
             return None
         package, type_name = known.name.rsplit(".", 1)
         directory = self.module_directory(package)

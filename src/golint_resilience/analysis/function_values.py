@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from golint_resilience.analysis.resolve import enclosing_function, local_binding
+from golint_resilience.analysis.resolve import enclosing_function, lookup
 from golint_resilience.analysis.triggers import Confirmed
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node, captures_within
@@ -64,7 +64,7 @@ def _calls_of(alias: Node, context: FileContext) -> list[Node]:
         use = captures["function"][0]
         if use.start_byte <= alias.start_byte or context.text(use) != name:
             continue
-        binding = local_binding(name, use, context)
-        if binding is not None and binding.declared_at.id == alias.id:
+        binding = lookup(use, context)
+        if binding is not None and binding.declared_at is not None and binding.declared_at.id == alias.id:
             found.append(captures["call"][0])
     return found

@@ -1,4 +1,11 @@
-"""What does a name refer to? Syntax-only resolution shared by every check.
+"""What does a name refer to, what type is a value? Syntax-only resolution shared by every check.
+
+Two questions, one answer each: `lookup(identifier, context)` gives the declaration a name
+refers to (a local, parameter or receiver, a package-level var, const or function of any
+file of the package, an import), and `type_of(expression, context)` the named type of a
+value (this package's `T`, another's `pkg.T`, or unknown), following bindings, fields and
+calls to one depth limit. Checks and knowledge modules ask these two and compare the
+answers; what other modules' APIs return is data, in knowledge/library.py.
 
 Resolution walks up from a use to the root and, at each level, looks only at the
 siblings that come *before* the path (Go scopes start after the declaration). It never
@@ -12,29 +19,20 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import Enum
 
 from golint_resilience.golang.index import Decl, FileContext, fields_named, receiver_type_name, string_value
 from golint_resilience.golang.parsing import Node
 from golint_resilience.knowledge.library import (
     BUILDER_TYPES,
-    CONSTRUCTOR_RESULTS,
     METHOD_RESULTS,
     PACKAGE_VALUES,
     PREDECLARED_TYPES,
+    constructor_result,
 )
 
 FUNCTION_NODES = frozenset({"function_declaration", "method_declaration", "func_literal"})
 DECLARATION_NODES = frozenset({"function_declaration", "method_declaration"})
-
-
-@dataclass(frozen=True)
-class LocalBinding:
-    """A name bound inside a function: where, and its declared type or value if known."""
-
-    name: str
-    declared_at: Node
-    type_node: Node | None
-    value_node: Node | None
 
 
 @dataclass(frozen=True)
@@ -115,6 +113,85 @@ def unparen(node: Node) -> Node:
     return node
 
 
+# --- lookup: what a name refers to -------------------------------------------------------
+
+
+class BindingKind(Enum):
+    """What kind of declaration a name refers to."""
+
+    LOCAL = "local"  # `:=`, `var`/`const` in a function, range and select-case variables, type-switch aliases
+    PARAMETER = "parameter"  # a parameter, receiver or named result
+    PACKAGE_VAR = "package var"
+    PACKAGE_CONST = "package const"
+    PACKAGE_FUNC = "package func"
+    IMPORT = "import"
+
+
+@dataclass(frozen=True)
+class Binding:
+    """The declaration a name refers to at a point of the code.
+
+    `context` is the file that declares it (another file of the package for a package-level
+    name); `type_node`/`value_node` are its declared type and initial value when syntax
+    shows them (`x, err := f()` gives x the value `f()`); `package` is the import path of
+    an import; `declarations` the package's functions of that name (several with build tags).
+    """
+
+    name: str
+    kind: BindingKind
+    declared_at: Node | None
+    context: FileContext
+    type_node: Node | None = None
+    value_node: Node | None = None
+    package: str = ""
+    declarations: tuple[Decl, ...] = ()
+
+    @property
+    def is_local(self) -> bool:
+        """Declared inside a function (it shadows package-level names and imports)."""
+        return self.kind in {BindingKind.LOCAL, BindingKind.PARAMETER}
+
+
+def lookup(identifier: Node, context: FileContext, name: str | None = None) -> Binding | None:
+    """The declaration `name` (default: the identifier's text) refers to at `identifier`.
+
+    Scopes are Go's, innermost first: a function's (a literal's own parameters hide outer
+    names; a binding counts only after its declaration), then the file's imports, then the
+    package's vars, consts and functions in any of its files. None for a predeclared or
+    undeclared name (a type, a builtin, a dot import).
+    """
+    if name is None:
+        name = context.text(identifier)
+    local = _local_binding(name, identifier, context)
+    if local is not None:
+        return local
+    path = context.imports.by_name.get(name)
+    if path is not None:
+        return Binding(name, BindingKind.IMPORT, context.imports.nodes.get(path), context, package=path)
+    return _package_binding(name, context)
+
+
+def _package_binding(name: str, context: FileContext) -> Binding | None:
+    """The package-level var, const or function `name`, with the file declaring it."""
+    declaration = context.package.value_spec(name)
+    if declaration is not None:
+        declared_in = context.package.context_of(declaration.file)
+        kind = BindingKind.PACKAGE_CONST if declaration.node.type == "const_spec" else BindingKind.PACKAGE_VAR
+        return _spec_binding(declaration.node, name, declared_in, kind)
+    functions = context.package.functions(name)
+    if functions:
+        first = functions[0]
+        name_node = first.node.child_by_field_name("name")
+        return Binding(
+            name,
+            BindingKind.PACKAGE_FUNC,
+            name_node,
+            context.package.context_of(first.file),
+            declarations=tuple(functions),
+        )
+    return None
+
+
 def _names(node: Node | None) -> list[Node]:
     if node is None:
         return []
@@ -123,16 +200,14 @@ def _names(node: Node | None) -> list[Node]:
     return [c for c in node.named_children if c.type == "identifier"]
 
 
-def _declared_by(statement: Node, name: str, context: FileContext) -> LocalBinding | None:
+def _declared_by(statement: Node, name: str, context: FileContext) -> Binding | None:
     """The binding of `name` introduced by `statement`, if it introduces one."""
     kind = statement.type
     if kind == "short_var_declaration" or (
         kind in {"range_clause", "receive_statement"} and _defines(statement)
     ):
-        left_field = "left"
-        right_field = "right"
-        lefts = _names(statement.child_by_field_name(left_field))
-        rights = statement.child_by_field_name(right_field)
+        lefts = _names(statement.child_by_field_name("left"))
+        rights = statement.child_by_field_name("right")
         values = rights.named_children if rights is not None and rights.type == "expression_list" else []
         for position, ident in enumerate(lefts):
             if context.text(ident) == name:
@@ -143,13 +218,13 @@ def _declared_by(statement: Node, name: str, context: FileContext) -> LocalBindi
                 )
                 if kind == "short_var_declaration" and len(values) == 1 and len(lefts) > 1 and position == 0:
                     value = values[0]  # `x, err := f()`: x is f's first result
-                return LocalBinding(name, ident, None, value)
+                return Binding(name, BindingKind.LOCAL, ident, context, value_node=value)
         return None
     if kind in {"var_declaration", "const_declaration"}:
         for child in statement.named_children:
             specs = child.named_children if child.type == "var_spec_list" else [child]
             for spec in specs:
-                binding = _spec_binding(spec, name, context)
+                binding = _spec_binding(spec, name, context, BindingKind.LOCAL)
                 if binding is not None:
                     return binding
         return None
@@ -157,7 +232,8 @@ def _declared_by(statement: Node, name: str, context: FileContext) -> LocalBindi
         for param in statement.named_children:
             for ident in param.children_by_field_name("name"):
                 if context.text(ident) == name:
-                    return LocalBinding(name, ident, param.child_by_field_name("type"), None)
+                    declared = param.child_by_field_name("type")
+                    return Binding(name, BindingKind.PARAMETER, ident, context, type_node=declared)
         return None
     if kind == "for_clause":
         initializer = statement.child_by_field_name("initializer")
@@ -166,7 +242,7 @@ def _declared_by(statement: Node, name: str, context: FileContext) -> LocalBindi
         alias = statement.child_by_field_name("alias")
         for ident in _names(alias):
             if context.text(ident) == name:
-                return LocalBinding(name, ident, None, None)
+                return Binding(name, BindingKind.LOCAL, ident, context)
     return None
 
 
@@ -175,7 +251,7 @@ def _defines(statement: Node) -> bool:
     return any(child.type == ":=" for child in statement.children)
 
 
-def _spec_binding(spec: Node, name: str, context: FileContext) -> LocalBinding | None:
+def _spec_binding(spec: Node, name: str, context: FileContext, kind: BindingKind) -> Binding | None:
     names = spec.children_by_field_name("name")
     for position, ident in enumerate(names):
         if context.text(ident) != name:
@@ -187,7 +263,7 @@ def _spec_binding(spec: Node, name: str, context: FileContext) -> LocalBinding |
             if len(values) == len(names)
             else (values[0] if len(values) == 1 and position == 0 else None)
         )
-        return LocalBinding(name, ident, spec.child_by_field_name("type"), value)
+        return Binding(name, kind, ident, context, spec.child_by_field_name("type"), value)
     return None
 
 
@@ -217,12 +293,8 @@ def _may_declare(name: str, use: Node, context: FileContext) -> bool:
     return found
 
 
-def local_binding(name: str, use: Node, context: FileContext) -> LocalBinding | None:
-    """The innermost binding of `name` visible at `use` inside its function, if any.
-
-    Bindings are parameters, receivers, named results, `:=`, `var`, `const`, range and
-    select-case variables, and type-switch aliases. Package-level names are not local.
-    """
+def _local_binding(name: str, use: Node, context: FileContext) -> Binding | None:
+    """The innermost binding of `name` visible at `use` inside its function, if any."""
     if not _may_declare(name, use, context):
         return None
     child = use
@@ -245,15 +317,18 @@ def local_binding(name: str, use: Node, context: FileContext) -> LocalBinding | 
     return None
 
 
+def is_shadowed(name: str, at: Node, context: FileContext) -> bool:
+    """Does a binding inside the function hide the package-level `name` (or import) at `at`?"""
+    binding = lookup(at, context, name)
+    return binding is not None and binding.is_local
+
+
 def imported_package(identifier: Node, context: FileContext) -> str | None:
     """The import path an identifier names, unless a local binding shadows the import."""
     if identifier.type not in {"identifier", "package_identifier"}:
         return None
-    name = context.text(identifier)
-    path = context.imports.by_name.get(name)
-    if path is None or local_binding(name, identifier, context) is not None:
-        return None
-    return path
+    binding = lookup(identifier, context)
+    return binding.package if binding is not None and binding.kind is BindingKind.IMPORT else None
 
 
 def qualified_name(expression: Node, context: FileContext) -> QualifiedName | None:
@@ -294,30 +369,17 @@ def callee_name(call: Node, context: FileContext) -> QualifiedName | None:
     if function is None:
         return None
     if function.type == "identifier":
-        return function_value(function, context)
+        return _function_value(function, context)
     return qualified_name(function, context)
 
 
-def function_value(identifier: Node, context: FileContext) -> QualifiedName | None:
+def _function_value(identifier: Node, context: FileContext) -> QualifiedName | None:
     """`pkg.F` when the identifier is a local variable bound to that function (`f := pkg.F`)."""
-    binding = local_binding(context.text(identifier), identifier, context)
-    if binding is None or binding.type_node is not None or binding.value_node is None:
+    binding = lookup(identifier, context)
+    if binding is None or not binding.is_local or binding.type_node is not None or binding.value_node is None:
         return None
     value = unparen(binding.value_node)
     return qualified_name(value, context) if value.type == "selector_expression" else None
-
-
-def qualified_type(type_node: Node | None, context: FileContext) -> QualifiedName | None:
-    """`*pkg.T`, `pkg.T`, `[]pkg.T` stripped to `pkg.T` (element types do not count)."""
-    while type_node is not None and type_node.type in {"pointer_type", "parenthesized_type"}:
-        type_node = type_node.named_children[0] if type_node.named_children else None
-    if type_node is None:
-        return None
-    if type_node.type == "generic_type":
-        type_node = type_node.child_by_field_name("type")
-        if type_node is None:
-            return None
-    return qualified_name(type_node, context)
 
 
 @dataclass(frozen=True)
@@ -340,18 +402,19 @@ class SamePackageTarget:
 
 
 def same_package_callee(function: Node, context: FileContext) -> SamePackageTarget | None:
-    """Resolve `f` or `x.m` to the package's own declarations, by name.
+    """Resolve `f` or `x.m` to the package's own declarations.
 
-    `f` must not be shadowed locally; `x.m` must not be an import. Methods are matched
-    by name on every receiver type (callers rely only on what all of them share).
+    `f` must name a package-level function (not a local variable); `x.m` must not be an
+    import. Methods are those of x's type when type_of knows it is a type of this package
+    (none when it is another package's), else every method of that name (callers rely
+    only on what all of them share).
     """
     function = unparen(function)
     if function.type == "identifier":
-        name = context.text(function)
-        if local_binding(name, function, context) is not None:
+        binding = lookup(function, context)
+        if binding is None or binding.kind is not BindingKind.PACKAGE_FUNC:
             return None
-        decls = context.package.functions(name)
-        return SamePackageTarget(name, tuple(decls), is_method=False) if decls else None
+        return SamePackageTarget(binding.name, binding.declarations, is_method=False)
     if function.type == "selector_expression":
         operand = function.child_by_field_name("operand")
         field = function.child_by_field_name("field")
@@ -359,103 +422,181 @@ def same_package_callee(function: Node, context: FileContext) -> SamePackageTarg
             return None
         name = context.text(field)
         decls = context.package.methods(name)
-        known = operand_type(operand, context)
-        if known is not None:
-            if not known.local:
-                return None
+        known = type_of(operand, context)
+        if known.is_foreign:
+            return None
+        if known.is_local:
             decls = [d for d in decls if receiver_type_name(d.node, d.file) == known.name]
         return SamePackageTarget(name, tuple(decls), is_method=True) if decls else None
     return None
 
 
+def package_constant(identifier: Node, context: FileContext) -> tuple[Node, FileContext] | None:
+    """The value expression of the same-package constant an identifier names (not shadowed)."""
+    binding = lookup(identifier, context)
+    if binding is None or binding.kind is not BindingKind.PACKAGE_CONST or binding.value_node is None:
+        return None
+    return unparen(binding.value_node), binding.context
+
+
+def string_constant(expression: Node, context: FileContext) -> str | None:
+    """The value of a string literal, or of a same-package string constant naming one."""
+    expression = unparen(expression)
+    if expression.type != "identifier":
+        return string_value(expression, context.file)
+    found = package_constant(expression, context)
+    return string_value(found[0], found[1].file) if found is not None else None
+
+
+# --- type_of: what type a value has -----------------------------------------------------
+
+
+class TypeKind(Enum):
+    """Whose type a value has, as far as syntax tells."""
+
+    LOCAL = "local"  # a type declared in this package
+    FOREIGN = "foreign"  # another package's type (or a predeclared one)
+    UNKNOWN = "unknown"
+
+
 @dataclass(frozen=True)
-class OperandType:
-    """The named type of an expression, when syntax tells: `T` of this package, or another's.
+class TypeRef:
+    """The named type of a value: `T` of this package, `pkg.T` of another, or unknown.
 
     Another package cannot name this package's types (imports have no cycles), so the
     fields and method results of its values are of other packages' types too, unless it
-    is a generic type instantiated here (`atomic.Pointer[T]`): then they are `instantiated`.
+    is a generic type instantiated here (`atomic.Pointer[T]`): then they are unknown.
+    A foreign type may be known only as foreign (`name` empty); `origin` then is the
+    package whose function or variable gave the value, when one did.
     """
 
-    name: str  # "T"; "import/path.T" when not local; "" when only "not local" is known
-    local: bool
+    kind: TypeKind
+    name: str = ""  # LOCAL: "T"; FOREIGN: "import/path.T" (predeclared: "string"), or ""
+    origin: str = ""  # FOREIGN without a name: the import path the value came from
     instantiated: bool = False  # another package's generic type, with type arguments
 
+    @property
+    def is_local(self) -> bool:
+        """A type of this package."""
+        return self.kind is TypeKind.LOCAL
 
-_MAX_TYPE_DEPTH = 6
+    @property
+    def is_foreign(self) -> bool:
+        """Another package's type (or a predeclared one)."""
+        return self.kind is TypeKind.FOREIGN
+
+    @property
+    def package(self) -> str:
+        """The import path the type (or, without a name, the value) is known to come from."""
+        if self.kind is not TypeKind.FOREIGN:
+            return ""
+        return self.name.rsplit(".", 1)[0] if "." in self.name else self.origin
+
+    def is_type(self, qualified: str) -> bool:
+        """Is it the foreign type `import/path.T` (a pointer to it counts the same)?"""
+        return self.kind is TypeKind.FOREIGN and self.name == qualified
 
 
-def operand_type(expression: Node, context: FileContext, depth: int = _MAX_TYPE_DEPTH) -> OperandType | None:
-    """The named type of a variable, field, literal or constructor call; None when unknown.
+UNKNOWN = TypeRef(TypeKind.UNKNOWN)
+_FOREIGN = TypeRef(TypeKind.FOREIGN)
+_MAX_DEPTH = 6  # how many bindings, fields and calls type_of follows from an expression
 
-    Read from a declared type (parameter, receiver, typed var, struct field, a type
-    assertion), or from the value a variable was initialised with (`&T{}`, a same-package
-    function with a declared result, a call of another package: `pkg.New()` gives another
-    package's type, named when library.CONSTRUCTOR_RESULTS knows it). Method values and
-    interfaces of unknown origin stay unknown.
+
+def _foreign(name: str, origin: str = "", *, instantiated: bool = False) -> TypeRef:
+    return TypeRef(TypeKind.FOREIGN, name, "" if name else origin, instantiated)
+
+
+def type_of(expression: Node, context: FileContext, depth: int = _MAX_DEPTH) -> TypeRef:
+    """The named type of an expression's value (a pointer and its element are the same).
+
+    Read from a declared type (parameter, receiver, typed var of any file of the package,
+    struct field, type assertion, composite literal, `new(T)`, a conversion), or from the
+    value a variable was initialised with; a call gives its function's first result: a
+    same-package function's or literal's declared result, a method's by its receiver
+    type, and another package's function (or a method of another package's value) an
+    other package's type, named when knowledge/library.py knows it. Interfaces of unknown
+    origin and type parameters stay unknown.
     """
     expression = unparen(expression)
     if depth <= 0:
-        return None
+        return UNKNOWN
     kind = expression.type
     if kind == "identifier":
-        found = binding_of(expression, context)
-        if found is None:
-            return None
-        binding, declared_in = found
-        if binding.type_node is not None:
-            return _named_type(binding.type_node, declared_in)
-        return operand_type(binding.value_node, declared_in, depth - 1) if binding.value_node else None
+        return _identifier_type(expression, context, depth)
     if kind == "selector_expression":
         operand = expression.child_by_field_name("operand")
         field = expression.child_by_field_name("field")
         if operand is None or field is None:
-            return None
-        if imported_package(operand, context) is not None:  # a variable of another package
-            return OperandType(PACKAGE_VALUES.get(str(qualified_name(expression, context)), ""), local=False)
+            return UNKNOWN
+        path = imported_package(operand, context)
+        if path is not None:  # a variable (or function) of another package
+            return _foreign(PACKAGE_VALUES.get(f"{path}.{context.text(field)}", ""), path)
         return _field_type(operand, context.text(field), context, depth)
     if kind == "type_assertion_expression":
-        return _named_type(expression.child_by_field_name("type"), context)
+        return declared_type(expression.child_by_field_name("type"), context)
     if kind == "unary_expression":  # `&T{}`, `*p`: peeled in a loop, they can nest deeply
         operand = expression.child_by_field_name("operand")
         while operand is not None and unparen(operand).type == "unary_expression":
             operand = unparen(operand).child_by_field_name("operand")
-        return operand_type(operand, context, depth) if operand is not None else None
+        return type_of(operand, context, depth) if operand is not None else UNKNOWN
     if kind == "composite_literal":
-        return _named_type(expression.child_by_field_name("type"), context)
+        return declared_type(expression.child_by_field_name("type"), context)
     if kind == "call_expression":
         return _call_result_type(expression, context, depth)
-    return None
+    return UNKNOWN
 
 
-def _field_type(operand: Node, field_name: str, context: FileContext, depth: int) -> OperandType | None:
+def _identifier_type(identifier: Node, context: FileContext, depth: int) -> TypeRef:
+    binding = lookup(identifier, context)
+    if binding is None or binding.kind in {BindingKind.IMPORT, BindingKind.PACKAGE_FUNC}:
+        return UNKNOWN
+    if binding.type_node is not None:
+        return declared_type(binding.type_node, binding.context)
+    if binding.value_node is not None:
+        return type_of(binding.value_node, binding.context, depth - 1)
+    return UNKNOWN
+
+
+def _field_type(operand: Node, field_name: str, context: FileContext, depth: int) -> TypeRef:
     """The type of `operand.field`, from the operand's struct when its type is known.
 
     Otherwise every struct field of that name in the package counts: the type is known
     when they agree, or foreign when none of them is a type of this package.
     """
-    owner = operand_type(operand, context, depth - 1)
-    if owner is not None and not owner.local:
-        return None if owner.instantiated else _FOREIGN  # its struct cannot name a type of this one
-    declaration = context.package.type_spec(owner.name) if owner is not None else None
+    owner = type_of(operand, context, depth - 1)
+    if owner.is_foreign:
+        return UNKNOWN if owner.instantiated else _FOREIGN  # its struct cannot name a type of this one
+    declaration = context.package.type_spec(owner.name) if owner.is_local else None
     struct = declaration.node.child_by_field_name("type") if declaration is not None else None
     if declaration is not None and struct is not None and struct.type == "struct_type":
         fields = fields_named(struct, field_name, context.package.context_of(declaration.file))
     else:
         fields = field_types(operand, field_name, context)
-    types = {_named_type(t, c) for t, c in fields}
-    if not types or None in types:
-        return None
-    known = {t for t in types if t is not None}
-    if len(known) == 1:
-        return known.pop()
-    return _FOREIGN if not any(t.local for t in known) else None
+    types = {declared_type(t, c) for t, c in fields}
+    if not types or UNKNOWN in types:
+        return UNKNOWN
+    if len(types) == 1:
+        return types.pop()
+    return _FOREIGN if not any(t.is_local for t in types) else UNKNOWN
 
 
-_FOREIGN = OperandType("", local=False)
+def field_types(operand: Node, field_name: str, context: FileContext) -> list[tuple[Node, FileContext]]:
+    """Possible types of `operand.field_name` when the operand's named type is not known.
+
+    An operand declared with an inline struct type gives that struct's field; one whose
+    declaration is not visible, every struct field of that name in the package (a caller
+    relies only on what they all share).
+    """
+    binding = lookup(operand, context) if operand.type == "identifier" else None
+    if binding is None or binding.type_node is None:
+        return context.package.struct_fields(field_name)
+    type_node = _strip_pointer(binding.type_node)
+    if type_node is not None and type_node.type == "struct_type":
+        return fields_named(type_node, field_name, binding.context)
+    return []
 
 
-def _call_result_type(call: Node, context: FileContext, depth: int) -> OperandType | None:
+def _call_result_type(call: Node, context: FileContext, depth: int) -> TypeRef:
     """The type of a call's first result, when syntax tells.
 
     `pkg.F()` and a method of another package's value return another package's type (an
@@ -466,143 +607,109 @@ def _call_result_type(call: Node, context: FileContext, depth: int) -> OperandTy
     qualified = callee_name(call, context)
     if qualified is not None:
         if call.child_by_field_name("type_arguments") is not None:
-            return None
-        return OperandType(CONSTRUCTOR_RESULTS.get(str(qualified), ""), local=False)
+            return UNKNOWN
+        return _foreign(constructor_result(str(qualified)), qualified.package)
     function = call.child_by_field_name("function")
     if function is None:
-        return None
+        return UNKNOWN
+    function = unparen(function)
     if function.type == "selector_expression":
         return _method_result_type(function, context, depth)
-    if function.type != "identifier":
+    if function.type == "func_literal":  # an immediately invoked literal: `x := func() T {…}()`
+        return _declared_result([Decl(function, context.file)], context)
+    if function.type == "identifier":
+        return _identifier_call_type(call, function, context)
+    if function.type == "unary_expression":  # a conversion `(*T)(p)`
+        converted = _converted_type(function, context)
+        return declared_type(converted, context) if converted is not None else UNKNOWN
+    return UNKNOWN
+
+
+def _identifier_call_type(call: Node, function: Node, context: FileContext) -> TypeRef:
+    """`new(T)`, a conversion `T(x)`, a same-package function, a local function value."""
+    binding = lookup(function, context)
+    if binding is None:
+        name = context.text(function)
+        arguments = call.child_by_field_name("arguments")
+        if name == "new" and arguments is not None and len(arguments.named_children) == 1:
+            return declared_type(arguments.named_children[0], context)
+        return declared_type(function, context) if _converted_type(function, context) is not None else UNKNOWN
+    if binding.kind is BindingKind.PACKAGE_FUNC:
+        return _declared_result(list(binding.declarations), context)
+    value = unparen(binding.value_node) if binding.is_local and binding.value_node is not None else None
+    if binding.type_node is None and value is not None and value.type == "func_literal":
+        return _declared_result([Decl(value, context.file)], context)
+    return UNKNOWN
+
+
+def _converted_type(function: Node, context: FileContext) -> Node | None:
+    """The type a call's function names when the call is a conversion (`T(x)`, `(*T)(p)`, `string(b)`)."""
+    while function.type in {"unary_expression", "parenthesized_expression"} and function.named_children:
+        function = function.named_children[-1]
+    if function.type not in {"identifier", "type_identifier"}:
         return None
     name = context.text(function)
-    if local_binding(name, function, context) is not None:
-        return None
-    return _declared_result(context.package.functions(name), context)
+    return function if name in PREDECLARED_TYPES or context.package.type_spec(name) is not None else None
 
 
-def _method_result_type(selector: Node, context: FileContext, depth: int) -> OperandType | None:
+def _method_result_type(selector: Node, context: FileContext, depth: int) -> TypeRef:
     """The result type of `x.m()`: foreign when x is foreign, else T.m's declared result."""
     operand = selector.child_by_field_name("operand")
     field = selector.child_by_field_name("field")
     if operand is None or field is None:
-        return None
-    owner = operand_type(operand, context, depth - 1)
-    if owner is None:
-        return None
-    if not owner.local:
+        return UNKNOWN
+    owner = type_of(operand, context, depth - 1)
+    if owner.kind is TypeKind.UNKNOWN:
+        return UNKNOWN
+    if owner.is_foreign:
         if owner.instantiated:
-            return None
+            return UNKNOWN
         builds = owner.name if owner.name in BUILDER_TYPES else ""
-        return OperandType(METHOD_RESULTS.get((owner.name, context.text(field)), builds), local=False)
+        return _foreign(METHOD_RESULTS.get((owner.name, context.text(field)), builds))
     methods = context.package.methods(context.text(field))
     return _declared_result([d for d in methods if receiver_type_name(d.node, d.file) == owner.name], context)
 
 
-def _declared_result(declarations: list[Decl], context: FileContext) -> OperandType | None:
-    """The named type of the first result that all these declarations agree on."""
+def _declared_result(declarations: list[Decl], context: FileContext) -> TypeRef:
+    """The named type of the first result that all these declarations (or literals) agree on."""
     results = set()
     for declaration in declarations:
         result = declaration.node.child_by_field_name("result")
         if result is not None and result.type == "parameter_list":
             first = result.named_children[0] if result.named_children else None
             result = first.child_by_field_name("type") if first is not None else None
-        results.add(_named_type(result, context.package.context_of(declaration.file)))
-    return results.pop() if len(results) == 1 else None
+        results.add(declared_type(result, context.package.context_of(declaration.file)))
+    return results.pop() if len(results) == 1 else UNKNOWN
 
 
-def _named_type(type_node: Node | None, context: FileContext) -> OperandType | None:
-    """The type a type expression names; None for a type parameter, which may be any type."""
+def declared_type(type_node: Node | None, context: FileContext) -> TypeRef:
+    """The type a type expression names: `T`, `*pkg.T`, `pkg.G[int]`.
+
+    Unknown for a type parameter (which may be any type) and for unnamed types (slices,
+    maps, funcs…).
+    """
     type_node = _strip_pointer(type_node)
     instantiated = False
     if type_node is not None and type_node.type == "generic_type":
         instantiated = type_node.child_by_field_name("type_arguments") is not None
         type_node = type_node.child_by_field_name("type")
     if type_node is None:
-        return None
-    if type_node.type == "type_identifier":
+        return UNKNOWN
+    if type_node.type in {"type_identifier", "identifier"}:
         name = context.text(type_node)
         if context.package.type_spec(name) is not None:
-            return OperandType(name, local=True)
-        return OperandType(name, local=False) if name in PREDECLARED_TYPES else None
+            return TypeRef(TypeKind.LOCAL, name)
+        return _foreign(name) if name in PREDECLARED_TYPES else UNKNOWN
     qualified = qualified_name(type_node, context)
     if qualified is None:
-        return None
-    return OperandType(str(qualified), local=False, instantiated=instantiated)
+        return UNKNOWN
+    return _foreign(str(qualified), instantiated=instantiated)
 
 
 def _strip_pointer(type_node: Node | None) -> Node | None:
     while type_node is not None and type_node.type in {"pointer_type", "parenthesized_type"}:
         type_node = type_node.named_children[0] if type_node.named_children else None
     return type_node
-
-
-def _declared_type(operand: Node, context: FileContext) -> tuple[Node | None, bool]:
-    """The declared type of an identifier operand; (None, False) when it is not known."""
-    if operand.type != "identifier":
-        return None, False
-    binding = local_binding(context.text(operand), operand, context)
-    if binding is None or binding.type_node is None:
-        return None, False
-    return _strip_pointer(binding.type_node), True
-
-
-def field_types(operand: Node, field_name: str, context: FileContext) -> list[tuple[Node, FileContext]]:
-    """Possible types of `operand.field_name`: (type node, the file it is written in).
-
-    When the operand's type is declared (a parameter, receiver or typed var of a struct
-    type of this package, or an inline struct), only that struct's field counts; when it
-    is not known, every struct field of that name in the package does, and a caller
-    should rely only on what they all share.
-    """
-    type_node, known = _declared_type(operand, context)
-    if not known:
-        return context.package.struct_fields(field_name)
-    if type_node is None:
-        return []
-    if type_node.type == "struct_type":
-        return fields_named(type_node, field_name, context)
-    if type_node.type == "generic_type":
-        type_node = type_node.child_by_field_name("type")
-    if type_node is not None and type_node.type == "type_identifier":
-        declaration = context.package.type_spec(context.text(type_node))
-        struct = declaration.node.child_by_field_name("type") if declaration is not None else None
-        if declaration is not None and struct is not None and struct.type == "struct_type":
-            return fields_named(struct, field_name, context.package.context_of(declaration.file))
-    return []
-
-
-@dataclass(frozen=True)
-class Variable:
-    """What an identifier names when it is a variable: its declared type and initial value.
-
-    `context` is the file the declaration is written in (another file of the package for a
-    package-level var); `is_local` tells a binding inside a function from a package var.
-    """
-
-    declared_at: Node
-    type_node: Node | None
-    value_node: Node | None
-    context: FileContext
-    is_local: bool
-
-
-def variable(identifier: Node, context: FileContext) -> Variable | None:
-    """The local binding or package-level `var` that an identifier refers to, if any."""
-    if identifier.type != "identifier":
-        return None
-    name = context.text(identifier)
-    binding = local_binding(name, identifier, context)
-    if binding is not None:
-        return Variable(binding.declared_at, binding.type_node, binding.value_node, context, is_local=True)
-    found = package_binding(name, context)
-    if found is None:
-        return None
-    binding, declared_in = found
-    spec = parent_of(binding.declared_at, declared_in)
-    if spec is None or spec.type != "var_spec":
-        return None
-    return Variable(binding.declared_at, binding.type_node, binding.value_node, declared_in, is_local=False)
 
 
 def assignment_target(value: Node, context: FileContext) -> Node | None:
@@ -655,101 +762,3 @@ def unary_operator(unary: Node) -> str:
     """The operator token of a unary expression (`&`, `*`, `<-`, `!`, `-`)."""
     operator = unary.child_by_field_name("operator")
     return operator.type if operator is not None else ""
-
-
-def package_binding(name: str, context: FileContext) -> tuple[LocalBinding, FileContext] | None:
-    """The package-level var or const `name` of this package, with the file declaring it."""
-    if name in context.imports.by_name:
-        return None
-    declaration = context.package.value_spec(name)
-    if declaration is None:
-        return None
-    declared_in = context.package.context_of(declaration.file)
-    binding = _spec_binding(declaration.node, name, declared_in)
-    return (binding, declared_in) if binding is not None else None
-
-
-def package_constant(identifier: Node, context: FileContext) -> tuple[Node, FileContext] | None:
-    """The value expression of the same-package constant an identifier names (not shadowed)."""
-    name = context.text(identifier)
-    if local_binding(name, identifier, context) is not None:
-        return None
-    found = package_binding(name, context)
-    if found is None:
-        return None
-    binding, declared_in = found
-    spec = parent_of(binding.declared_at, declared_in)
-    if spec is None or spec.type != "const_spec" or binding.value_node is None:
-        return None
-    return unparen(binding.value_node), declared_in
-
-
-def string_constant(expression: Node, context: FileContext) -> str | None:
-    """The value of a string literal, or of a same-package string constant naming one."""
-    expression = unparen(expression)
-    if expression.type != "identifier":
-        return string_value(expression, context.file)
-    found = package_constant(expression, context)
-    return string_value(found[0], found[1].file) if found is not None else None
-
-
-def value_source(expression: Node, context: FileContext, depth: int = 4) -> QualifiedName | None:
-    """What syntax tells of where a value comes from, as a qualified name.
-
-    The type of a composite literal (`&http.Server{…}` → net/http.Server) or of a declared
-    variable, parameter, receiver or struct field (`srv *http.Server`); the function whose
-    call produced it (`gin.Default()` → …/gin.Default); an imported package-level value
-    (`http.DefaultClient`). Identifiers are followed to their `:=`/`var` value. None when
-    it cannot be known, or when several struct fields of that name disagree.
-    """
-    expression = unparen(expression)
-    if depth <= 0:
-        return None
-    kind = expression.type
-    if kind == "unary_expression":
-        operand = expression.child_by_field_name("operand")
-        return value_source(operand, context, depth - 1) if operand is not None else None
-    if kind == "composite_literal":
-        return qualified_type(expression.child_by_field_name("type"), context)
-    if kind == "call_expression":
-        return _call_source(expression, context)
-    if kind == "identifier":
-        return _identifier_source(expression, context, depth)
-    if kind == "selector_expression":
-        operand = expression.child_by_field_name("operand")
-        field = expression.child_by_field_name("field")
-        if operand is None or field is None:
-            return None
-        if imported_package(operand, context) is not None:
-            return qualified_name(expression, context)
-        sources = {qualified_type(t, c) for t, c in field_types(operand, context.text(field), context)}
-        return sources.pop() if len(sources) == 1 else None
-    return None
-
-
-def _call_source(call: Node, context: FileContext) -> QualifiedName | None:
-    function = call.child_by_field_name("function")
-    arguments = call.child_by_field_name("arguments")
-    is_new = function is not None and function.type == "identifier" and context.text(function) == "new"
-    if is_new and arguments is not None and arguments.named_children:
-        return qualified_type(arguments.named_children[0], context)
-    return callee_name(call, context)
-
-
-def binding_of(identifier: Node, context: FileContext) -> tuple[LocalBinding, FileContext] | None:
-    """The local or package-level binding of an identifier, with the file that declares it."""
-    name = context.text(identifier)
-    binding = local_binding(name, identifier, context)
-    return (binding, context) if binding is not None else package_binding(name, context)
-
-
-def _identifier_source(identifier: Node, context: FileContext, depth: int) -> QualifiedName | None:
-    found = binding_of(identifier, context)
-    if found is None:
-        return None
-    binding, declared_in = found
-    if binding.type_node is not None:
-        return qualified_type(binding.type_node, declared_in)
-    if binding.value_node is not None:
-        return value_source(binding.value_node, declared_in, depth - 1)
-    return None

@@ -17,11 +17,11 @@ from golint_resilience.analysis.resolve import (
     imported_package,
     inside_within,
     is_deferred_literal,
-    operand_type,
     parent_of,
     qualified_name,
     same_package_callee,
     statement_call,
+    type_of,
     unary_operator,
 )
 from golint_resilience.analysis.triggers import Imports
@@ -156,8 +156,7 @@ def _is_flag_api(operand: Node, context: FileContext) -> bool:
     package = imported_package(operand, context)
     if package is not None:
         return package in FLAG_PACKAGES
-    owner = operand_type(operand, context)
-    return owner is not None and owner.name in FLAG_SET_TYPES
+    return type_of(operand, context).name in FLAG_SET_TYPES
 
 
 def _defines_flag(captures: dict[str, list[Node]], context: FileContext) -> bool:

@@ -36,11 +36,11 @@ from golint_resilience.analysis.resolve import (
     enclosing_declaration,
     enclosing_function,
     function_key,
-    local_binding,
-    operand_type,
+    lookup,
     qualified_name,
     same_package_callee,
     statement_call,
+    type_of,
     unparen,
 )
 from golint_resilience.analysis.triggers import SelectorCall, StatementStart
@@ -126,8 +126,8 @@ def _recovering_local(callee: Node, context: FileContext, ctx: MatchContext) -> 
     if callee.type == "func_literal":
         return "literal" if recovers_directly(callee, context) else None
     if callee.type == "identifier":
-        binding = local_binding(context.text(callee), callee, context)
-        if binding is not None:
+        binding = lookup(callee, context)
+        if binding is not None and binding.is_local:
             value = binding.value_node
             literal = value is not None and value.type == "func_literal" and recovers_directly(value, context)
             return "literal" if literal else None
@@ -198,8 +198,8 @@ def goroutine_starts(ctx: MatchContext) -> Iterator[GoroutineStart]:
             yield GoroutineStart(statement, unparen(function), shown, context)
     for match in ctx.matches(GO_METHOD_CALLS):
         context = match.context
-        receiver = operand_type(match.node("receiver"), context)
-        if receiver is None or receiver.local or receiver.name not in GOROUTINE_STARTERS:
+        receiver = type_of(match.node("receiver"), context)
+        if not receiver.is_foreign or receiver.name not in GOROUTINE_STARTERS:
             continue
         task = unparen(match.node("task"))
         function = match.node("start").child_by_field_name("function")
@@ -379,8 +379,8 @@ def _closure_value(function: Node, context: FileContext) -> Node | None:
     """The literal of `stop := func(…) {…}; go stop(x)`."""
     if function.type != "identifier":
         return None
-    binding = local_binding(context.text(function), function, context)
-    value = binding.value_node if binding is not None else None
+    binding = lookup(function, context)
+    value = binding.value_node if binding is not None and binding.is_local else None
     return value if value is not None and value.type == "func_literal" else None
 
 

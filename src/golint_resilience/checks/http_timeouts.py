@@ -15,7 +15,7 @@ from golint_resilience.analysis.resolve import (
     assignment_target,
     callee_name,
     enclosing_function,
-    local_binding,
+    lookup,
     parent_of,
     qualified_name,
     unparen,
@@ -346,8 +346,10 @@ def _declaration_of(identifier: Node, context: FileContext) -> int | None:
     """The node id of the declaration an identifier refers to: itself when it declares."""
     if _declares(identifier, context):
         return identifier.id
-    binding = local_binding(context.text(identifier), identifier, context)
-    return binding.declared_at.id if binding is not None else None
+    binding = lookup(identifier, context)
+    if binding is None or not binding.is_local or binding.declared_at is None:
+        return None
+    return binding.declared_at.id
 
 
 def _declares(identifier: Node, context: FileContext) -> bool:

@@ -13,13 +13,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from golint_resilience.analysis.resolve import (
-    QualifiedName,
+    TypeRef,
     callee_name,
     imported_package,
     inside_within,
     same_package_callee,
+    type_of,
     unparen,
-    value_source,
 )
 from golint_resilience.golang.index import FileContext, string_value
 from golint_resilience.golang.parsing import Node, captures_within
@@ -41,7 +41,7 @@ _LOCAL_WORK = frozenset(
     }
 )
 _HTTP_FUNCTIONS = frozenset({"net/http.Get", "net/http.Post", "net/http.Head", "net/http.PostForm"})
-_HTTP_CLIENTS = frozenset({"net/http.Client", "net/http.DefaultClient"})
+_HTTP_CLIENTS = frozenset({"net/http.Client"})
 _HTTP_CLIENT_METHODS = frozenset({"Do", "Get", "Post", "Head", "PostForm"})
 _SQL_METHODS = frozenset({"Query", "QueryRow", "QueryContext", "QueryRowContext", "Exec", "ExecContext"})
 _SQL_SOURCES = frozenset(
@@ -49,11 +49,7 @@ _SQL_SOURCES = frozenset(
         "database/sql.DB",
         "database/sql.Tx",
         "database/sql.Conn",
-        "database/sql.Open",
-        "database/sql.OpenDB",
         "github.com/jmoiron/sqlx.DB",
-        "github.com/jmoiron/sqlx.Open",
-        "github.com/jmoiron/sqlx.Connect",
         "github.com/jackc/pgx/v5/pgxpool.Pool",
         "github.com/jackc/pgx/v5.Conn",
     }
@@ -128,7 +124,7 @@ def classify(call: Node, context: FileContext) -> Work | None:
             arguments is not None and is_background_context(arguments.named_children[0], context)
         )
         return Work(_call_text(call, context), heavy=unbounded, dependency=True)
-    source = value_source(operand, context)
+    source = type_of(operand, context)
     if method in _SQL_METHODS and (_known(source, _SQL_SOURCES) or any(_SQL_TEXT.match(t) for t in texts)):
         return Work(_call_text(call, context), heavy=True, dependency=True)
     if method in _HTTP_CLIENT_METHODS and _known(source, _HTTP_CLIENTS):
@@ -143,13 +139,13 @@ def _method_on_import(call: Node, context: FileContext) -> Work | None:
     field = function.child_by_field_name("field") if function is not None else None
     if operand is None or field is None or context.text(field) not in _HTTP_CLIENT_METHODS:
         return None
-    if _known(value_source(operand, context), _HTTP_CLIENTS):
+    if _known(type_of(operand, context), _HTTP_CLIENTS):
         return Work(_call_text(call, context), heavy=True, dependency=True)
     return None
 
 
-def _known(source: QualifiedName | None, names: frozenset[str]) -> bool:
-    return source is not None and str(source) in names
+def _known(source: TypeRef, names: frozenset[str]) -> bool:
+    return source.is_foreign and source.name in names
 
 
 def _calls_in(function: Node, context: FileContext) -> list[Node]:

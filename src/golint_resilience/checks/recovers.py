@@ -17,7 +17,7 @@ from golint_resilience.analysis.resolve import (
     enclosing_function,
     function_key,
     is_deferred_literal,
-    local_binding,
+    lookup,
     parent_of,
     same_package_callee,
     statement_call,
@@ -65,12 +65,7 @@ def is_builtin_recover(call: Node, context: FileContext) -> bool:
         return False
     if arguments is None or arguments.named_children:
         return False
-    package = context.package
-    return (
-        local_binding("recover", function, context) is None
-        and not package.functions("recover")
-        and package.value_spec("recover") is None
-    )
+    return lookup(function, context) is None  # the builtin, not a function or var called recover
 
 
 def recover_calls(ctx: MatchContext) -> list[RecoverCall]:

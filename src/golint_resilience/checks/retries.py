@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from golint_resilience.analysis.resolve import (
-    QualifiedName,
+    UNKNOWN,
+    TypeRef,
     callee_name,
+    declared_type,
     enclosing_function,
-    local_binding,
+    lookup,
     parent_of,
-    qualified_type,
+    type_of,
     unparen,
 )
 from golint_resilience.analysis.triggers import Imports
@@ -145,12 +147,12 @@ def _means_forever(key: str, setting: Node, context: FileContext) -> bool:
     """cenkalti/backoff `MaxElapsedTime` and dskit/backoff `MaxRetries`: 0 is unlimited."""
     owner = _setting_owner(setting, context)
     if key == "MaxElapsedTime":
-        if owner is None:  # `b.MaxElapsedTime = 0` with b of an unknown type
+        if not owner.package:  # `b.MaxElapsedTime = 0` with b of an unknown type
             return setting.type == "assignment_statement" and any(
                 _is_cenkalti(path) for path in context.imports.paths
             )
         return _is_cenkalti(owner.package)
-    is_dskit = owner is not None and owner.package == DSKIT_BACKOFF and owner.name == "Config"
+    is_dskit = owner.is_type(f"{DSKIT_BACKOFF}.Config")
     return is_dskit and _loops_while_ongoing(setting, context) and not _cancellable_backoff(setting, context)
 
 
@@ -190,40 +192,20 @@ def _is_cenkalti(path: str) -> bool:
     return path == CENKALTI_BACKOFF or path.startswith(CENKALTI_BACKOFF + "/")
 
 
-def _setting_owner(setting: Node, context: FileContext) -> QualifiedName | None:
-    """The type (or constructor) of the struct the setting belongs to, when it is known."""
+def _setting_owner(setting: Node, context: FileContext) -> TypeRef:
+    """The type of the struct the setting belongs to (its package, when only that is known)."""
     if setting.type == "keyed_element":
         elements = parent_of(setting, context)
         literal = parent_of(elements, context) if elements is not None else None
         if literal is None or literal.type != "composite_literal":
-            return None
-        return qualified_type(literal.child_by_field_name("type"), context)
+            return UNKNOWN
+        return declared_type(literal.child_by_field_name("type"), context)
     left = setting.child_by_field_name("left")
     selector = left.named_children[0] if left is not None and left.named_children else None
     operand = selector.child_by_field_name("operand") if selector is not None else None
     if operand is None or operand.type != "identifier":
-        return None
-    binding = local_binding(context.text(operand), operand, context)
-    if binding is None:
-        return None
-    if binding.type_node is not None:
-        return qualified_type(binding.type_node, context)
-    return _value_type(binding.value_node, context)
-
-
-def _value_type(value: Node | None, context: FileContext) -> QualifiedName | None:
-    """`pkg.T{…}`, `&pkg.T{…}` → pkg.T; `pkg.NewT(…)` → pkg.NewT."""
-    if value is None:
-        return None
-    value = unparen(value)
-    if value.type == "unary_expression":
-        operand = value.child_by_field_name("operand")
-        value = operand if operand is not None else value
-    if value.type == "composite_literal":
-        return qualified_type(value.child_by_field_name("type"), context)
-    if value.type == "call_expression":
-        return callee_name(value, context)
-    return None
+        return UNKNOWN
+    return type_of(operand, context)
 
 
 def _deadline_in_scope(node: Node, context: FileContext) -> bool:
@@ -264,8 +246,9 @@ def _exec_command(operand: Node, context: FileContext) -> Node | None:
     """The `exec.Command(…)` call that built `operand` (the call itself or a variable's value)."""
     operand = unparen(operand)
     if operand.type == "identifier":
-        binding = local_binding(context.text(operand), operand, context)
-        operand = unparen(binding.value_node) if binding is not None and binding.value_node else operand
+        binding = lookup(operand, context)
+        value = binding.value_node if binding is not None and binding.is_local else None
+        operand = unparen(value) if value is not None else operand
     if operand.type != "call_expression":
         return None
     name = callee_name(operand, context)

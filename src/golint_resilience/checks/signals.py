@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from golint_resilience.analysis.facts import HANDLES_SIGNALS, STARTS_SERVER, ClosureFlags, FactsBuilder
 from golint_resilience.analysis.function_values import fragment_calls, value_patterns
 from golint_resilience.analysis.resolve import (
-    binding_of,
     callee_name,
+    declared_type,
     imported_package,
-    qualified_type,
+    lookup,
     unparen,
 )
 from golint_resilience.analysis.triggers import Imports, Trigger
@@ -127,10 +127,10 @@ def _spread_elements(spread: Node, context: FileContext) -> tuple[list[Node], Fi
     identifier = unparen(spread.named_children[0]) if spread.named_children else None
     if identifier is None or identifier.type != "identifier":
         return None
-    found = binding_of(identifier, context)
-    if found is None:
+    binding = lookup(identifier, context)
+    if binding is None:
         return None
-    binding, declared_in = found
+    declared_in = binding.context
     value = unparen(binding.value_node) if binding.value_node is not None else None
     body = (
         value.child_by_field_name("body") if value is not None and value.type == "composite_literal" else None
@@ -238,7 +238,7 @@ def _unbuffered_signal_make(value: Node | None, context: FileContext) -> Node | 
     if not values or values[0].type != "channel_type":
         return None
     element = values[0].child_by_field_name("value")
-    if str(qualified_type(element, context)) != "os.Signal":
+    if not declared_type(element, context).is_type("os.Signal"):
         return None
     unbuffered = len(values) == 1 or (len(values) == 2 and context.text(values[1]) == "0")
     return arguments if unbuffered else None
@@ -264,8 +264,8 @@ def unbuffered_signal_channel(ctx: CheckContext) -> Iterator[Report]:
         channel = unparen(arguments.named_children[0])
         if channel.type != "identifier":
             continue
-        found = binding_of(channel, context)
-        made = _unbuffered_signal_make(found[0].value_node, found[1]) if found is not None else None
+        found = lookup(channel, context)
+        made = _unbuffered_signal_make(found.value_node, found.context) if found is not None else None
         if found is not None and made is not None:
             function = call.child_by_field_name("function")
             yield report(
@@ -273,5 +273,5 @@ def unbuffered_signal_channel(ctx: CheckContext) -> Iterator[Report]:
                 context,
                 call=context.text(function) if function is not None else "signal.Notify",
                 channel=context.text(channel),
-                fix=_buffer_fix(made, context) if found[1].file is context.file else None,
+                fix=_buffer_fix(made, context) if found.context.file is context.file else None,
             )

@@ -9,7 +9,7 @@ nothing (every fix is for a check that resolves an import), there is no fix.
 
 from __future__ import annotations
 
-from golint_resilience.analysis.resolve import local_binding
+from golint_resilience.analysis.resolve import is_shadowed
 from golint_resilience.fixes.edits import declared_in_package, indentation, insert, line_end, replace
 from golint_resilience.golang.index import FileContext, default_import_name, string_value
 from golint_resilience.golang.parsing import Node
@@ -34,7 +34,7 @@ def package_name(path: str, at: Node, context: FileContext) -> tuple[str, tuple[
 
 
 def _free(name: str, at: Node, context: FileContext) -> bool:
-    return local_binding(name, at, context) is None
+    return not is_shadowed(name, at, context)
 
 
 def _import_edit(path: str, context: FileContext) -> Edit | None:

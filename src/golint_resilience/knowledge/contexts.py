@@ -18,17 +18,20 @@ from golint_resilience.analysis.resolve import (
     FUNCTION_NODES,
     ancestors,
     callee_name,
+    declared_type,
     enclosing_function,
-    local_binding,
+    is_shadowed,
+    lookup,
     parent_of,
-    qualified_type,
+    type_of,
     unparen,
-    variable,
 )
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node, captures_within
 
 CONTEXT = "context"
+CONTEXT_TYPE = "context.Context"
+HTTP_REQUEST = "net/http.Request"
 NEVER_EXPIRING = frozenset({"Background", "TODO"})
 KEEPS_PARENT_DEADLINE = frozenset({"WithValue"})  # derived contexts that add no deadline
 _MAX_DEPTH = 4
@@ -75,8 +78,10 @@ def never_expiring_context(
         return None
     if expression.type != "identifier":
         return None
-    declared = variable(expression, context)
+    declared = lookup(expression, context)
     if declared is None or not declared.is_local or declared.value_node is None:
+        return None
+    if declared.declared_at is None:
         return None
     if _reassigned(declared.declared_at, context):
         return None
@@ -97,8 +102,7 @@ def _reassigned(declared_at: Node, context: FileContext) -> bool:
 
 
 def _is_context_type(type_node: Node | None, context: FileContext) -> bool:
-    name = qualified_type(type_node, context)
-    return name is not None and name.package == CONTEXT and name.name == "Context"
+    return declared_type(type_node, context).is_type(CONTEXT_TYPE)
 
 
 def _parameters(function: Node) -> list[Node]:
@@ -112,7 +116,7 @@ def context_in_scope(node: Node, context: FileContext) -> str | None:
     A visible `ctx`, else a context parameter of an enclosing function, else `r.Context()`
     of an enclosing function's `*http.Request` parameter.
     """
-    if local_binding("ctx", node, context) is not None:
+    if is_shadowed("ctx", node, context):
         return "ctx"
     functions = [a for a in ancestors(node, context) if a.type in FUNCTION_NODES]
     for function in functions:
@@ -123,8 +127,8 @@ def context_in_scope(node: Node, context: FileContext) -> str | None:
     for function in functions:
         for parameter in _parameters(function):
             names = [context.text(n) for n in parameter.children_by_field_name("name")]
-            type_name = qualified_type(parameter.child_by_field_name("type"), context)
-            if names and names[0] != "_" and str(type_name) == "net/http.Request":
+            type_name = declared_type(parameter.child_by_field_name("type"), context)
+            if names and names[0] != "_" and type_name.is_type(HTTP_REQUEST):
                 return f"{names[0]}.Context()"
     return None
 
@@ -140,11 +144,11 @@ def fix_context(node: Node, context: FileContext) -> str | None:
     if found is None:
         return None
     name = found.removesuffix(".Context()")
-    binding = local_binding(name, node, context)
-    if binding is None:
+    binding = lookup(node, context, name)
+    if binding is None or not binding.is_local:
         return None
     if name != found:
-        return found if str(qualified_type(binding.type_node, context)) == "net/http.Request" else None
+        return found if declared_type(binding.type_node, context).is_type(HTTP_REQUEST) else None
     if binding.type_node is not None:
         return found if _is_context_type(binding.type_node, context) else None
     value = unparen(binding.value_node) if binding.value_node is not None else None
@@ -155,33 +159,22 @@ def fix_context(node: Node, context: FileContext) -> str | None:
 def is_context_argument(expression: Node, context: FileContext) -> bool:
     """Does an argument look like a context?
 
-    A variable typed or built as one, a name `ctx`/`…Ctx`, a `context.…(…)` call, `x.Context()`.
+    A value of type context.Context (a variable typed or built as one, `context.…(…)`,
+    `r.Context()` of a request), or, its type unknown, a name `ctx`/`…Ctx` or `x.Context()`.
     """
+    if type_of(expression, context).is_type(CONTEXT_TYPE):
+        return True
     expression = unparen(expression)
     if expression.type == "call_expression":
-        name = callee_name(expression, context)
-        if name is not None:
-            return name.package == CONTEXT
         function = expression.child_by_field_name("function")
         field = function.child_by_field_name("field") if function is not None else None
-        return field is not None and context.text(field) == "Context"
+        if field is None or callee_name(expression, context) is not None:
+            return False
+        return context.text(field) == "Context"
     if expression.type == "selector_expression":
         field = expression.child_by_field_name("field")
         return field is not None and _is_context_name(context.text(field))
-    if expression.type != "identifier":
-        return False
-    if _is_context_name(context.text(expression)):
-        return True
-    declared = variable(expression, context)
-    if declared is None:
-        return False
-    if declared.type_node is not None:
-        return _is_context_type(declared.type_node, declared.context)
-    value = declared.value_node
-    if value is None or value.type != "call_expression":
-        return False
-    name = callee_name(value, declared.context)
-    return name is not None and name.package == CONTEXT
+    return expression.type == "identifier" and _is_context_name(context.text(expression))
 
 
 def _is_context_name(name: str) -> bool:
@@ -196,10 +189,12 @@ _CANCEL_TYPES = frozenset({"context.CancelFunc", "context.CancelCauseFunc"})
 
 def is_cancel_function(identifier: Node, context: FileContext) -> bool:
     """`cancel` of `ctx, cancel := context.WithCancel(…)`, or declared a `context.CancelFunc`."""
-    binding = local_binding(context.text(identifier), identifier, context)
-    if binding is not None and binding.type_node is not None:
-        return str(qualified_type(binding.type_node, context)) in _CANCEL_TYPES
-    names = parent_of(binding.declared_at, context) if binding is not None else None
+    binding = lookup(identifier, context)
+    if binding is None or not binding.is_local:
+        return False
+    if binding.type_node is not None:
+        return declared_type(binding.type_node, context).name in _CANCEL_TYPES
+    names = parent_of(binding.declared_at, context) if binding.declared_at is not None else None
     statement = parent_of(names, context) if names is not None else None
     right = statement.child_by_field_name("right") if statement is not None else None
     values = right.named_children if right is not None else []

@@ -17,10 +17,10 @@ from golint_resilience.analysis.resolve import (
     ancestors,
     enclosing_function,
     function_key,
-    operand_type,
     parent_of,
     qualified_name,
     same_package_callee,
+    type_of,
 )
 from golint_resilience.analysis.triggers import SelectorCall
 from golint_resilience.golang.index import FileContext
@@ -125,8 +125,8 @@ def _sent_event(call: Node, context: FileContext) -> Node | None:
 
 def logger_type(expression: Node, context: FileContext) -> str | None:
     """The library type of a value that is provably a logger whose Fatal methods exit, else None."""
-    known = operand_type(expression, context)
-    if known is None or known.local:
+    known = type_of(expression, context)
+    if not known.is_foreign:
         return None
     return known.name if known.name in FATAL_METHODS or known.name in FATAL_EVENT_METHODS else None
 

@@ -17,12 +17,12 @@ from golint_resilience.analysis.resolve import (
     FUNCTION_NODES,
     ancestors,
     callee_name,
+    declared_type,
     enclosing_declaration,
     enclosing_function,
     field_types,
-    local_binding,
+    lookup,
     parent_of,
-    qualified_type,
     unparen,
 )
 from golint_resilience.golang.index import FileContext, receiver_type_name
@@ -161,7 +161,7 @@ def _handler_framework(start: Node, context: FileContext) -> str | None:
             return "net/http"
         parameters = _parameter_types(function)
         for type_node in parameters:
-            found = HANDLER_PARAMETER_TYPES.get(versionless(qualified_type(type_node, context)))
+            found = HANDLER_PARAMETER_TYPES.get(versionless(declared_type(type_node, context)))
             if found is not None:
                 return found
         if function.type == "method_declaration" and _grpc_method(function, parameters, context):
@@ -181,7 +181,7 @@ def _parameter_types(function: Node) -> list[Node]:
 
 def _grpc_method(method: Node, parameters: list[Node], context: FileContext) -> bool:
     """`(ctx context.Context, req *pb.XRequest) (*pb.XResponse, error)`: a gRPC unary handler."""
-    if len(parameters) != 2 or str(qualified_type(parameters[0], context)) != "context.Context":
+    if len(parameters) != 2 or not declared_type(parameters[0], context).is_type("context.Context"):
         return False
     result = method.child_by_field_name("result")
     results = result.named_children if result is not None and result.type == "parameter_list" else []
@@ -261,8 +261,8 @@ def _is_receive(value: Node) -> bool:
 def _is_channel(expression: Node, context: FileContext) -> bool:
     """A channel, as far as declarations show: `jobs <-chan Job`, `make(chan T)`, a `chan` field."""
     if expression.type == "identifier":
-        binding = local_binding(context.text(expression), expression, context)
-        if binding is None:
+        binding = lookup(expression, context)
+        if binding is None or not binding.is_local:
             return False
         if binding.type_node is not None:
             return binding.type_node.type == "channel_type"
@@ -334,8 +334,8 @@ def _consumed_parameter(target: Node, function: Node | None, context: FileContex
 
 
 def _is_parameter_of(identifier: Node, function: Node, context: FileContext) -> bool:
-    binding = local_binding(context.text(identifier), identifier, context)
-    if binding is None:
+    binding = lookup(identifier, context)
+    if binding is None or binding.declared_at is None or not binding.is_local:
         return False
     declaration = parent_of(binding.declared_at, context)
     if declaration is None or declaration.type not in _PARAMETER_DECLARATIONS:
@@ -428,7 +428,7 @@ def _trivial_expression(expression: Node, context: FileContext) -> bool:
         return False
     if function.type == "identifier":
         name = context.text(function)
-        builtin_close = name == "close" and local_binding(name, function, context) is None
+        builtin_close = name == "close" and lookup(function, context) is None
         return builtin_close or is_cancel_function(function, context)
     qualified = callee_name(expression, context)
     if qualified is not None:

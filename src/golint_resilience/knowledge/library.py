@@ -6,6 +6,8 @@ pointer and the value it points to are the same entry.
 
 from __future__ import annotations
 
+import re
+
 # Packages whose command-line set and flag sets register flags the same way.
 FLAG_PACKAGES = frozenset({"flag", "github.com/spf13/pflag"})
 FLAG_SET_TYPES = frozenset({"flag.FlagSet", "github.com/spf13/pflag.FlagSet"})
@@ -46,6 +48,12 @@ _ZEROLOG = "github.com/rs/zerolog"
 _HTTP = "net/http"
 _SQL = "database/sql"
 _ERRGROUP = "golang.org/x/sync/errgroup"
+_DOCKER_SDK = "github.com/docker/go-plugins-helpers/sdk"
+_SQLX = "github.com/jmoiron/sqlx"
+_CONTEXT = "context"
+_GIN = "github.com/gin-gonic/gin"
+_ECHO = "github.com/labstack/echo"
+_FIBER = "github.com/gofiber/fiber"
 
 
 def _results(package: str, type_name: str, *functions: str) -> dict[str, str]:
@@ -68,10 +76,39 @@ CONSTRUCTOR_RESULTS: dict[str, str] = {
     **_results(_HTTP, f"{_HTTP}.Response", "Get", "Head", "Post", "PostForm"),
     **_results(_HTTP, f"{_HTTP}.Request", "NewRequest", "NewRequestWithContext"),
     **_results(_SQL, f"{_SQL}.DB", "Open", "OpenDB"),
+    **_results(_SQLX, f"{_SQLX}.DB", "Open", "Connect"),
+    **_results(_CONTEXT, f"{_CONTEXT}.Context", "Background", "TODO", "WithValue", "WithoutCancel"),
+    **_results(_CONTEXT, f"{_CONTEXT}.Context", "WithCancel", "WithCancelCause", "WithDeadline"),
+    **_results(_CONTEXT, f"{_CONTEXT}.Context", "WithDeadlineCause", "WithTimeout", "WithTimeoutCause"),
+    # Web frameworks (version-less: echo/v4.New gives echo/v4.Echo).
+    **_results(_GIN, f"{_GIN}.Engine", "Default", "New"),
+    **_results(_ECHO, f"{_ECHO}.Echo", "New"),
+    **_results(_FIBER, f"{_FIBER}.App", "New"),
     **_results("flag", "flag.FlagSet", "NewFlagSet"),
     **_results(_ERRGROUP, f"{_ERRGROUP}.Group", "WithContext"),
+    **_results(_DOCKER_SDK, f"{_DOCKER_SDK}.Handler", "NewHandler"),
     **_results("github.com/spf13/pflag", "github.com/spf13/pflag.FlagSet", "NewFlagSet"),
 }
+
+_MAJOR_VERSION = re.compile(r"/v[0-9]+(?=\.[^./]+$)")
+
+
+def constructor_result(function: str) -> str:
+    """The type `import/path.F`'s first result has, "" when the tables do not know it.
+
+    Entries are version-less where a module has major versions (`…/labstack/echo.New`):
+    `…/echo/v4.New` gives `…/echo/v4.Echo`.
+    """
+    found = CONSTRUCTOR_RESULTS.get(function)
+    if found is not None:
+        return found
+    version = _MAJOR_VERSION.search(function)
+    if version is None:
+        return ""
+    found = CONSTRUCTOR_RESULTS.get(function[: version.start()] + function[version.end() :], "")
+    package, _, name = found.rpartition(".")
+    return f"{package}{version.group()}.{name}" if found else ""
+
 
 _ZAP_DERIVATIONS = ("Named", "With", "WithOptions", "WithLazy")
 _LOGRUS_DERIVATIONS = ("WithField", "WithFields", "WithError", "WithContext", "WithTime")
@@ -87,6 +124,8 @@ METHOD_RESULTS: dict[tuple[str, str], str] = {
     **{(f"{_ZEROLOG}.Logger", m): f"{_ZEROLOG}.Logger" for m in ("Level", "Output", "Sample", "Hook")},
     (f"{_ZEROLOG}.Context", "Logger"): f"{_ZEROLOG}.Logger",
     **{(f"{_HTTP}.Client", m): f"{_HTTP}.Response" for m in ("Do", "Get", "Head", "Post", "PostForm")},
+    **{(f"{_HTTP}.Request", m): f"{_HTTP}.Request" for m in ("WithContext", "Clone")},
+    (f"{_HTTP}.Request", "Context"): f"{_CONTEXT}.Context",
     **{(f"{_SQL}.{t}", "Query"): f"{_SQL}.Rows" for t in ("DB", "Tx", "Conn", "Stmt")},
     **{(f"{_SQL}.{t}", "QueryContext"): f"{_SQL}.Rows" for t in ("DB", "Tx", "Conn", "Stmt")},
     **{(f"{_SQL}.{t}", "BeginTx"): f"{_SQL}.Tx" for t in ("DB", "Conn")},

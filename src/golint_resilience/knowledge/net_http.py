@@ -8,23 +8,21 @@ declared type. Anything else is unknown, and callers stay silent about it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from golint_resilience.analysis.resolve import (
+    UNKNOWN,
+    BindingKind,
     QualifiedName,
     assigned_value,
     assignment_target,
-    callee_name,
+    declared_type,
     enclosing_declaration,
-    field_types,
     imported_package,
-    method_receiver,
-    operand_type,
-    qualified_name,
-    qualified_type,
+    lookup,
+    type_of,
     unary_operator,
     unparen,
-    variable,
 )
 from golint_resilience.golang.index import FileContext, Package, fields_named
 from golint_resilience.golang.parsing import Node, captures_within
@@ -33,7 +31,11 @@ NET_HTTP = "net/http"
 DEFAULT_CLIENT = QualifiedName(NET_HTTP, "DefaultClient")
 REQUEST_CONSTRUCTORS = frozenset({"NewRequest", "NewRequestWithContext"})
 REQUEST_DERIVATIONS = frozenset({"WithContext", "Clone"})  # methods that return a new *Request
-_MAX_DEPTH = 4
+HTTP_CLIENT = f"{NET_HTTP}.Client"
+HTTP_REQUEST = f"{NET_HTTP}.Request"
+_MAX_DEPTH = 4  # how many variables and fields client_has_timeout follows to a literal
+# What a variable may be: a value of a const or a function has no Timeout to set.
+_VARIABLES = frozenset({BindingKind.LOCAL, BindingKind.PARAMETER, BindingKind.PACKAGE_VAR})
 
 _FIELD_ASSIGNMENTS = """
 (assignment_statement
@@ -55,8 +57,8 @@ def is_net_http(name: QualifiedName | None, names: frozenset[str]) -> bool:
 
 def http_type_name(type_node: Node | None, context: FileContext) -> str | None:
     """`Client` for a type written `http.Client`/`*http.Client` (net/http only), else None."""
-    name = qualified_type(type_node, context)
-    return name.name if name is not None and name.package == NET_HTTP else None
+    named = declared_type(type_node, context)
+    return named.name.removeprefix(f"{NET_HTTP}.") if named.package == NET_HTTP else None
 
 
 def http_literal_type(expression: Node, context: FileContext) -> str | None:
@@ -146,34 +148,9 @@ def _later_field_values(value: Node, fields: frozenset[str], context: FileContex
                 yield assigned_value(assignment, captures["target"][0])
 
 
-def is_http_client(expression: Node, context: FileContext, depth: int = _MAX_DEPTH) -> bool:
-    """Is `expression` known to be an `http.Client` or `*http.Client`?
-
-    Literals and `new(http.Client)`, `http.DefaultClient`, variables declared with that
-    type or initialised from a known client, and struct fields declared with that type.
-    """
-    if depth <= 0:
-        return False
-    expression = unparen(expression)
-    if http_literal_type(expression, context) == "Client":
-        return True
-    if expression.type == "selector_expression":
-        if qualified_name(expression, context) == DEFAULT_CLIENT:
-            return True
-        return _field_has_http_type(expression, "Client", context)
-    if expression.type == "identifier":
-        return _variable_of_http_type(expression, "Client", is_http_client, context, depth)
-    return False
-
-
-def _field_has_http_type(selector: Node, type_name: str, context: FileContext) -> bool:
-    """`x.f` where every field `f` that `x` may have is declared as `http.<type_name>`."""
-    operand = selector.child_by_field_name("operand")
-    field = selector.child_by_field_name("field")
-    if operand is None or field is None or imported_package(operand, context) is not None:
-        return False
-    fields = field_types(operand, context.text(field), context)
-    return bool(fields) and all(http_type_name(t, c) == type_name for t, c in fields)
+def is_http_client(expression: Node, context: FileContext) -> bool:
+    """Is `expression` known to be an `http.Client` or `*http.Client` (its type_of)?"""
+    return type_of(expression, context).is_type(HTTP_CLIENT)
 
 
 def client_has_timeout(expression: Node, context: FileContext, depth: int = _MAX_DEPTH) -> bool:
@@ -192,9 +169,10 @@ def client_has_timeout(expression: Node, context: FileContext, depth: int = _MAX
         values.extend(_later_field_values(expression, frozenset({"Timeout"}), context))
         return any(not _is_zero(v, context) for v in values)
     if expression.type == "identifier":
-        declared = variable(expression, context)
+        declared = lookup(expression, context)
         return (
             declared is not None
+            and declared.kind in _VARIABLES
             and declared.value_node is not None
             and client_has_timeout(declared.value_node, declared.context, depth - 1)
         )
@@ -214,10 +192,10 @@ def _field_clients_have_timeout(selector: Node, context: FileContext, depth: int
     field = selector.child_by_field_name("field")
     if operand is None or field is None or imported_package(operand, context) is not None:
         return False
-    owner = operand_type(operand, context)
-    declaration = context.package.type_spec(owner.name) if owner is not None and owner.local else None
+    owner = type_of(operand, context)
+    declaration = context.package.type_spec(owner.name) if owner.is_local else None
     struct = declaration.node.child_by_field_name("type") if declaration is not None else None
-    if owner is None or declaration is None or struct is None or struct.type != "struct_type":
+    if declaration is None or struct is None or struct.type != "struct_type":
         return False
     name = context.text(field)
     if not fields_named(struct, name, context.package.context_of(declaration.file)):
@@ -243,8 +221,8 @@ def _field_writes(type_name: str, field_name: str, package: Package) -> list[tup
         for captures in captures_within(context.file.root, _FIELD_ASSIGNMENTS, budget):
             if context.text(captures["field"][0]) != field_name:
                 continue
-            holder = operand_type(captures["operand"][0], context)
-            if holder is None or (holder.local and holder.name == type_name):
+            holder = type_of(captures["operand"][0], context)
+            if holder == UNKNOWN or (holder.is_local and holder.name == type_name):
                 writes.append((assigned_value(captures["assignment"][0], captures["target"][0]), context))
         for captures in captures_within(context.file.root, _STRUCT_LITERALS, budget):
             if context.text(captures["type"][0]) != type_name:
@@ -258,40 +236,10 @@ def _field_writes(type_name: str, field_name: str, package: Package) -> list[tup
     return writes
 
 
-def is_http_request(expression: Node, context: FileContext, depth: int = _MAX_DEPTH) -> bool:
-    """Is `expression` known to be an `*http.Request`?
+def is_http_request(expression: Node, context: FileContext) -> bool:
+    """Is `expression` known to be an `*http.Request` (its type_of)?
 
     Variables and fields declared `*http.Request`, and values from `http.NewRequest…`,
-    `req.WithContext(…)` or `req.Clone(…)` of a known request.
+    `req.WithContext(…)` or `req.Clone(…)` of a known request (library.py's tables).
     """
-    if depth <= 0:
-        return False
-    expression = unparen(expression)
-    if expression.type == "call_expression":
-        if is_net_http(callee_name(expression, context), REQUEST_CONSTRUCTORS):
-            return True
-        derived_from = method_receiver(expression, REQUEST_DERIVATIONS, context)
-        return derived_from is not None and is_http_request(derived_from, context, depth - 1)
-    if expression.type == "selector_expression":
-        return _field_has_http_type(expression, "Request", context)
-    if expression.type == "identifier":
-        return _variable_of_http_type(expression, "Request", is_http_request, context, depth)
-    return False
-
-
-def _variable_of_http_type(
-    identifier: Node,
-    type_name: str,
-    is_value_of_type: Callable[[Node, FileContext, int], bool],
-    context: FileContext,
-    depth: int,
-) -> bool:
-    """A variable declared as `http.<type_name>`, or initialised with such a value."""
-    declared = variable(identifier, context)
-    if declared is None:
-        return False
-    if declared.type_node is not None:
-        return http_type_name(declared.type_node, declared.context) == type_name
-    return declared.value_node is not None and is_value_of_type(
-        declared.value_node, declared.context, depth - 1
-    )
+    return type_of(expression, context).is_type(HTTP_REQUEST)

@@ -32,7 +32,7 @@ from golint_resilience.analysis.resolve import (
     ancestors,
     callee_name,
     imported_package,
-    local_binding,
+    lookup,
     package_constant,
     parent_of,
     qualified_name,
@@ -673,8 +673,8 @@ def reads_field(expression: Node, context: FileContext, depth: int = 2) -> bool:
             return True
     for captures in captures_within(expression, _IDENTIFIERS, context.file.budget):
         identifier = captures["name"][0]
-        binding = local_binding(context.text(identifier), identifier, context)
-        value = binding.value_node if binding is not None else None
+        binding = lookup(identifier, context)
+        value = binding.value_node if binding is not None and binding.is_local else None
         if value is not None and reads_field(value, context, depth - 1):
             return True
     return False

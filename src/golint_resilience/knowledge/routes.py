@@ -18,7 +18,7 @@ from golint_resilience.analysis.resolve import (
     QualifiedName,
     callee_name,
     enclosing_function,
-    local_binding,
+    lookup,
     same_package_callee,
     string_constant,
     unparen,
@@ -153,8 +153,8 @@ def handlers_of(expression: Node, context: FileContext, depth: int) -> list[Hand
     if expression.type == "func_literal":
         return [Handler(expression, context)]
     if expression.type == "identifier":
-        binding = local_binding(context.text(expression), expression, context)
-        if binding is not None:  # `h := func(w, r) {…}` or `h := newHandler(db)`
+        binding = lookup(expression, context)
+        if binding is not None and binding.is_local:  # `h := func(w, r) {…}` or `h := newHandler(db)`
             value = binding.value_node
             return handlers_of(value, context, depth - 1) if value is not None and depth > 0 else []
     if expression.type in {"identifier", "selector_expression"}:

@@ -35,13 +35,15 @@ from golint_resilience.analysis.facts import (
 from golint_resilience.analysis.resolve import (
     DECLARATION_NODES,
     QualifiedName,
+    TypeRef,
     ancestors,
     callee_name,
-    local_binding,
-    qualified_type,
+    declared_type,
+    lookup,
+    qualified_name,
     string_constant,
+    type_of,
     unparen,
-    value_source,
 )
 from golint_resilience.analysis.triggers import Confirmed, Imports
 from golint_resilience.golang.index import FileContext
@@ -49,20 +51,18 @@ from golint_resilience.golang.parsing import Node
 from golint_resilience.registry import MatchContext, fact_extractor, fragment
 
 HTTP = "net/http"
-HTTP_SERVER = QualifiedName(HTTP, "Server")
+HTTP_SERVER = f"{HTTP}.Server"
+DEFAULT_SERVE_MUX = QualifiedName(HTTP, "DefaultServeMux")
 # net/http functions that serve: the position of their handler argument.
 HTTP_SERVE_FUNCTIONS = {"ListenAndServe": 1, "ListenAndServeTLS": 3, "Serve": 1, "ServeTLS": 1}
 HTTP_START_METHODS = frozenset({"ListenAndServe", "ListenAndServeTLS"})
 SERVE_METHODS = {"Serve": 1, "ServeTLS": 3}  # method → number of arguments
-# Framework start methods, by the (version-less) constructors and types of their receivers.
-_GIN = frozenset(
-    {"github.com/gin-gonic/gin.Default", "github.com/gin-gonic/gin.New", "github.com/gin-gonic/gin.Engine"}
-)
-_ECHO = frozenset({"github.com/labstack/echo.New", "github.com/labstack/echo.Echo"})
-_FIBER = frozenset({"github.com/gofiber/fiber.New", "github.com/gofiber/fiber.App"})
-# Docker plugins (logging, volume, network drivers) serve the daemon on a socket.
-_DOCKER_SDK = "github.com/docker/go-plugins-helpers/sdk"
-_DOCKER_PLUGIN = frozenset({f"{_DOCKER_SDK}.NewHandler", f"{_DOCKER_SDK}.Handler"})
+# Framework start methods, by the (version-less) types of their receivers; Docker plugins
+# (logging, volume, network drivers) serve the daemon on a socket.
+_GIN = frozenset({"github.com/gin-gonic/gin.Engine"})
+_ECHO = frozenset({"github.com/labstack/echo.Echo"})
+_FIBER = frozenset({"github.com/gofiber/fiber.App"})
+_DOCKER_PLUGIN = frozenset({"github.com/docker/go-plugins-helpers/sdk.Handler"})
 FRAMEWORK_STARTS = {
     "Run": _GIN,
     "RunTLS": _GIN,
@@ -152,19 +152,20 @@ def where(node: Node, context: FileContext) -> str:
     return f"{text} at {context.file.display}:{line}"
 
 
-def versionless(name: QualifiedName | None) -> str:
-    """`github.com/labstack/echo/v4.Context` → `github.com/labstack/echo.Context` ("" for None)."""
-    return _MAJOR_SUFFIX.sub("", str(name)) if name is not None else ""
+def versionless(type_ref: TypeRef) -> str:
+    """`github.com/labstack/echo/v4.Context` → `github.com/labstack/echo.Context`; "" unless foreign."""
+    return _MAJOR_SUFFIX.sub("", type_ref.name) if type_ref.is_foreign else ""
 
 
 def is_http_server(expression: Node, context: FileContext) -> bool:
     """Is the value provably a net/http Server (a literal, or declared with that type)?"""
-    return value_source(expression, context) == HTTP_SERVER
+    return type_of(expression, context).is_type(HTTP_SERVER)
 
 
-def _foreign(source: QualifiedName | None, ctx: MatchContext) -> bool:
+def _foreign(type_ref: TypeRef, ctx: MatchContext) -> bool:
     """A value known to come from another module's package (other than net/http)."""
-    return source is not None and source.package != HTTP and ctx.module_directory(source.package) is None
+    package = type_ref.package
+    return package not in {"", HTTP} and ctx.module_directory(package) is None
 
 
 def _server_start(call: Node, name: str, context: FileContext, ctx: MatchContext) -> ServerStart | None:
@@ -181,11 +182,11 @@ def _server_start(call: Node, name: str, context: FileContext, ctx: MatchContext
         return None
     if name in HTTP_START_METHODS:
         # Wrappers of module-local types (`srv.ListenAndServe()` on a server.Server) count too.
-        source = value_source(operand, context)
+        source = type_of(operand, context)
         return ServerStart(call, context, http=not _foreign(source, ctx), package_function=False)
     if SERVE_METHODS.get(name) == count:
         return ServerStart(call, context, http=is_http_server(operand, context), package_function=False)
-    if name in FRAMEWORK_STARTS and versionless(value_source(operand, context)) in FRAMEWORK_STARTS[name]:
+    if name in FRAMEWORK_STARTS and versionless(type_of(operand, context)) in FRAMEWORK_STARTS[name]:
         return ServerStart(call, context, http=False, package_function=False)
     return None
 
@@ -242,7 +243,7 @@ def http_shutdowns(ctx: MatchContext) -> Iterator[tuple[Node, FileContext]]:
         operand = function.child_by_field_name("operand") if function is not None else None
         if arguments is None or len(arguments.named_children) != 1 or operand is None:
             continue
-        if not _foreign(value_source(operand, context), ctx):
+        if not _foreign(type_of(operand, context), ctx):
             yield call, context
 
 
@@ -260,7 +261,29 @@ def _is_default_mux(handler: Node | None, context: FileContext) -> bool:
     if handler is None:
         return False
     handler = unparen(handler)
-    return handler.type == "nil" or value_source(handler, context) == QualifiedName(HTTP, "DefaultServeMux")
+    return handler.type == "nil" or _names_default_mux(handler, context, _MUX_DEPTH)
+
+
+_MUX_DEPTH = 4
+
+
+def _names_default_mux(value: Node, context: FileContext, depth: int) -> bool:
+    """`http.DefaultServeMux` (or `&…`), or a variable initialised with it and declared without a type."""
+    value = unparen(value)
+    if value.type == "unary_expression":
+        operand = value.child_by_field_name("operand")
+        return operand is not None and _names_default_mux(operand, context, depth)
+    if qualified_name(value, context) == DEFAULT_SERVE_MUX:
+        return True
+    if value.type != "identifier" or depth <= 0:
+        return False
+    binding = lookup(value, context)
+    return (
+        binding is not None
+        and binding.type_node is None
+        and binding.value_node is not None
+        and _names_default_mux(binding.value_node, binding.context, depth - 1)
+    )
 
 
 def _listener_address(listener: Node, context: FileContext) -> Node | None:
@@ -268,8 +291,8 @@ def _listener_address(listener: Node, context: FileContext) -> Node | None:
     listener = unparen(listener)
     if listener.type != "identifier":
         return None
-    binding = local_binding(context.text(listener), listener, context)
-    value = binding.value_node if binding is not None else None
+    binding = lookup(listener, context)
+    value = binding.value_node if binding is not None and binding.is_local else None
     if value is None or value.type != "call_expression":
         return None
     if callee_name(value, context) not in {
@@ -325,7 +348,7 @@ def default_mux_servers(ctx: MatchContext) -> Iterator[DefaultMuxServer]:
         return
     for match in ctx.matches(SERVER_LITERALS):
         literal, context = match.node("literal"), match.context
-        if qualified_type(literal.child_by_field_name("type"), context) != HTTP_SERVER:
+        if not declared_type(literal.child_by_field_name("type"), context).is_type(HTTP_SERVER):
             continue
         fields = _keyed_values(literal, context)
         if "Handler" not in fields or _is_default_mux(fields["Handler"], context):
@@ -336,7 +359,7 @@ def server_literal_addresses(ctx: MatchContext) -> Iterator[str | None]:
     """The `Addr` of each `http.Server{…}` literal (None: missing or not a constant)."""
     for match in ctx.matches(SERVER_LITERALS):
         literal, context = match.node("literal"), match.context
-        if qualified_type(literal.child_by_field_name("type"), context) == HTTP_SERVER:
+        if declared_type(literal.child_by_field_name("type"), context).is_type(HTTP_SERVER):
             address = _keyed_values(literal, context).get("Addr")
             yield string_constant(address, context) if address is not None else None
 

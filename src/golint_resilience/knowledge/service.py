@@ -13,7 +13,7 @@ from golint_resilience.analysis.facts import FactsBuilder
 from golint_resilience.analysis.resolve import (
     callee_name,
     imported_package,
-    local_binding,
+    lookup,
     package_constant,
     string_constant,
     unparen,
@@ -182,8 +182,9 @@ def _deadlines(ctx: MatchContext) -> Iterator[DeadlineFact]:
         argument = unparen(arguments.named_children[0]) if arguments is not None else None
         if argument is None or argument.type != "identifier":
             continue
-        binding = local_binding(context.text(argument), argument, context)
-        value = unparen(binding.value_node) if binding is not None and binding.value_node else None
+        binding = lookup(argument, context)
+        value = binding.value_node if binding is not None and binding.is_local else None
+        value = unparen(value) if value is not None else None
         name = callee_name(value, context) if value is not None and value.type == "call_expression" else None
         if value is None or name is None or name.package != "context" or name.name not in _DEADLINE_FUNCTIONS:
             continue
