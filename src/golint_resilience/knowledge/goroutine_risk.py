@@ -28,6 +28,7 @@ from golint_resilience.analysis.resolve import (
 from golint_resilience.golang.index import FileContext, receiver_type_name
 from golint_resilience.golang.parsing import Node
 from golint_resilience.knowledge.contexts import is_cancel_function
+from golint_resilience.knowledge.retry_loops import loop_header
 from golint_resilience.knowledge.servers import versionless
 
 # Parameter types that make a function a request handler, by framework.
@@ -213,7 +214,7 @@ def _per_item(start: Node, loop: Node, context: FileContext) -> bool:
     starts a pool, a range over a collection fans out, a ticker case does periodic work:
     none of them is per item.
     """
-    header = next((c for c in loop.named_children if c.type != "block"), None)
+    header = loop_header(loop)
     if header is None:
         return _received_before(start, loop, context)
     if header.type != "range_clause":
@@ -323,8 +324,9 @@ def _consumed_parameter(target: Node, function: Node | None, context: FileContex
     while stack:
         node = stack.pop()
         if node.type == "for_statement":
-            header = next((c for c in node.named_children if c.type == "range_clause"), None)
-            right = header.child_by_field_name("right") if header is not None else None
+            header = loop_header(node)
+            ranged = header is not None and header.type == "range_clause"
+            right = header.child_by_field_name("right") if header is not None and ranged else None
             channel = right is not None and right.type == "identifier" and _is_channel(right, context)
             if channel and right is not None and _is_parameter_of(right, function, context):
                 return context.text(right)
@@ -364,7 +366,7 @@ def _trivial_block(block: Node, context: FileContext) -> bool:
 def _trivial_statement(statement: Node, context: FileContext) -> bool:
     kind = statement.type
     if kind in {"return_statement", "break_statement", "continue_statement", "empty_statement"}:
-        return all(_simple(v) for v in statement.named_children for v in _values(v))
+        return all(_simple(value) for child in statement.named_children for value in _values(child))
     if kind in {"expression_statement", "defer_statement"}:
         expression = unparen(statement.named_children[0]) if statement.named_children else None
         return expression is not None and _trivial_expression(expression, context)
@@ -389,7 +391,7 @@ def _values(node: Node) -> list[Node]:
 
 def _trivial_loop(loop: Node, context: FileContext) -> bool:
     body = loop.child_by_field_name("body")
-    header = next((c for c in loop.named_children if c.type != "block"), None)
+    header = loop_header(loop)
     if header is not None:
         if header.type != "range_clause":
             return False

@@ -572,7 +572,7 @@ def attempt_bound(loop: Node, context: FileContext, assignments: Assignments) ->
 
 def _counted_while(loop: Node, condition: Node, context: FileContext, assignments: Assignments) -> int | None:
     """`n := 1` just before `for n <= 3 {`, the body counting `n++` at its top level, no `continue`."""
-    parent = context.file.lineage.parent(loop)
+    parent = parent_of(loop, context)
     siblings = parent.named_children if parent is not None else []
     position = next((i for i, s in enumerate(siblings) if s.id == loop.id), 0)
     declared = _counter_declaration(siblings[position - 1], context) if position > 0 else None
@@ -585,9 +585,9 @@ def _counted_while(loop: Node, condition: Node, context: FileContext, assignment
         return None
     statement = writes[0][0]
     step = {"inc_statement": 1, "dec_statement": -1}.get(statement.type)
-    top_level = context.file.lineage.parent(statement)
+    top_level = parent_of(statement, context)
     if top_level is not None and top_level.type == "statement_list":
-        top_level = context.file.lineage.parent(top_level)
+        top_level = parent_of(top_level, context)
     if step is None or top_level is None or top_level.id != body.id:
         return None
     return _rounds(condition, counter, start, step, context)
