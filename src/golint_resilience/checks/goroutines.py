@@ -250,7 +250,7 @@ def _local_bodies(ctx: MatchContext, start: GoroutineStart) -> list[tuple[Node, 
     literal = target if target.type == "func_literal" else _closure_value(target, context)
     if literal is not None:
         return [(literal, context)]
-    resolved = same_package_callee(start.target, start.context)
+    resolved = same_package_callee(target, context)
     if resolved is None:
         return []
     return [(d.node, ctx.package.context_of(d.file)) for d in resolved.declarations]
@@ -311,9 +311,10 @@ def _judge(
 ) -> Iterator[Report]:
     """Report unless the goroutine recovers; `policy`, when set, must hold too."""
     function, context = start.target, start.context
-    literal = function if function.type == "func_literal" else _closure_value(function, context)
-    if literal is not None:
-        yield from _judge_bodies(ctx, start, [(literal, context)], risk, policy)
+    bodies = _local_bodies(ctx, start)
+    if bodies:
+        if not any(_qualified_key(node, file) in safe for node, file in bodies):
+            yield from _judge_bodies(ctx, start, bodies, risk, policy)
         return
     if risk.runs_target:  # the function passed in is the whole point: nothing more to inspect
         yield _report(start, "default", risk, policy)
@@ -331,20 +332,13 @@ def _judge(
             reason = f"{qualified.name} is not a function declared in {qualified.package}"
             yield _report(start, "default", risk, policy, condition, if_unknown="unresolved", reason=reason)
         return
-    resolved = same_package_callee(function, context)
-    if resolved is None:
-        method = ctx.module_local_method(function, context)
-        reason = _unresolved_reason(function)
-        if method is None:
-            yield _report(start, "unresolved", risk, policy, reason=reason)
-        else:
-            condition = FunctionFact(*method, DEFERS_RECOVERY, negate=True)
-            yield _report(start, "default", risk, policy, condition, if_unknown="unresolved", reason=reason)
-        return
-    bodies = [(d.node, ctx.package.context_of(d.file)) for d in resolved.declarations]
-    if any(_qualified_key(node, file) in safe for node, file in bodies):
-        return
-    yield from _judge_bodies(ctx, start, bodies, risk, policy)
+    method = ctx.module_local_method(function, context)
+    reason = _unresolved_reason(function)
+    if method is None:
+        yield _report(start, "unresolved", risk, policy, reason=reason)
+    else:
+        condition = FunctionFact(*method, DEFERS_RECOVERY, negate=True)
+        yield _report(start, "default", risk, policy, condition, if_unknown="unresolved", reason=reason)
 
 
 def _report(
