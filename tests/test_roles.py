@@ -21,6 +21,7 @@ from test_sarif import SCHEMA
 ROLES = {
     "bench/load": "devtool",
     "cmd/daemon": "service",
+    "cmd/front": "service",
     "cmd/plugin": "library",
     "cmd/protoc-gen-thing": "devtool",
     "cmd/server": "service",
@@ -30,9 +31,10 @@ ROLES = {
     "contrib/lockdemo": "example",
     "docs/snippets": "example",
     "examples/orders": "example",
-    "internal/app": "library",
+    "internal/app": "service",  # the body of cmd/worker
     "internal/cliflags": "cli",
     "internal/deps": "devtool",
+    "internal/frontend": "service",
     "internal/harness": "test-support",
     "internal/interrupt": "cli",
     "internal/lib": "library",
@@ -51,6 +53,7 @@ DEFAULT = [  # (path, line, rule) of a default run, as the fixture's markers say
     ("internal/app/app.go", 13, "RES101"),
     ("internal/cliflags/cliflags.go", 23, "RES102"),
     ("internal/cliflags/cliflags.go", 27, "RES102"),
+    ("internal/frontend/frontend.go", 15, "RES101"),
     ("internal/lib/lib.go", 10, "RES101"),
     ("internal/override/override.go", 8, "RES101"),
     ("internal/shared/shared.go", 9, "RES101"),
@@ -87,6 +90,9 @@ def test_roles_json_lists_every_package_with_its_evidence(module: Path) -> None:
         "main starts a server: srv.ListenAndServe() at cmd/server/main.go:25"
     ]
     assert listing["internal/store"]["evidence"] == ["imported by the service cmd/server"]
+    assert listing["internal/frontend"]["evidence"] == [
+        "the body of the program cmd/front: its main() calls frontend.Run(os.Args)"
+    ]
     assert listing["internal/cliflags"]["evidence"] == [
         "imported only by command-line tools (cmd/tool), by no service"
     ]
@@ -113,9 +119,10 @@ def test_default_run_leaves_out_roles_and_says_so(module: Path) -> None:
     code, out, _err = invoke("--isolated", "--no-cache", "--select", "RES1,RES2", cwd=module)
     assert code == 1
     assert (
-        "Left out by role: 11 packages (devtool 5, example 3, test-support 3) and 17 findings "
-        "(cli 5, devtool 5, example 3, test-support 4; in command-line tools, of rules for "
-        "long-running programs). Report them with --include-roles cli,devtool,example,test-support "
+        "Left out by role: 11 packages (devtool 5, example 3, test-support 3) and 19 findings "
+        "(cli 5, devtool 5, example 3, library 1, service 1, test-support 4; in command-line tools, "
+        "of rules for long-running programs). Report them with --include-roles "
+        "cli,devtool,example,library,service,test-support "
         "or --all-roles; `resilint roles` shows why." in " ".join(out.split())
     )
 
@@ -139,6 +146,13 @@ def test_default_run_leaves_out_roles_and_says_so(module: Path) -> None:
                 ("internal/cliflags/cliflags.go", 15, "RES101"),
                 ("internal/cliflags/cliflags.go", 23, "RES101"),
                 ("internal/cliflags/cliflags.go", 27, "RES101"),
+            ],
+        ),
+        (
+            "--include-roles=library,service",  # exits with no error to return, where a service runs them
+            [
+                ("internal/frontend/frontend.go", 24, "RES101"),
+                ("internal/store/store.go", 20, "RES101"),
             ],
         ),
         (
@@ -168,7 +182,7 @@ def test_include_roles_reports_them(module: Path, option: str, added: list[tuple
 
 def test_all_roles_reports_everything_with_its_role(module: Path) -> None:
     found = findings("--all-roles", cwd=module)
-    assert len(found) == len(DEFAULT) + 17
+    assert len(found) == len(DEFAULT) + 19
     roles = {(f["path"], f["line"]): f["role"] for f in found}
     assert roles[("internal/lib/mock.go", 10)] == "test-support"
     assert roles[("internal/lib/lib.go", 10)] == "library"
@@ -201,10 +215,13 @@ def test_all_roles_reports_everything_with_its_role(module: Path) -> None:
                 ("internal/cliflags/cliflags.go", 23, "RES102"),
                 ("internal/cliflags/cliflags.go", 27, "RES101"),
                 ("internal/cliflags/cliflags.go", 27, "RES102"),
+                ("internal/frontend/frontend.go", 15, "RES101"),
+                ("internal/frontend/frontend.go", 24, "RES101"),
                 ("internal/lib/lib.go", 10, "RES101"),
                 ("internal/override/override.go", 8, "RES101"),
                 ("internal/shared/shared.go", 9, "RES101"),
                 ("internal/store/store.go", 11, "RES101"),
+                ("internal/store/store.go", 20, "RES101"),
             ],
         ),
     ],

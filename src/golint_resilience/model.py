@@ -129,6 +129,7 @@ class Finding:
     fix: Fix | None = None
     related: tuple[RelatedLocation, ...] = ()
     role: str = ""  # the code role of its package (roles.py); "" for deployment files
+    unless_served: bool = False  # not reported where a service runs the code (registry.Report)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -168,6 +169,9 @@ class PackageRole:
     evidence: tuple[str, ...]
     anchor: str
     file_roles: tuple[tuple[str, str, str], ...] = ()  # (file name, role, evidence) for single files
+    served: bool = (
+        False  # a service of the run runs this code: a service's main, its body, a library it imports
+    )
 
     def role_of(self, file_name: str) -> tuple[str, str]:
         """The role of one of its files and why (a test helper file in a library is test support)."""

@@ -69,7 +69,10 @@ class Report:
 
     `condition`, when set, is checked against other packages' facts after the run;
     `if_unknown` names the message variant to use when it cannot be decided (None: drop);
-    `fix`, when set, repairs the finding (edits of the report's file, see fixes.py).
+    `fix`, when set, repairs the finding (edits of the report's file, see fixes.py);
+    `unless_served`: left out where a service of the run runs the code (its main, the
+    package its main() hands over to, a library it imports) unless that role is asked for:
+    there it is the service's own fail-fast policy, not a surprise for a caller.
     """
 
     node: Node
@@ -80,6 +83,7 @@ class Report:
     condition: Condition | None = None
     if_unknown: str | None = None
     fix: Fix | None = None
+    unless_served: bool = False
 
 
 @dataclass
@@ -327,6 +331,7 @@ def report(
     condition: Condition | None = None,
     if_unknown: str | None = None,
     fix: Fix | None = None,
+    unless_served: bool = False,
     **values: str,
 ) -> Report:
     """Build a Report (keyword values fill the rule's message template, on one line).
@@ -336,7 +341,7 @@ def report(
     """
     context.file.budget.charge(node.end_byte - node.start_byte + sum(len(v) for v in values.values()))
     quoted = tuple(sorted((name, _one_line(value)) for name, value in values.items()))
-    return Report(node, context, variant, quoted, severity, condition, if_unknown, fix)
+    return Report(node, context, variant, quoted, severity, condition, if_unknown, fix, unless_served)
 
 
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n\s*")

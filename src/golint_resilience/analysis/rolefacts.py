@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from golint_resilience.golang.index import ModuleInfo
+from golint_resilience.analysis.resolve import imported_package
+from golint_resilience.golang.index import FileContext, ModuleInfo, Package
+from golint_resilience.golang.parsing import Node
 from golint_resilience.golang.repository import git_top_level
 from golint_resilience.golang.source import import_paths
 
@@ -41,16 +42,18 @@ class RoleFacts:
     testing_files: tuple[tuple[str, str], ...] = ()  # (file name, why it is test support)
     files: int = 0  # non-test files
     c_exports: str = ""  # a file with a cgo `//export F`: a main built as a C library or plugin
+    delegate: str = ""  # the module-local package a main's main() hands the program to (`main_delegate`)
+    delegate_call: str = ""  # the call that does, as written (`etcdmain.Main(os.Args)`)
 
 
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def role_facts(
-    directory: Path, name: str, files: Iterable[tuple[str, bytes]], module: ModuleInfo | None
-) -> RoleFacts:
-    """Read a package's files (base name, bytes) for the facts its role rests on (test files do not count)."""
+def role_facts(package: Package) -> RoleFacts:
+    """Read a package's files for the facts its role rests on (test files do not count)."""
+    directory, module = package.directory, package.module
+    files = ((context.file.path.name, context.file.data) for context in package.contexts)
     tools_file = c_exports = ""
     targets: list[tuple[str, str]] = []
     testing: list[tuple[str, str]] = []
@@ -71,15 +74,70 @@ def role_facts(
             testing.append((base, f"file {base} is named like a mock or fake"))
         elif b'"testing"' in data and "testing" in import_paths(data):
             testing.append((base, f'{base} imports "testing" outside a _test.go file'))
+    delegate, call = main_delegate(package)
     return RoleFacts(
-        is_main=name == "main",
+        is_main=package.is_main,
         root=_root(directory, module),
         tools_file=tools_file,
         generate_targets=tuple(sorted(set(targets))),
         testing_files=tuple(sorted(testing)),
         files=count,
         c_exports=c_exports,
+        delegate=delegate,
+        delegate_call=call,
     )
+
+
+_MAIN_DECLARATION = re.compile(rb"^func main\(\)", re.MULTILINE)
+_DELEGATING_STATEMENTS = 3  # `if err := app.Run(); err != nil { … }` and the like
+
+
+def main_delegate(package: Package) -> tuple[str, str]:
+    """The module-local package a main's `main()` hands the whole program to, and the call.
+
+    `func main() { etcdmain.Main(os.Args) }`, `if err := cmd.Execute(); err != nil { os.Exit(1) }`:
+    a main() of a few statements that calls into exactly one module-local package is a
+    front door, and that package is the program's body. ("", "") when there is none.
+    """
+    if not package.is_main or package.module is None:
+        return "", ""
+    for context in package.contexts:
+        if context.file.path.name.endswith("_test.go") or not _MAIN_DECLARATION.search(context.file.data):
+            continue
+        for declaration in context.file.root.named_children:
+            name = declaration.child_by_field_name("name")
+            if (
+                declaration.type == "function_declaration"
+                and name is not None
+                and context.text(name) == "main"
+            ):
+                return _delegate_of(declaration, context, package.module)
+    return "", ""
+
+
+def _delegate_of(declaration: Node, context: FileContext, module: ModuleInfo) -> tuple[str, str]:
+    body = declaration.child_by_field_name("body")
+    lists = [c for c in body.named_children if c.type == "statement_list"] if body is not None else []
+    statements = lists[0].named_children if lists else []
+    if not statements or len(statements) > _DELEGATING_STATEMENTS:
+        return "", ""
+    called: dict[str, tuple[int, str]] = {}  # directory → (offset, text) of the first call into it
+    stack = list(statements)
+    while stack:
+        node = stack.pop()
+        stack.extend(node.named_children)
+        function = node.child_by_field_name("function") if node.type == "call_expression" else None
+        operand = function.child_by_field_name("operand") if function is not None else None
+        path = imported_package(operand, context) if operand is not None else None
+        local = module.directory_of(path) if path is not None else None
+        if local is not None:
+            directory = os.path.abspath(local)
+            if directory not in called or node.start_byte < called[directory][0]:
+                called[directory] = (node.start_byte, context.text(node))
+    if len(called) != 1:
+        return "", ""
+    [(directory, (_, call))] = called.items()
+    return directory, call
 
 
 def _root(directory: Path, module: ModuleInfo | None) -> str:

@@ -24,9 +24,14 @@ Roles, in the order they are decided:
 - `service`: a `main` whose package or the module-local packages it imports directly
   start a long-lived server or handle signals (it runs until signalled);
 - `cli`: any other `main`;
+- the main's role: the body of a program, a package a short main() hands the program to
+  (`func main() { etcdmain.Main(os.Args) }`) that only `main`s import;
 - `library`: the rest (with the services that reach it through module-local imports),
   unless `main`s of the run import it and none is a service: then it takes their role
   (`cli` if a command-line tool is among them), since it runs only in those programs.
+
+`served` marks code a service runs (its main, its body, a library it imports): some
+findings there are the service's own policy (`Report.unless_served`).
 
 A single file that imports `testing` or is named like a mock is test support in a package
 of another role. `RoleSelection` decides what a run reports: the rules' `applies-to`,
@@ -251,6 +256,7 @@ def assign_roles(directories: Iterable[str], store: FactStore, config: RoleConfi
         for target, line in facts.roles.generate_targets
     }
     roles = {facts.directory: _role(facts, store, config, generated_by) for facts in analysed}
+    _assign_program_bodies(analysed, roles)
     reached: dict[str, dict[str, list[str]]] = {}  # library → role of a main importing it → those mains
     for main in (facts.directory for facts in analysed if facts.roles.is_main):
         for directory in import_closure(main, store):
@@ -260,6 +266,32 @@ def assign_roles(directories: Iterable[str], store: FactStore, config: RoleConfi
         if role.role == LIBRARY and role.anchor == directory:
             roles[directory] = _library_role(role, reached.get(directory, {}))
     return roles
+
+
+def _assign_program_bodies(analysed: list[PackageFacts], roles: dict[str, PackageRole]) -> None:
+    """A package that a main's main() hands the program to, and only mains import, is that program.
+
+    `func main() { etcdmain.Main(os.Args) }`, cobra's `cmd.Execute()`: the package holds what
+    would otherwise be package main, so it takes the main's role (a library that other
+    packages import too stays a library: it is an API as well).
+    """
+    importers: dict[str, list[PackageFacts]] = {}
+    for facts in analysed:
+        if roles[facts.directory].role in PRODUCTION_ROLES:
+            for directory in facts.imports:
+                importers.setdefault(directory, []).append(facts)
+    for facts in analysed:
+        body = facts.roles.delegate
+        main = roles.get(facts.directory)
+        current = roles.get(body)
+        if not body or main is None or current is None or current.role != LIBRARY or current.anchor != body:
+            continue
+        if all(importer.roles.is_main for importer in importers.get(body, ())):
+            program, call = _shown(facts.directory), facts.roles.delegate_call
+            why = f"the body of the program {program}: its main() calls {call}"
+            roles[body] = dataclasses.replace(
+                current, role=main.role, evidence=(why, *current.evidence), served=main.served
+            )
 
 
 def _library_role(role: PackageRole, mains: Mapping[str, list[str]]) -> PackageRole:
@@ -274,7 +306,7 @@ def _library_role(role: PackageRole, mains: Mapping[str, list[str]]) -> PackageR
 
     if SERVICE in mains:
         why = f"imported by the service {listed(SERVICE)}"
-        return dataclasses.replace(role, evidence=(*role.evidence, why))
+        return dataclasses.replace(role, evidence=(*role.evidence, why), served=True)
     if not mains:
         return dataclasses.replace(role, evidence=(*role.evidence, "no main of this run imports it"))
     name = CLI if CLI in mains else min(mains, key=lambda r: (-len(mains[r]), r))
@@ -290,7 +322,8 @@ def _role(
     files = tuple((name, TEST_SUPPORT, why) for name, why in facts.roles.testing_files)
     overridden = config.override(directory)
     if overridden is not None:
-        return PackageRole(directory, overridden[0], (f"configured: [roles] {overridden[1]!r}",), directory)
+        why = f"configured: [roles] {overridden[1]!r}"
+        return PackageRole(directory, overridden[0], (why,), directory, served=overridden[0] == SERVICE)
     by_directory = _by_directory(Path(directory), Path(facts.roles.root)) if facts.roles.root else None
     if by_directory is not None:
         role, why, anchor = by_directory
@@ -302,9 +335,9 @@ def _role(
         why = f"a main with cgo //export functions ({facts.roles.c_exports}): built as a C library or plugin"
         return PackageRole(directory, LIBRARY, (why,), directory, files)
     if facts.roles.is_main:
-        served = _service_evidence(facts, store)
-        if served is not None:
-            return PackageRole(directory, SERVICE, (served,), directory, files)
+        evidence = _service_evidence(facts, store)
+        if evidence is not None:
+            return PackageRole(directory, SERVICE, (evidence,), directory, files, served=True)
         return PackageRole(
             directory, CLI, ("a main that neither starts a server nor handles signals",), directory, files
         )

@@ -241,6 +241,7 @@ def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
             variant,
             severity=severity,
             condition=exit_call.condition,
+            unless_served=_has_no_error_to_return(call, context),
             call=_call_text(call, context),
             function=_describe_function(call, context),
             wrapper=exit_call.wrapper,
@@ -254,6 +255,21 @@ def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
             callee = call.child_by_field_name("function")
             name = context.text(callee) if callee is not None else "flag.Parse"
             yield report(call, context, variant, call=name, function=_describe_function(call, context))
+
+
+def _has_no_error_to_return(call: Node, context: FileContext) -> bool:
+    """Does the exit run in a function (or function literal) that has no error result?
+
+    Such a function's contract is to succeed or end the program (`UnsafePut`, `mustListen`,
+    a storage loop that cannot go on after a failed write): in code a service runs, that is
+    the service's fail-fast policy, like a panic on a broken invariant, and changing it
+    means changing every caller.
+    """
+    owner = enclosing_function(call, context)
+    if owner is None:
+        return False
+    result = owner.child_by_field_name("result")
+    return result is None or not _ERROR_RESULT.search(context.file.data[result.start_byte : result.end_byte])
 
 
 def _exits_on_bad_flags(call: Node, context: FileContext) -> str:

@@ -322,10 +322,7 @@ def build_facts(
                 if local is not None:
                     imports.add(os.path.abspath(local))
     built = builder.build(str(package.directory), package.name, tuple(sorted(imports)))
-    files = ((context.file.path.name, context.file.data) for context in package.contexts)
-    return dataclasses.replace(
-        built, roles=role_facts(package.directory, package.name, files, package.module)
-    )
+    return dataclasses.replace(built, roles=role_facts(package))
 
 
 def _extract(
@@ -399,6 +396,7 @@ def _to_finding(spec: RuleSpec, report: Report, scope: str, occurrence: int, mes
         snippet=file.line_text(span.line),
         line_hash=file.line_hashes.of(span.line),
         fix=report.fix if fixable else None,
+        unless_served=report.unless_served,
     )
 
 
@@ -875,6 +873,8 @@ def _by_role(
         role, _evidence = found.role_of(name)
         spec = catalog.get(finding.rule_id)
         applies_to = spec.applies_to if spec is not None else ()
+        if finding.unless_served and found.served:
+            applies_to = tuple(r for r in applies_to if r != role)
         if selection.reports(role, applies_to, named=named_explicitly(named(directory), found)):
             result.findings.append(dataclasses.replace(finding, role=role))
         else:
