@@ -53,13 +53,13 @@ def test_a_file_is_judged_with_its_whole_package() -> None:
 def test_files_of_several_packages() -> None:
     found = findings("cmd/tool/main.go", "lib/helpers.go", cwd=EXITS)
     assert ("cmd/tool/main.go", 19, "RES103") in found  # lib.Cleanup() exits: a fact of package lib
-    assert ("lib/helpers.go", 7, "RES101") in found
+    assert ("lib/helpers.go", 8, "RES101") in found
     assert {path for path, _, _ in found} == {"cmd/tool/main.go", "lib/helpers.go"}
 
 
 def test_whole_packages_reports_every_file_of_the_packages_given() -> None:
     found = findings("--whole-packages", "lib/lib.go", cwd=EXITS)
-    assert ("lib/helpers.go", 7, "RES101") in found
+    assert ("lib/helpers.go", 8, "RES101") in found
     assert found == findings("lib", cwd=EXITS)
 
 

@@ -265,7 +265,23 @@ def assign_roles(directories: Iterable[str], store: FactStore, config: RoleConfi
     for directory, role in roles.items():
         if role.role == LIBRARY and role.anchor == directory:
             roles[directory] = _library_role(role, reached.get(directory, {}))
+    for directory in _served(analysed, store):
+        if directory in roles:
+            roles[directory] = dataclasses.replace(roles[directory], served=True)
     return roles
+
+
+def _served(analysed: list[PackageFacts], store: FactStore) -> set[str]:
+    """The packages a service runs: each long-running main and its module-local import closure.
+
+    Read from what the programs do, whatever role a directory name gives them: the demo
+    service under `examples/` runs its `internal/config` as a production service would.
+    """
+    served: set[str] = set()
+    for facts in analysed:
+        if facts.roles.is_main and not facts.roles.c_exports and _service_evidence(facts, store) is not None:
+            served.update(import_closure(facts.directory, store))
+    return served
 
 
 def _assign_program_bodies(analysed: list[PackageFacts], roles: dict[str, PackageRole]) -> None:
@@ -289,9 +305,7 @@ def _assign_program_bodies(analysed: list[PackageFacts], roles: dict[str, Packag
         if all(importer.roles.is_main for importer in importers.get(body, ())):
             program, call = _shown(facts.directory), facts.roles.delegate_call
             why = f"the body of the program {program}: its main() calls {call}"
-            roles[body] = dataclasses.replace(
-                current, role=main.role, evidence=(why, *current.evidence), served=main.served
-            )
+            roles[body] = dataclasses.replace(current, role=main.role, evidence=(why, *current.evidence))
 
 
 def _library_role(role: PackageRole, mains: Mapping[str, list[str]]) -> PackageRole:
@@ -306,7 +320,7 @@ def _library_role(role: PackageRole, mains: Mapping[str, list[str]]) -> PackageR
 
     if SERVICE in mains:
         why = f"imported by the service {listed(SERVICE)}"
-        return dataclasses.replace(role, evidence=(*role.evidence, why), served=True)
+        return dataclasses.replace(role, evidence=(*role.evidence, why))
     if not mains:
         return dataclasses.replace(role, evidence=(*role.evidence, "no main of this run imports it"))
     name = CLI if CLI in mains else min(mains, key=lambda r: (-len(mains[r]), r))
@@ -323,7 +337,7 @@ def _role(
     overridden = config.override(directory)
     if overridden is not None:
         why = f"configured: [roles] {overridden[1]!r}"
-        return PackageRole(directory, overridden[0], (why,), directory, served=overridden[0] == SERVICE)
+        return PackageRole(directory, overridden[0], (why,), directory)
     by_directory = _by_directory(Path(directory), Path(facts.roles.root)) if facts.roles.root else None
     if by_directory is not None:
         role, why, anchor = by_directory
@@ -337,7 +351,7 @@ def _role(
     if facts.roles.is_main:
         evidence = _service_evidence(facts, store)
         if evidence is not None:
-            return PackageRole(directory, SERVICE, (evidence,), directory, files, served=True)
+            return PackageRole(directory, SERVICE, (evidence,), directory, files)
         return PackageRole(
             directory, CLI, ("a main that neither starts a server nor handles signals",), directory, files
         )
@@ -361,6 +375,10 @@ class RoleSelection:
         A role asked for, or a package named explicitly, gets every rule.
         """
         return self.everything or named or role in self.asked or role in applies_to
+
+    def asks_for(self, role: str) -> bool:
+        """Is every finding of `role` asked for (`--include-roles`, `--all-roles`)?"""
+        return self.everything or role in self.asked
 
     def includes(self, role: str, *, named: bool) -> bool:
         """Is every finding of a package of `role` reported (nothing left out by its role)?"""

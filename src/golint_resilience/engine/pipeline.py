@@ -874,8 +874,10 @@ def _by_role(
         spec = catalog.get(finding.rule_id)
         applies_to = spec.applies_to if spec is not None else ()
         if finding.unless_served and found.served:
-            applies_to = tuple(r for r in applies_to if r != role)
-        if selection.reports(role, applies_to, named=named_explicitly(named(directory), found)):
+            reported = selection.asks_for(role)  # policy, whatever the patterns name
+        else:
+            reported = selection.reports(role, applies_to, named=named_explicitly(named(directory), found))
+        if reported:
             result.findings.append(dataclasses.replace(finding, role=role))
         else:
             result.left_out[role] = result.left_out.get(role, 0) + 1
