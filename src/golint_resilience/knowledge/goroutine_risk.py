@@ -50,7 +50,8 @@ _GRPC_REQUEST = re.compile(r"Req(uest)?$")
 _ACCEPT_CALL = re.compile(rb"\.Accept(?:TCP|Unix)?\s*\(\s*\)")
 _STREAM_RECEIVE = re.compile(rb"\.Recv(?:Msg)?\s*\(")
 
-# Calls that cannot panic for a goroutine that only waits, stops and signals.
+# Calls that cannot panic for a goroutine that only waits, stops, signals and copies bytes
+# (a stream copy panics only inside a broken Reader or Writer).
 _TRIVIAL_METHODS = frozenset(
     {
         "Wait",
@@ -67,7 +68,18 @@ _TRIVIAL_METHODS = frozenset(
         "Reset",
     }
 )
-_TRIVIAL_FUNCTIONS = frozenset({"time.Sleep", "time.After", "time.Tick", "time.NewTicker", "time.NewTimer"})
+_TRIVIAL_FUNCTIONS = frozenset(
+    {
+        "time.Sleep",
+        "time.After",
+        "time.Tick",
+        "time.NewTicker",
+        "time.NewTimer",
+        "io.Copy",
+        "io.CopyBuffer",
+        "io.CopyN",
+    }
+)
 _PARAMETER_DECLARATIONS = frozenset({"parameter_declaration", "variadic_parameter_declaration"})
 _SIMPLE_VALUES = frozenset(
     {
@@ -351,15 +363,17 @@ def _id_of(node: Node | None) -> int:
 
 
 def trivial_body(function: Node, context: FileContext) -> bool:
-    """Does the function only wait, stop, close and signal (`<-ctx.Done(); l.Close()`)?"""
+    """Does the function only wait, stop, close, signal and copy (`<-ctx.Done(); l.Close()`)?"""
     body = function.child_by_field_name("body")
     return body is not None and _trivial_block(body, context)
 
 
 def _trivial_block(block: Node, context: FileContext) -> bool:
-    statements = block.named_children
-    if len(statements) == 1 and statements[0].type == "statement_list":
-        statements = statements[0].named_children
+    statements = [
+        statement
+        for child in block.named_children
+        for statement in (child.named_children if child.type == "statement_list" else [child])
+    ]
     return all(_trivial_statement(s, context) for s in statements if s.type != "comment")
 
 
