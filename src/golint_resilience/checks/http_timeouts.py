@@ -18,6 +18,7 @@ from golint_resilience.analysis.resolve import (
     lookup,
     parent_of,
     qualified_name,
+    same_package_callee,
     unparen,
 )
 from golint_resilience.analysis.triggers import Imports
@@ -203,8 +204,8 @@ def http_request_without_context(ctx: CheckContext) -> Iterator[Report]:
         value = _value_leaving_literals(call, context)
         if value is None or _request_gets_context(value, context):
             continue
-        clients = _sending_clients(value, context)
-        bounded = bool(clients) and all(client_has_timeout(c, context) for c in clients)
+        clients = [(c, context) for c in _sending_clients(value, context)] + _callee_clients(value, context)
+        bounded = bool(clients) and all(client_has_timeout(c, where) for c, where in clients)
         in_scope = context_in_scope(call, context)
         yield report(
             call,
@@ -213,7 +214,7 @@ def http_request_without_context(ctx: CheckContext) -> Iterator[Report]:
             severity=Severity.NOTE if bounded else None,
             call=_call_text(call, context),
             ctx=in_scope or "ctx",
-            client=context.text(clients[0]) if clients else "client",
+            client=clients[0][1].text(clients[0][0]) if clients else "client",
             fix=_with_context_fix(call, context),
         )
 
@@ -319,6 +320,56 @@ def _sending_clients(value: Node, context: FileContext) -> list[Node]:
         if sent.id == value.id or (request is not None and _later_use(sent, value, request, context)):
             clients.append(captures["client"][0])
     return clients
+
+
+def _callee_clients(value: Node, context: FileContext) -> list[tuple[Node, FileContext]]:
+    """The clients that send the request in the package's own functions it is handed to.
+
+    `r, _ := http.NewRequest(…); return c.submitPost(r)` where `submitPost(req)` calls
+    `client.Do(req)`: one call deep, by the parameter the request is passed as.
+    """
+    function = enclosing_function(value, context)
+    target = assignment_target(value, context)
+    if function is None or target is None or target.type != "identifier":
+        return []
+    clients: list[tuple[Node, FileContext]] = []
+    for captures in captures_within(function, _CALLS_WITH_ARGUMENTS, context.file.budget):
+        arguments = [unparen(a) for a in captures["arguments"][0].named_children]
+        positions = [i for i, a in enumerate(arguments) if _later_use(a, value, target, context)]
+        callee = same_package_callee(captures["function"][0], context) if positions else None
+        for declaration in callee.declarations if callee is not None else ():
+            where = context.package.context_of(declaration.file)
+            name = _parameter_name(declaration.node, positions[0], where)
+            if name is not None:
+                clients.extend(_clients_sending(name, declaration.node, where))
+    return clients
+
+
+_CALLS_WITH_ARGUMENTS = """
+(call_expression function: (_) @function arguments: (argument_list (_)) @arguments) @call
+"""
+
+
+def _parameter_name(declaration: Node, index: int, context: FileContext) -> str | None:
+    """The name of a function's parameter at a position, when it has one."""
+    parameters = declaration.child_by_field_name("parameters")
+    names = [
+        context.text(name)
+        for parameter in (parameters.named_children if parameters is not None else [])
+        if parameter.type == "parameter_declaration"
+        for name in parameter.children_by_field_name("name")
+    ]
+    return names[index] if index < len(names) else None
+
+
+def _clients_sending(name: str, declaration: Node, context: FileContext) -> list[tuple[Node, FileContext]]:
+    """The clients of the `c.Do(name)` calls in a declaration's body."""
+    return [
+        (captures["client"][0], context)
+        for captures in captures_within(declaration, _SENDS, context.file.budget)
+        if unparen(captures["request"][0]).type == "identifier"
+        and context.text(unparen(captures["request"][0])) == name
+    ]
 
 
 def _value_leaving_literals(call: Node, context: FileContext) -> Node | None:
