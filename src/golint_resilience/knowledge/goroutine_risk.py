@@ -387,10 +387,13 @@ def _trivial_statement(statement: Node, context: FileContext) -> bool:
     if kind == "send_statement":
         value = statement.child_by_field_name("value")
         return value is not None and _simple(value)
-    if kind == "short_var_declaration":
-        right = statement.child_by_field_name("right")
+    if kind in {"short_var_declaration", "assignment_statement"}:  # `x := make(…)`, `h.done = true`
+        left, right = statement.child_by_field_name("left"), statement.child_by_field_name("right")
+        targets = left.named_children if left is not None else []
         values = right.named_children if right is not None else []
-        return all(_trivial_expression(unparen(v), context) for v in values)
+        return all(_simple(t) for t in targets) and all(
+            _simple(v) or _trivial_expression(unparen(v), context) for v in values
+        )
     if kind == "for_statement":
         return _trivial_loop(statement, context)
     if kind == "select_statement":
@@ -437,10 +440,17 @@ def _trivial_expression(expression: Node, context: FileContext) -> bool:
     if expression.type != "call_expression":
         return False
     arguments = expression.child_by_field_name("arguments")
-    if arguments is not None and not all(_simple(a) for a in arguments.named_children):
-        return False
     function = expression.child_by_field_name("function")
     if function is None:
+        return False
+    values = arguments.named_children if arguments is not None else []
+    if (
+        function.type == "identifier"
+        and context.text(function) == "make"
+        and lookup(function, context) is None
+    ):
+        return all(_simple(a) or a.type.endswith("_type") for a in values)  # `make([]byte, size)`
+    if not all(_simple(a) for a in values):
         return False
     if function.type == "identifier":
         name = context.text(function)
