@@ -11,6 +11,7 @@ from golint_resilience.analysis.function_values import fragment_calls, value_pat
 from golint_resilience.analysis.resolve import (
     callee_name,
     declared_type,
+    enclosing_declaration,
     imported_package,
     lookup,
     unparen,
@@ -178,7 +179,7 @@ def sigterm_not_handled(ctx: CheckContext) -> Iterator[Report]:
     if any(not s.complete or not s.names or SIGTERM in s.names for _, _, s in calls):
         return
     for call, context, signals in calls:
-        if INTERRUPTS.intersection(signals.names):
+        if INTERRUPTS.intersection(signals.names) and not _guards_terminal(call, context):
             function = call.child_by_field_name("function")
             pairs = list(zip(signals.names, signals.texts, strict=True))
             listed = [t for n, t in pairs if n in SHUTDOWN_SIGNALS]
@@ -192,6 +193,28 @@ def sigterm_not_handled(ctx: CheckContext) -> Iterator[Report]:
                 uncatchable=" and ".join(uncatchable),
                 fix=_sigterm_fix(call, context),
             )
+
+
+# Packages that put a terminal in raw or no-echo mode: a Ctrl-C trap next to them restores it.
+_TERMINAL_PACKAGES = frozenset({"golang.org/x/term", "golang.org/x/crypto/ssh/terminal"})
+
+
+def _guards_terminal(call: Node, context: FileContext) -> bool:
+    """Is the Notify in a function that drives the terminal (`term.ReadPassword`, `term.Restore`)?
+
+    Trapping Ctrl-C there restores the terminal around an interactive prompt; it is not
+    how the program shuts down, so the missing SIGTERM is no gap.
+    """
+    declaration = enclosing_declaration(call, context)
+    stack = [declaration] if declaration is not None else []
+    while stack:
+        node = stack.pop()
+        if node.type == "call_expression":
+            name = callee_name(node, context)
+            if name is not None and name.package in _TERMINAL_PACKAGES:
+                return True
+        stack.extend(node.named_children)
+    return False
 
 
 def _with_signal_name(name: str, text: str) -> str:
