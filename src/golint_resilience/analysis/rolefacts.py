@@ -14,7 +14,7 @@ from pathlib import Path
 
 from golint_resilience.analysis.resolve import imported_package
 from golint_resilience.golang.index import FileContext, ModuleInfo, Package
-from golint_resilience.golang.parsing import Node
+from golint_resilience.golang.parsing import Node, calls_within
 from golint_resilience.golang.repository import git_top_level
 from golint_resilience.golang.source import import_paths
 
@@ -121,23 +121,19 @@ def _delegate_of(declaration: Node, context: FileContext, module: ModuleInfo) ->
     statements = lists[0].named_children if lists else []
     if not statements or len(statements) > _DELEGATING_STATEMENTS:
         return "", ""
-    called: dict[str, tuple[int, str]] = {}  # directory → (offset, text) of the first call into it
-    stack = list(statements)
-    while stack:
-        node = stack.pop()
-        stack.extend(node.named_children)
-        function = node.child_by_field_name("function") if node.type == "call_expression" else None
+    called: dict[str, str] = {}  # directory → text of the first call into it
+    calls = (call for statement in statements for call in calls_within(statement, context.file.budget))
+    for call in sorted(calls, key=lambda c: c.start_byte):
+        function = call.child_by_field_name("function")
         operand = function.child_by_field_name("operand") if function is not None else None
         path = imported_package(operand, context) if operand is not None else None
         local = module.directory_of(path) if path is not None else None
         if local is not None:
-            directory = os.path.abspath(local)
-            if directory not in called or node.start_byte < called[directory][0]:
-                called[directory] = (node.start_byte, context.text(node))
+            called.setdefault(os.path.abspath(local), context.text(call))
     if len(called) != 1:
         return "", ""
-    [(directory, (_, call))] = called.items()
-    return directory, call
+    [(directory, call_text)] = called.items()
+    return directory, call_text
 
 
 def _root(directory: Path, module: ModuleInfo | None) -> str:

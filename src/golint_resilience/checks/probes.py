@@ -22,7 +22,7 @@ from golint_resilience.analysis.resolve import (
     unparen,
 )
 from golint_resilience.golang.index import FileContext, string_value
-from golint_resilience.golang.parsing import Node, captures_within
+from golint_resilience.golang.parsing import Node, calls_within
 from golint_resilience.knowledge.contexts import is_background_context
 from golint_resilience.knowledge.routes import ROUTE_REGISTRATIONS, Handler, routes
 from golint_resilience.registry import CheckContext, Report, check, report
@@ -56,7 +56,6 @@ _SQL_SOURCES = frozenset(
 )
 _SQL_TEXT = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.IGNORECASE)
 _COUNT = re.compile(r"COUNT\s*\(", re.IGNORECASE)
-_CALLS = "(call_expression) @call"
 
 
 @dataclass(frozen=True)
@@ -150,7 +149,7 @@ def _known(source: TypeRef, names: frozenset[str]) -> bool:
 
 def _calls_in(function: Node, context: FileContext) -> list[Node]:
     """The calls a function makes while it runs (not those of goroutines it starts)."""
-    calls = [c["call"][0] for c in captures_within(function, _CALLS, context.file.budget)]
+    calls = calls_within(function, context.file.budget)
     return [c for c in calls if not inside_within(c, "go_statement", function, context)]
 
 

@@ -18,7 +18,7 @@ from golint_resilience.analysis.resolve import (
 from golint_resilience.analysis.triggers import Imports
 from golint_resilience.catalog.durations import parse_duration
 from golint_resilience.golang.index import FileContext
-from golint_resilience.golang.parsing import Node, captures_within
+from golint_resilience.golang.parsing import Node, calls_within, captures_within
 from golint_resilience.knowledge.contexts import never_expiring_context
 from golint_resilience.knowledge.retry_loops import (
     DELAY_CALLS,
@@ -85,7 +85,6 @@ _ONGOING_LOOP = """
       field: (field_identifier) @_name)
     (#eq? @_name "Ongoing")) @call)
 """
-_CALLS = "(call_expression) @call"
 _RECEIVES = """
 (unary_expression
   operator: "<-"
@@ -178,11 +177,11 @@ def _cancellable_backoff(setting: Node, context: FileContext) -> bool:
         return False
     contexts = [
         arguments.named_children[0]
-        for captures in captures_within(function, _CALLS, context.file.budget)
-        if (name := callee_name(captures["call"][0], context)) is not None
+        for call in calls_within(function, context.file.budget)
+        if (name := callee_name(call, context)) is not None
         and name.package == DSKIT_BACKOFF
         and name.name == "New"
-        and (arguments := captures["call"][0].child_by_field_name("arguments")) is not None
+        and (arguments := call.child_by_field_name("arguments")) is not None
         and arguments.named_children
     ]
     return bool(contexts) and all(never_expiring_context(c, context) is None for c in contexts)

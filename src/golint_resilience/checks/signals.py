@@ -20,7 +20,7 @@ from golint_resilience.analysis.triggers import Imports, Trigger
 from golint_resilience.fixes.edits import insert, make_fix, replace
 from golint_resilience.fixes.imports import package_name
 from golint_resilience.golang.index import FileContext
-from golint_resilience.golang.parsing import Node
+from golint_resilience.golang.parsing import Node, calls_within
 from golint_resilience.knowledge.servers import MAIN_FUNCTION, main_function_names
 from golint_resilience.model import Fix
 from golint_resilience.registry import (
@@ -206,15 +206,10 @@ def _guards_terminal(call: Node, context: FileContext) -> bool:
     how the program shuts down, so the missing SIGTERM is no gap.
     """
     declaration = enclosing_declaration(call, context)
-    stack = [declaration] if declaration is not None else []
-    while stack:
-        node = stack.pop()
-        if node.type == "call_expression":
-            name = callee_name(node, context)
-            if name is not None and name.package in _TERMINAL_PACKAGES:
-                return True
-        stack.extend(node.named_children)
-    return False
+    return declaration is not None and any(
+        (name := callee_name(inner, context)) is not None and name.package in _TERMINAL_PACKAGES
+        for inner in calls_within(declaration, context.file.budget)
+    )
 
 
 def _with_signal_name(name: str, text: str) -> str:

@@ -73,6 +73,14 @@ def _builtin_query(source: str) -> Query:
     return compile_query(source, "built-in query")
 
 
+_CALL_EXPRESSIONS = "(call_expression) @call"
+
+
+def calls_within(node: Node, budget: Budget) -> list[Node]:
+    """Every call expression under `node` (itself included), in document order."""
+    return [captures["call"][0] for captures in captures_within(node, _CALL_EXPRESSIONS, budget)]
+
+
 def captures_within(node: Node, source: str, budget: Budget) -> list[dict[str, list[Node]]]:
     """Captures of every match of a (cached) query under `node`: a search at any depth in C.
 
