@@ -133,8 +133,7 @@ def _flag_setup_end(declaration: Node, context: FileContext) -> int | None:
 
     The end of the function when it does not parse; None when it is no flag setup.
     """
-    result = declaration.child_by_field_name("result")
-    if result is not None and _ERROR_RESULT.search(context.file.data[result.start_byte : result.end_byte]):
+    if _has_error_result(declaration, context):
         return None
     defines = False
     for captures in captures_within(declaration, _SELECTOR_CALLS, context.file.budget):
@@ -266,10 +265,15 @@ def _has_no_error_to_return(call: Node, context: FileContext) -> bool:
     means changing every caller.
     """
     owner = enclosing_function(call, context)
-    if owner is None:
-        return False
-    result = owner.child_by_field_name("result")
-    return result is None or not _ERROR_RESULT.search(context.file.data[result.start_byte : result.end_byte])
+    return owner is not None and not _has_error_result(owner, context)
+
+
+def _has_error_result(function: Node, context: FileContext) -> bool:
+    """Does a function declaration or literal declare an `error` among its results?"""
+    result = function.child_by_field_name("result")
+    return result is not None and bool(
+        _ERROR_RESULT.search(context.file.data[result.start_byte : result.end_byte])
+    )
 
 
 def _exits_on_bad_flags(call: Node, context: FileContext) -> str:
