@@ -258,30 +258,31 @@ def assign_roles(directories: Iterable[str], store: FactStore, config: RoleConfi
     roles = {facts.directory: _role(facts, store, config, generated_by) for facts in analysed}
     _assign_program_bodies(analysed, roles)
     reached: dict[str, dict[str, list[str]]] = {}  # library → role of a main importing it → those mains
-    for main in (facts.directory for facts in analysed if facts.roles.is_main):
-        for directory in import_closure(main, store):
-            if directory != main:
-                reached.setdefault(directory, {}).setdefault(roles[main].role, []).append(_shown(main))
+    served: set[str] = set()  # what a long-running main runs: itself and its module-local imports
+    for main in (facts for facts in analysed if facts.roles.is_main):
+        closure = list(import_closure(main.directory, store))
+        for directory in closure:
+            if directory != main.directory:
+                reached.setdefault(directory, {}).setdefault(roles[main.directory].role, []).append(
+                    _shown(main.directory)
+                )
+        if _runs_until_signalled(main, store):
+            served.update(closure)
     for directory, role in roles.items():
         if role.role == LIBRARY and role.anchor == directory:
             roles[directory] = _library_role(role, reached.get(directory, {}))
-    for directory in _served(analysed, store):
-        if directory in roles:
-            roles[directory] = dataclasses.replace(roles[directory], served=True)
+    for directory in served & roles.keys():
+        roles[directory] = dataclasses.replace(roles[directory], served=True)
     return roles
 
 
-def _served(analysed: list[PackageFacts], store: FactStore) -> set[str]:
-    """The packages a service runs: each long-running main and its module-local import closure.
+def _runs_until_signalled(main: PackageFacts, store: FactStore) -> bool:
+    """Is this `main` a long-running program, whatever role a directory name gives it?
 
-    Read from what the programs do, whatever role a directory name gives them: the demo
-    service under `examples/` runs its `internal/config` as a production service would.
+    Served code is read from what programs do: the demo service under `examples/` runs its
+    `internal/config` as a production service would.
     """
-    served: set[str] = set()
-    for facts in analysed:
-        if facts.roles.is_main and not facts.roles.c_exports and _service_evidence(facts, store) is not None:
-            served.update(import_closure(facts.directory, store))
-    return served
+    return not main.roles.c_exports and _service_evidence(main, store) is not None
 
 
 def _assign_program_bodies(analysed: list[PackageFacts], roles: dict[str, PackageRole]) -> None:
