@@ -7,13 +7,13 @@ exit code says 0 (clean), 1 (findings at or above --fail-on) or 2 (usage or tool
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import difflib
 import io
 import os
 import re
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -21,7 +21,7 @@ from typing import IO, Any
 import click
 
 from golint_resilience import __version__
-from golint_resilience.analysis.roles import CLI, RoleSelection, role_listing, validate_role
+from golint_resilience.analysis.roles import CLI, role_listing, validate_role
 from golint_resilience.catalog import listing as rule_list
 from golint_resilience.catalog.docs import render_markdown
 from golint_resilience.catalog.specs import load_catalog
@@ -35,7 +35,8 @@ from golint_resilience.engine.cache import default_cache_dir
 from golint_resilience.engine.pipeline import facts_only, run
 from golint_resilience.engine.progress import ProgressBar
 from golint_resilience.filtering import baseline, newfromrev
-from golint_resilience.filtering.paths import Excluder, drop_per_path_ignores
+from golint_resilience.filtering.paths import Excluder
+from golint_resilience.filtering.stage import Baseline, Filters
 from golint_resilience.fixes.apply import Outcome, Reanalyse, fix_in_rounds, unified_diff
 from golint_resilience.golang.discover import FileSource, PackageDir, discover
 from golint_resilience.golang.repository import default_root
@@ -347,8 +348,20 @@ def check(
             ProgressBar(enabled=not no_progress, color=use_color(color, sys.stderr)) as progress,
         ):
             cache = None if no_cache else _cache_dir(cache_dir or default_cache_dir())
-            result = run(directories, settings, cache_dir=cache, progress=progress, deployment=deployment)
-        result = _filter(result, configuration, write_baseline, changes)
+            filters = Filters(
+                configuration.root,
+                configuration.path_ignores,
+                _baseline(configuration, write_baseline),
+                changes,
+            )
+            result = run(
+                directories,
+                settings,
+                cache_dir=cache,
+                progress=progress,
+                deployment=deployment,
+                filters=filters,
+            )
         if fix or diff:
             outcome = fix_in_rounds(
                 result.findings, _reanalyser(directories, settings), unsafe=unsafe_fixes, read=_read_source
@@ -360,8 +373,7 @@ def check(
             for path, data in outcome.fixed.items():
                 write_bytes(Path(path), data)
             if outcome.fixed:
-                again = run(directories, settings, cache_dir=cache, deployment=deployment)
-                result = _filter(again, configuration, None, changes)
+                result = run(directories, settings, cache_dir=cache, deployment=deployment, filters=filters)
         options = ReportOptions(
             catalog=catalog,
             version=__version__,
@@ -466,33 +478,32 @@ def _cache_dir(path: Path) -> Path | None:
     return path
 
 
-def _filter(
-    result: RunResult,
-    configuration: Configuration,
-    write_baseline: Path | None,
-    changes: newfromrev.Changes | None,
-) -> RunResult:
-    """What the run's findings become after per-path ignores, the baseline and changed lines."""
-    findings = drop_per_path_ignores(result.findings, configuration.root, configuration.path_ignores)
-    known = None
+def _baseline(configuration: Configuration, write_baseline: Path | None) -> Baseline | None:
+    """The baseline a run is matched against: the one it records, the configured one, or none."""
     if write_baseline is not None:
-        recorded = baseline.render(findings)
-        write_text(write_baseline, recorded)
-        known = baseline.parse(recorded, write_baseline)
-        click.echo(f"resilint: recorded {sum(known.values())} findings in {write_baseline}", err=True)
-    elif configuration.baseline is not None:
-        known = baseline.load(configuration.baseline)
+
+        def record(findings: list[Finding]) -> Counter[str]:
+            recorded = baseline.render(findings)
+            write_text(write_baseline, recorded)
+            known = baseline.parse(recorded, write_baseline)
+            click.echo(f"resilint: recorded {sum(known.values())} findings in {write_baseline}", err=True)
+            return known
+
+        return record
+    configured = configuration.baseline
+    if configured is None:
+        return None
+
+    def load(findings: list[Finding]) -> Counter[str]:
+        known = baseline.load(configured)
         if known and findings and not any(f.fingerprint in known for f in findings):
             _warn(
-                f"baseline {configuration.baseline} matches none of the {len(findings)} findings "
+                f"baseline {configured} matches none of the {len(findings)} findings "
                 "(written for other files or rules?)"
             )
-    hidden = 0
-    if known is not None:
-        findings, hidden = baseline.subtract(findings, known)
-    if changes is not None:
-        findings = newfromrev.keep_changed(findings, changes)
-    return dataclasses.replace(result, findings=findings, baselined=hidden)
+        return known
+
+    return load
 
 
 def _emit(result: RunResult, reporter: Reporter, output: Path | None, options: ReportOptions) -> None:
@@ -605,8 +616,7 @@ def roles_command(patterns: tuple[str, ...], output_format: str, **config_values
     except ResilintError as exc:
         _fail(str(exc))
         return
-    selection = settings.roles or RoleSelection(everything=True)
-    listing = role_listing(result.roles, directories, selection)
+    listing = role_listing(result.roles, directories, settings.role_selection)
     if output_format == "json":
         click.echo(jsontext.dumps(listing))
         return

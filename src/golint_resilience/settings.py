@@ -109,6 +109,11 @@ class RunSettings:
     # after the cache, to results that do not depend on it: not part of the digest.
     roles: RoleSelection | None = None
 
+    @property
+    def role_selection(self) -> RoleSelection:
+        """The roles to report: `roles`, or every one."""
+        return self.roles or RoleSelection(everything=True)
+
     @cached_property
     def digest(self) -> str:
         """A stable hash of what changes results (for caches; computed once per run)."""

@@ -34,20 +34,14 @@ from golint_resilience.analysis.facts import (
 from golint_resilience.analysis.guarded import Matches, within_budget
 from golint_resilience.analysis.resolve import enclosing, enclosing_declaration, function_key
 from golint_resilience.analysis.rolefacts import RoleFacts, role_facts
-from golint_resilience.analysis.roles import (
-    RoleSelection,
-    assign_roles,
-    directory_role,
-    main_closures_missing,
-    named_explicitly,
-)
+from golint_resilience.analysis.roles import assign_roles, main_closures_missing
 from golint_resilience.analysis.servicefacts import DeadlineFact, RouteFact, ServiceFacts
 from golint_resilience.analysis.triggers import Prefilter
 from golint_resilience.catalog.specs import RuleSpec, load_catalog
 from golint_resilience.engine import interrupts
 from golint_resilience.engine.cache import Entry, ResultCache, content_key, metadata_key, prune
 from golint_resilience.engine.codec import Codec
-from golint_resilience.filtering import suppress
+from golint_resilience.filtering import stage, suppress
 from golint_resilience.golang.discover import PackageDir
 from golint_resilience.golang.gomod import find_module
 from golint_resilience.golang.index import FileContext, Package
@@ -66,7 +60,6 @@ from golint_resilience.model import (
     FileError,
     Finding,
     Fix,
-    PackageRole,
     Place,
     RelatedLocation,
     RunResult,
@@ -615,6 +608,8 @@ def facts_of_directory(
 
 # --- the whole run ---------------------------------------------------------------------
 
+NO_FILTERS = stage.Filters()
+
 Job = tuple[list[PackageDir], RunSettings, "ResultCache | None"]
 _BATCH_BYTES = 512 * 1024  # small directories travel together, so that scheduling costs stay small
 _BATCHES_PER_JOB = 16  # ... but a small tree is still cut finely enough to keep every worker busy
@@ -757,8 +752,9 @@ def run(
     progress: Callable[[int, int], None] | None = None,
     overlay: Mapping[str, bytes] | None = None,
     deployment: DeploymentStage | None = None,
+    filters: stage.Filters = NO_FILTERS,
 ) -> RunResult:
-    """Analyse the directories and return sorted, de-duplicated findings.
+    """Analyse the directories and return the findings the filter stage keeps, in report order.
 
     `cache_dir`: reuse and store per-directory results there (None: no cache).
     `progress(done, total)` is called as directories complete.
@@ -766,6 +762,7 @@ def run(
     fixes not written yet); the cache is then neither read nor written.
     `deployment`: checks of deployment files, run once every package's facts are known
     (only then are the facts they need recorded).
+    `filters`: what the user asked to leave out (filtering/stage.py).
     """
     settings = dataclasses.replace(
         settings,
@@ -803,82 +800,27 @@ def run(
         tool_errors.extend(checked.tool_errors)
         directives.extend(checked.directives)
         files += checked.files
-    unique = {
-        (f.rule_id, f.path, f.span.line, f.span.column, f.span.end_line, f.span.end_column): f
-        for f in findings
-    }
-    marked = suppress.apply(
-        list(unique.values()),
-        directives,
-        load_catalog(),
-        settings.rules,
-        require_reason=settings.require_reason,
-    )
     analysed_dirs = [os.path.abspath(d.path) for d in directories]
     complete_facts(lambda: main_closures_missing(analysed_dirs, store), store, settings, cache_dir)
-    selection = settings.roles or RoleSelection(everything=True)
-    roles = assign_roles(analysed_dirs, store, selection.config)
-    filtered = _by_role(marked, roles, directories, selection)
+    roles = assign_roles(analysed_dirs, store, settings.role_selection.config)
+    filtered = stage.apply(
+        findings,
+        directives=directives,
+        roles=roles,
+        directories=directories,
+        settings=settings,
+        filters=filters,
+    )
     return RunResult(
-        findings=sorted(filtered.findings, key=lambda f: f.sort_key),
+        findings=filtered.findings,
         file_errors=sorted(set(file_errors), key=lambda e: (e.path, e.message)),
         tool_errors=sorted(set(tool_errors), key=lambda e: (e.path, e.rule_id, e.message)),
         files=files,
         packages=len(directories),
+        baselined=filtered.baselined,
         analysed=analysed,
         roles=roles,
         left_out=filtered.left_out,
         packages_left_out=filtered.packages_left_out,
         notes=notes,
     )
-
-
-@dataclass
-class _RoleFiltered:
-    findings: list[Finding] = field(default_factory=list)
-    left_out: dict[str, int] = field(default_factory=dict)
-    packages_left_out: dict[str, int] = field(default_factory=dict)
-
-
-def _by_role(
-    findings: list[Finding],
-    roles: Mapping[str, PackageRole],
-    directories: list[PackageDir],
-    selection: RoleSelection,
-) -> _RoleFiltered:
-    """Each finding with its package's role, less those the selection does not report.
-
-    The one place where roles leave findings out: after every check and suppression (a
-    suppression in a left-out file still counts as used), before the CLI's own filters.
-    """
-    catalog = load_catalog()
-    own = {os.path.abspath(d.path): d.named for d in directories}
-    bases = {d.named for d in directories if d.named is not None}
-
-    def named(directory: str) -> list[Path]:
-        """What patterns name at or above a directory: its own base, else (deployment files) all above."""
-        base = own.get(directory)
-        return [base] if base is not None else [b for b in bases if Path(directory).is_relative_to(b)]
-
-    result = _RoleFiltered()
-    for directory, package in roles.items():
-        if not selection.includes(package.role, named=named_explicitly(named(directory), package)):
-            result.packages_left_out[package.role] = result.packages_left_out.get(package.role, 0) + 1
-    for finding in findings:
-        directory, name = os.path.split(os.path.abspath(finding.path))
-        found = roles.get(directory) or directory_role(directory)
-        if found is None:  # a deployment file outside conventionally named directories
-            result.findings.append(finding)
-            continue
-        role, _evidence = found.role_of(name)
-        spec = catalog.get(finding.rule_id)
-        applies_to = spec.applies_to if spec is not None else ()
-        if finding.unless_served and found.served:
-            reported = selection.asks_for(role)  # policy, whatever the patterns name
-        else:
-            reported = selection.reports(role, applies_to, named=named_explicitly(named(directory), found))
-        if reported:
-            result.findings.append(dataclasses.replace(finding, role=role))
-        else:
-            result.left_out[role] = result.left_out.get(role, 0) + 1
-    return result
