@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 from golint_resilience.catalog.specs import load_catalog
-from golint_resilience.engine.pipeline import DirectoryResult, analyse_directory
+from golint_resilience.engine.directory import analyse_directory
+from golint_resilience.engine.results import DirectoryResult
 from golint_resilience.golang.discover import PackageDir, discover
 from golint_resilience.settings import RunSettings, default_options, select_rules
 

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from golint_resilience.catalog.specs import load_catalog
 from golint_resilience.cli import main
 from golint_resilience.engine import cache as cache_module
-from golint_resilience.engine import pipeline as engine
+from golint_resilience.engine import directory
 from golint_resilience.engine.codec import Codec
 from golint_resilience.engine.pipeline import run
 from golint_resilience.engine.progress import ProgressBar
@@ -218,7 +218,7 @@ def test_unchanged_files_are_recognised_without_reading_them(
     def no_reading(*_args: object) -> None:
         raise AssertionError("an unchanged directory was read")
 
-    monkeypatch.setattr(engine, "read_directory", no_reading)
+    monkeypatch.setattr(directory, "read_directory", no_reading)
     warm = run_engine(module, cache)
     assert (warm.analysed, warm.findings) == (0, cold.findings)
 

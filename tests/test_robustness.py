@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from golint_resilience.analysis.resolve import ancestors
 from golint_resilience.catalog.specs import load_catalog
 from golint_resilience.engine import cache as cache_module
-from golint_resilience.engine import pipeline as engine
+from golint_resilience.engine import queries
 from golint_resilience.engine.pipeline import run
 from golint_resilience.filtering import newfromrev
 from golint_resilience.golang.discover import discover
@@ -287,9 +287,9 @@ def test_a_failing_fact_extractor_is_reported_not_fatal(
     def failing(*_args: object) -> None:
         raise RuntimeError("no facts today")
 
-    extractor = engine.FACT_EXTRACTORS[0]
+    extractor = queries.FACT_EXTRACTORS[0]
     replaced = type(extractor)(extractor.name, failing, extractor.fragments)
-    monkeypatch.setattr(engine, "FACT_EXTRACTORS", [replaced, *engine.FACT_EXTRACTORS[1:]])
+    monkeypatch.setattr(queries, "FACT_EXTRACTORS", [replaced, *queries.FACT_EXTRACTORS[1:]])
     code, out, _ = invoke("--select", "RES101", "-j", "1", cwd=tmp_path)
     assert code == 2
     assert "pkg/a.go:6:2: RES101" in out

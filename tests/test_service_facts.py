@@ -9,7 +9,9 @@ import pytest
 
 from golint_resilience.analysis.facts import FactStore
 from golint_resilience.analysis.servicefacts import ServiceFacts
-from golint_resilience.engine.pipeline import DirectoryResult, facts_of_directory, run
+from golint_resilience.engine.directory import facts_of_directory
+from golint_resilience.engine.pipeline import run
+from golint_resilience.engine.results import DirectoryResult
 from golint_resilience.golang.discover import discover
 from golint_resilience.settings import RunSettings
 from harness import chdir

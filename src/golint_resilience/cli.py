@@ -32,7 +32,8 @@ from golint_resilience.deploy.load import load_for as load_deployments
 from golint_resilience.engine import cache as cache_module
 from golint_resilience.engine import interrupts
 from golint_resilience.engine.cache import default_cache_dir
-from golint_resilience.engine.pipeline import facts_only, run
+from golint_resilience.engine.directory import facts_only
+from golint_resilience.engine.pipeline import run
 from golint_resilience.engine.progress import ProgressBar
 from golint_resilience.filtering import baseline, newfromrev
 from golint_resilience.filtering.paths import Excluder

@@ -27,7 +27,7 @@ from golint_resilience.deploy.linking import (
 from golint_resilience.deploy.load import Deployments
 from golint_resilience.deploy.service import service
 from golint_resilience.deploy.sources import DeploymentFile, Kind
-from golint_resilience.engine.pipeline import DirectoryResult
+from golint_resilience.engine.results import DirectoryResult
 from golint_resilience.filtering.suppress import scan_hash_comments
 from golint_resilience.golang.linehash import LineHashes
 from golint_resilience.model import Finding, RelatedLocation, ToolError, fingerprint
