@@ -137,3 +137,89 @@ def test_the_text_test_never_hides_a_local_binding(monkeypatch: pytest.MonkeyPat
     walked = [lookup(op, context) for context, op in operands]
     assert [b.is_local if b else None for b in shortcut] == [b.is_local if b else None for b in walked]
     assert sum(b is not None and b.is_local for b in walked) > 10  # shadowed operands are among them
+
+
+TYPES = b"""package p
+
+import (
+	"log"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"time"
+)
+
+type T struct{ next *T }
+type U struct{}
+
+func (T) Make() *U { return nil }
+func newT() *T     { return nil }
+
+var pkgClient *http.Client
+var pkgT = newT()
+
+func f(u string, a any, x int) {
+	_ = &http.Client{}                          // type: foreign net/http.Client
+	_ = new(http.Client)                        // type: foreign net/http.Client
+	_ = new(T)                                  // type: local T
+	_ = T{}                                     // type: local T
+	_ = &T{}                                    // type: local T
+	_ = T(struct{ next *T }{})                  // type: local T
+	_ = (*T)(nil)                               // type: local T
+	_ = time.Duration(x)                        // type: foreign (a conversion reads as a call)
+	_ = string(rune(x))                         // type: foreign string
+	_ = pkgClient                               // type: foreign net/http.Client
+	_ = pkgT                                    // type: local T
+	t := newT()
+	_ = t                                       // type: local T
+	_ = t.next                                  // type: local T
+	_ = t.Make()                                // type: local U
+	resp, _ := http.PostForm(u, nil)
+	_ = resp                                    // type: foreign net/http.Response
+	_ = resp.Body                               // type: foreign
+	_ = os.Stdout                               // type: foreign
+	lg := log.New(os.Stderr, "", 0)
+	_ = lg                                      // type: foreign log.Logger
+	get := http.Get
+	got, _ := get(u)
+	_ = got                                     // type: foreign net/http.Response
+	_ = func() *T { return nil }()              // type: local T
+	made := func() *U { return nil }
+	_ = made()                                  // type: local U
+	_ = a.(*T)                                  // type: local T
+	_ = a.(*http.Request)                       // type: foreign net/http.Request
+	_ = a                                       // type: foreign any
+	var ap atomic.Pointer[T]
+	_ = ap.Load()                               // type: unknown
+	_ = []T{}                                   // type: unknown
+	{
+		t := 1
+		_ = t                                   // type: unknown (an untyped constant; not the outer t)
+	}
+	g := func(t *U) {
+		_ = t                                   // type: local U
+	}
+	_ = g
+}
+"""
+
+
+def _type_text(found: resolve.TypeRef) -> str:
+    return " ".join(part for part in (found.kind.value, found.name) if part)
+
+
+def test_type_of_follows_each_inference_rule() -> None:
+    """Every rule of type_of: literals, new, conversions, bindings, calls, function values, scopes."""
+    file = SourceFile(Path("p.go"), "p.go", TYPES)
+    context = FileContext(file, Package(Path(), "p", [file], None))
+    query = "(assignment_statement left: (expression_list (identifier) @blank) right: (expression_list . (_) @value))"
+    seen = []
+    for captures in captures_within(file.root, query, file.budget):
+        blank, value = captures["blank"][0], captures["value"][0]
+        line = file.line_text(value.start_point[0] + 1)
+        if file.text(blank) != "_" or "// type: " not in line:
+            continue
+        expected = line.split("// type: ", 1)[1].split(" (", 1)[0].strip()
+        seen.append((file.text(value), _type_text(resolve.type_of(value, context)), expected))
+    assert len(seen) == TYPES.count(b"// type: ")
+    assert [(text, found) for text, found, _ in seen] == [(text, expected) for text, _, expected in seen]
