@@ -212,7 +212,10 @@ def test_type_of_follows_each_inference_rule() -> None:
     """Every rule of type_of: literals, new, conversions, bindings, calls, function values, scopes."""
     file = SourceFile(Path("p.go"), "p.go", TYPES)
     context = FileContext(file, Package(Path(), "p", [file], None))
-    query = "(assignment_statement left: (expression_list (identifier) @blank) right: (expression_list . (_) @value))"
+    query = (
+        "(assignment_statement left: (expression_list (identifier) @blank)"
+        " right: (expression_list . (_) @value))"
+    )
     seen = []
     for captures in captures_within(file.root, query, file.budget):
         blank, value = captures["blank"][0], captures["value"][0]
