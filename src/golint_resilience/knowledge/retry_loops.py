@@ -544,9 +544,10 @@ def attempt_bound(loop: Node, context: FileContext, assignments: Assignments) ->
     """How many times the loop's header lets it run, when literals or constants say so.
 
     `for range 3`, `for i := range 3`, `for i := 0; i < 3; i++`, `for i := 1; i <= 3; i++`,
-    `for n := 3; n > 0; n--` (a condition may add `&& err != nil`), and `attempts := 1`
-    right before `for attempts <= 3 {` whose body ends each round in `attempts++`. None for
-    any other header, or when the body assigns the counter too.
+    `for n := 3; n > 0; n--` (a condition may add `&& err != nil`), `cnt := 0` earlier in
+    the block and `for err = f(); err != nil && cnt < 3; cnt++`, and `attempts := 1` right
+    before `for attempts <= 3 {` whose body ends each round in `attempts++`. None for any
+    other header, or when the body assigns the counter too.
     """
     header = loop_header(loop)
     if header is not None and header.type == "range_clause":
@@ -557,17 +558,33 @@ def attempt_bound(loop: Node, context: FileContext, assignments: Assignments) ->
         return _counted_while(loop, header, context, assignments)
     fields = ("initializer", "condition", "update")
     initializer, condition, update = (header.child_by_field_name(f) for f in fields)
-    if initializer is None or condition is None or update is None:
+    if condition is None or update is None:
         return None
-    declared = _counter_declaration(initializer, context)
     step = {"inc_statement": 1, "dec_statement": -1}.get(update.type)
     updated = update.named_children[0] if update.named_children else None
-    if declared is None or step is None or updated is None or context.text(updated) != declared[0]:
+    if step is None or updated is None:
         return None
-    counter, start = declared
-    if len(assignments.by_target.get(counter, ())) != 2:  # the initializer and the update only
+    counter = context.text(updated)
+    declared = _counter_declaration(initializer, context) if initializer is not None else None
+    writes = 2  # the initializer and the update only
+    if declared is None or declared[0] != counter:  # `cnt := 0` earlier, `for err = f(); …; cnt++`
+        declared, writes = _declared_before(loop, counter, context), 1
+    if declared is None or len(assignments.by_target.get(counter, ())) != writes:
         return None
-    return _rounds(condition, counter, start, step, context)
+    return _rounds(condition, counter, declared[1], step, context)
+
+
+def _declared_before(loop: Node, counter: str, context: FileContext) -> tuple[str, int] | None:
+    """`cnt := 0` among the statements before the loop in its block, none of them assigning it again."""
+    sibling = loop.prev_named_sibling
+    while sibling is not None:
+        declared = _counter_declaration(sibling, context)
+        if declared is not None and declared[0] == counter:
+            return declared
+        if counter in Assignments.of(sibling, context).by_target:
+            return None
+        sibling = sibling.prev_named_sibling
+    return None
 
 
 def _counted_while(loop: Node, condition: Node, context: FileContext, assignments: Assignments) -> int | None:
