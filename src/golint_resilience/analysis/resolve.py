@@ -86,6 +86,16 @@ def statement_call(statement: Node) -> Node | None:
     return next((c for c in statement.named_children if c.type == "call_expression"), None)
 
 
+def block_statements(block: Node) -> list[Node]:
+    """The statements of a block, without comments (tree-sitter-go wraps them in a statement_list)."""
+    return [
+        statement
+        for child in block.named_children
+        for statement in (child.named_children if child.type == "statement_list" else [child])
+        if statement.type != "comment"
+    ]
+
+
 def is_deferred_literal(function: Node | None, context: FileContext) -> bool:
     """Is this the function literal of `defer func() { … }()`?"""
     if function is None or function.type != "func_literal":

@@ -28,10 +28,10 @@ from golint_resilience.analysis.triggers import Imports
 from golint_resilience.checks.recovers import recovers_directly
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node, captures_within
-from golint_resilience.knowledge.contexts import is_cancel_function
 from golint_resilience.knowledge.defers import DEFER_STATEMENTS
 from golint_resilience.knowledge.exit_calls import EXIT_CALLS, exit_calls, exit_wrappers
 from golint_resilience.knowledge.library import FLAG_DEFINERS, FLAG_PACKAGES, FLAG_SET_TYPES, PARSE_METHODS
+from golint_resilience.knowledge.process_local import is_moot_defer
 from golint_resilience.model import Severity
 from golint_resilience.registry import (
     CheckContext,
@@ -328,7 +328,9 @@ def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
         earlier = [
             d
             for d in defers.get(owner.id, [])
-            if d.end_byte <= call.start_byte and _dominates(d, call, owner, context) and not _moot(d, context)
+            if d.end_byte <= call.start_byte
+            and _dominates(d, call, owner, context)
+            and not is_moot_defer(d, context)
         ]
         if earlier:
             first = earlier[0]
@@ -341,13 +343,6 @@ def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
                 deferred=first_line(context.text(first).removeprefix("defer ")),
                 line=str(first.start_point[0] + 1),
             )
-
-
-def _moot(statement: Node, context: FileContext) -> bool:
-    """`defer cancel()` of a context: cancelling does nothing that outlives the process."""
-    call = statement_call(statement)
-    function = call.child_by_field_name("function") if call is not None else None
-    return function is not None and function.type == "identifier" and is_cancel_function(function, context)
 
 
 def _dominates(statement: Node, call: Node, owner: Node, context: FileContext) -> bool:

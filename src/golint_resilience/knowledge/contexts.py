@@ -182,13 +182,19 @@ def _is_context_name(name: str) -> bool:
 
 
 _CANCEL_CONSTRUCTORS = frozenset(
-    {"context.WithCancel", "context.WithTimeout", "context.WithDeadline", "context.WithCancelCause"}
+    {
+        "context.WithCancel",
+        "context.WithTimeout",
+        "context.WithDeadline",
+        "context.WithCancelCause",
+        "os/signal.NotifyContext",  # its `stop` cancels the context and unregisters the signals
+    }
 )
 _CANCEL_TYPES = frozenset({"context.CancelFunc", "context.CancelCauseFunc"})
 
 
 def is_cancel_function(identifier: Node, context: FileContext) -> bool:
-    """`cancel` of `ctx, cancel := context.WithCancel(…)`, or declared a `context.CancelFunc`."""
+    """`cancel` of `ctx, cancel := context.WithCancel(…)` (or NotifyContext), or a `context.CancelFunc`."""
     binding = lookup(identifier, context)
     if binding is None or not binding.is_local:
         return False

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from golint_resilience.analysis.resolve import (
     FUNCTION_NODES,
     ancestors,
+    block_statements,
     callee_name,
     declared_type,
     enclosing_declaration,
@@ -369,12 +370,7 @@ def trivial_body(function: Node, context: FileContext) -> bool:
 
 
 def _trivial_block(block: Node, context: FileContext) -> bool:
-    statements = [
-        statement
-        for child in block.named_children
-        for statement in (child.named_children if child.type == "statement_list" else [child])
-    ]
-    return all(_trivial_statement(s, context) for s in statements if s.type != "comment")
+    return all(_trivial_statement(s, context) for s in block_statements(block))
 
 
 def _trivial_statement(statement: Node, context: FileContext) -> bool:

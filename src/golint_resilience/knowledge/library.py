@@ -85,6 +85,8 @@ CONSTRUCTOR_RESULTS: dict[str, str] = {
     **_results(_ECHO, f"{_ECHO}.Echo", "New"),
     **_results(_FIBER, f"{_FIBER}.App", "New"),
     **_results("flag", "flag.FlagSet", "NewFlagSet"),
+    **_results("time", "time.Timer", "NewTimer", "AfterFunc"),
+    **_results("time", "time.Ticker", "NewTicker"),
     **_results(_ERRGROUP, f"{_ERRGROUP}.Group", "WithContext"),
     **_results(_DOCKER_SDK, f"{_DOCKER_SDK}.Handler", "NewHandler"),
     **_results("github.com/spf13/pflag", "github.com/spf13/pflag.FlagSet", "NewFlagSet"),
@@ -205,3 +207,35 @@ FATAL_METHODS: dict[str, frozenset[str]] = {
 FATAL_EVENT_FUNCTIONS = frozenset({f"{_ZEROLOG}/log.Fatal"})
 FATAL_EVENT_METHODS: dict[str, frozenset[str]] = {f"{_ZEROLOG}.Logger": frozenset({"Fatal"})}
 EVENT_SENDERS = frozenset({"Msg", "Msgf", "MsgFunc", "Send"})
+
+# --- state that dies with the process ------------------------------------------------------
+
+# Functions whose every effect stays inside the process (its environment, its signal
+# handlers, its OS thread): undoing them on the way out is moot.
+PROCESS_LOCAL_FUNCTIONS = frozenset(
+    {
+        "os.Setenv",
+        "os.Unsetenv",
+        "os/signal.Stop",
+        "os/signal.Reset",
+        "os/signal.Ignore",
+        "runtime.UnlockOSThread",
+    }
+)
+# Methods of types whose values live in the process's memory only (a mutex's lock is no
+# lock anyone else waits on once the process is gone; a timer does not outlive it).
+PROCESS_LOCAL_METHODS: dict[str, frozenset[str]] = {
+    "sync.Mutex": frozenset({"Unlock"}),
+    "sync.RWMutex": frozenset({"Unlock", "RUnlock"}),
+    "sync.WaitGroup": frozenset({"Done"}),
+    "time.Timer": frozenset({"Stop"}),
+    "time.Ticker": frozenset({"Stop"}),
+}
+# Metrics kept in the process's registry (an update is lost with the process anyway).
+METRIC_PACKAGES = frozenset(
+    {
+        "github.com/prometheus/client_golang/prometheus",
+        "github.com/prometheus/client_golang/prometheus/promauto",
+    }
+)
+METRIC_UPDATES = frozenset({"Set", "Inc", "Dec", "Add", "Sub", "Observe", "SetToCurrentTime"})

@@ -1,0 +1,102 @@
+"""Deferred calls whose every effect dies with the process: an exit that skips them skips no cleanup.
+
+The kernel takes back what a dead process held, and its memory goes with it, so undoing
+in-process state on the way out changes nothing anyone can see: unlocking a `sync`
+mutex, `wg.Done()`, stopping a timer, a context's cancel function, an environment
+variable or a signal registration (knowledge/library.py lists them), closing a channel,
+updating a metric of the process's own registry, and a recover guard (it acts only while
+the goroutine panics, and an exit is no panic). A deferred literal made only of those is
+moot too. What reaches outside the process is real cleanup and stays: closing or syncing
+files and loggers (buffered data), removing files, releasing a lock held by a server,
+shutting connections down, any call of this package's own.
+"""
+
+from __future__ import annotations
+
+from golint_resilience.analysis.resolve import (
+    block_statements,
+    callee_name,
+    lookup,
+    statement_call,
+    type_of,
+    unparen,
+)
+from golint_resilience.golang.index import FileContext
+from golint_resilience.golang.parsing import Node
+from golint_resilience.knowledge.contexts import is_cancel_function
+from golint_resilience.knowledge.library import (
+    METRIC_PACKAGES,
+    METRIC_UPDATES,
+    PROCESS_LOCAL_FUNCTIONS,
+    PROCESS_LOCAL_METHODS,
+)
+
+
+def is_moot_defer(statement: Node, context: FileContext) -> bool:
+    """Is this `defer` one whose skipping by an exit loses nothing outside the process?"""
+    call = statement_call(statement)
+    if call is None:
+        return False
+    function = call.child_by_field_name("function")
+    arguments = call.child_by_field_name("arguments")
+    if function is not None and unparen(function).type == "func_literal":
+        body = unparen(function).child_by_field_name("body")
+        if arguments is None or arguments.named_children or body is None:
+            return False
+        return all(_moot_statement(s, context) for s in block_statements(body))
+    return _process_local_call(call, context)
+
+
+def _moot_statement(statement: Node, context: FileContext) -> bool:
+    if statement.type == "expression_statement" and statement.named_children:
+        call = unparen(statement.named_children[0])
+        return call.type == "call_expression" and _process_local_call(call, context)
+    return statement.type == "if_statement" and _is_recover_guard(statement, context)
+
+
+def _is_recover_guard(statement: Node, context: FileContext) -> bool:
+    """`if r := recover(); r != nil {…}`, `if recover() != nil {…}`, no else: only a panic enters it."""
+    if statement.child_by_field_name("alternative") is not None:
+        return False
+    head = [statement.child_by_field_name(n) for n in ("initializer", "condition")]
+    return any(n is not None and _calls_builtin(n, "recover", context) for n in head)
+
+
+def _calls_builtin(node: Node, name: str, context: FileContext) -> bool:
+    if node.type == "call_expression":
+        function = node.child_by_field_name("function")
+        if (
+            function is not None
+            and function.type == "identifier"
+            and context.text(function) == name
+            and lookup(function, context) is None
+        ):
+            return True
+    return any(_calls_builtin(c, name, context) for c in node.named_children if c.type != "func_literal")
+
+
+def _process_local_call(call: Node, context: FileContext) -> bool:
+    function = call.child_by_field_name("function")
+    if function is None:
+        return False
+    function = unparen(function)
+    if function.type == "identifier":
+        if context.text(function) == "close" and lookup(function, context) is None:
+            return True  # closing a channel
+        return is_cancel_function(function, context)
+    qualified = callee_name(call, context)
+    if qualified is not None:
+        return str(qualified) in PROCESS_LOCAL_FUNCTIONS
+    if function.type != "selector_expression":
+        return False
+    operand = function.child_by_field_name("operand")
+    field = function.child_by_field_name("field")
+    if operand is None or field is None:
+        return False
+    method = context.text(field)
+    owner = type_of(operand, context)
+    if not owner.is_foreign:
+        return False
+    if method in PROCESS_LOCAL_METHODS.get(owner.name, frozenset()):
+        return True
+    return method in METRIC_UPDATES and owner.package in METRIC_PACKAGES
