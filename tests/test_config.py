@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from golint_resilience.catalog.specs import load_catalog
-from golint_resilience.config import Settings, configure, find_config, load_config
+from golint_resilience.config import ConfigValues, configure, find_config, load_config
 from harness import EXIT_AFTER_DEFER, EXIT_IN_LIB, invoke
 
 if sys.version_info >= (3, 11):
@@ -155,7 +155,7 @@ def test_rule_options_replace_and_extend_the_default(tmp_path: Path) -> None:
         '[rules.RES501]\nextend-probe-paths = ["/status"]\n',
         encoding="utf-8",
     )
-    options = configure(catalog, ["."], Settings(), config_file=config).options
+    options = configure(catalog, ["."], ConfigValues(), config_file=config).options
     assert options["RES201"] == {"recover-helpers": ("a.Recover",), "safe-go-functions": ("b.Go",)}
     assert options["RES501"]["probe-paths"] == (*catalog["RES501"].options["probe-paths"].default, "/status")
     assert options["RES101"] == {"exit-functions": (), "allow-exit-in": ()}
@@ -185,7 +185,7 @@ def test_scalar_rule_options(tmp_path: Path) -> None:
     config.write_text(
         '[rules.RES601]\nmax-fixed-delay-attempts = 5\nmin-fixed-delay = "1m30s"\n', encoding="utf-8"
     )
-    options = configure(catalog, ["."], Settings(), config_file=config).options
+    options = configure(catalog, ["."], ConfigValues(), config_file=config).options
     assert options["RES601"] == {"max-fixed-delay-attempts": ("5",), "min-fixed-delay": ("1m30s",)}
     code, out, _ = invoke("config", cwd=tmp_path)
     assert code == 0

@@ -25,7 +25,7 @@ from golint_resilience.analysis.roles import CLI, role_listing, validate_role
 from golint_resilience.catalog import listing as rule_list
 from golint_resilience.catalog.docs import render_markdown
 from golint_resilience.catalog.specs import load_catalog
-from golint_resilience.config import Configuration, Settings, configure
+from golint_resilience.config import Configuration, ConfigValues, configure
 from golint_resilience.config import render as render_config
 from golint_resilience.deploy.check import DeploymentChecks, LinkCollector, describe
 from golint_resilience.deploy.load import load_for as load_deployments
@@ -189,9 +189,9 @@ def _color_option(function: Callable[..., None]) -> Callable[..., None]:
     )(function)
 
 
-def _cli_settings(values: dict[str, Any]) -> Settings:
+def _cli_settings(values: dict[str, Any]) -> ConfigValues:
     """What the command line says, as configuration settings (None: not given)."""
-    return Settings(
+    return ConfigValues(
         select=_split(values["select"]) or None,
         ignore=_split(values["ignore"]) or None,
         extend_select=_split(values["extend_select"]),

@@ -51,7 +51,7 @@ class ConfigError(ResilintError):
 
 
 @dataclass(frozen=True)
-class Settings:
+class ConfigValues:
     """Values of a configuration file or of the command line; None: not given there."""
 
     select: tuple[str, ...] | None = None
@@ -71,7 +71,7 @@ class Settings:
     all_roles: bool | None = None
     roles: tuple[tuple[str, str], ...] | None = None  # `[roles]`: glob → role
 
-    def overridden_by(self, other: Settings) -> Settings:
+    def overridden_by(self, other: ConfigValues) -> ConfigValues:
         """These settings with every value `other` gives; `extend-select` lists are joined."""
         changes: dict[str, Any] = {
             f.name: getattr(other, f.name)
@@ -197,7 +197,7 @@ def _table(value: Any, key: str) -> dict[str, Any]:
     raise ConfigError(msg)
 
 
-def load_config(path: Path, catalog: Mapping[str, RuleSpec]) -> Settings:
+def load_config(path: Path, catalog: Mapping[str, RuleSpec]) -> ConfigValues:
     """Read and validate a configuration file; every problem is reported at once."""
     data = _read_toml(path)
     prefix = ""
@@ -268,7 +268,7 @@ class _Reader:
             return None
         return selectors
 
-    def read(self, data: Mapping[str, Any]) -> Settings:
+    def read(self, data: Mapping[str, Any]) -> ConfigValues:
         for key in data:
             if key not in _KEYS:
                 self._problem(key, f"unknown key{closest(key, _KEYS) or ' (see docs/configuration.md)'}")
@@ -282,7 +282,7 @@ class _Reader:
         if baseline is not None and not isinstance(baseline, str):
             self._problem("baseline", f"expected a path string, got {_kind(baseline)}")
             baseline = None
-        return Settings(
+        return ConfigValues(
             select=self._optional(data, "select", self._selectors),
             ignore=self._optional(data, "ignore", self._selectors),
             extend_select=self._optional(data, "extend-select", self._selectors) or (),
@@ -448,7 +448,7 @@ def effective_options(catalog: Mapping[str, RuleSpec], given: Options) -> Option
 
 
 def resolve(
-    catalog: Mapping[str, RuleSpec], file: Settings, cli: Settings, source: Path | None
+    catalog: Mapping[str, RuleSpec], file: ConfigValues, cli: ConfigValues, source: Path | None
 ) -> Configuration:
     """Defaults, overridden by the file's settings, overridden by the command line's."""
     merged = file.overridden_by(cli)
@@ -480,7 +480,7 @@ def resolve(
 def configure(
     catalog: Mapping[str, RuleSpec],
     patterns: Iterable[str],
-    cli: Settings,
+    cli: ConfigValues,
     *,
     config_file: Path | None = None,
     isolated: bool = False,
@@ -488,7 +488,7 @@ def configure(
     """The run's configuration: `--config FILE`, else the file found from the first pattern."""
     warnings: list[str] = []
     source = None if isolated else config_file or find_config(start_of(patterns), warnings)
-    file = load_config(source, catalog) if source is not None else Settings()
+    file = load_config(source, catalog) if source is not None else ConfigValues()
     return replace(resolve(catalog, file, cli, source), warnings=tuple(warnings))
 
 

@@ -86,6 +86,12 @@ def statement_call(statement: Node) -> Node | None:
     return next((c for c in statement.named_children if c.type == "call_expression"), None)
 
 
+def callee_text(call: Node, context: FileContext, default: str = "call") -> str:
+    """How a message names a call: its function as written (`log.Fatalf`, `c.Do`), else `default`."""
+    function = call.child_by_field_name("function")
+    return context.text(function) if function is not None else default
+
+
 def block_statements(block: Node) -> list[Node]:
     """The statements of a block, without comments (tree-sitter-go wraps them in a statement_list)."""
     return [

@@ -10,6 +10,7 @@ from golint_resilience.analysis.resolve import (
     QualifiedName,
     ancestors,
     callee_name,
+    callee_text,
     enclosing,
     enclosing_declaration,
     enclosing_function,
@@ -241,7 +242,7 @@ def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
             severity=severity,
             condition=exit_call.condition,
             unless_served=_has_no_error_to_return(call, context),
-            call=_call_text(call, context),
+            call=callee_text(call, context, "exit"),
             function=_describe_function(call, context),
             wrapper=exit_call.wrapper,
         )
@@ -338,7 +339,7 @@ def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
                 exit_call.site,
                 context,
                 condition=exit_call.condition,
-                call=_call_text(call, context),
+                call=callee_text(call, context, "exit"),
                 count=str(len(earlier)),
                 deferred=first_line(context.text(first).removeprefix("defer ")),
                 line=str(first.start_point[0] + 1),
@@ -381,7 +382,10 @@ def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
             deferred_exits.add(call.id)
         if deferred_itself or _unwinding(call, context):
             yield report(
-                exit_call.site, context, condition=exit_call.condition, call=_call_text(call, context)
+                exit_call.site,
+                context,
+                condition=exit_call.condition,
+                call=callee_text(call, context, "exit"),
             )
     for match in ctx.matches(DEFER_STATEMENTS):
         statement = match.node("defer")
@@ -398,12 +402,6 @@ def _unwinding(call: Node, context: FileContext) -> bool:
     return not inside_within(call, "go_statement", owner, context) and not recovers_directly(
         owner, context, before=call.start_byte
     )
-
-
-def _call_text(call: Node, context: FileContext) -> str:
-    """How a message names an exit call: its function (`log.Fatalf`, `s.log.Fatal`)."""
-    callee = call.child_by_field_name("function")
-    return context.text(callee) if callee is not None else "exit"
 
 
 def _is_wrapper(declaration: Node | None, context: FileContext, wrappers: frozenset[str]) -> bool:

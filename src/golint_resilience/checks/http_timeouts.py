@@ -14,6 +14,7 @@ from golint_resilience.analysis.function_values import fragment_calls, value_pat
 from golint_resilience.analysis.resolve import (
     assignment_target,
     callee_name,
+    callee_text,
     enclosing_function,
     lookup,
     parent_of,
@@ -172,11 +173,6 @@ _SENDS = """
 """
 
 
-def _call_text(call: Node, context: FileContext) -> str:
-    function = call.child_by_field_name("function")
-    return context.text(function) if function is not None else "call"
-
-
 def _selector_parts(call: Node) -> tuple[Node, Node] | None:
     function = call.child_by_field_name("function")
     if function is None or function.type != "selector_expression":
@@ -212,7 +208,7 @@ def http_request_without_context(ctx: CheckContext) -> Iterator[Report]:
             context,
             _variant("new_request", bounded=bounded, in_scope=in_scope is not None),
             severity=Severity.NOTE if bounded else None,
-            call=_call_text(call, context),
+            call=callee_text(call, context),
             ctx=in_scope or "ctx",
             client=clients[0][1].text(clients[0][0]) if clients else "client",
             fix=_with_context_fix(call, context),
@@ -259,7 +255,7 @@ def _send_without_context(call: Node, context: FileContext) -> Iterator[Report]:
         context,
         _variant("", bounded=bounded, in_scope=in_scope is not None),
         severity=Severity.NOTE if bounded else None,
-        call=_call_text(call, context),
+        call=callee_text(call, context),
         ctx=in_scope or "ctx",
         method=SEND_METHODS[method],
         client=client,
@@ -512,7 +508,7 @@ def request_without_deadline(ctx: CheckContext) -> Iterator[Report]:
         yield report(
             call,
             context,
-            call=_call_text(call, context),
+            call=callee_text(call, context),
             background=described,
             fix=_in_scope_context_fix(origin, call, context),
         )
@@ -558,7 +554,7 @@ def http_server_without_timeouts(ctx: CheckContext) -> Iterator[Report]:
     """`http.ListenAndServe` & co., and `http.Server` values with no read timeout."""
     for call, context in fragment_calls(ctx, "net_http_calls"):
         if is_net_http(callee_name(call, context), SERVE_FUNCTIONS):
-            yield report(call, context, "package_function", call=_call_text(call, context))
+            yield report(call, context, "package_function", call=callee_text(call, context))
     for match in ctx.matches(HTTP_VALUES):
         value, context = match.node("value"), match.context
         if http_literal_type(value, context) != "Server":

@@ -77,7 +77,8 @@ class WorkSite:
     helpers: tuple[str, ...]  # the helper calls between the handler and the work
 
 
-def _call_text(call: Node, context: FileContext) -> str:
+def _call_shown(call: Node, context: FileContext) -> str:
+    """A call as the message shows it: `db.Ping()`, `client.Do(…)`."""
     function = call.child_by_field_name("function")
     arguments = call.child_by_field_name("arguments")
     text = context.text(function) if function is not None else "call"
@@ -103,9 +104,9 @@ def classify(call: Node, context: FileContext) -> Work | None:
     name = callee_name(call, context)
     if name is not None:
         if str(name) in _LOCAL_WORK:
-            return Work(_call_text(call, context), heavy=True, dependency=False)
+            return Work(_call_shown(call, context), heavy=True, dependency=False)
         if str(name) in _HTTP_FUNCTIONS:
-            return Work(_call_text(call, context), heavy=True, dependency=True)
+            return Work(_call_shown(call, context), heavy=True, dependency=True)
         return None
     function = call.child_by_field_name("function")
     if function is None or function.type != "selector_expression":
@@ -122,12 +123,12 @@ def classify(call: Node, context: FileContext) -> Work | None:
         unbounded = count == 0 or (
             arguments is not None and is_background_context(arguments.named_children[0], context)
         )
-        return Work(_call_text(call, context), heavy=unbounded, dependency=True)
+        return Work(_call_shown(call, context), heavy=unbounded, dependency=True)
     source = type_of(operand, context)
     if method in _SQL_METHODS and (_known(source, _SQL_SOURCES) or any(_SQL_TEXT.match(t) for t in texts)):
-        return Work(_call_text(call, context), heavy=True, dependency=True)
+        return Work(_call_shown(call, context), heavy=True, dependency=True)
     if method in _HTTP_CLIENT_METHODS and _known(source, _HTTP_CLIENTS):
-        return Work(_call_text(call, context), heavy=True, dependency=True)
+        return Work(_call_shown(call, context), heavy=True, dependency=True)
     return None
 
 
@@ -139,7 +140,7 @@ def _method_on_import(call: Node, context: FileContext) -> Work | None:
     if operand is None or field is None or context.text(field) not in _HTTP_CLIENT_METHODS:
         return None
     if _known(type_of(operand, context), _HTTP_CLIENTS):
-        return Work(_call_text(call, context), heavy=True, dependency=True)
+        return Work(_call_shown(call, context), heavy=True, dependency=True)
     return None
 
 
@@ -174,7 +175,7 @@ def first_work(
         ]
         if found and all(f is not None for f in found) and found[0] is not None:
             inner = found[0]
-            return WorkSite(call, context, inner.work, (_call_text(call, context), *inner.helpers))
+            return WorkSite(call, context, inner.work, (_call_shown(call, context), *inner.helpers))
     return None
 
 

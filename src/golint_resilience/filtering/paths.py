@@ -17,7 +17,7 @@ from golint_resilience.golang.globs import any_glob_match, compile_globs
 from golint_resilience.model import Finding
 
 
-def relative_to_root(path: Path | str, root: Path) -> str:
+def path_for_globs(path: Path | str, root: Path) -> str:
     """A path as configuration globs see it: relative to root, '/'-separated."""
     return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
 
@@ -34,7 +34,7 @@ class Excluder:
         """The `exclude` pattern that leaves the file out (None: it stays)."""
         if not self.globs:
             return None
-        verdict = compile_globs(self.globs).check_file(relative_to_root(path, self.root))
+        verdict = compile_globs(self.globs).check_file(path_for_globs(path, self.root))
         return self.globs[verdict.index] if verdict.include and verdict.index is not None else None
 
     def apply(self, directories: Iterable[PackageDir]) -> list[PackageDir]:
@@ -69,7 +69,7 @@ def drop_per_path_ignores(
         finding
         for finding in findings
         if not any(
-            finding.rule_id in rules and any_glob_match(relative_to_root(finding.path, root), (glob,))
+            finding.rule_id in rules and any_glob_match(path_for_globs(finding.path, root), (glob,))
             for glob, rules in ignores
         )
     ]

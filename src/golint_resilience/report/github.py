@@ -17,7 +17,7 @@ from typing import TextIO
 
 from golint_resilience.model import Finding, RunResult, Severity
 from golint_resilience.report.common import ReportOptions, fixable, printable
-from golint_resilience.report.paths import relative_to_root
+from golint_resilience.report.paths import path_in_root
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 _LINE = re.compile(r"[^\r\n]+")
@@ -51,7 +51,7 @@ def _annotation(finding: Finding, options: ReportOptions) -> str:
     return command(
         _COMMAND[finding.severity],
         finding.message,
-        file=relative_to_root(finding.path, options.root),
+        file=path_in_root(finding.path, options.root),
         line=span.line,
         col=span.column,
         endLine=span.end_line,

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from golint_resilience.model import Finding, RunResult, Severity
 from golint_resilience.report import common, jsontext
 from golint_resilience.report.common import ReportOptions
-from golint_resilience.report.paths import relative_to_root
+from golint_resilience.report.paths import path_in_root
 
 _SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.NOTE: "minor"}
 
@@ -29,7 +29,7 @@ def _issue(finding: Finding, options: ReportOptions) -> dict[str, Any]:
         "fingerprint": finding.fingerprint,
         "severity": _SEVERITY[finding.severity],
         "location": {
-            "path": relative_to_root(finding.path, options.root),
+            "path": path_in_root(finding.path, options.root),
             "lines": {"begin": finding.span.line, "end": finding.span.end_line},
         },
     }

@@ -16,7 +16,7 @@ from golint_resilience.model import ResilintError
 _URI_SAFE = "/-._~"
 
 
-def relative_to_root(path: str, root: Path) -> str:
+def path_in_root(path: str, root: Path) -> str:
     """`path` (as findings name it) relative to `root`, '/'-separated, symlinks resolved.
 
     GitHub cannot show results in files reached through a symbolic link, so the link's

@@ -28,7 +28,7 @@ from golint_resilience.model import (
     ToolError,
 )
 from golint_resilience.report.common import INFORMATION_URI, ReportOptions, rule_url
-from golint_resilience.report.paths import relative_to_root, uri_reference
+from golint_resilience.report.paths import path_in_root, uri_reference
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -119,7 +119,7 @@ def _related(position: int, related: RelatedLocation, root: Path) -> dict[str, A
     return {
         "id": position,
         "physicalLocation": {
-            "artifactLocation": _artifact(relative_to_root(related.path, root)),
+            "artifactLocation": _artifact(path_in_root(related.path, root)),
             "region": _region(related.span),
         },
         "message": {"text": related.message},
@@ -200,7 +200,7 @@ def _file_notification(error: FileError, root: Path) -> dict[str, Any]:
         "message": {"text": f"{error.path}: {error.message}."},
     }
     try:
-        relative = relative_to_root(error.path, root)
+        relative = path_in_root(error.path, root)
     except ResilintError:  # outside the repository: the message still names the file
         return notification
     notification["locations"] = [{"physicalLocation": {"artifactLocation": _artifact(relative)}}]
@@ -225,7 +225,7 @@ def build_log(result: RunResult, options: ReportOptions) -> dict[str, Any]:
     for finding in result.findings:
         if finding.suppressed and not options.sarif_suppressed:
             continue
-        relative = relative_to_root(finding.path, options.root)
+        relative = path_in_root(finding.path, options.root)
         results.append(
             _result(finding, relative, index[finding.rule_id], options.sarif_suppressed, options.root)
         )
