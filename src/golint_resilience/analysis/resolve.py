@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from golint_resilience.golang.index import Decl, FileContext, fields_named, receiver_type_name, string_value
-from golint_resilience.golang.parsing import Node
+from golint_resilience.golang.parsing import Node, captures_within
 from golint_resilience.knowledge.library import (
     BUILDER_TYPES,
     METHOD_RESULTS,
@@ -90,6 +90,32 @@ def callee_text(call: Node, context: FileContext, default: str = "call") -> str:
     """How a message names a call: its function as written (`log.Fatalf`, `c.Do`), else `default`."""
     function = call.child_by_field_name("function")
     return context.text(function) if function is not None else default
+
+
+def declares(identifier: Node, context: FileContext) -> bool:
+    """Is this identifier a name that a `var` spec or a `:=` declares?"""
+    parent = parent_of(identifier, context)
+    if parent is None:
+        return False
+    if parent.type == "var_spec":
+        return True
+    statement = parent_of(parent, context)
+    if statement is None or statement.type != "short_var_declaration":
+        return False
+    left = statement.child_by_field_name("left")
+    return left is not None and left.id == parent.id
+
+
+def returned_values(function: Node, context: FileContext) -> list[Node]:
+    """The first returned expression of each `return` of the function itself (not of its literals)."""
+    values = []
+    for captures in captures_within(
+        function, "(return_statement (expression_list . (_) @value)) @return", context.file.budget
+    ):
+        owner = enclosing_function(captures["return"][0], context)
+        if owner is not None and owner.id == function.id:
+            values.append(captures["value"][0])
+    return values
 
 
 def block_statements(block: Node) -> list[Node]:

@@ -15,6 +15,7 @@ from golint_resilience.analysis.resolve import (
     assignment_target,
     callee_name,
     callee_text,
+    declares,
     enclosing_function,
     lookup,
     parent_of,
@@ -391,26 +392,12 @@ def _invokes(call: Node, literal: Node) -> bool:
 
 def _declaration_of(identifier: Node, context: FileContext) -> int | None:
     """The node id of the declaration an identifier refers to: itself when it declares."""
-    if _declares(identifier, context):
+    if declares(identifier, context):
         return identifier.id
     binding = lookup(identifier, context)
     if binding is None or not binding.is_local or binding.declared_at is None:
         return None
     return binding.declared_at.id
-
-
-def _declares(identifier: Node, context: FileContext) -> bool:
-    """Is this identifier a name that a `var` spec or a `:=` declares?"""
-    parent = parent_of(identifier, context)
-    if parent is None:
-        return False
-    if parent.type == "var_spec":
-        return True
-    statement = parent_of(parent, context)
-    if statement is None or statement.type != "short_var_declaration":
-        return False
-    left = statement.child_by_field_name("left")
-    return left is not None and left.id == parent.id
 
 
 def _is_send(arguments: Node, context: FileContext) -> bool:

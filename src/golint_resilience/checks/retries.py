@@ -7,11 +7,14 @@ from collections.abc import Iterator
 from golint_resilience.analysis.resolve import (
     UNKNOWN,
     TypeRef,
+    assignment_target,
     callee_name,
     declared_type,
+    declares,
     enclosing_function,
     lookup,
     parent_of,
+    returned_values,
     type_of,
     unparen,
 )
@@ -137,7 +140,11 @@ def unbounded_retry(ctx: CheckContext) -> Iterator[Report]:
         key = match.context.text(match.node("key"))
         if match.context.text(match.node("value")) != "0":
             continue
-        if _means_forever(key, setting, match.context) and not _deadline_in_scope(setting, match.context):
+        if (
+            _means_forever(key, setting, match.context)
+            and not _deadline_in_scope(setting, match.context)
+            and not _handed_to_caller(setting, match.context)
+        ):
             code = f"{key} = 0" if setting.type == "assignment_statement" else f"{key}: 0"
             yield report(setting, match.context, "forever_setting", setting=code)
 
@@ -205,6 +212,74 @@ def _setting_owner(setting: Node, context: FileContext) -> TypeRef:
     if operand is None or operand.type != "identifier":
         return UNKNOWN
     return type_of(operand, context)
+
+
+def _handed_to_caller(setting: Node, context: FileContext) -> bool:
+    """Does the function return the backoff it configures (a constructor of backoffs)?
+
+    Whoever retries with it then decides when to stop (`backoff.WithContext(NewJobBackOff(…),
+    ctx)`): the setting alone retries nothing. The backoff is the assigned operand
+    (`b.MaxElapsedTime = 0`), a literal setting it, or the variable that literal is assigned
+    to, returned as it is or inside what the function returns (`return &Job{b}`).
+    """
+    function = enclosing_function(setting, context)
+    if function is None:
+        return False
+    returned = returned_values(function, context)
+    if any(v.start_byte <= setting.start_byte and setting.end_byte <= v.end_byte for v in returned):
+        return True  # `return &backoff.ExponentialBackOff{MaxElapsedTime: 0, …}`
+    if setting.type == "assignment_statement":
+        left = setting.child_by_field_name("left")
+        selector = left.named_children[0] if left is not None and left.named_children else None
+        configured = selector.child_by_field_name("operand") if selector is not None else None
+    else:
+        elements = parent_of(setting, context)
+        literal = parent_of(elements, context) if elements is not None else None
+        configured = assignment_target(literal, context) if literal is not None else None
+    declared = _declaration_of(configured, context) if configured is not None else None
+    if declared is None:
+        return False
+    return any(
+        _is_binding(candidate, declared, context)
+        for value in returned
+        for candidate in (value, *_literal_values(value))
+    )
+
+
+def _declaration_of(identifier: Node, context: FileContext) -> Node | None:
+    """Where the variable `identifier` names is declared (itself, in `b := …`)."""
+    if identifier.type != "identifier":
+        return None
+    binding = lookup(identifier, context)
+    if binding is not None:
+        return binding.declared_at
+    return identifier if declares(identifier, context) else None
+
+
+def _literal_values(value: Node) -> list[Node]:
+    """The element values of `T{a, f: b}` or `&T{…}` (what a wrapper returned holds)."""
+    value = _without_address(value)
+    body = value.child_by_field_name("body") if value.type == "composite_literal" else None
+    elements = body.named_children if body is not None else []
+    return [e.named_children[-1].named_children[0] for e in elements if _element_value(e)]
+
+
+def _element_value(element: Node) -> bool:
+    last = element.named_children[-1] if element.named_children else None
+    return last is not None and last.type == "literal_element" and bool(last.named_children)
+
+
+def _without_address(value: Node) -> Node:
+    value = unparen(value)
+    operand = value.child_by_field_name("operand") if value.type == "unary_expression" else None
+    return unparen(operand) if operand is not None else value
+
+
+def _is_binding(value: Node, declared: Node, context: FileContext) -> bool:
+    """Is `value` (`b`, `&b`) the variable declared at `declared`?"""
+    value = _without_address(value)
+    found = lookup(value, context) if value.type == "identifier" else None
+    return found is not None and found.declared_at is not None and found.declared_at.id == declared.id
 
 
 def _deadline_in_scope(node: Node, context: FileContext) -> bool:

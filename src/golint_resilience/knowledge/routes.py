@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from golint_resilience.analysis.resolve import (
     QualifiedName,
     callee_name,
-    enclosing_function,
     lookup,
+    returned_values,
     same_package_callee,
     string_constant,
     unparen,
 )
 from golint_resilience.analysis.triggers import Confirmed
 from golint_resilience.golang.index import FileContext
-from golint_resilience.golang.parsing import Node, captures_within
+from golint_resilience.golang.parsing import Node
 from golint_resilience.registry import MatchContext, Options, fragment
 
 VERB_REGISTRATIONS = frozenset({"HandleFunc", "Handle", "GET", "HEAD", "Any", "Get", "Head", "All"})
@@ -172,21 +172,6 @@ def handlers_of(expression: Node, context: FileContext, depth: int) -> list[Hand
     target = same_package_callee(function, context) if function is not None else None
     for declaration in target.declarations if target is not None else ():
         declared_in = context.package.context_of(declaration.file)
-        for value in _returned_values(declaration.node, declared_in):
+        for value in returned_values(declaration.node, declared_in):
             found.extend(handlers_of(value, declared_in, depth - 1))
     return found
-
-
-_RETURNS = "(return_statement (expression_list . (_) @value)) @return"
-
-
-def _returned_values(function: Node, context: FileContext) -> list[Node]:
-    """The first returned expression of each `return` of the function itself."""
-    values = []
-    for captures in captures_within(
-        function, "(return_statement (expression_list . (_) @value)) @return", context.file.budget
-    ):
-        owner = enclosing_function(captures["return"][0], context)
-        if owner is not None and owner.id == function.id:
-            values.append(captures["value"][0])
-    return values
