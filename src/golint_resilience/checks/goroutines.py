@@ -48,7 +48,13 @@ from golint_resilience.checks.recovers import recovers_directly
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node
 from golint_resilience.knowledge.defers import DEFER_STATEMENTS, RECOVER_HELPERS_OPTION
-from golint_resilience.knowledge.goroutine_risk import Risk, goroutine_risk, passed_in_call, trivial_body
+from golint_resilience.knowledge.goroutine_risk import (
+    Risk,
+    goroutine_risk,
+    in_shutdown,
+    passed_in_call,
+    trivial_body,
+)
 from golint_resilience.knowledge.library import GOROUTINE_STARTERS
 from golint_resilience.registry import (
     CheckContext,
@@ -268,6 +274,8 @@ def goroutine_without_recover(ctx: CheckContext) -> Iterator[Report]:
         risk = goroutine_risk(start.node, start.target, start.context)
         if risk is None and program:
             continue  # a program's own goroutines start it (servers, signal loop): crashing there is right
+        if risk is None and in_shutdown(start.node, start.context):
+            continue  # a component's stop: recovering a panic there restores nothing
         why = risk or Risk("is background work", "one panic in it kills the whole process")
         yield from _judge(ctx, start, why, None if risk is not None else policy, safe)
 

@@ -147,6 +147,22 @@ def goroutine_risk(start: Node, target: Node, context: FileContext) -> Risk | No
     return None
 
 
+# Functions and methods that stop what a program runs (`Stop()`, `(*Server).Shutdown(ctx)`).
+_STOPPING = re.compile(r"^(?:[Gg]raceful)?(?:[Ss]top|[Ss]hutdown|[Cc]lose|[Tt]erminate)$")
+
+
+def in_shutdown(start: Node, context: FileContext) -> bool:
+    """Is `start` in a function that stops something (`Stop`, `Shutdown`, `Close`, `Terminate`)?
+
+    Its goroutines run the end of a component's life (stop each entry point in parallel, a
+    watchdog that kills a stop that hangs): the process or the component is going away, and
+    recovering a panic there restores nothing.
+    """
+    declaration = enclosing_declaration(start, context)
+    name = declaration.child_by_field_name("name") if declaration is not None else None
+    return name is not None and _STOPPING.match(context.text(name)) is not None
+
+
 def _public_api(start: Node, context: FileContext) -> bool:
     """Is `start` in an exported function of an importable package: callable by other projects?
 
