@@ -106,6 +106,31 @@ def declares(identifier: Node, context: FileContext) -> bool:
     return left is not None and left.id == parent.id
 
 
+def parameter_declarations(function: Node) -> list[Node]:
+    """A function's or literal's `parameter_declaration`s, in order (variadic ones aside)."""
+    parameters = function.child_by_field_name("parameters")
+    return [
+        p
+        for p in (parameters.named_children if parameters is not None else [])
+        if p.type == "parameter_declaration"
+    ]
+
+
+def parameter_names(function: Node) -> list[Node]:
+    """The names of a function's parameters, in order (`func(a, b int, c string)`: a, b, c)."""
+    return [name for p in parameter_declarations(function) for name in p.children_by_field_name("name")]
+
+
+def declaration_of(identifier: Node, context: FileContext) -> Node | None:
+    """The name declaring the local variable or parameter `identifier` names (itself where it declares)."""
+    if identifier.type != "identifier":
+        return None
+    if declares(identifier, context):
+        return identifier
+    binding = lookup(identifier, context)
+    return binding.declared_at if binding is not None and binding.is_local else None
+
+
 def returned_values(function: Node, context: FileContext) -> list[Node]:
     """The first returned expression of each `return` of the function itself (not of its literals)."""
     values = []

@@ -15,9 +15,9 @@ from golint_resilience.analysis.resolve import (
     assignment_target,
     callee_name,
     callee_text,
-    declares,
+    declaration_of,
     enclosing_function,
-    lookup,
+    parameter_names,
     parent_of,
     qualified_name,
     same_package_callee,
@@ -300,8 +300,12 @@ def _later_use(use: Node, value: Node, target: Node, context: FileContext) -> bo
     return (
         use.start_byte >= value.end_byte
         and context.text(use) == context.text(target)
-        and _declaration_of(use, context) == _declaration_of(target, context)
+        and _id_of(declaration_of(use, context)) == _id_of(declaration_of(target, context))
     )
+
+
+def _id_of(node: Node | None) -> int | None:
+    return node.id if node is not None else None
 
 
 def _sending_clients(value: Node, context: FileContext) -> list[Node]:
@@ -349,14 +353,8 @@ _CALLS_WITH_ARGUMENTS = """
 
 def _parameter_name(declaration: Node, index: int, context: FileContext) -> str | None:
     """The name of a function's parameter at a position, when it has one."""
-    parameters = declaration.child_by_field_name("parameters")
-    names = [
-        context.text(name)
-        for parameter in (parameters.named_children if parameters is not None else [])
-        if parameter.type == "parameter_declaration"
-        for name in parameter.children_by_field_name("name")
-    ]
-    return names[index] if index < len(names) else None
+    names = parameter_names(declaration)
+    return context.text(names[index]) if index < len(names) else None
 
 
 def _clients_sending(name: str, declaration: Node, context: FileContext) -> list[tuple[Node, FileContext]]:
@@ -388,16 +386,6 @@ def _invokes(call: Node, literal: Node) -> bool:
     """Is `call` the immediate invocation `func(…){…}(…)` of this function literal?"""
     function = call.child_by_field_name("function") if call.type == "call_expression" else None
     return function is not None and function.id == literal.id
-
-
-def _declaration_of(identifier: Node, context: FileContext) -> int | None:
-    """The node id of the declaration an identifier refers to: itself when it declares."""
-    if declares(identifier, context):
-        return identifier.id
-    binding = lookup(identifier, context)
-    if binding is None or not binding.is_local or binding.declared_at is None:
-        return None
-    return binding.declared_at.id
 
 
 def _is_send(arguments: Node, context: FileContext) -> bool:

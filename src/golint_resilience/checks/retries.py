@@ -9,8 +9,8 @@ from golint_resilience.analysis.resolve import (
     TypeRef,
     assignment_target,
     callee_name,
+    declaration_of,
     declared_type,
-    declares,
     enclosing_function,
     lookup,
     parent_of,
@@ -236,7 +236,7 @@ def _handed_to_caller(setting: Node, context: FileContext) -> bool:
         elements = parent_of(setting, context)
         literal = parent_of(elements, context) if elements is not None else None
         configured = assignment_target(literal, context) if literal is not None else None
-    declared = _declaration_of(configured, context) if configured is not None else None
+    declared = declaration_of(configured, context) if configured is not None else None
     if declared is None:
         return False
     return any(
@@ -244,16 +244,6 @@ def _handed_to_caller(setting: Node, context: FileContext) -> bool:
         for value in returned
         for candidate in (value, *_literal_values(value))
     )
-
-
-def _declaration_of(identifier: Node, context: FileContext) -> Node | None:
-    """Where the variable `identifier` names is declared (itself, in `b := …`)."""
-    if identifier.type != "identifier":
-        return None
-    binding = lookup(identifier, context)
-    if binding is not None:
-        return binding.declared_at
-    return identifier if declares(identifier, context) else None
 
 
 def _literal_values(value: Node) -> list[Node]:
@@ -277,9 +267,8 @@ def _without_address(value: Node) -> Node:
 
 def _is_binding(value: Node, declared: Node, context: FileContext) -> bool:
     """Is `value` (`b`, `&b`) the variable declared at `declared`?"""
-    value = _without_address(value)
-    found = lookup(value, context) if value.type == "identifier" else None
-    return found is not None and found.declared_at is not None and found.declared_at.id == declared.id
+    found = declaration_of(_without_address(value), context)
+    return found is not None and found.id == declared.id
 
 
 def _deadline_in_scope(node: Node, context: FileContext) -> bool:

@@ -22,6 +22,7 @@ from golint_resilience.analysis.resolve import (
     enclosing_function,
     is_shadowed,
     lookup,
+    parameter_declarations,
     parent_of,
     type_of,
     unparen,
@@ -105,11 +106,6 @@ def _is_context_type(type_node: Node | None, context: FileContext) -> bool:
     return declared_type(type_node, context).is_type(CONTEXT_TYPE)
 
 
-def _parameters(function: Node) -> list[Node]:
-    parameters = function.child_by_field_name("parameters")
-    return [p for p in parameters.named_children if p.type == "parameter_declaration"] if parameters else []
-
-
 def context_in_scope(node: Node, context: FileContext) -> str | None:
     """The context a fix at `node` should pass, None if there is none.
 
@@ -120,12 +116,12 @@ def context_in_scope(node: Node, context: FileContext) -> str | None:
         return "ctx"
     functions = [a for a in ancestors(node, context) if a.type in FUNCTION_NODES]
     for function in functions:
-        for parameter in _parameters(function):
+        for parameter in parameter_declarations(function):
             names = [context.text(n) for n in parameter.children_by_field_name("name")]
             if names and names[0] != "_" and _is_context_type(parameter.child_by_field_name("type"), context):
                 return names[0]
     for function in functions:
-        for parameter in _parameters(function):
+        for parameter in parameter_declarations(function):
             names = [context.text(n) for n in parameter.children_by_field_name("name")]
             type_name = declared_type(parameter.child_by_field_name("type"), context)
             if names and names[0] != "_" and type_name.is_type(HTTP_REQUEST):

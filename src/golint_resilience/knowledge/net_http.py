@@ -16,16 +16,19 @@ from golint_resilience.analysis.resolve import (
     QualifiedName,
     assigned_value,
     assignment_target,
+    declaration_of,
     declared_type,
     enclosing_declaration,
+    enclosing_function,
     imported_package,
     lookup,
+    parameter_names,
     type_of,
     unary_operator,
     unparen,
 )
 from golint_resilience.golang.index import FileContext, Package, fields_named
-from golint_resilience.golang.parsing import Node, captures_within
+from golint_resilience.golang.parsing import Node, calls_within, captures_within
 
 NET_HTTP = "net/http"
 DEFAULT_CLIENT = QualifiedName(NET_HTTP, "DefaultClient")
@@ -170,6 +173,13 @@ def client_has_timeout(expression: Node, context: FileContext, depth: int = _MAX
         return any(not _is_zero(v, context) for v in values)
     if expression.type == "identifier":
         declared = lookup(expression, context)
+        if (
+            declared is not None
+            and declared.kind is BindingKind.PARAMETER
+            and declared.declared_at is not None
+        ):
+            passed = _literal_arguments(declared.declared_at, context)
+            return bool(passed) and all(client_has_timeout(a, context, depth - 1) for a in passed)
         return (
             declared is not None
             and declared.kind in _VARIABLES
@@ -179,6 +189,42 @@ def client_has_timeout(expression: Node, context: FileContext, depth: int = _MAX
     if expression.type == "selector_expression":
         return _field_clients_have_timeout(expression, context, depth)
     return False
+
+
+def _literal_arguments(parameter: Node, context: FileContext) -> list[Node]:
+    """What the calls of a local function literal pass as its parameter `parameter` (a name).
+
+    `get := func(u string, hc *http.Client) {…}; get(u, client)`: the callers in the
+    function around the literal, which only they can call; none when the literal is not
+    bound to a local name or a call passes fewer arguments.
+    """
+    literal = enclosing_function(parameter, context)
+    if literal is None or literal.type != "func_literal":
+        return []
+    names = parameter_names(literal)
+    position = next((i for i, n in enumerate(names) if n.id == parameter.id), None)
+    target = assignment_target(literal, context)
+    outer = enclosing_function(literal, context)
+    if position is None or target is None or target.type != "identifier" or outer is None:
+        return []
+    passed = []
+    for call in calls_within(outer, context.file.budget):
+        function = call.child_by_field_name("function")
+        arguments = call.child_by_field_name("arguments")
+        if (
+            function is None
+            or function.type != "identifier"
+            or context.text(function) != context.text(target)
+        ):
+            continue
+        found = declaration_of(function, context)
+        if found is None or found.id != target.id or arguments is None:
+            continue
+        values = arguments.named_children
+        if position >= len(values):
+            return []
+        passed.append(values[position])
+    return passed
 
 
 def _is_zero(value: Node | None, context: FileContext) -> bool:
