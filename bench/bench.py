@@ -1,6 +1,6 @@
-"""Benchmark resilint on a Go tree against the tree-sitter parse floor.
+"""Benchmark resilint on a Go tree against the tree-sitter parse floor, and against ast-grep.
 
-    python bench/bench.py DIR [--runs 5] [--jobs N]
+    python bench/bench.py DIR [--runs 5] [--jobs N] [--ast-grep-config sgconfig.yml]
 
 Prints the files and MB resilint reads (non-test .go files found by `./...`), the
 parse-only floor (tree-sitter parsing every one of them in one process, one core), and
@@ -12,6 +12,12 @@ change in the machine's load hits every kind alike. The tree itself is only read
 edit run works on a hard-linked copy in a temporary directory. resilint's modules are
 byte-compiled first, as `pip install` does (an editable install under
 PYTHONDONTWRITEBYTECODE would otherwise compile them on every run).
+
+With --ast-grep-config (an ast-grep project file; `ast-grep` on PATH, from
+`pip install ast-grep-cli`), each round also runs `ast-grep scan` with those rules on the
+tree, and resilint cold on the files ast-grep scans (`--include-tests --include-generated`,
+plus `./vendor/...` when the tree has a vendor directory): the like-for-like ratio. Each
+round also times a one-file run (`resilint FILE`, warm), what pre-commit and editors do.
 """
 
 from __future__ import annotations
@@ -136,7 +142,8 @@ def measure(command: list[str], cwd: Path) -> Sample:
     return Sample(wall, usage.ru_utime + usage.ru_stime, largest / mib, total / mib)
 
 
-def resilint(jobs: int, cache: Path | None) -> list[str]:
+def resilint(jobs: int, cache: Path | None, *arguments: str) -> list[str]:
+    """The command line of a resilint run (default: `./...`, the default rules and files)."""
     cache_args = ["--cache-dir", str(cache)] if cache is not None else ["--no-cache"]
     return [
         sys.executable,
@@ -150,8 +157,19 @@ def resilint(jobs: int, cache: Path | None) -> list[str]:
         "-j",
         str(jobs),
         *cache_args,
-        "./...",
+        *(arguments or ("./...",)),
     ]
+
+
+def same_files_as_ast_grep(tree: Path) -> list[str]:
+    """resilint's arguments for the files ast-grep scans: tests, generated code and vendor/ too."""
+    patterns = ["./...", "./vendor/..."] if (tree / "vendor").is_dir() else ["./..."]
+    return ["--include-tests", "--include-generated", *patterns]
+
+
+def ast_grep(config: Path, jobs: int) -> list[str]:
+    """`ast-grep scan` with a project's rules over the working directory, JSON to stdout."""
+    return ["ast-grep", "scan", "-c", str(config), "-j", str(jobs), "--json=stream", "."]
 
 
 def linked_copy(source: Path, target: Path) -> None:
@@ -184,7 +202,14 @@ def main() -> None:
     parser.add_argument("directory", type=Path)
     parser.add_argument("--runs", type=int, default=5, help="runs of each kind (median reported)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="N of -j N [CPU count]")
+    parser.add_argument(
+        "--ast-grep-config", type=Path, help="an ast-grep project file (sgconfig.yml): compare with ast-grep"
+    )
     args = parser.parse_args()
+    if args.ast_grep_config is not None:
+        args.ast_grep_config = args.ast_grep_config.resolve()
+        if shutil.which("ast-grep") is None:
+            sys.exit("--ast-grep-config: no ast-grep on PATH (pip install ast-grep-cli)")
     directory = args.directory.resolve()
     compileall.compile_dir(Path(golint_resilience.__file__).parent, quiet=1)
     files = source_files(directory)
@@ -194,7 +219,10 @@ def main() -> None:
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     floor, floor_cpu = [], []
-    series = {kind: Series() for kind in ("cold", "warm", "edit", "j1", "jN")}
+    kinds = ["cold", "warm", "edit", "one", "j1", "jN"]
+    if args.ast_grep_config is not None:
+        kinds += ["same", "sg"]
+    series = {kind: Series() for kind in kinds}
     with tempfile.TemporaryDirectory(prefix="resilint-bench-") as scratch:
         tree = Path(scratch) / "tree"
         linked_copy(directory, tree)
@@ -207,8 +235,14 @@ def main() -> None:
             series["cold"].samples.append(measure(resilint(args.jobs, cache), tree))
             series["warm"].samples.append(measure(resilint(args.jobs, cache), tree))
             series["edit"].samples.append(edit_and_run(tree, edited, args.jobs, cache))
+            one_file = str(edited.relative_to(tree))
+            series["one"].samples.append(measure(resilint(args.jobs, cache, one_file), tree))
             series["j1"].samples.append(measure(resilint(1, None), tree))
             series["jN"].samples.append(measure(resilint(args.jobs, None), tree))
+            if args.ast_grep_config is not None:
+                same = resilint(args.jobs, Path(scratch) / f"same-{run}", *same_files_as_ast_grep(tree))
+                series["same"].samples.append(measure(same, tree))
+                series["sg"].samples.append(measure(ast_grep(args.ast_grep_config, args.jobs), tree))
             print(f"  round {run + 1}/{args.runs} done", file=sys.stderr)
     report(args, megabytes, floor, floor_cpu, series, edited.relative_to(tree))
 
@@ -232,9 +266,13 @@ def report(
         "cold": f"cold  -j {args.jobs} (empty cache)",
         "warm": f"warm  -j {args.jobs} (unchanged tree)",
         "edit": f"edit  -j {args.jobs} (one file changed)",
+        "one": "one file (warm): resilint FILE",
         "j1": "-j 1, no cache",
         "jN": f"-j {args.jobs}, no cache",
+        "same": f"same files as ast-grep, cold -j {args.jobs}",
+        "sg": f"ast-grep scan -j {args.jobs}",
     }
+    labels = {kind: label for kind, label in labels.items() if kind in series}
     print(f"{'run':<34} {'wall':>6} {'(min–max)':>13} {'CPU':>6} {'max RSS':>8} {'tree RSS':>9}")
     for kind, label in labels.items():
         s = series[kind]
@@ -254,6 +292,15 @@ def report(
     print(f"warm / cold:   {paired(walls['warm'], walls['cold'])}   target ≤ 0.15, stretch ≤ 0.1")
     print(f"edit / cold:   {paired(walls['edit'], walls['cold'])}")
     print(f"-j 1 / -j {args.jobs}:   {paired(walls['j1'], walls['jN'])}   speed-up of -j {args.jobs}")
+    print(f"one file:      {series['one'].median('wall'):.2f} s whole process, warm   target ≤ 0.15 s")
+    if "sg" in series:
+        print(f"default / ast-grep:     {paired(walls['cold'], walls['sg'])}   target ≤ 0.5")
+        print(f"same files / ast-grep:  {paired(walls['same'], walls['sg'])}   target ≤ 0.8")
+        same, sg = series["same"], series["sg"]
+        print(
+            f"peak RSS, same files: resilint {max(s.max_rss for s in same.samples):.0f} MiB per process, "
+            f"ast-grep {max(s.max_rss for s in sg.samples):.0f} MiB"
+        )
     peak = max(max(s.max_rss, s.tree_rss) for v in series.values() for s in v.samples)
     print(f"peak RSS: {peak:.0f} MiB (largest of: one process, sum over the process tree)")
 
