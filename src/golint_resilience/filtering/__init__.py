@@ -1,1 +1,1 @@
-"""The one filter stage between checks and reporters: paths, suppressions, baselines and new-from-rev."""
+"""What leaves findings out after the checks: the one stage (stage.py) and the filters it runs in order."""
