@@ -51,7 +51,7 @@ from golint_resilience.knowledge.defers import DEFER_STATEMENTS, RECOVER_HELPERS
 from golint_resilience.knowledge.goroutine_risk import (
     Risk,
     goroutine_risk,
-    in_shutdown,
+    is_lifecycle,
     passed_in_call,
     trivial_body,
 )
@@ -274,8 +274,8 @@ def goroutine_without_recover(ctx: CheckContext) -> Iterator[Report]:
         risk = goroutine_risk(start.node, start.target, start.context)
         if risk is None and program:
             continue  # a program's own goroutines start it (servers, signal loop): crashing there is right
-        if risk is None and in_shutdown(start.node, start.context):
-            continue  # a component's stop: recovering a panic there restores nothing
+        if risk is None and is_lifecycle(start.node, start.target, start.context):
+            continue  # a component starting or stopping its parts: not work of its own
         why = risk or Risk("is background work", "one panic in it kills the whole process")
         yield from _judge(ctx, start, why, None if risk is not None else policy, safe)
 

@@ -147,20 +147,59 @@ def goroutine_risk(start: Node, target: Node, context: FileContext) -> Risk | No
     return None
 
 
-# Functions and methods that stop what a program runs (`Stop()`, `(*Server).Shutdown(ctx)`).
+# Functions and methods that stop what a program runs (`Stop()`, `(*Server).Shutdown(ctx)`),
+# and those that start it (`Start()`, `Run(ctx)`), by name.
 _STOPPING = re.compile(r"^(?:[Gg]raceful)?(?:[Ss]top|[Ss]hutdown|[Cc]lose|[Tt]erminate)$")
+_STARTING = re.compile(r"^(?:[Ss]tart|[Rr]un|[Ss]erve|[Ll]aunch)$")
 
 
-def in_shutdown(start: Node, context: FileContext) -> bool:
-    """Is `start` in a function that stops something (`Stop`, `Shutdown`, `Close`, `Terminate`)?
+def is_lifecycle(start: Node, target: Node, context: FileContext) -> bool:
+    """Is the goroutine part of starting or stopping a component, not work of its own?
 
-    Its goroutines run the end of a component's life (stop each entry point in parallel, a
-    watchdog that kills a stop that hangs): the process or the component is going away, and
-    recovering a panic there restores nothing.
+    - Started by a function that stops something (`Stop`, `Shutdown`, `Close`, `Terminate`,
+      `GracefulStop`): stopping each part in parallel, a watchdog that kills a hung stop. The
+      component is going away; recovering a panic there restores nothing.
+    - A component's `Start` (`Run`, `Serve`, `Launch`) handing a part its own method of that
+      name (`go ep.Start(ctx)`, `go func() { _ = srv.Start() }()`): the part's work is judged
+      where the part starts its own goroutines (per connection, per request).
     """
     declaration = enclosing_declaration(start, context)
     name = declaration.child_by_field_name("name") if declaration is not None else None
-    return name is not None and _STOPPING.match(context.text(name)) is not None
+    if name is None:
+        return False
+    text = context.text(name)
+    if _STOPPING.match(text):
+        return True
+    return _STARTING.match(text) is not None and _only_method_called(target, context) == text
+
+
+def _only_method_called(target: Node, context: FileContext) -> str | None:
+    """The method `m` of `go x.m(…)`, or of a literal whose one statement calls `x.m(…)`."""
+    function: Node | None = target
+    if target.type == "func_literal":
+        call = _only_call(target)
+        function = call.child_by_field_name("function") if call is not None else None
+    if function is None or unparen(function).type != "selector_expression":
+        return None
+    field = unparen(function).child_by_field_name("field")
+    return context.text(field) if field is not None else None
+
+
+def _only_call(literal: Node) -> Node | None:
+    """The call of a literal made of one statement: `x.m(…)`, `_ = x.m(…)`, `err := x.m(…)`."""
+    body = literal.child_by_field_name("body")
+    statements = block_statements(body) if body is not None else []
+    if len(statements) != 1:
+        return None
+    statement = statements[0]
+    values: list[Node] = []
+    if statement.type in {"assignment_statement", "short_var_declaration"}:
+        right = statement.child_by_field_name("right")
+        values = right.named_children if right is not None else []
+    elif statement.type == "expression_statement":
+        values = statement.named_children
+    call = unparen(values[0]) if len(values) == 1 else None
+    return call if call is not None and call.type == "call_expression" else None
 
 
 def _public_api(start: Node, context: FileContext) -> bool:
