@@ -25,6 +25,7 @@ ROLES = {
     "cmd/plugin": "library",
     "cmd/protoc-gen-thing": "devtool",
     "cmd/server": "service",
+    "cmd/statusctl": "cli",  # imports internal/statusd for its types only
     "cmd/tool": "cli",
     "cmd/netdb-test": "test-support",
     "cmd/worker": "service",
@@ -41,6 +42,7 @@ ROLES = {
     "internal/override": "library",
     "internal/render": "devtool",
     "internal/shared": "library",
+    "internal/statusd": "library",  # imported by cmd/statusctl for its types: not run
     "internal/store": "library",
     "internal/testutil": "test-support",
     "tools/release": "devtool",
@@ -96,7 +98,9 @@ def test_roles_json_lists_every_package_with_its_evidence(module: Path) -> None:
     assert listing["internal/cliflags"]["evidence"] == [
         "imported only by command-line tools (cmd/tool), by no service"
     ]
-    assert listing["internal/lib"]["evidence"] == ["no main of this run imports it"]
+    assert listing["internal/lib"]["evidence"] == ["no main of this run runs its code"]
+    assert listing["cmd/statusctl"]["evidence"] == ["a main that neither starts a server nor handles signals"]
+    assert listing["internal/statusd"]["evidence"] == ["no main of this run runs its code"]
     assert listing["internal/render"]["evidence"] == [
         "run by the `//go:generate go run` in internal/lib/lib.go:4"
     ]

@@ -49,6 +49,18 @@ class PackageFacts:
     service: ServiceFacts = field(default_factory=ServiceFacts)  # for deployment checks
     roles: RoleFacts = field(default_factory=RoleFacts)  # what its files say about its role (roles.py)
 
+    @property
+    def imports_run(self) -> tuple[str, ...]:
+        """The imports whose code the package runs.
+
+        All of them, but for a `main` only those its code uses (rolefacts `code_imports`),
+        not those it reads only types and constants from.
+        """
+        if not self.roles.is_main:
+            return self.imports
+        running = set(self.roles.code_imports)
+        return tuple(d for d in self.imports if d in running)
+
     def function_has(self, key: str, fact: str) -> bool | None:
         """Does function `F` / method `T.m` have the fact?
 
@@ -170,9 +182,11 @@ class FunctionFact:
 
 
 def import_closure(directory: str, store: FactStore) -> Iterator[str]:
-    """`directory` and every module-local package it imports, transitively, breadth first.
+    """`directory` and every module-local package whose code it runs, transitively, breadth first.
 
-    Packages whose facts are not in `store` yet are yielded but not followed.
+    That is every import, except those a `main` reads only types and constants from
+    (`PackageFacts.imports_run`). Packages whose facts are not in `store` yet are yielded but
+    not followed.
     """
     seen = {directory}
     queue = [directory]
@@ -180,7 +194,7 @@ def import_closure(directory: str, store: FactStore) -> Iterator[str]:
         current = queue.pop(0)
         yield current
         facts = store.get(current)
-        for imported in facts.imports if facts is not None else ():
+        for imported in facts.imports_run if facts is not None else ():
             if imported not in seen:
                 seen.add(imported)
                 queue.append(imported)

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from golint_resilience.analysis.resolve import imported_package
+from golint_resilience.analysis.resolve import imported_package, type_of
 from golint_resilience.golang.index import FileContext, ModuleInfo, Package
-from golint_resilience.golang.parsing import Node, calls_within
+from golint_resilience.golang.parsing import Node, calls_within, captures_within
 from golint_resilience.golang.repository import git_top_level
 from golint_resilience.golang.source import import_paths
 
@@ -44,6 +44,7 @@ class RoleFacts:
     c_exports: str = ""  # a file with a cgo `//export F`: a main built as a C library or plugin
     delegate: str = ""  # the module-local package a main's main() hands the program to (`main_delegate`)
     delegate_call: str = ""  # the call that does, as written (`etcdmain.Main(os.Args)`)
+    code_imports: tuple[str, ...] = ()  # a main's module-local imports whose code it runs (`code_imports`)
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -76,6 +77,7 @@ def role_facts(package: Package) -> RoleFacts:
             testing.append((base, f'{base} imports "testing" outside a _test.go file'))
     delegate, call = main_delegate(package)
     return RoleFacts(
+        code_imports=code_imports(package),
         is_main=package.is_main,
         root=_root(directory, module),
         tools_file=tools_file,
@@ -90,6 +92,48 @@ def role_facts(package: Package) -> RoleFacts:
 
 _MAIN_DECLARATION = re.compile(rb"^func main\(\)", re.MULTILINE)
 _DELEGATING_STATEMENTS = 3  # `if err := app.Run(); err != nil { … }` and the like
+
+
+def code_imports(package: Package) -> tuple[str, ...]:
+    """The module-local packages whose code a `main` runs, by directory (absolute).
+
+    Those whose functions or variables it names as values (`app.Run()`, `server.New(cfg)`,
+    `mux.HandleFunc("/", app.Index)`, `[]*Command{doc.CmdDoc}`), whose values' methods it
+    calls (`var srv server.Server; srv.Start()`), or that it imports for side effects
+    (`import _ "…/plugins"`, a dot import). A package it imports only for its types and
+    constants (a client reading a server's result structs) runs none of its servers.
+    """
+    module = package.module
+    if not package.is_main or module is None:
+        return ()
+    found: set[str] = set()
+    for context in package.contexts:
+        if context.file.path.name.endswith("_test.go"):
+            continue
+        paths = [*context.imports.blank, *context.imports.dot]
+        for captures in captures_within(context.file.root, _PACKAGE_VALUES, context.file.budget):
+            paths.append(imported_package(captures["package"][0], context) or "")
+        paths.extend(
+            _method_owner(call, context) for call in calls_within(context.file.root, context.file.budget)
+        )
+        for path in paths:
+            directory = module.directory_of(path) if path else None
+            if directory is not None:
+                found.add(os.path.abspath(directory))
+    return tuple(sorted(found))
+
+
+# `pkg.F`, `pkg.Var` in a value position; types are `qualified_type` nodes, never matched.
+_PACKAGE_VALUES = "(selector_expression operand: (identifier) @package)"
+
+
+def _method_owner(call: Node, context: FileContext) -> str:
+    """The import path of the package whose value's method `call` runs (`srv.Start()`), or ""."""
+    function = call.child_by_field_name("function")
+    operand = function.child_by_field_name("operand") if function is not None else None
+    if function is None or function.type != "selector_expression" or operand is None:
+        return ""
+    return type_of(operand, context).package
 
 
 def main_delegate(package: Package) -> tuple[str, str]:

@@ -221,11 +221,13 @@ _SERVICE_FLAGS = (
 def _service_evidence(facts: PackageFacts, store: FactStore) -> str | None:
     """Why a `main` is a long-running service: a server start, else signal handling, in it or its imports.
 
-    Only the packages the `main` imports directly count: a service wires its server and
-    its signal handling there (`cmd/x` → `internal/app`), while a command-line tool of a
-    large module reaches servers and Ctrl-C handlers of subcommands only further down.
+    Only the packages the `main` imports directly and runs code of count (rolefacts
+    `code_imports`): a service wires its server and its signal handling there (`cmd/x` →
+    `internal/app`), while a command-line tool of a large module reaches servers and Ctrl-C
+    handlers of subcommands only further down, and a client that imports a server's package
+    for its result types runs none of its servers.
     """
-    nearby = [facts, *(found for d in sorted(facts.imports) if (found := store.get(d)) is not None)]
+    nearby = [facts, *(found for d in sorted(facts.imports_run) if (found := store.get(d)) is not None)]
     for flag, what in _SERVICE_FLAGS:
         for found in nearby:
             if flag in found.flags:
@@ -323,7 +325,7 @@ def _library_role(role: PackageRole, mains: Mapping[str, list[str]]) -> PackageR
         why = f"imported by the service {listed(SERVICE)}"
         return dataclasses.replace(role, evidence=(*role.evidence, why))
     if not mains:
-        return dataclasses.replace(role, evidence=(*role.evidence, "no main of this run imports it"))
+        return dataclasses.replace(role, evidence=(*role.evidence, "no main of this run runs its code"))
     name = CLI if CLI in mains else min(mains, key=lambda r: (-len(mains[r]), r))
     programs = "command-line tools" if name == CLI else f"{name} programs"
     why = f"imported only by {programs} ({listed(name)}), by no service"
