@@ -371,7 +371,9 @@ def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
     """Exit calls that run while deferred calls unwind.
 
     Not after a `recover()` of the same deferred function: recover, log, exit is the
-    deliberate fail-fast handler, and the panic it stopped no longer unwinds.
+    deliberate fail-fast handler, and the panic it stopped no longer unwinds. Not in the
+    first defer of a goroutine's literal either: it runs last, and a goroutine has no caller
+    whose defers or recover() it could skip.
     """
     deferred_exits = set()
     for exit_call in exit_calls(ctx):
@@ -380,7 +382,7 @@ def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
         deferred_itself = parent is not None and parent.type == "defer_statement"
         if deferred_itself:
             deferred_exits.add(call.id)
-        if deferred_itself or _unwinding(call, context):
+        if (deferred_itself or _unwinding(call, context)) and not _last_in_goroutine(call, context):
             yield report(
                 exit_call.site,
                 context,
@@ -392,6 +394,37 @@ def exit_in_defer(ctx: CheckContext) -> Iterator[Report]:
         deferred = statement_call(statement)
         if deferred is not None and deferred.id not in deferred_exits:  # `defer log.Fatal(…)`: reported above
             yield from _deferred_exiting_function(ctx, statement, match.context)
+
+
+def _last_in_goroutine(call: Node, context: FileContext) -> bool:
+    """Is the exit deferred by the first defer of a literal that a goroutine runs?
+
+    `go func() { defer func() { …; os.Exit(code) }(); … }()`: that defer runs after every
+    other one of the literal, and nothing above a goroutine's function can recover.
+    """
+    statement = enclosing(call, _DEFER_STATEMENT, context)
+    literal = enclosing_function(statement, context) if statement is not None else None
+    if statement is None or literal is None or not _runs_as_goroutine(literal, context):
+        return False
+    first = next((d for d in captures_within(literal, "(defer_statement) @defer", context.file.budget)), None)
+    return first is not None and first["defer"][0].id == statement.id
+
+
+_DEFER_STATEMENT = frozenset({"defer_statement"})
+
+
+def _runs_as_goroutine(literal: Node, context: FileContext) -> bool:
+    """`go func() {…}()`, or a literal handed to a `Go` method (`wg.Go(func() {…})`, errgroup)."""
+    if literal.type != "func_literal":
+        return False
+    parent = parent_of(literal, context)
+    if parent is not None and parent.type == "call_expression":
+        statement = parent_of(parent, context)
+        return statement is not None and statement.type == "go_statement"
+    call = parent_of(parent, context) if parent is not None and parent.type == "argument_list" else None
+    function = call.child_by_field_name("function") if call is not None else None
+    field = function.child_by_field_name("field") if function is not None else None
+    return field is not None and context.text(field) == "Go"
 
 
 def _unwinding(call: Node, context: FileContext) -> bool:
