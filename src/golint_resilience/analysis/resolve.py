@@ -51,6 +51,17 @@ def parent_of(node: Node, context: FileContext) -> Node | None:
     return context.file.lineage.parent(node)
 
 
+def parent_type(node: Node, context: FileContext) -> str:
+    """The type of a node's parent ("" at the root)."""
+    parent = parent_of(node, context)
+    return parent.type if parent is not None else ""
+
+
+def same_node(a: Node | None, b: Node | None) -> bool:
+    """Are both the same node of the tree (neither missing)?"""
+    return a is not None and b is not None and a.id == b.id
+
+
 def ancestors(node: Node, context: FileContext) -> Iterator[Node]:
     """Parents of a node of the context's file, nearest first."""
     return context.file.lineage.ancestors(node)

@@ -26,13 +26,13 @@ from golint_resilience.analysis.resolve import (
     unary_operator,
 )
 from golint_resilience.analysis.triggers import Imports
-from golint_resilience.checks.recovers import recovers_directly
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node, captures_within
 from golint_resilience.knowledge.defers import DEFER_STATEMENTS
 from golint_resilience.knowledge.exit_calls import EXIT_CALLS, exit_calls, exit_wrappers
 from golint_resilience.knowledge.library import FLAG_DEFINERS, FLAG_PACKAGES, FLAG_SET_TYPES, PARSE_METHODS
 from golint_resilience.knowledge.process_local import is_moot_defer
+from golint_resilience.knowledge.recovery import recovers_directly
 from golint_resilience.model import Severity
 from golint_resilience.registry import (
     CheckContext,

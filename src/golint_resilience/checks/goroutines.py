@@ -44,7 +44,6 @@ from golint_resilience.analysis.resolve import (
     unparen,
 )
 from golint_resilience.analysis.triggers import SelectorCall, StatementStart
-from golint_resilience.checks.recovers import recovers_directly
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node
 from golint_resilience.knowledge.defers import DEFER_STATEMENTS, RECOVER_HELPERS_OPTION
@@ -56,6 +55,7 @@ from golint_resilience.knowledge.goroutine_risk import (
     trivial_body,
 )
 from golint_resilience.knowledge.library import GOROUTINE_STARTERS
+from golint_resilience.knowledge.recovery import recovers_directly
 from golint_resilience.registry import (
     CheckContext,
     MatchContext,

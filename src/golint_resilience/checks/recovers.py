@@ -1,14 +1,11 @@
-"""What is a `recover()` call, and does it stop a panic? RES202 and RES203, the `recovers` fact.
+"""RES202 ineffective-recover, RES203 silent-recover, and the `recovers` fact.
 
-`recover()` stops a panic only when it is called directly by a deferred function: in the
-body of `defer func() { … }()`, or in the body of a function that is itself the deferred
-call (`defer logPanic()`). Anywhere else it returns nil and the panic goes on.
+What a `recover()` call is and when it stops a panic is knowledge/recovery.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from golint_resilience.analysis.facts import RECOVERS, FactsBuilder, FunctionFact
 from golint_resilience.analysis.resolve import (
@@ -17,8 +14,9 @@ from golint_resilience.analysis.resolve import (
     enclosing_function,
     function_key,
     is_deferred_literal,
-    lookup,
     parent_of,
+    parent_type,
+    same_node,
     same_package_callee,
     statement_call,
     unparen,
@@ -26,76 +24,21 @@ from golint_resilience.analysis.resolve import (
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node, captures_within
 from golint_resilience.knowledge.defers import DEFER_STATEMENTS
+from golint_resilience.knowledge.recovery import (
+    RECOVER_CALLS,
+    RecoverCall,
+    recover_calls,
+)
 from golint_resilience.registry import (
     CheckContext,
     MatchContext,
     Report,
     check,
     fact_extractor,
-    fragment,
     report,
 )
 
-RECOVER_CALLS = "recover_calls"
-_RECOVER_QUERY = """
-(call_expression
-  function: (identifier) @_name
-  arguments: (argument_list)
-  (#eq? @_name "recover")) @call
-"""
-fragment(RECOVER_CALLS, _RECOVER_QUERY, (b"recover(",))
-
 _CALLS = "(call_expression function: (_) @function) @call"
-
-
-@dataclass(frozen=True)
-class RecoverCall:
-    """A call of the builtin `recover()`, with the function whose body makes it."""
-
-    call: Node
-    owner: Node | None  # the innermost function declaration, method or literal
-    context: FileContext
-
-
-def is_builtin_recover(call: Node, context: FileContext) -> bool:
-    """`recover()` with no arguments, where `recover` is not a local or package-level name."""
-    function = call.child_by_field_name("function")
-    arguments = call.child_by_field_name("arguments")
-    if function is None or function.type != "identifier" or context.text(function) != "recover":
-        return False
-    if arguments is None or arguments.named_children:
-        return False
-    return lookup(function, context) is None  # the builtin, not a function or var called recover
-
-
-def recover_calls(ctx: MatchContext) -> list[RecoverCall]:
-    """Every builtin `recover()` call of the package."""
-    found = []
-    for match in ctx.matches(RECOVER_CALLS):
-        call = match.node("call")
-        if is_builtin_recover(call, match.context):
-            found.append(RecoverCall(call, enclosing_function(call, match.context), match.context))
-    return found
-
-
-def recovers_directly(function: Node, context: FileContext, before: int | None = None) -> bool:
-    """Does this function's own body (not a nested literal, not `defer recover()`) call recover()?
-
-    With `before`, only a call that starts before that byte counts.
-    """
-    end = function.end_byte if before is None else min(before, function.end_byte)
-    if context.file.data.find(b"recover", function.start_byte, end) < 0:
-        return False
-    for captures in captures_within(function, _RECOVER_QUERY, context.file.budget):
-        call = captures["call"][0]
-        if (
-            call.start_byte < end
-            and is_builtin_recover(call, context)
-            and _same_node(enclosing_function(call, context), function)
-            and _parent_type(call, context) != "defer_statement"
-        ):
-            return True
-    return False
 
 
 @fact_extractor(fragments=(RECOVER_CALLS,))
@@ -106,7 +49,7 @@ def record_recovering_functions(ctx: MatchContext, facts: FactsBuilder) -> None:
         if (
             owner is None
             or owner.type == "func_literal"
-            or _parent_type(site.call, site.context) == "defer_statement"
+            or parent_type(site.call, site.context) == "defer_statement"
         ):
             continue
         facts.add(function_key(owner, site.context), RECOVERS)
@@ -122,7 +65,7 @@ def _ineffective_variant(site: RecoverCall) -> tuple[str, Node | None]:
     """
     statement = _enclosing_defer(site.call, site.owner, site.context)
     if statement is not None:
-        if _parent_type(site.call, site.context) == "defer_statement":
+        if parent_type(site.call, site.context) == "defer_statement":
             return "deferred_itself", None
         return "argument", _deferred_function(statement)
     owner = site.owner
@@ -139,7 +82,7 @@ def _ineffective_variant(site: RecoverCall) -> tuple[str, Node | None]:
 def _enclosing_defer(call: Node, owner: Node | None, context: FileContext) -> Node | None:
     """The defer statement whose call expression (not a literal in it) contains `call`."""
     for ancestor in ancestors(call, context):
-        if owner is not None and _same_node(ancestor, owner):
+        if owner is not None and same_node(ancestor, owner):
             return None
         if ancestor.type == "defer_statement":
             return ancestor
@@ -178,7 +121,7 @@ def _never_deferred(declaration: Node | None, context: FileContext) -> bool:
     kind = "field_identifier" if declaration.type == "method_declaration" else "identifier"
     query = f'(({kind}) @reference (#eq? @reference "{short_name}"))'
     return all(
-        _same_node(reference, name_node) or _called_outside_defers(reference, file_context)
+        same_node(reference, name_node) or _called_outside_defers(reference, file_context)
         for file_context in context.package.mentioning(short_name)
         for captures in captures_within(file_context.file.root, query, file_context.file.budget)
         for reference in captures["reference"]
@@ -196,10 +139,10 @@ def _called_outside_defers(reference: Node, context: FileContext) -> bool:
     if (
         call is None
         or call.type != "call_expression"
-        or not _same_node(call.child_by_field_name("function"), function)
+        or not same_node(call.child_by_field_name("function"), function)
     ):
         return False
-    return _parent_type(call, context) != "defer_statement" and not is_deferred_literal(
+    return parent_type(call, context) != "defer_statement" and not is_deferred_literal(
         enclosing_function(call, context), context
     )
 
@@ -230,7 +173,7 @@ def _called_in_place(literal: Node, context: FileContext) -> bool:
     return (
         call is not None
         and call.type == "call_expression"
-        and _same_node(call.child_by_field_name("function"), literal)
+        and same_node(call.child_by_field_name("function"), literal)
     )
 
 
@@ -281,7 +224,7 @@ def _calls_of_deferred_literals(ctx: CheckContext) -> Iterator[tuple[Node, Node,
                 owner is None
                 or owner.id not in deferred
                 or function.type == "func_literal"
-                or _parent_type(call, context) in {"defer_statement", "go_statement"}
+                or parent_type(call, context) in {"defer_statement", "go_statement"}
             ):
                 continue
             yield call, function, context
@@ -381,7 +324,7 @@ def _only_nil_checked(name: str, declared: Node, site: RecoverCall) -> bool:
     uses = [
         c["use"][0]
         for c in captures_within(scope, f'((identifier) @use (#eq? @use "{name}"))', site.context.file.budget)
-        if not _same_node(c["use"][0], declared)
+        if not same_node(c["use"][0], declared)
     ]
     parents = [parent_of(use, site.context) for use in uses]
     return all(
@@ -390,12 +333,3 @@ def _only_nil_checked(name: str, declared: Node, site: RecoverCall) -> bool:
         and _nil_check_branch_is_empty(parent, site.context)
         for parent in parents
     )
-
-
-def _parent_type(node: Node, context: FileContext) -> str:
-    parent = parent_of(node, context)
-    return parent.type if parent is not None else ""
-
-
-def _same_node(a: Node | None, b: Node | None) -> bool:
-    return a is not None and b is not None and a.id == b.id

@@ -26,10 +26,9 @@ from golint_resilience.analysis.servicefacts import (
     covers,
     request_path,
 )
-from golint_resilience.checks.probes import WorkSite, first_work
-from golint_resilience.checks.signals import SIGNAL_CALLS, notify_calls, signal_list
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node
+from golint_resilience.knowledge.probe_work import WorkSite, first_work
 from golint_resilience.knowledge.routes import ALL_ROUTE_REGISTRATIONS, Route, routes
 from golint_resilience.knowledge.servers import (
     HTTP,
@@ -38,6 +37,7 @@ from golint_resilience.knowledge.servers import (
     http_shutdowns,
     server_literal_addresses,
 )
+from golint_resilience.knowledge.signals import SIGNAL_CALLS, notify_calls, signal_list
 from golint_resilience.model import Place
 from golint_resilience.registry import MatchContext, fact_extractor
 
