@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -28,3 +29,16 @@ def test_ruff_format() -> None:
 def test_mypy() -> None:
     result = _run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_knowledge_and_the_front_end_never_import_a_rule_module() -> None:
+    """Layers point one way: rule modules read knowledge, analysis and the Go front end, never each other."""
+    package = Path(__file__).resolve().parents[1] / "src" / "golint_resilience"
+    importing = re.compile(r"^\s*(?:from|import)\s+golint_resilience\.checks\b", re.MULTILINE)
+    offenders = [
+        str(path.relative_to(package))
+        for layer in ("knowledge", "analysis", "golang", "checks")
+        for path in sorted((package / layer).glob("*.py"))
+        if importing.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
