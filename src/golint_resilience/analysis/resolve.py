@@ -395,6 +395,13 @@ def _local_binding(name: str, use: Node, context: FileContext) -> Binding | None
     return None
 
 
+def is_builtin(function: Node, name: str, context: FileContext) -> bool:
+    """Is `function` the predeclared `name` (`close`, `make`, `recover`), which no declaration shadows?"""
+    return (
+        function.type == "identifier" and context.text(function) == name and lookup(function, context) is None
+    )
+
+
 def is_shadowed(name: str, at: Node, context: FileContext) -> bool:
     """Does a binding inside the function hide the package-level `name` (or import) at `at`?"""
     binding = lookup(at, context, name)

@@ -108,19 +108,17 @@ def code_imports(package: Package) -> tuple[str, ...]:
         return ()
     found: set[str] = set()
     for context in package.contexts:
-        local = {path for path in import_paths(context.file.data) if module.directory_of(path) is not None}
+        local = {path: d for path in import_paths(context.file.data) if (d := module.directory_of(path))}
         if context.file.path.name.endswith("_test.go") or not local:
             continue  # a file that imports no module-local package is not even parsed for this
-        used = {*context.imports.blank, *context.imports.dot} & local
+        used = {*context.imports.blank, *context.imports.dot}
         for captures in captures_within(context.file.root, _PACKAGE_VALUES, context.file.budget):
             used.add(imported_package(captures["package"][0], context) or "")
-        if not local <= used:  # only then can a method of a value be the one use left
+        if not local.keys() <= used:  # only then can a method of a value be the one use left
             used.update(
                 _method_owner(c, context) for c in calls_within(context.file.root, context.file.budget)
             )
-        found.update(
-            os.path.abspath(directory) for p in used & local if (directory := module.directory_of(p))
-        )
+        found.update(os.path.abspath(local[path]) for path in used & local.keys())
     return tuple(sorted(found))
 
 

@@ -20,6 +20,7 @@ from golint_resilience.analysis.resolve import (
     parameter_names,
     parent_of,
     qualified_name,
+    same_node,
     same_package_callee,
     unparen,
 )
@@ -297,15 +298,10 @@ def _request_gets_context(value: Node, context: FileContext) -> bool:
 
 def _later_use(use: Node, value: Node, target: Node, context: FileContext) -> bool:
     """Is `use`, after `value`, the variable `target` that receives it (not a literal's own of that name)?"""
-    return (
-        use.start_byte >= value.end_byte
-        and context.text(use) == context.text(target)
-        and _id_of(declaration_of(use, context)) == _id_of(declaration_of(target, context))
-    )
-
-
-def _id_of(node: Node | None) -> int | None:
-    return node.id if node is not None else None
+    if use.start_byte < value.end_byte or context.text(use) != context.text(target):
+        return False
+    declared, expected = declaration_of(use, context), declaration_of(target, context)
+    return same_node(declared, expected) or (declared is None and expected is None)
 
 
 def _sending_clients(value: Node, context: FileContext) -> list[Node]:

@@ -22,8 +22,10 @@ from golint_resilience.analysis.resolve import (
     enclosing_declaration,
     enclosing_function,
     field_types,
+    is_builtin,
     lookup,
     parent_of,
+    same_node,
     unparen,
 )
 from golint_resilience.golang.index import FileContext, receiver_type_name
@@ -411,11 +413,7 @@ def _is_parameter_of(identifier: Node, function: Node, context: FileContext) -> 
     if declaration is None or declaration.type not in _PARAMETER_DECLARATIONS:
         return False
     parameters = parent_of(declaration, context)
-    return parameters is not None and parameters.id == _id_of(function.child_by_field_name("parameters"))
-
-
-def _id_of(node: Node | None) -> int:
-    return node.id if node is not None else -1
+    return same_node(parameters, function.child_by_field_name("parameters"))
 
 
 def trivial_body(function: Node, context: FileContext) -> bool:
@@ -495,18 +493,12 @@ def _trivial_expression(expression: Node, context: FileContext) -> bool:
     if function is None:
         return False
     values = arguments.named_children if arguments is not None else []
-    if (
-        function.type == "identifier"
-        and context.text(function) == "make"
-        and lookup(function, context) is None
-    ):
+    if is_builtin(function, "make", context):
         return all(_simple(a) or a.type.endswith("_type") for a in values)  # `make([]byte, size)`
     if not all(_simple(a) for a in values):
         return False
     if function.type == "identifier":
-        name = context.text(function)
-        builtin_close = name == "close" and lookup(function, context) is None
-        return builtin_close or is_cancel_function(function, context)
+        return is_builtin(function, "close", context) or is_cancel_function(function, context)
     qualified = callee_name(expression, context)
     if qualified is not None:
         return str(qualified) in _TRIVIAL_FUNCTIONS

@@ -16,13 +16,14 @@ from __future__ import annotations
 from golint_resilience.analysis.resolve import (
     block_statements,
     callee_name,
-    lookup,
+    inside_within,
+    is_builtin,
     statement_call,
     type_of,
     unparen,
 )
 from golint_resilience.golang.index import FileContext
-from golint_resilience.golang.parsing import Node
+from golint_resilience.golang.parsing import Node, calls_within
 from golint_resilience.knowledge.contexts import is_cancel_function
 from golint_resilience.knowledge.library import (
     METRIC_PACKAGES,
@@ -30,6 +31,7 @@ from golint_resilience.knowledge.library import (
     PROCESS_LOCAL_FUNCTIONS,
     PROCESS_LOCAL_METHODS,
 )
+from golint_resilience.knowledge.recovery import is_builtin_recover
 
 
 def is_moot_defer(statement: Node, context: FileContext) -> bool:
@@ -59,20 +61,15 @@ def _is_recover_guard(statement: Node, context: FileContext) -> bool:
     if statement.child_by_field_name("alternative") is not None:
         return False
     head = [statement.child_by_field_name(n) for n in ("initializer", "condition")]
-    return any(n is not None and _calls_builtin(n, "recover", context) for n in head)
+    return any(n is not None and _calls_recover(n, context) for n in head)
 
 
-def _calls_builtin(node: Node, name: str, context: FileContext) -> bool:
-    if node.type == "call_expression":
-        function = node.child_by_field_name("function")
-        if (
-            function is not None
-            and function.type == "identifier"
-            and context.text(function) == name
-            and lookup(function, context) is None
-        ):
-            return True
-    return any(_calls_builtin(c, name, context) for c in node.named_children if c.type != "func_literal")
+def _calls_recover(node: Node, context: FileContext) -> bool:
+    """Does `node` call the builtin `recover()` itself (not inside a function literal of its own)?"""
+    return any(
+        is_builtin_recover(call, context) and not inside_within(call, "func_literal", node, context)
+        for call in calls_within(node, context.file.budget)
+    )
 
 
 def _process_local_call(call: Node, context: FileContext) -> bool:
@@ -81,7 +78,7 @@ def _process_local_call(call: Node, context: FileContext) -> bool:
         return False
     function = unparen(function)
     if function.type == "identifier":
-        if context.text(function) == "close" and lookup(function, context) is None:
+        if is_builtin(function, "close", context):
             return True  # closing a channel
         return is_cancel_function(function, context)
     qualified = callee_name(call, context)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from golint_resilience.analysis.resolve import enclosing_function, lookup, parent_type, same_node
+from golint_resilience.analysis.resolve import enclosing_function, is_builtin, parent_type, same_node
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node, captures_within
 from golint_resilience.registry import MatchContext, fragment
@@ -37,11 +37,9 @@ def is_builtin_recover(call: Node, context: FileContext) -> bool:
     """`recover()` with no arguments, where `recover` is not a local or package-level name."""
     function = call.child_by_field_name("function")
     arguments = call.child_by_field_name("arguments")
-    if function is None or function.type != "identifier" or context.text(function) != "recover":
+    if function is None or arguments is None or arguments.named_children:
         return False
-    if arguments is None or arguments.named_children:
-        return False
-    return lookup(function, context) is None  # the builtin, not a function or var called recover
+    return is_builtin(function, "recover", context)  # not a function or var called recover
 
 
 def recover_calls(ctx: MatchContext) -> list[RecoverCall]:
