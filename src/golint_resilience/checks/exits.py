@@ -30,6 +30,7 @@ from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node, captures_within
 from golint_resilience.knowledge.defers import DEFER_STATEMENTS
 from golint_resilience.knowledge.exit_calls import EXIT_CALLS, exit_calls, exit_wrappers
+from golint_resilience.knowledge.goroutine_risk import is_goroutine_starter
 from golint_resilience.knowledge.library import FLAG_DEFINERS, FLAG_PACKAGES, FLAG_SET_TYPES, PARSE_METHODS
 from golint_resilience.knowledge.process_local import is_moot_defer
 from golint_resilience.knowledge.recovery import recovers_directly
@@ -414,7 +415,7 @@ _DEFER_STATEMENT = frozenset({"defer_statement"})
 
 
 def _runs_as_goroutine(literal: Node, context: FileContext) -> bool:
-    """`go func() {…}()`, or a literal handed to a `Go` method (`wg.Go(func() {…})`, errgroup)."""
+    """`go func() {…}()`, or a literal handed to a goroutine starter's `Go` (`wg.Go(func() {…})`)."""
     if literal.type != "func_literal":
         return False
     parent = parent_of(literal, context)
@@ -424,7 +425,13 @@ def _runs_as_goroutine(literal: Node, context: FileContext) -> bool:
     call = parent_of(parent, context) if parent is not None and parent.type == "argument_list" else None
     function = call.child_by_field_name("function") if call is not None else None
     field = function.child_by_field_name("field") if function is not None else None
-    return field is not None and context.text(field) == "Go"
+    receiver = function.child_by_field_name("operand") if function is not None else None
+    return (
+        field is not None
+        and receiver is not None
+        and context.text(field) == "Go"
+        and is_goroutine_starter(receiver, context)
+    )
 
 
 def _unwinding(call: Node, context: FileContext) -> bool:

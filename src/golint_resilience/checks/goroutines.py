@@ -40,7 +40,6 @@ from golint_resilience.analysis.resolve import (
     qualified_name,
     same_package_callee,
     statement_call,
-    type_of,
     unparen,
 )
 from golint_resilience.analysis.triggers import SelectorCall, StatementStart
@@ -50,11 +49,11 @@ from golint_resilience.knowledge.defers import DEFER_STATEMENTS, RECOVER_HELPERS
 from golint_resilience.knowledge.goroutine_risk import (
     Risk,
     goroutine_risk,
+    is_goroutine_starter,
     is_lifecycle,
     passed_in_call,
     trivial_body,
 )
-from golint_resilience.knowledge.library import GOROUTINE_STARTERS
 from golint_resilience.knowledge.recovery import recovers_directly
 from golint_resilience.registry import (
     CheckContext,
@@ -204,8 +203,7 @@ def goroutine_starts(ctx: MatchContext) -> Iterator[GoroutineStart]:
             yield GoroutineStart(statement, unparen(function), shown, context)
     for match in ctx.matches(GO_METHOD_CALLS):
         context = match.context
-        receiver = type_of(match.node("receiver"), context)
-        if not receiver.is_foreign or receiver.name not in GOROUTINE_STARTERS:
+        if not is_goroutine_starter(match.node("receiver"), context):
             continue
         task = unparen(match.node("task"))
         function = match.node("start").child_by_field_name("function")

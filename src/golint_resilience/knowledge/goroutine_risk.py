@@ -26,11 +26,13 @@ from golint_resilience.analysis.resolve import (
     lookup,
     parent_of,
     same_node,
+    type_of,
     unparen,
 )
 from golint_resilience.golang.index import FileContext, receiver_type_name
 from golint_resilience.golang.parsing import Node
 from golint_resilience.knowledge.contexts import is_cancel_function
+from golint_resilience.knowledge.library import GOROUTINE_STARTERS
 from golint_resilience.knowledge.retry_loops import loop_header
 from golint_resilience.knowledge.servers import versionless
 
@@ -99,6 +101,12 @@ _SIMPLE_VALUES = frozenset(
         "iota",
     }
 )
+
+
+def is_goroutine_starter(receiver: Node, context: FileContext) -> bool:
+    """Is `receiver` a value whose `Go(f)` runs f in a goroutine (`sync.WaitGroup`, `errgroup.Group`)?"""
+    found = type_of(receiver, context)
+    return found.is_foreign and found.name in GOROUTINE_STARTERS
 
 
 @dataclass(frozen=True)
