@@ -4,7 +4,9 @@ or what happened to the cache files; an edit re-analyses only the edited package
 from __future__ import annotations
 
 import io
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -292,3 +294,47 @@ def test_a_value_the_codec_does_not_know_is_not_cached(tmp_path: Path) -> None:
     unknown.store("dir", cache_module.Entry("content", None, Span(1, 1, 1, 2, 1, 2, 1, 2)))  # no exception
     assert unknown.load("dir") is None
     assert cache_entries(tmp_path) == []
+
+
+# What only the analysis of a directory needs: the parser and the checks (engine/directory.py
+# load_analysis). A run the cache answers whole loads none of it.
+ANALYSIS_MODULES = (
+    "tree_sitter",
+    "golint_resilience.golang.parsing",
+    "golint_resilience.engine.analyse",
+    "golint_resilience.analysis.resolve",
+    "golint_resilience.checks",
+)
+
+
+# Runs resilint as its console script does, then writes the names of every imported module.
+_LIST_MODULES = """
+import atexit, json, runpy, sys
+atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))
+runpy.run_module("golint_resilience", run_name="__main__", alter_sys=True)
+"""
+
+
+def _imported_modules(arguments: list[str], cwd: Path, cache_dir: Path) -> set[str]:
+    """The modules a whole `resilint` process imports."""
+    command = [sys.executable, "-c", _LIST_MODULES, *arguments, "--cache-dir", str(cache_dir), "--exit-zero"]
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=True)
+    return set(json.loads(result.stderr.splitlines()[-1]))
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["./..."], ["--format", "sarif", "./..."], ["cmd/orders/main.go"]],
+    ids=["text", "sarif", "one-file"],
+)
+def test_a_run_the_cache_answers_loads_neither_parser_nor_checks(
+    arguments: list[str], tmp_path: Path
+) -> None:
+    """Warm runs and one-file runs (pre-commit, editors) start fast: the example service, with its
+    Kubernetes manifest and Dockerfile, is answered from the cache without importing the analysis."""
+    tree = tmp_path / "orders"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "orders", tree)
+    cold = _imported_modules(arguments, tree, tmp_path / "cache")
+    assert set(ANALYSIS_MODULES) <= cold  # the cold run analyses: the names are the right ones
+    warm = _imported_modules(arguments, tree, tmp_path / "cache")
+    assert sorted(warm & set(ANALYSIS_MODULES)) == []

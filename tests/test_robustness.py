@@ -36,7 +36,8 @@ from golint_resilience.engine.pipeline import run
 from golint_resilience.filtering import newfromrev
 from golint_resilience.golang.discover import discover
 from golint_resilience.golang.index import FileContext, Package
-from golint_resilience.golang.source import SourceFile, package_name
+from golint_resilience.golang.scan import package_name
+from golint_resilience.golang.source import SourceFile
 from golint_resilience.knowledge.exit_calls import EXIT_CALLS
 from golint_resilience.model import Finding
 from golint_resilience.registry import CHECKS, Check

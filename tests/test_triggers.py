@@ -16,7 +16,7 @@ from golint_resilience.analysis.triggers import (
     StatementStart,
 )
 from golint_resilience.catalog.specs import load_catalog
-from golint_resilience.golang.index import ModuleInfo
+from golint_resilience.golang.gomod import ModuleInfo
 from golint_resilience.knowledge.exit_calls import exit_triggers
 from golint_resilience.settings import default_options
 

@@ -16,18 +16,16 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from golint_resilience import __version__
 from golint_resilience.analysis.roles import CLI, role_listing, validate_role
-from golint_resilience.catalog import listing as rule_list
 from golint_resilience.catalog.docs import render_markdown
 from golint_resilience.catalog.specs import load_catalog
 from golint_resilience.config import Configuration, ConfigValues, configure
 from golint_resilience.config import render as render_config
-from golint_resilience.deploy.check import DeploymentChecks, LinkCollector, describe
 from golint_resilience.deploy.load import load_for as load_deployments
 from golint_resilience.engine import cache as cache_module
 from golint_resilience.engine import interrupts
@@ -38,15 +36,21 @@ from golint_resilience.engine.progress import ProgressBar
 from golint_resilience.filtering import baseline, newfromrev
 from golint_resilience.filtering.paths import Excluder
 from golint_resilience.filtering.stage import Baseline, Filters
-from golint_resilience.fixes.apply import Outcome, Reanalyse, fix_in_rounds, unified_diff
-from golint_resilience.golang.discover import FileSource, PackageDir, discover
+from golint_resilience.golang.discover import FileSource, PackageDir, discover, display_path
 from golint_resilience.golang.repository import default_root
-from golint_resilience.golang.source import display_path
 from golint_resilience.model import Finding, ResilintError, RunResult, Severity
 from golint_resilience.report import REPORTERS, STATISTICS, Reporter, ReportOptions, jsontext
 from golint_resilience.report.output import write_bytes, write_text
 from golint_resilience.report.terminal import console, use_color
 from golint_resilience.settings import RunSettings
+
+if TYPE_CHECKING:
+    from golint_resilience.deploy.check import DeploymentChecks
+    from golint_resilience.fixes.apply import Outcome, Reanalyse
+
+# _LAZY: modules that only some commands need are imported where they are used (the rule
+# table, deployment checks, fixes), so that what every run loads, above all a run the
+# cache answers whole, stays small: see engine/directory.py load_analysis.
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ISSUES_URL = "https://github.com/resilint/resilint/issues"
@@ -342,8 +346,7 @@ def check(
         settings = configuration.run_settings(jobs or os.cpu_count() or 1)
         changes = _changes(new_from_rev, new_from_patch)  # before the run: a bad revision fails fast
         directories = _package_dirs(patterns, configuration, whole_packages=whole_packages)
-        deployments = load_deployments(list(patterns) or ["./..."])
-        deployment = DeploymentChecks(deployments, settings) if deployments.files else None
+        deployment = _deployment_checks(patterns, settings)
         with (
             interrupts.stop_signals_raise(),
             ProgressBar(enabled=not no_progress, color=use_color(color, sys.stderr)) as progress,
@@ -364,6 +367,8 @@ def check(
                 filters=filters,
             )
         if fix or diff:
+            from golint_resilience.fixes.apply import fix_in_rounds, unified_diff  # noqa: PLC0415 (_LAZY)
+
             outcome = fix_in_rounds(
                 result.findings, _reanalyser(directories, settings), unsafe=unsafe_fixes, read=_read_source
             )
@@ -412,6 +417,16 @@ def _package_dirs(
     source = FileSource(respect_gitignore=configuration.respect_gitignore, notice=_notice)
     excluder = Excluder(configuration.root, configuration.exclude, notice=_notice)
     return excluder.apply(discover(list(patterns) or ["./..."], source, whole_packages=whole_packages))
+
+
+def _deployment_checks(patterns: tuple[str, ...], settings: RunSettings) -> DeploymentChecks | None:
+    """The checks of the deployment files under the patterns' trees (None: there are none)."""
+    deployments = load_deployments(list(patterns) or ["./..."])
+    if not deployments.files:
+        return None
+    from golint_resilience.deploy.check import DeploymentChecks  # noqa: PLC0415 (_LAZY)
+
+    return DeploymentChecks(deployments, settings)
 
 
 def _reporter(output_format: str, statistics: bool) -> Reporter:
@@ -583,6 +598,8 @@ def clean_cache(cache_dir: Path | None) -> None:
 @_config_options
 def links(patterns: tuple[str, ...], **config_values: Any) -> None:
     """Show which Go main package each Kubernetes container, Dockerfile and systemd unit runs, and why."""
+    from golint_resilience.deploy.check import LinkCollector, describe  # noqa: PLC0415 (_LAZY)
+
     try:
         configuration = _configuration(patterns, config_values)
         settings = facts_only(configuration.run_settings(os.cpu_count() or 1))
@@ -644,6 +661,8 @@ def roles_command(patterns: tuple[str, ...], output_format: str, **config_values
 @_color_option
 def rules(output_format: str, color: bool | None) -> None:
     """List every rule: id, name, default, severity, summary."""
+    from golint_resilience.catalog import listing as rule_list  # noqa: PLC0415 (_LAZY)
+
     if output_format == "json":
         rule_list.write_json(load_catalog(), sys.stdout)
         return

@@ -136,6 +136,13 @@ class Finding:
         """Deterministic order: path, line, column, rule, message."""
         return (self.path, self.span.line, self.span.column, self.rule_id, self.message)
 
+    def fix_applies(self, *, unsafe: bool) -> bool:
+        """Does `--fix` (with `--unsafe-fixes` if `unsafe`) apply this finding's fix?
+
+        Never for suppressed findings (baselined ones are not in the list at all).
+        """
+        return self.fix is not None and not self.suppressed and (self.fix.safe or unsafe)
+
 
 @dataclass(frozen=True, slots=True)
 class FileError:

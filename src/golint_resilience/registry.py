@@ -19,15 +19,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from golint_resilience.analysis.facts import Condition, FactsBuilder, PackageFacts
-from golint_resilience.analysis.resolve import type_of
 from golint_resilience.analysis.triggers import Trigger
 from golint_resilience.catalog.specs import RuleSpec, load_catalog
 from golint_resilience.golang.index import FileContext, Package
-from golint_resilience.golang.parsing import Node
 from golint_resilience.model import Fix, Severity
 from golint_resilience.settings import default_options
+
+if TYPE_CHECKING:  # checks hand nodes around; the registry itself never parses
+    from golint_resilience.golang.parsing import Node
 
 Options = Mapping[str, Mapping[str, tuple[str, ...]]]  # rule id → knob → value
 
@@ -113,17 +115,6 @@ class MatchContext:
         module = self.package.module
         local = module.directory_of(import_path) if module is not None else None
         return os.path.abspath(local) if local is not None else None
-
-    def module_local_method(self, function: Node, context: FileContext) -> tuple[str, str] | None:
-        """`x.m` where x's type is `T` of another package of the module: (its directory, "T.m")."""
-        operand = function.child_by_field_name("operand") if function.type == "selector_expression" else None
-        field = function.child_by_field_name("field")
-        known = type_of(operand, context) if operand is not None else None
-        if known is None or field is None or not known.is_foreign or "." not in known.name:
-            return None
-        package, type_name = known.name.rsplit(".", 1)
-        directory = self.module_directory(package)
-        return (directory, f"{type_name}.{context.text(field)}") if directory is not None else None
 
 
 @dataclass

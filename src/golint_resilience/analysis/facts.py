@@ -53,7 +53,7 @@ class PackageFacts:
     def imports_run(self) -> tuple[str, ...]:
         """The imports whose code the package runs.
 
-        All of them, but for a `main` only those its code uses (rolefacts `code_imports`),
+        All of them, but for a `main` only those its code uses (role_reading `code_imports`),
         not those it reads only types and constants from.
         """
         if not self.roles.is_main:

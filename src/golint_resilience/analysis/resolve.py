@@ -16,6 +16,7 @@ about, and it cannot overflow Python's stack on deep trees.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -847,3 +848,19 @@ def unary_operator(unary: Node) -> str:
     """The operator token of a unary expression (`&`, `*`, `<-`, `!`, `-`)."""
     operator = unary.child_by_field_name("operator")
     return operator.type if operator is not None else ""
+
+
+def module_local_method(function: Node, context: FileContext) -> tuple[str, str] | None:
+    """`x.m` where x's type is `T` of another package of the module: (its directory, "T.m").
+
+    The directory is absolute, the key of that package's facts.
+    """
+    operand = function.child_by_field_name("operand") if function.type == "selector_expression" else None
+    field = function.child_by_field_name("field")
+    known = type_of(operand, context) if operand is not None else None
+    module = context.package.module
+    if known is None or field is None or module is None or not known.is_foreign or "." not in known.name:
+        return None
+    package, type_name = known.name.rsplit(".", 1)
+    local = module.directory_of(package)
+    return (os.path.abspath(local), f"{type_name}.{context.text(field)}") if local is not None else None

@@ -55,11 +55,10 @@ from golint_resilience.analysis.facts import (
     PackageFacts,
     import_closure,
 )
-from golint_resilience.golang.discover import PackageDir
+from golint_resilience.golang.discover import PackageDir, display_path
 from golint_resilience.golang.globs import compile_globs
 from golint_resilience.golang.gomod import find_module
 from golint_resilience.golang.repository import git_top_level
-from golint_resilience.golang.source import display_path
 from golint_resilience.model import PackageRole, ResilintError
 
 SERVICE = "service"
@@ -221,7 +220,7 @@ _SERVICE_FLAGS = (
 def _service_evidence(facts: PackageFacts, store: FactStore) -> str | None:
     """Why a `main` is a long-running service: a server start, else signal handling, in it or its imports.
 
-    Only the packages the `main` imports directly and runs code of count (rolefacts
+    Only the packages the `main` imports directly and runs code of count (role_reading
     `code_imports`): a service wires its server and its signal handling there (`cmd/x` →
     `internal/app`), while a command-line tool of a large module reaches servers and Ctrl-C
     handlers of subcommands only further down, and a client that imports a server's package

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from golint_resilience.golang.index import ModuleInfo, Package
+from golint_resilience.golang.gomod import ModuleInfo
+from golint_resilience.golang.index import Package
 
 
 @dataclass(frozen=True)

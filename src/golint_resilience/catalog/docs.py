@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from golint_resilience import registry
 from golint_resilience.analysis.roles import CLI
 from golint_resilience.catalog.specs import RuleSpec, load_catalog
 
@@ -19,8 +18,6 @@ GENERATED_BANNER = (
 
 def _status(spec: RuleSpec) -> str:
     state = "on by default" if spec.enabled_by_default else "off by default (enable with `--select`)"
-    if not registry.implemented(spec.id):
-        state += "; **not implemented yet**"
     tags = ", ".join(spec.tags)
     return f"Severity: **{spec.severity.value}** · {state} · precision: {spec.precision} · tags: {tags}"
 

@@ -37,6 +37,7 @@ from golint_resilience.analysis.resolve import (
     enclosing_function,
     function_key,
     lookup,
+    module_local_method,
     qualified_name,
     same_package_callee,
     statement_call,
@@ -338,7 +339,7 @@ def _judge(
             reason = f"{qualified.name} is not a function declared in {qualified.package}"
             yield _report(start, "default", risk, policy, condition, if_unknown="unresolved", reason=reason)
         return
-    method = ctx.module_local_method(function, context)
+    method = module_local_method(function, context)
     reason = _unresolved_reason(function)
     if method is None:
         yield _report(start, "unresolved", risk, policy, reason=reason)

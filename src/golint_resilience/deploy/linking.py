@@ -25,8 +25,8 @@ from golint_resilience.deploy.context import copied_script
 from golint_resilience.deploy.dockerfile import Dockerfile
 from golint_resilience.deploy.kubernetes import Container, Workload
 from golint_resilience.deploy.systemd import Unit
+from golint_resilience.golang.discover import display_path
 from golint_resilience.golang.gomod import find_module
-from golint_resilience.golang.source import display_path
 from golint_resilience.model import Place, ResilintError
 
 _MAJOR_VERSION = re.compile(r"^v[0-9]+$")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from golint_resilience.deploy import dockerfile, kubernetes, systemd
 from golint_resilience.deploy.sources import DeploymentFile, Kind, find, roots
-from golint_resilience.golang.source import display_path
+from golint_resilience.golang.discover import display_path
 from golint_resilience.model import FileError
+
+if TYPE_CHECKING:
+    from golint_resilience.deploy import dockerfile, kubernetes, systemd
 
 
 @dataclass
@@ -44,20 +47,28 @@ def load_for(patterns: list[str]) -> Deployments:
 def load(roots: list[Path]) -> Deployments:
     """Every deployment file under the roots, parsed (YAML files that are not manifests are left out)."""
     found = Deployments()
+    # The parsers (YAML, Dockerfile) are imported once a file needs them: most Go trees, and
+    # most runs on a few files, have no deployment file, and their imports cost ~40 ms.
     for path, kind in find(roots):
         read_file = read(path, kind)
         if isinstance(read_file, FileError):
             found.errors.append(read_file)
             continue
         if kind is Kind.KUBERNETES:
+            from golint_resilience.deploy import kubernetes  # noqa: PLC0415
+
             if not kubernetes.looks_like_manifest(read_file.text):
                 continue
             workloads, errors = kubernetes.parse(read_file)
             found.workloads.extend(workloads)
             found.errors.extend(errors)
         elif kind is Kind.DOCKERFILE:
+            from golint_resilience.deploy import dockerfile  # noqa: PLC0415
+
             found.dockerfiles.append(dockerfile.parse(read_file))
         else:
+            from golint_resilience.deploy import systemd  # noqa: PLC0415
+
             unit, errors = systemd.parse(read_file)
             found.units.extend([unit] if unit is not None else [])
             found.errors.extend(errors)

@@ -1,4 +1,8 @@
-"""The analysis of one package: facts first, then every selected check, turned into findings."""
+"""The analysis of a directory's packages: facts first, then every selected check, turned into findings.
+
+The only engine module that loads the parser and the checks; directory.py imports it
+when a directory must be analysed, so a run the cache answers never loads them.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,24 @@ import dataclasses
 import functools
 import os
 import traceback
+from pathlib import Path
 
 from golint_resilience import checks  # noqa: F401  (checks: registers every check)
 from golint_resilience.analysis.facts import FactsBuilder, PackageFacts
 from golint_resilience.analysis.guarded import Matches, within_budget
 from golint_resilience.analysis.resolve import enclosing, enclosing_declaration, function_key
-from golint_resilience.analysis.rolefacts import role_facts
+from golint_resilience.analysis.role_reading import role_facts
 from golint_resilience.catalog.specs import RuleSpec, load_catalog
 from golint_resilience.engine.queries import collect_matches, combined_query, extractors, fragments_for
+from golint_resilience.engine.reading import ReadFile
 from golint_resilience.engine.results import DirectoryResult, PendingFinding
+from golint_resilience.filtering import suppress
+from golint_resilience.golang.discover import PackageDir, display_path
+from golint_resilience.golang.gomod import find_module
 from golint_resilience.golang.index import FileContext, Package
 from golint_resilience.golang.parsing import Node
-from golint_resilience.golang.source import import_paths, is_generated
+from golint_resilience.golang.scan import import_paths, is_build_ignored, is_generated, package_name
+from golint_resilience.golang.source import SourceFile
 from golint_resilience.model import FileError, Finding, ToolError, fingerprint
 from golint_resilience.registry import (
     CHECKS,
@@ -189,3 +199,48 @@ def _record(
             result.pending.append(
                 PendingFinding(finding, report.condition, report.variant, report.values, report.if_unknown)
             )
+
+
+def analyse_files(directory: PackageDir, files: list[ReadFile], settings: RunSettings) -> DirectoryResult:
+    """Everything about one directory's files: their packages' facts, findings and directives."""
+    result = DirectoryResult(analysed=True)
+    packages, errors = group_packages(directory, files, settings)
+    result.file_errors.extend(errors)
+    selected = {display_path(p) for p in directory.selected} if directory.selected is not None else None
+    for package in packages:
+        result.files += len(package.contexts)
+        for context in package.contexts:
+            if selected is None or context.file.display in selected:
+                result.directives.extend(suppress.scan(context.file.display, context.file.data))
+        analyse_package(package, settings, selected, result)
+    return result
+
+
+def group_packages(
+    directory: PackageDir, files: list[ReadFile], settings: RunSettings
+) -> tuple[list[Package], list[FileError]]:
+    """The files grouped by package clause (build-ignored and, unless asked, generated files left out)."""
+    errors: list[FileError] = []
+    groups: dict[str, list[SourceFile]] = {}
+    for path, display, data in files:
+        if isinstance(data, str):
+            errors.append(FileError(display, data))
+            continue
+        if is_build_ignored(data) or (not settings.include_generated and is_generated(data)):
+            continue
+        file = SourceFile(path, display, data)
+        name = package_name(data) or _parsed_package_name(file)
+        if name is None:
+            errors.append(FileError(display, "no package clause: not a Go source file"))
+            continue
+        groups.setdefault(name, []).append(file)
+    resolved = Path(os.path.abspath(directory.path))
+    module = find_module(resolved)
+    packages = [Package(resolved, name, files, module) for name, files in sorted(groups.items())]
+    return packages, errors
+
+
+def _parsed_package_name(file: SourceFile) -> str | None:
+    clause = next((c for c in file.root.named_children if c.type == "package_clause"), None)
+    name = clause.named_children[0] if clause is not None and clause.named_children else None
+    return file.text(name) if name is not None else None

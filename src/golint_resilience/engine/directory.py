@@ -7,6 +7,7 @@ other directories: what depends on them is a pending finding, resolved by the ru
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,16 +16,14 @@ from pathlib import Path
 from golint_resilience.analysis.facts import AllOf, ClosureFlags, FunctionFact, ModuleFlag, PackageFacts
 from golint_resilience.analysis.rolefacts import RoleFacts
 from golint_resilience.analysis.servicefacts import DeadlineFact, RouteFact, ServiceFacts
-from golint_resilience.engine.analyse import analyse_package
 from golint_resilience.engine.cache import Entry, ResultCache, content_key, metadata_key
 from golint_resilience.engine.codec import Codec
-from golint_resilience.engine.reading import ReadFile, group_packages, read_directory, run_files
+from golint_resilience.engine.reading import ReadFile, read_directory, run_files
 from golint_resilience.engine.results import DirectoryResult, PendingFinding
 from golint_resilience.filtering import suppress
-from golint_resilience.golang.discover import PackageDir
+from golint_resilience.golang.discover import PackageDir, display_path
 from golint_resilience.golang.gomod import find_module
 from golint_resilience.golang.repository import git_top_level
-from golint_resilience.golang.source import display_path
 from golint_resilience.model import (
     Edit,
     FileError,
@@ -155,20 +154,23 @@ def analyse_directory(
     if files is None:
         files = snapshot(directory, settings) if cache is not None else None
     read = files.files if files is not None else read_directory(directory, settings)
-    result = DirectoryResult(analysed=True)
-    packages, errors = group_packages(directory, read, settings)
-    result.file_errors.extend(errors)
-    selected = {display_path(p) for p in directory.selected} if directory.selected is not None else None
-    for package in packages:
-        result.files += len(package.contexts)
-        for context in package.contexts:
-            if selected is None or context.file.display in selected:
-                result.directives.extend(suppress.scan(context.file.display, context.file.data))
-        analyse_package(package, settings, selected, result)
+    from golint_resilience.engine.analyse import analyse_files  # noqa: PLC0415 (see load_analysis)
+
+    result = analyse_files(directory, read, settings)
     if cache is not None and files is not None and not result.tool_errors:  # a crash is retried
         stored = dataclasses.replace(result, analysed=False)
         cache.store(os.path.abspath(directory.path), Entry(files.content_key, files.metadata_key, stored))
     return result
+
+
+def load_analysis() -> None:
+    """Import the analysis (parser, checks, fact extractors), as analyse_directory does.
+
+    Only a directory the cache cannot answer needs it: a run the cache answers whole never
+    imports it, which is most of what a warm run would otherwise spend. A run that
+    analyses in worker processes calls this before they fork, so that they share it.
+    """
+    importlib.import_module("golint_resilience.engine.analyse")
 
 
 def facts_only(settings: RunSettings) -> RunSettings:

@@ -1,8 +1,9 @@
 """The run, in one direction: directories in, the findings the filter stage keeps out.
 
 discover (golang/discover.py) → schedule.py: the cache answers what it can, workers the rest
-→ per directory (directory.py): read (reading.py), group by package clause, run the combined
-query once per file (queries.py), build the package's facts and run the checks (analyse.py)
+→ per directory (directory.py): read (reading.py); unless the cache answers, group by package
+clause, run the combined query once per file (queries.py), build the package's facts and run
+the checks (analyse.py, loaded only then)
 → findings and pending findings, conditioned on other packages' facts (results.py) → here,
 in the parent: facts of any module-local package still missing, conditions resolved,
 deployment checks, roles → filtering/stage.py → the RunResult reporters format.

@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 import time
 from types import TracebackType
-
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from typing import TYPE_CHECKING
 
 from golint_resilience.report import terminal
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 SHOW_AFTER_SECONDS = 1.0  # a run that ends sooner never draws anything
 
@@ -31,6 +33,15 @@ class ProgressBar:
         if self._progress is None:
             if time.monotonic() - self.started < self.delay or done >= total:
                 return
+            # Imported once a bar is drawn: a run that ends before never pays for it.
+            from rich.progress import (  # noqa: PLC0415
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
             self._progress = Progress(
                 TextColumn("resilint"),
                 BarColumn(),

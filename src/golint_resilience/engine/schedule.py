@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 
 from golint_resilience.engine import interrupts
 from golint_resilience.engine.cache import ResultCache
-from golint_resilience.engine.directory import analyse_directory, lookup, overlaid
+from golint_resilience.engine.directory import analyse_directory, load_analysis, lookup, overlaid
 from golint_resilience.engine.results import DirectoryResult
 from golint_resilience.golang.discover import PackageDir
 from golint_resilience.settings import RunSettings
@@ -85,6 +85,7 @@ def analyse_all(
         for directory in todo:
             yield analyse_directory(directory, settings, cache)
         return
+    load_analysis()
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     workers = min(settings.jobs, len(todo))
     with multiprocessing.get_context(method).Pool(workers, initializer=interrupts.in_worker) as pool:

@@ -25,14 +25,6 @@ MAX_ROUNDS = 8
 Reanalyse = Callable[[Mapping[str, bytes], frozenset[str]], list[Finding]]
 
 
-def usable(finding: Finding, *, unsafe: bool) -> bool:
-    """Does `--fix` (with `--unsafe-fixes` if `unsafe`) apply this finding's fix?
-
-    Never for suppressed findings (baselined ones are not in the list at all).
-    """
-    return finding.fix is not None and not finding.suppressed and (finding.fix.safe or unsafe)
-
-
 def _touch(edit: Edit, other: Edit) -> bool:
     """Do two edits overlap or touch (then their order would matter)?"""
     return edit.start <= other.end and other.start <= edit.end
@@ -89,7 +81,7 @@ def fix_in_rounds(
     for _ in range(MAX_ROUNDS):
         by_path: dict[str, list[Finding]] = {}
         for finding in current:
-            if usable(finding, unsafe=unsafe):
+            if finding.fix_applies(unsafe=unsafe):
                 by_path.setdefault(finding.path, []).append(finding)
         changed = set()
         for path, group in sorted(by_path.items()):

@@ -273,3 +273,11 @@ def _add_file(by_dir: dict[Path, PackageDir], file: Path, source: FileSource, *,
         entry.selected = None
     elif entry.selected is not None:
         entry.selected.add(file)
+
+
+def display_path(path: Path) -> str:
+    """How users see a path: relative to the working directory when below it, '/'-separated."""
+    absolute = os.path.abspath(path)
+    below = os.getcwd().rstrip(os.sep) + os.sep  # noqa: PTH109 (called per file: no Path objects)
+    shown = absolute[len(below) :] if absolute.startswith(below) else absolute
+    return shown.replace(os.sep, "/")

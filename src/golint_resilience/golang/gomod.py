@@ -9,9 +9,41 @@ from __future__ import annotations
 import functools
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from golint_resilience.golang.index import ModuleInfo
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    """The Go module a package belongs to, from the nearest go.mod.
+
+    `replacements` are its `replace path => ../dir` directives to directories of the same
+    checkout: modules of a multi-module repository (etcd's server uses ../pkg) are read
+    like the module's own packages.
+    """
+
+    root: Path
+    path: str
+    replacements: tuple[tuple[str, Path], ...] = ()
+
+    def import_path_of(self, directory: Path) -> str:
+        """The import path of a directory inside the module."""
+        relative = directory.resolve().relative_to(self.root).as_posix()
+        return self.path if relative == "." else f"{self.path}/{relative}"
+
+    @property
+    def local_module_paths(self) -> tuple[str, ...]:
+        """Module paths whose packages are in this checkout: the module's and its replacements'."""
+        return (self.path, *(module_path for module_path, _ in self.replacements))
+
+    def directory_of(self, import_path: str) -> Path | None:
+        """The directory of a module-local import path, None for other modules."""
+        for module_path, root in ((self.path, self.root), *self.replacements):
+            if import_path == module_path:
+                return root
+            if import_path.startswith(module_path + "/"):
+                return root / import_path[len(module_path) + 1 :]
+        return None
 
 
 @functools.cache

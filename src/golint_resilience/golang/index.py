@@ -11,10 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
-from golint_resilience.golang.parsing import Node
-from golint_resilience.golang.source import SourceFile, declared_functions, declared_types
+from golint_resilience.golang.gomod import ModuleInfo
+from golint_resilience.golang.scan import declared_functions, declared_types
+
+if TYPE_CHECKING:  # index reads nodes and files it is given; it never parses one itself
+    from golint_resilience.golang.parsing import Node
+    from golint_resilience.golang.source import SourceFile
 
 _T = TypeVar("_T")
 _MAJOR_VERSION = re.compile(r"^v[0-9]+$")
@@ -190,39 +194,6 @@ class FileContext:
     def text(self, node: Node) -> str:
         """Source text of a node of this file."""
         return self.file.text(node)
-
-
-@dataclass(frozen=True)
-class ModuleInfo:
-    """The Go module a package belongs to, from the nearest go.mod.
-
-    `replacements` are its `replace path => ../dir` directives to directories of the same
-    checkout: modules of a multi-module repository (etcd's server uses ../pkg) are read
-    like the module's own packages.
-    """
-
-    root: Path
-    path: str
-    replacements: tuple[tuple[str, Path], ...] = ()
-
-    def import_path_of(self, directory: Path) -> str:
-        """The import path of a directory inside the module."""
-        relative = directory.resolve().relative_to(self.root).as_posix()
-        return self.path if relative == "." else f"{self.path}/{relative}"
-
-    @property
-    def local_module_paths(self) -> tuple[str, ...]:
-        """Module paths whose packages are in this checkout: the module's and its replacements'."""
-        return (self.path, *(module_path for module_path, _ in self.replacements))
-
-    def directory_of(self, import_path: str) -> Path | None:
-        """The directory of a module-local import path, None for other modules."""
-        for module_path, root in ((self.path, self.root), *self.replacements):
-            if import_path == module_path:
-                return root
-            if import_path.startswith(module_path + "/"):
-                return root / import_path[len(module_path) + 1 :]
-        return None
 
 
 class Package:

@@ -17,6 +17,7 @@ from golint_resilience.analysis.resolve import (
     ancestors,
     enclosing_function,
     function_key,
+    module_local_method,
     parent_of,
     qualified_name,
     same_package_callee,
@@ -159,7 +160,7 @@ def exit_calls(ctx: MatchContext) -> list[ExitCall]:
             others.append((call, match.context))
     wrappers = exit_wrappers(found)
     for call, context in others:
-        wrapper = _wrapper_call(ctx, call, context, wrappers)
+        wrapper = _wrapper_call(call, context, wrappers)
         if wrapper is not None:
             found.append(wrapper)
     return found
@@ -212,9 +213,7 @@ def _same_node(a: Node | None, b: Node) -> bool:
     return a is not None and a.id == b.id
 
 
-def _wrapper_call(
-    ctx: MatchContext, call: Node, context: FileContext, wrappers: frozenset[str]
-) -> ExitCall | None:
+def _wrapper_call(call: Node, context: FileContext, wrappers: frozenset[str]) -> ExitCall | None:
     """`x.Fatalf(…)` where every method it may be is an exit wrapper (of this package or the module's)."""
     function = call.child_by_field_name("function")
     if function is None:
@@ -225,7 +224,7 @@ def _wrapper_call(
         if target.is_method and all(key in wrappers for key in keys):
             return ExitCall(call, call, context, wrapper=keys[0])
         return None
-    method = ctx.module_local_method(function, context)
+    method = module_local_method(function, context)
     if method is None:
         return None
     directory, key = method

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from golint_resilience.catalog.specs import RuleSpec
-from golint_resilience.fixes.apply import usable
 from golint_resilience.golang.repository import default_root
 from golint_resilience.model import Finding, RunResult
 
@@ -60,14 +59,14 @@ def rule_url(rule_id: str) -> str:
 
 def fixable(finding: Finding, options: ReportOptions) -> bool:
     """Would `--fix` (with `--unsafe-fixes` when given) repair this finding?"""
-    return usable(finding, unsafe=options.unsafe_fixes)
+    return finding.fix_applies(unsafe=options.unsafe_fixes)
 
 
 def fix_summary(findings: list[Finding], options: ReportOptions) -> str:
     """A line like `3 fixable with resilint --fix (1 more with --unsafe-fixes)`; "" if none is."""
     command = "resilint --fix --unsafe-fixes" if options.unsafe_fixes else "resilint --fix"
     count = sum(fixable(f, options) for f in findings)
-    more = 0 if options.unsafe_fixes else sum(usable(f, unsafe=True) for f in findings) - count
+    more = 0 if options.unsafe_fixes else sum(f.fix_applies(unsafe=True) for f in findings) - count
     if not count and not more:
         return ""
     return f"{count} fixable with `{command}`" + (f" ({more} more with `--unsafe-fixes`)" if more else "")
