@@ -296,6 +296,29 @@ def test_a_value_the_codec_does_not_know_is_not_cached(tmp_path: Path) -> None:
     assert cache_entries(tmp_path) == []
 
 
+def test_one_file_runs_and_whole_runs_share_the_cache(module: Path, tmp_path: Path) -> None:
+    """An entry covers the whole directory; a run on some of its files reports only on those.
+
+    So pre-commit's run on the changed files finds what the last whole run stored, and the
+    other way round, instead of each overwriting the other's entry.
+    """
+    catalog = load_catalog()
+    settings = RunSettings(rules=select_rules(catalog), options=default_options(catalog), jobs=1)
+    cache = tmp_path / "cache"
+    (module / "lib" / "other.go").write_text(LIBRARY.format(name="lib"), encoding="utf-8")
+    with chdir(module):
+        whole = run(discover(["./..."]), settings, cache_dir=cache)
+        one = run(discover(["lib/other.go"]), settings, cache_dir=cache)
+        again = run(discover(["./..."]), settings, cache_dir=cache)
+        uncached = run(discover(["lib/other.go"]), settings)
+    assert {f.path for f in whole.findings} >= {"lib/lib.go", "lib/other.go"}
+    assert (one.analysed, again.analysed) == (0, 0)
+    assert one.findings == uncached.findings  # the entry of the whole run serves it as is
+    in_other = [f for f in whole.findings if f.path == "lib/other.go"]
+    assert [f.fingerprint for f in one.findings] == [f.fingerprint for f in in_other] != []
+    assert again.findings == whole.findings
+
+
 # What only the analysis of a directory needs: the parser and the checks (engine/directory.py
 # load_analysis). A run the cache answers whole loads none of it.
 ANALYSIS_MODULES = (

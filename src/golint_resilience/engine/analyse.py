@@ -22,7 +22,7 @@ from golint_resilience.engine.queries import collect_matches, combined_query, ex
 from golint_resilience.engine.reading import ReadFile
 from golint_resilience.engine.results import DirectoryResult, PendingFinding
 from golint_resilience.filtering import suppress
-from golint_resilience.golang.discover import PackageDir, display_path
+from golint_resilience.golang.discover import PackageDir
 from golint_resilience.golang.gomod import find_module
 from golint_resilience.golang.index import FileContext, Package
 from golint_resilience.golang.parsing import Node
@@ -148,9 +148,7 @@ def _to_finding(spec: RuleSpec, report: Report, scope: str, occurrence: int, mes
     )
 
 
-def analyse_package(
-    package: Package, settings: RunSettings, selected: set[str] | None, result: DirectoryResult
-) -> None:
+def analyse_package(package: Package, settings: RunSettings, result: DirectoryResult) -> None:
     """Facts and findings of one package, appended to `result`."""
     catalog = load_catalog()
     query = combined_query(fragments_for(settings), settings)
@@ -168,7 +166,7 @@ def analyse_package(
         check = functools.partial(_check, context, registered.function)
         try:
             reports = within_budget(rule_id, check, matches_by_fragment, package, result.file_errors)
-            _record(catalog[rule_id], reports, selected, seen, result)
+            _record(catalog[rule_id], reports, seen, result)
         except Exception as exc:
             result.tool_errors.append(tool_error(rule_id, exc, package))
 
@@ -176,7 +174,6 @@ def analyse_package(
 def _record(
     spec: RuleSpec,
     reports: list[Report],
-    selected: set[str] | None,
     seen: dict[tuple[str, str, str, str], int],
     result: DirectoryResult,
 ) -> None:
@@ -184,8 +181,6 @@ def _record(
     rule_id = spec.id
     for report in sorted(reports, key=lambda r: (r.context.file.display, r.node.start_byte)):
         if report.context.file.root.has_error and _inside_error(report.node, report.context):
-            continue
-        if selected is not None and report.context.file.display not in selected:
             continue
         scope = _scope(report)
         key = (rule_id, report.context.file.display, scope, report.context.text(report.node))
@@ -206,13 +201,11 @@ def analyse_files(directory: PackageDir, files: list[ReadFile], settings: RunSet
     result = DirectoryResult(analysed=True)
     packages, errors = group_packages(directory, files, settings)
     result.file_errors.extend(errors)
-    selected = {display_path(p) for p in directory.selected} if directory.selected is not None else None
     for package in packages:
         result.files += len(package.contexts)
         for context in package.contexts:
-            if selected is None or context.file.display in selected:
-                result.directives.extend(suppress.scan(context.file.display, context.file.data))
-        analyse_package(package, settings, selected, result)
+            result.directives.extend(suppress.scan(context.file.display, context.file.data))
+        analyse_package(package, settings, result)
     return result
 
 

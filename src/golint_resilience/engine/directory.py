@@ -78,9 +78,10 @@ class Snapshot:
 def _inputs(directory: PackageDir) -> list[bytes]:
     """What a directory's result depends on besides its files' names and bytes.
 
-    Where it is, its module (from go.mod), its git work tree's top level (its role facts
-    depend on it) and the files reported on; the display paths, part of both keys, also
-    capture the working directory.
+    Where it is, its module (from go.mod) and its git work tree's top level (its role facts
+    depend on it); the display paths, part of both keys, also capture the working directory.
+    Not the files a run reports on: the result always covers the whole directory, and the
+    selection is applied to it on the way out (`_reported`).
     """
     name = os.path.abspath(directory.path)
     parts = [name.encode()]
@@ -89,10 +90,14 @@ def _inputs(directory: PackageDir) -> list[bytes]:
         parts.extend((str(module.root).encode(), module.path.encode()))
     top = git_top_level(Path(name))  # where the directory names that give roles start (rolefacts.py)
     parts.append(str(top).encode() if top is not None else b"")
-    if directory.selected is not None:
-        parts.append(b"selected")
-        parts.extend(sorted(display_path(p).encode() for p in directory.selected))
     return parts
+
+
+def _reported(directory: PackageDir, result: DirectoryResult) -> DirectoryResult:
+    """What the run reports of a directory's result: only its selected files, if it has a selection."""
+    if directory.selected is None:
+        return result
+    return result.reported_for({display_path(p) for p in directory.selected})
 
 
 def open_cache(cache_dir: Path | None, settings: RunSettings) -> ResultCache | None:
@@ -132,13 +137,13 @@ def lookup(
     if entry is None or not isinstance(entry.value, DirectoryResult):
         return None, None
     if entry.metadata_key is not None and entry.metadata_key == _metadata_key(directory, settings):
-        return None, entry.value
+        return None, _reported(directory, entry.value)
     current = snapshot(directory, settings)
     if current.content_key != entry.content_key:
         return current, None
     if current.metadata_key is not None:  # e.g. touched: next time, metadata will do
         cache.store(name, Entry(current.content_key, current.metadata_key, entry.value))
-    return current, entry.value
+    return current, _reported(directory, entry.value)
 
 
 def analyse_directory(
@@ -160,7 +165,7 @@ def analyse_directory(
     if cache is not None and files is not None and not result.tool_errors:  # a crash is retried
         stored = dataclasses.replace(result, analysed=False)
         cache.store(os.path.abspath(directory.path), Entry(files.content_key, files.metadata_key, stored))
-    return result
+    return _reported(directory, result)
 
 
 def load_analysis() -> None:

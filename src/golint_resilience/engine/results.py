@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -44,6 +45,22 @@ class DirectoryResult:
     directives: list[suppress.PlacedDirective] = field(default_factory=list)
     files: int = 0
     analysed: bool = False  # False: served from the cache
+
+    def reported_for(self, displays: Collection[str] | None) -> DirectoryResult:
+        """The result as a run that reports on only these files sees it (None: on every file).
+
+        The analysis (and the cache entry) always covers the whole directory: a package's
+        facts need every file anyway, and a one-file run (pre-commit, an editor) then finds
+        the entry of a whole-tree run, and the other way round.
+        """
+        if displays is None:
+            return self
+        return dataclasses.replace(
+            self,
+            findings=[f for f in self.findings if f.path in displays],
+            pending=[p for p in self.pending if p.finding.path in displays],
+            directives=[d for d in self.directives if d.path in displays],
+        )
 
 
 class DeploymentStage(Protocol):
