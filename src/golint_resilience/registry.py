@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import functools
 import importlib
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -113,8 +112,7 @@ class MatchContext:
     def module_directory(self, import_path: str) -> str | None:
         """The directory of a module-local import (the key of its facts), else None."""
         module = self.package.module
-        local = module.directory_of(import_path) if module is not None else None
-        return os.path.abspath(local) if local is not None else None
+        return module.facts_directory(import_path) if module is not None else None
 
 
 @dataclass

@@ -16,7 +16,6 @@ about, and it cannot overflow Python's stack on deep trees.
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -862,5 +861,5 @@ def module_local_method(function: Node, context: FileContext) -> tuple[str, str]
     if known is None or field is None or module is None or not known.is_foreign or "." not in known.name:
         return None
     package, type_name = known.name.rsplit(".", 1)
-    local = module.directory_of(package)
-    return (os.path.abspath(local), f"{type_name}.{context.text(field)}") if local is not None else None
+    directory = module.facts_directory(package)
+    return (directory, f"{type_name}.{context.text(field)}") if directory is not None else None

@@ -81,7 +81,7 @@ def code_imports(package: Package) -> tuple[str, ...]:
         return ()
     found: set[str] = set()
     for context in package.contexts:
-        local = {path: d for path in import_paths(context.file.data) if (d := module.directory_of(path))}
+        local = {path: d for path in import_paths(context.file.data) if (d := module.facts_directory(path))}
         if context.file.path.name.endswith("_test.go") or not local:
             continue  # a file that imports no module-local package is not even parsed for this
         used = {*context.imports.blank, *context.imports.dot}
@@ -91,7 +91,7 @@ def code_imports(package: Package) -> tuple[str, ...]:
             used.update(
                 _method_owner(c, context) for c in calls_within(context.file.root, context.file.budget)
             )
-        found.update(os.path.abspath(local[path]) for path in used & local.keys())
+        found.update(local[path] for path in used & local.keys())
     return tuple(sorted(found))
 
 
@@ -143,9 +143,9 @@ def _delegate_of(declaration: Node, context: FileContext, module: ModuleInfo) ->
         function = call.child_by_field_name("function")
         operand = function.child_by_field_name("operand") if function is not None else None
         path = imported_package(operand, context) if operand is not None else None
-        local = module.directory_of(path) if path is not None else None
+        local = module.facts_directory(path) if path is not None else None
         if local is not None:
-            called.setdefault(os.path.abspath(local), context.text(call))
+            called.setdefault(local, context.text(call))
     if len(called) != 1:
         return "", ""
     [(directory, call_text)] = called.items()

@@ -66,9 +66,9 @@ def build_facts(
             if not any(path in context.file.data for path in local_paths):  # no module-local import
                 continue
             for path in import_paths(context.file.data):
-                local = package.module.directory_of(path)
+                local = package.module.facts_directory(path)
                 if local is not None:
-                    imports.add(os.path.abspath(local))
+                    imports.add(local)
     built = builder.build(str(package.directory), package.name, tuple(sorted(imports)))
     return dataclasses.replace(built, roles=role_facts(package))
 

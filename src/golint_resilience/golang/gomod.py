@@ -45,6 +45,11 @@ class ModuleInfo:
                 return root / import_path[len(module_path) + 1 :]
         return None
 
+    def facts_directory(self, import_path: str) -> str | None:
+        """The absolute directory of a module-local import path, the key of its package's facts."""
+        local = self.directory_of(import_path)
+        return os.path.abspath(local) if local is not None else None
+
 
 @functools.cache
 def find_module(directory: Path) -> ModuleInfo | None:
