@@ -123,7 +123,8 @@ def goroutine_risk(start: Node, target: Node, context: FileContext) -> Risk | No
 
     None: it is background work, judged by the module's policy. A loop over a collection
     fans work out (`for _, s := range shards`) or starts a program's parts: that is
-    background work too, not a goroutine per item that arrives.
+    background work too, not a goroutine per item that arrives. So is a pipeline stage
+    (`go func() { for e := range in {…} }()`): started once, it outlives every item.
     """
     function = enclosing_function(start, context)
     handler = _handler_framework(start, context)
@@ -142,12 +143,6 @@ def goroutine_risk(start: Node, target: Node, context: FileContext) -> Risk | No
             f"runs `{callback}`, a function its caller passes in,",
             "a panic in code this function does not control kills the whole process",
             runs_target=target.type == "identifier",
-        )
-    consumed = _consumed_parameter(target, function, context)
-    if consumed is not None:
-        return Risk(
-            f"consumes the items its caller sends on `{consumed}`",
-            "a panic on one item kills the whole process, not just that item's work",
         )
     if loop is not None and _per_item(start, loop, context):
         return Risk(
@@ -387,29 +382,6 @@ def passed_in_call(target: Node, function: Node | None, context: FileContext) ->
         if callee is not None and callee.type == "identifier" and _is_parameter_of(callee, function, context):
             return context.text(callee)
         stack.extend(reversed(node.named_children))
-    return None
-
-
-def _consumed_parameter(target: Node, function: Node | None, context: FileContext) -> str | None:
-    """The channel parameter a goroutine's literal ranges over: `go func() { for e := range in {…} }()`.
-
-    A stage of a pipeline: it handles items that its caller's callers produce.
-    """
-    body = target.child_by_field_name("body") if target.type == "func_literal" else None
-    if function is None or body is None:
-        return None
-    stack = [body]
-    while stack:
-        node = stack.pop()
-        if node.type == "for_statement":
-            header = loop_header(node)
-            ranged = header is not None and header.type == "range_clause"
-            right = header.child_by_field_name("right") if header is not None and ranged else None
-            channel = right is not None and right.type == "identifier" and _is_channel(right, context)
-            if channel and right is not None and _is_parameter_of(right, function, context):
-                return context.text(right)
-        elif node.type in {"block", "statement_list"}:
-            stack.extend(node.named_children)
     return None
 
 
