@@ -192,7 +192,9 @@ def http_request_without_context(ctx: CheckContext) -> Iterator[Report]:
     """`http.Get` & co., the same methods on known clients, and `http.NewRequest` left without a context.
 
     A request that a client with a Timeout sends has a deadline, only no way to be
-    cancelled: a note that says so.
+    cancelled: a note that says so where a context is at hand to cancel it with. Without
+    one, cancelling it needs a context threaded through the callers' API: the deadline is
+    what it can have, and it has one.
     """
     for call, context in fragment_calls(ctx, "http_sends"):
         yield from _send_without_context(call, context)
@@ -205,6 +207,8 @@ def http_request_without_context(ctx: CheckContext) -> Iterator[Report]:
         clients = [(c, context) for c in _sending_clients(value, context)] + _callee_clients(value, context)
         bounded = bool(clients) and all(client_has_timeout(c, where) for c, where in clients)
         in_scope = context_in_scope(call, context)
+        if bounded and in_scope is None:
+            continue  # deadline known, nothing at hand to cancel it with
         yield report(
             call,
             context,
@@ -252,6 +256,8 @@ def _send_without_context(call: Node, context: FileContext) -> Iterator[Report]:
     method = name.name if name is not None else context.text(parts[1]) if parts is not None else ""
     bounded = name is None and parts is not None and client_has_timeout(parts[0], context)
     in_scope = context_in_scope(call, context)
+    if bounded and in_scope is None:
+        return  # deadline known, nothing at hand to cancel it with
     yield report(
         call,
         context,

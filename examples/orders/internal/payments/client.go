@@ -38,7 +38,7 @@ func (c *Client) Charge(ctx context.Context, orderID string, amountCents int64) 
 }
 
 // Refund gives the money for a cancelled order back to the customer.
-func (c *Client) Refund(orderID string, amountCents int64) error {
+func (c *Client) Refund(ctx context.Context, orderID string, amountCents int64) error {
 	req, err := http.NewRequest(http.MethodPost, c.baseURL+"/v1/refunds", payload(orderID, amountCents))
 	if err != nil {
 		return err

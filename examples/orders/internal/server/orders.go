@@ -42,7 +42,7 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request) {
 	o, err := s.orders.Get(r.Context(), r.PathValue("id"))
 	if err == nil && o.Status == store.StatusPaid {
-		err = s.payments.Refund(o.ID, o.AmountCents)
+		err = s.payments.Refund(r.Context(), o.ID, o.AmountCents)
 	}
 	if err == nil {
 		err = s.orders.SetStatus(r.Context(), o.ID, store.StatusCancelled)
