@@ -54,6 +54,7 @@ from golint_resilience.knowledge.goroutine_risk import (
     is_lifecycle,
     passed_in_call,
     trivial_body,
+    waits_then_tears_down,
 )
 from golint_resilience.knowledge.recovery import recovers_directly
 from golint_resilience.registry import (
@@ -401,7 +402,7 @@ def _judge_bodies(
     policy: ModuleFlag | None,
 ) -> Iterator[Report]:
     """Report unless every candidate body recovers (for sure, or through module-local facts) or is trivial."""
-    if all(trivial_body(node, file) for node, file in bodies):
+    if all(trivial_body(node, file) or waits_then_tears_down(node) for node, file in bodies):
         return
     verdicts = [deferred_recovery(node, file, ctx) for node, file in bodies]
     failing = [v for v in verdicts if not v.recovers]

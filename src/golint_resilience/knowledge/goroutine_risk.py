@@ -396,6 +396,64 @@ def _is_parameter_of(identifier: Node, function: Node, context: FileContext) -> 
     return same_node(parameters, function.child_by_field_name("parameters"))
 
 
+def waits_then_tears_down(function: Node) -> bool:
+    """Does the function first wait for an end (`<-ctx.Done()`, `<-stop`), then run once?
+
+    `go func() { <-ctx.Done(); srv.Stop() }()`: what follows the wait runs once, when a
+    request, a context or a component ends, and never loops over work: the end of a life,
+    like a component's Stop. Recovering a panic there restores nothing.
+    """
+    body = function.child_by_field_name("body")
+    statements = block_statements(body) if body is not None else []
+    return len(statements) > 1 and _waits(statements[0]) and all(_runs_once(s) for s in statements[1:])
+
+
+def _waits(statement: Node) -> bool:
+    """`<-ch`, `<-ctx.Done()`, or a select whose every case only receives."""
+    if statement.type == "expression_statement":
+        return bool(statement.named_children) and _is_receive(statement.named_children[0])
+    if statement.type != "select_statement":
+        return False
+    cases = [case for case in statement.named_children if case.type != "comment"]
+    return bool(cases) and all(
+        case.type == "communication_case"
+        and (communication := case.child_by_field_name("communication")) is not None
+        and communication.type == "receive_statement"
+        and communication.child_by_field_name("left") is None
+        and len([c for c in case.named_children if c.type != "comment"]) == 1
+        for case in cases
+    )
+
+
+_ONCE = frozenset(
+    {"expression_statement", "short_var_declaration", "assignment_statement", "return_statement"}
+)
+
+
+def _runs_once(statement: Node) -> bool:
+    """A statement without a loop, a goroutine or a function literal in it; `if`s of such."""
+    if statement.type == "if_statement":
+        blocks = [c for c in statement.named_children if c.type in {"block", "if_statement"}]
+        condition = statement.child_by_field_name("condition")
+        initializer = statement.child_by_field_name("initializer")
+        parts = [p for p in (condition, initializer) if p is not None]
+        return all(_straight(p) for p in parts) and all(
+            _runs_once(b) if b.type == "if_statement" else all(_runs_once(s) for s in block_statements(b))
+            for b in blocks
+        )
+    return statement.type in _ONCE and _straight(statement)
+
+
+def _straight(node: Node) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in {"func_literal", "for_statement", "go_statement"}:
+            return False
+        stack.extend(current.named_children)
+    return True
+
+
 def trivial_body(function: Node, context: FileContext) -> bool:
     """Does the function only wait, stop, close, signal and copy (`<-ctx.Done(); l.Close()`)?"""
     body = function.child_by_field_name("body")
