@@ -23,6 +23,7 @@ from golint_resilience.catalog.durations import parse_duration
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node, calls_within, captures_within
 from golint_resilience.knowledge.contexts import never_expiring_context
+from golint_resilience.knowledge.local_polls import polls_local_state
 from golint_resilience.knowledge.retry_loops import (
     DELAY_CALLS,
     Assignments,
@@ -102,7 +103,7 @@ _RECEIVES = """
 def retry_without_backoff(ctx: CheckContext) -> Iterator[Report]:
     """Waits in retry loops whose delay is the same on every iteration.
 
-    A fixed delay is sane, and left alone, when the loop makes few attempts
+    A fixed delay is sane, and left alone, when the loop polls the local machine, makes few attempts
     (`max-fixed-delay-attempts`), when the delay is long (`min-fixed-delay`), or when a
     loop that ends (a bound or a context check, as RES602 asks) takes it from
     configuration: a field of a value, which whoever deploys the program chose.
@@ -111,6 +112,8 @@ def retry_without_backoff(ctx: CheckContext) -> Iterator[Report]:
     min_delay = parse_duration(ctx.scalar_option(*MIN_DELAY_OPTION)) or 0.0
     for loop in retry_loops(ctx):
         context = loop.context
+        if polls_local_state(loop.loop, context):
+            continue
         assignments = Assignments.of(loop.loop, context)
         attempts = attempt_bound(loop.loop, context, assignments)
         if attempts is not None and attempts <= max_attempts:
@@ -133,7 +136,7 @@ def retry_without_backoff(ctx: CheckContext) -> Iterator[Report]:
 def unbounded_retry(ctx: CheckContext) -> Iterator[Report]:
     """Retry loops with no bound and no context check; backoff settings meaning forever."""
     for loop in retry_loops(ctx):
-        if not loop.bounded and not loop.watches_context:
+        if not loop.bounded and not loop.watches_context and not polls_local_state(loop.loop, loop.context):
             yield report(loop.loop, loop.context)
     for match in ctx.matches(BACKOFF_SETTINGS):
         setting = match.node("setting")

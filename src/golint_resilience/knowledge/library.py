@@ -239,3 +239,21 @@ METRIC_PACKAGES = frozenset(
     }
 )
 METRIC_UPDATES = frozenset({"Set", "Inc", "Dec", "Add", "Sub", "Observe", "SetToCurrentTime"})
+
+# Packages that reach only the machine the program runs on (files, the kernel, local
+# system services): a loop polling them waits for local state, it hammers no dependency.
+LOCAL_RESOURCE_PACKAGES = frozenset(
+    {
+        "os",
+        "syscall",
+        "io/fs",
+        "path/filepath",
+        "golang.org/x/sys/unix",
+        "golang.org/x/sys/windows",
+        "github.com/vishvananda/netlink",
+        "github.com/Microsoft/hcsshim",
+    }
+)
+# Dial functions whose first argument names the network, and the networks that are local.
+NETWORK_DIALS = frozenset({"net.Dial", "net.DialTimeout"})
+LOCAL_NETWORKS = frozenset({"unix", "unixgram", "unixpacket"})
