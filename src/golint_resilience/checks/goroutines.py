@@ -57,6 +57,7 @@ from golint_resilience.knowledge.goroutine_risk import (
     waits_then_tears_down,
 )
 from golint_resilience.knowledge.recovery import recovers_directly
+from golint_resilience.knowledge.standard_only import runs_only_standard_library
 from golint_resilience.registry import (
     CheckContext,
     MatchContext,
@@ -394,6 +395,15 @@ def _unresolved_reason(function: Node) -> str:
     return "the function is computed at run time"
 
 
+def _unlikely_to_panic(body: Node, context: FileContext) -> bool:
+    """Trivial, a watcher that tears down once, or only the standard library's work."""
+    return (
+        trivial_body(body, context)
+        or waits_then_tears_down(body)
+        or runs_only_standard_library(body, context)
+    )
+
+
 def _judge_bodies(
     ctx: CheckContext,
     start: GoroutineStart,
@@ -402,7 +412,7 @@ def _judge_bodies(
     policy: ModuleFlag | None,
 ) -> Iterator[Report]:
     """Report unless every candidate body recovers (for sure, or through module-local facts) or is trivial."""
-    if all(trivial_body(node, file) or waits_then_tears_down(node) for node, file in bodies):
+    if all(_unlikely_to_panic(node, file) for node, file in bodies):
         return
     verdicts = [deferred_recovery(node, file, ctx) for node, file in bodies]
     failing = [v for v in verdicts if not v.recovers]

@@ -1,0 +1,144 @@
+"""Goroutine bodies that run only the standard library: no panic source of their own.
+
+The standard library returns errors for bad input; what panics in Go code is the
+project's own (or a dependency's) code: an index out of range, a failed type assertion,
+an explicit `panic`. A body whose every call goes to the standard library (a function of
+it, a method of one of its types, a builtin), or to a function of its own package that
+does the same, and that neither indexes, slices nor asserts a type, moves bytes and
+values between standard-library objects (`io.Copy` between two connections, a
+`RoundTrip` whose answer goes on a channel). RES201 weighs its panic as unlikely.
+"""
+
+from __future__ import annotations
+
+from golint_resilience.analysis.resolve import (
+    FUNCTION_NODES,
+    callee_name,
+    lookup,
+    same_package_callee,
+    type_of,
+    unparen,
+)
+from golint_resilience.golang.index import FileContext
+from golint_resilience.golang.parsing import Node
+
+_BUILTINS = frozenset(
+    {
+        "append",
+        "cap",
+        "clear",
+        "close",
+        "complex",
+        "copy",
+        "delete",
+        "imag",
+        "len",
+        "make",
+        "max",
+        "min",
+        "new",
+        "real",
+    }
+)
+_PANICKING = frozenset({"index_expression", "slice_expression", "type_assertion_expression"})
+_DEPTH = 3
+
+
+def runs_only_standard_library(function: Node, context: FileContext) -> bool:
+    """Does the function's body call only the standard library, builtins and functions that do?"""
+    return _standard_only(function, context, _DEPTH, set())
+
+
+def _standard_only(function: Node, context: FileContext, depth: int, seen: set[int]) -> bool:
+    body = function.child_by_field_name("body")
+    if body is None or depth <= 0:
+        return False
+    seen.add(function.id)
+    stack = list(body.named_children)
+    while stack:
+        node = stack.pop()
+        if node.type == "go_statement":
+            continue  # another goroutine, judged where it starts
+        if node.type in _PANICKING:
+            return False
+        if node.type == "call_expression" and not _standard_call(node, context, depth, seen):
+            return False
+        stack.extend(node.named_children)
+    return True
+
+
+def _standard_call(call: Node, context: FileContext, depth: int, seen: set[int]) -> bool:
+    """A builtin, a standard-library function or method, or a local function that is one."""
+    function = call.child_by_field_name("function")
+    if function is None:
+        return False
+    function = unparen(function)
+    if function.type == "func_literal":
+        return True  # its body is walked in place
+    if function.type.endswith("_type"):
+        return True  # a conversion: `[]byte(s)`
+    if function.type == "identifier" and lookup(function, context) is None:
+        return context.text(function) in _BUILTINS or context.text(function) in _CONVERSIONS
+    qualified = callee_name(call, context)
+    if qualified is not None:
+        return is_standard_package(qualified.package, context)
+    if function.type == "identifier":
+        literal = _closure(function, context)
+        if literal is not None:
+            return literal.id in seen or _standard_only(literal, context, depth - 1, seen)
+    if function.type == "selector_expression":
+        operand = function.child_by_field_name("operand")
+        found = type_of(operand, context) if operand is not None else None
+        if found is None or not (found.is_foreign or found.is_local):
+            return False  # a method of a value of unknown type: an interface's, maybe
+        if found.is_foreign:
+            package = found.name.rpartition(".")[0] if "." in found.name else found.origin
+            return bool(package) and is_standard_package(package, context)
+    target = same_package_callee(function, context)
+    if target is None or not target.declarations:
+        return False
+    return all(
+        d.node.id in seen or _standard_only(d.node, context.package.context_of(d.file), depth - 1, seen)
+        for d in target.declarations
+    )
+
+
+_CONVERSIONS = frozenset(
+    {
+        "string",
+        "byte",
+        "rune",
+        "int",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "uintptr",
+        "float32",
+        "float64",
+        "bool",
+        "error",
+        "any",
+    }
+)
+
+
+def is_standard_package(path: str, context: FileContext) -> bool:
+    """An import path of the standard library: no dot in its first element, not this module's."""
+    module = context.package.module
+    if module is not None and any(path == m or path.startswith(m + "/") for m in module.local_module_paths):
+        return False
+    return "." not in path.split("/", 1)[0]
+
+
+def _closure(identifier: Node, context: FileContext) -> Node | None:
+    """The literal a local variable is bound to: `write := func(b []byte) {…}`."""
+    binding = lookup(identifier, context)
+    value = binding.value_node if binding is not None and binding.is_local else None
+    value = unparen(value) if value is not None else None
+    return value if value is not None and value.type in FUNCTION_NODES else None
