@@ -196,11 +196,13 @@ def opt_in_debug_listener(node: Node, context: FileContext) -> bool:
 
     It is under an `if` (in its function, through literals such as `go func() {…}()`)
     whose condition or initializer names such an option (`pprofAddr != ""`,
-    `cfg.Debug.Enabled`, `port := os.Getenv("PPROF_PORT"); port != ""`).
+    `cfg.Debug.Enabled`, `port := os.Getenv("PPROF_PORT"); port != ""`), or in a function
+    named for one (`StartProfiler`, `serveDebug`): its callers start it when asked.
     """
     for ancestor in ancestors(node, context):
         if ancestor.type in DECLARATION_NODES:
-            return False
+            name = ancestor.child_by_field_name("name")
+            return name is not None and _DEBUG_WORDS.search(context.text(name)) is not None
         if ancestor.type != "if_statement":
             continue
         parts = (ancestor.child_by_field_name("initializer"), ancestor.child_by_field_name("condition"))
