@@ -282,6 +282,8 @@ def _enclosing_loop(start: Node, function: Node | None, context: FileContext) ->
 def _per_item(start: Node, loop: Node, context: FileContext) -> bool:
     """A loop over work that arrives: `for x := range ch`, or `for { … }` that receives it.
 
+    A range over a channel of signals is the process's signal loop, not work.
+
     Received means a value taken, before the goroutine starts, from a channel (`case job :=
     <-jobs:`, `msg := <-ch`) or from a stream (`msg, err := stream.Recv()`). A counted loop
     starts a pool, a range over a collection fans out, a ticker case does periodic work:
@@ -293,7 +295,32 @@ def _per_item(start: Node, loop: Node, context: FileContext) -> bool:
     if header.type != "range_clause":
         return False
     right = header.child_by_field_name("right")
-    return right is not None and _is_channel(unparen(right), context)
+    return (
+        right is not None
+        and _is_channel(unparen(right), context)
+        and not _carries_signals(unparen(right), context)
+    )
+
+
+def _carries_signals(channel: Node, context: FileContext) -> bool:
+    """`sigs := make(chan os.Signal, 1)`: a signal loop runs the process's life, not items of work."""
+    binding = lookup(channel, context) if channel.type == "identifier" else None
+    if binding is None:
+        return False
+    declared = binding.type_node
+    if (
+        declared is None
+        and binding.value_node is not None
+        and unparen(binding.value_node).type == "call_expression"
+    ):
+        arguments = unparen(binding.value_node).child_by_field_name("arguments")
+        declared = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+    element = (
+        declared.child_by_field_name("value")
+        if declared is not None and declared.type == "channel_type"
+        else None
+    )
+    return element is not None and declared_type(element, context).is_type("os.Signal")
 
 
 def _received_before(start: Node, loop: Node, context: FileContext) -> bool:
