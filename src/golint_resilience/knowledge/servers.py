@@ -211,6 +211,25 @@ def opt_in_debug_listener(node: Node, context: FileContext) -> bool:
     return False
 
 
+def _local_debug_listener(start: ServerStart) -> bool:
+    """`http.ListenAndServe("localhost:6060", nil)`: the default mux, to this machine only.
+
+    What imports register there (pprof, expvar) is for whoever debugs on the host; the
+    program does not run for that server.
+    """
+    call, context = start.node, start.context
+    qualified = callee_name(call, context) if start.package_function else None
+    if qualified is None or not qualified.name.startswith("ListenAndServe"):
+        return False
+    arguments = call.child_by_field_name("arguments")
+    values = arguments.named_children if arguments is not None else []
+    position = HTTP_SERVE_FUNCTIONS[qualified.name]
+    if position >= len(values) or not _is_default_mux(values[position], context):
+        return False
+    address = string_constant(values[0], context)
+    return address is not None and is_loopback(address)
+
+
 def _calls_that_serve(ctx: MatchContext) -> Iterator[ServerStart]:
     for match in ctx.matches(SERVER_CALLS):
         start = _server_start(match.node("call"), match.context.text(match.node("name")), match.context, ctx)
@@ -219,9 +238,9 @@ def _calls_that_serve(ctx: MatchContext) -> Iterator[ServerStart]:
 
 
 def server_starts(ctx: MatchContext) -> Iterator[ServerStart]:
-    """Every server start of the package, in file and source order (opt-in debug listeners aside)."""
+    """Every server start of the package, in file and source order (debug listeners aside)."""
     for start in _calls_that_serve(ctx):
-        if not opt_in_debug_listener(start.node, start.context):
+        if not opt_in_debug_listener(start.node, start.context) and not _local_debug_listener(start):
             yield start
     for match in ctx.matches(SELECT_STATEMENTS):
         statement = match.node("select")
