@@ -257,3 +257,29 @@ LOCAL_RESOURCE_PACKAGES = frozenset(
 # Dial functions whose first argument names the network, and the networks that are local.
 NETWORK_DIALS = frozenset({"net.Dial", "net.DialTimeout"})
 LOCAL_NETWORKS = frozenset({"unix", "unixgram", "unixpacket"})
+
+# Logging libraries: their calls record what happened and compute nothing from it. A
+# body that only adds logging to standard-library work has no panic source of its own
+# (their Panic* and Fatal* calls aside). Paths without their major version (`/v2`).
+LOGGING_PACKAGES = frozenset(
+    {
+        _ZAP,
+        _LOGRUS,
+        _ZEROLOG,
+        f"{_ZEROLOG}/log",
+        "github.com/go-kit/log",
+        "github.com/go-kit/log/level",
+        "github.com/go-kit/kit/log",
+        "github.com/go-kit/kit/log/level",
+        "github.com/containerd/log",
+        "github.com/hashicorp/go-hclog",
+        "github.com/golang/glog",
+        "k8s.io/klog",
+    }
+)
+_PACKAGE_MAJOR_VERSION = re.compile(r"/v[0-9]+$")
+
+
+def is_logging_package(path: str) -> bool:
+    """A logging library's package, whatever its major version (`k8s.io/klog/v2`)."""
+    return _PACKAGE_MAJOR_VERSION.sub("", path) in LOGGING_PACKAGES

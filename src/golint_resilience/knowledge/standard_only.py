@@ -6,7 +6,10 @@ an explicit `panic`. A body whose every call goes to the standard library (a fun
 it, a method of one of its types, a builtin), or to a function of its own package that
 does the same, and that neither indexes, slices nor asserts a type, moves bytes and
 values between standard-library objects (`io.Copy` between two connections, a
-`RoundTrip` whose answer goes on a channel). RES201 weighs its panic as unlikely.
+`RoundTrip` whose answer goes on a channel), logging what it does on the way (a logging
+library's calls count as the standard library's). Functions that panic by contract
+(`regexp.MustCompile`, `log.Panicf`, a logger's `Panic` or `DPanic`) do not count. RES201
+weighs the panic of such a body as unlikely.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from golint_resilience.analysis.resolve import (
 )
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node
+from golint_resilience.knowledge.library import is_logging_package
 
 _BUILTINS = frozenset(
     {
@@ -42,6 +46,7 @@ _BUILTINS = frozenset(
 )
 _PANICKING = frozenset({"index_expression", "slice_expression", "type_assertion_expression"})
 _DEPTH = 3
+_PANICS_BY_CONTRACT = ("Must", "Panic", "DPanic")
 
 
 def runs_only_standard_library(function: Node, context: FileContext) -> bool:
@@ -73,6 +78,9 @@ def _standard_call(call: Node, context: FileContext, depth: int, seen: set[int])
     if function is None:
         return False
     function = unparen(function)
+    called = function.child_by_field_name("field") if function.type == "selector_expression" else function
+    if called is not None and context.text(called).startswith(_PANICS_BY_CONTRACT):
+        return False
     if function.type == "func_literal":
         return True  # its body is walked in place
     if function.type.endswith("_type"):
@@ -81,7 +89,7 @@ def _standard_call(call: Node, context: FileContext, depth: int, seen: set[int])
         return context.text(function) in _BUILTINS or context.text(function) in _CONVERSIONS
     qualified = callee_name(call, context)
     if qualified is not None:
-        return is_standard_package(qualified.package, context)
+        return _no_panic_source(qualified.package, context)
     if function.type == "identifier":
         literal = _closure(function, context)
         if literal is not None:
@@ -93,7 +101,7 @@ def _standard_call(call: Node, context: FileContext, depth: int, seen: set[int])
             return False  # a method of a value of unknown type: an interface's, maybe
         if found.is_foreign:
             package = found.name.rpartition(".")[0] if "." in found.name else found.origin
-            return bool(package) and is_standard_package(package, context)
+            return bool(package) and _no_panic_source(package, context)
     target = same_package_callee(function, context)
     if target is None or not target.declarations:
         return False
@@ -126,6 +134,10 @@ _CONVERSIONS = frozenset(
         "any",
     }
 )
+
+
+def _no_panic_source(path: str, context: FileContext) -> bool:
+    return is_standard_package(path, context) or is_logging_package(path)
 
 
 def is_standard_package(path: str, context: FileContext) -> bool:
