@@ -97,6 +97,8 @@ def _standard_call(call: Node, context: FileContext, depth: int, seen: set[int])
     if function.type == "selector_expression":
         operand = function.child_by_field_name("operand")
         found = type_of(operand, context) if operand is not None else None
+        if operand is not None and _logging_chain(operand, context):
+            return True  # `log.Debug().Err(err).Msg(…)`: a builder of one log entry
         if found is None or not (found.is_foreign or found.is_local):
             return False  # a method of a value of unknown type: an interface's, maybe
         if found.is_foreign:
@@ -134,6 +136,20 @@ _CONVERSIONS = frozenset(
         "any",
     }
 )
+
+
+def _logging_chain(operand: Node, context: FileContext) -> bool:
+    """Is `operand` a chain of calls that starts at a logging library's function?"""
+    while operand.type == "call_expression":
+        qualified = callee_name(operand, context)
+        if qualified is not None:
+            return is_logging_package(qualified.package)
+        function = operand.child_by_field_name("function")
+        inner = function.child_by_field_name("operand") if function is not None else None
+        if function is None or function.type != "selector_expression" or inner is None:
+            return False
+        operand = unparen(inner)
+    return False
 
 
 def _no_panic_source(path: str, context: FileContext) -> bool:
