@@ -727,6 +727,19 @@ def _identifier_call_type(call: Node, function: Node, context: FileContext) -> T
     return UNKNOWN
 
 
+def closure_literal(identifier: Node, context: FileContext) -> Node | None:
+    """The literal a local variable is bound to: `stop := func(…) {…}; go stop(x)`."""
+    if identifier.type != "identifier":
+        return None
+    binding = lookup(identifier, context)
+    value = (
+        unparen(binding.value_node)
+        if binding is not None and binding.is_local and binding.value_node
+        else None
+    )
+    return value if value is not None and value.type == "func_literal" else None
+
+
 def _converted_type(function: Node, context: FileContext) -> Node | None:
     """The type a call's function names when the call is a conversion (`T(x)`, `(*T)(p)`, `string(b)`)."""
     while function.type in {"unary_expression", "parenthesized_expression"} and function.named_children:

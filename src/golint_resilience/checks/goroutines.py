@@ -33,6 +33,7 @@ from golint_resilience.analysis.facts import (
 from golint_resilience.analysis.resolve import (
     DECLARATION_NODES,
     callee_name,
+    closure_literal,
     enclosing_declaration,
     enclosing_function,
     function_key,
@@ -254,7 +255,7 @@ def _shows_policy(ctx: MatchContext, start: GoroutineStart, safe: frozenset[str]
 def _local_bodies(ctx: MatchContext, start: GoroutineStart) -> list[tuple[Node, FileContext]]:
     """The bodies the goroutine may run when this package declares them (none: not known here)."""
     target, context = start.target, start.context
-    literal = target if target.type == "func_literal" else _closure_value(target, context)
+    literal = target if target.type == "func_literal" else closure_literal(target, context)
     if literal is not None:
         return [(literal, context)]
     resolved = same_package_callee(target, context)
@@ -376,15 +377,6 @@ def _report(
         reason=reason,
         helper=helper,
     )
-
-
-def _closure_value(function: Node, context: FileContext) -> Node | None:
-    """The literal of `stop := func(…) {…}; go stop(x)`."""
-    if function.type != "identifier":
-        return None
-    binding = lookup(function, context)
-    value = binding.value_node if binding is not None and binding.is_local else None
-    return value if value is not None and value.type == "func_literal" else None
 
 
 def _unresolved_reason(function: Node) -> str:

@@ -15,8 +15,8 @@ weighs the panic of such a body as unlikely.
 from __future__ import annotations
 
 from golint_resilience.analysis.resolve import (
-    FUNCTION_NODES,
     callee_name,
+    closure_literal,
     lookup,
     same_package_callee,
     type_of,
@@ -24,7 +24,7 @@ from golint_resilience.analysis.resolve import (
 )
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node
-from golint_resilience.knowledge.library import is_logging_package
+from golint_resilience.knowledge.library import PREDECLARED_TYPES, is_logging_package
 
 _BUILTINS = frozenset(
     {
@@ -86,12 +86,14 @@ def _standard_call(call: Node, context: FileContext, depth: int, seen: set[int])
     if function.type.endswith("_type"):
         return True  # a conversion: `[]byte(s)`
     if function.type == "identifier" and lookup(function, context) is None:
-        return context.text(function) in _BUILTINS or context.text(function) in _CONVERSIONS
+        return (
+            context.text(function) in _BUILTINS or context.text(function) in PREDECLARED_TYPES
+        )  # a conversion
     qualified = callee_name(call, context)
     if qualified is not None:
         return _no_panic_source(qualified.package, context)
     if function.type == "identifier":
-        literal = _closure(function, context)
+        literal = closure_literal(function, context)
         if literal is not None:
             return literal.id in seen or _standard_only(literal, context, depth - 1, seen)
     if function.type == "selector_expression":
@@ -113,31 +115,6 @@ def _standard_call(call: Node, context: FileContext, depth: int, seen: set[int])
     )
 
 
-_CONVERSIONS = frozenset(
-    {
-        "string",
-        "byte",
-        "rune",
-        "int",
-        "int8",
-        "int16",
-        "int32",
-        "int64",
-        "uint",
-        "uint8",
-        "uint16",
-        "uint32",
-        "uint64",
-        "uintptr",
-        "float32",
-        "float64",
-        "bool",
-        "error",
-        "any",
-    }
-)
-
-
 def _logging_chain(operand: Node, context: FileContext) -> bool:
     """Is `operand` a chain of calls that starts at a logging library's function?"""
     while operand.type == "call_expression":
@@ -153,20 +130,12 @@ def _logging_chain(operand: Node, context: FileContext) -> bool:
 
 
 def _no_panic_source(path: str, context: FileContext) -> bool:
-    return is_standard_package(path, context) or is_logging_package(path)
+    return _is_standard_package(path, context) or is_logging_package(path)
 
 
-def is_standard_package(path: str, context: FileContext) -> bool:
+def _is_standard_package(path: str, context: FileContext) -> bool:
     """An import path of the standard library: no dot in its first element, not this module's."""
     module = context.package.module
     if module is not None and any(path == m or path.startswith(m + "/") for m in module.local_module_paths):
         return False
     return "." not in path.split("/", 1)[0]
-
-
-def _closure(identifier: Node, context: FileContext) -> Node | None:
-    """The literal a local variable is bound to: `write := func(b []byte) {…}`."""
-    binding = lookup(identifier, context)
-    value = binding.value_node if binding is not None and binding.is_local else None
-    value = unparen(value) if value is not None else None
-    return value if value is not None and value.type in FUNCTION_NODES else None
