@@ -104,7 +104,10 @@ def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
 def _is_startup(call: Node, context: FileContext, setups: dict[int, int | None]) -> bool:
     """Is the exit startup code, run before the program does any work: init(), flag setup?
 
-    `init()` of any package runs before main(). A function that defines command-line flags
+    `init()` of any package runs before main(). An exit in the branch that handles a flag
+    set's Parse error (`if err := fs.Parse(args); err != nil { os.Exit(2) }`, a switch on
+    `errors.Is(err, flag.ErrHelp)`) does what `flag.ExitOnError` does: the command line is
+    wrong, and nothing runs yet. A function that defines command-line flags
     and returns no error (`RegisterFlags(fs *flag.FlagSet)`, `AddFlags`) runs while the
     command line is being set up, up to where it parses it: after that it runs the
     program. `setups` remembers, per declaration, where that setup ends (None: no setup).
@@ -114,10 +117,63 @@ def _is_startup(call: Node, context: FileContext, setups: dict[int, int | None])
         return False
     if declaration.type == "function_declaration" and _declaration_name(declaration, context) == "init":
         return True
+    if _handles_parse_error(call, declaration, context):
+        return True
     if declaration.id not in setups:
         setups[declaration.id] = _flag_setup_end(declaration, context)
     end = setups[declaration.id]
     return end is not None and call.start_byte < end
+
+
+_BRANCHES = frozenset({"if_statement", "expression_switch_statement"})
+
+
+def _handles_parse_error(call: Node, declaration: Node, context: FileContext) -> bool:
+    """Is the exit in an `if` or `switch` that tests the error of an earlier flag-set Parse?"""
+    errors = _parse_errors(declaration, context, before=call.start_byte)
+    if not errors:
+        return False
+    for ancestor in ancestors(call, context):
+        if ancestor.id == declaration.id:
+            return False
+        if ancestor.type not in _BRANCHES:
+            continue
+        tested = [ancestor.child_by_field_name(f) for f in ("initializer", "condition", "value")]
+        if ancestor.type == "expression_switch_statement":
+            tested += [case.child_by_field_name("value") for case in ancestor.named_children]
+        if any(part is not None and errors & _identifiers(part, context) for part in tested):
+            return True
+    return False
+
+
+def _parse_errors(declaration: Node, context: FileContext, before: int) -> set[str]:
+    """Names given the error of a flag-set Parse (`perr := fs.Parse(args)`) before `before`."""
+    names: set[str] = set()
+    for captures in captures_within(declaration, _SELECTOR_CALLS, context.file.budget):
+        parse = captures["call"][0]
+        if parse.start_byte >= before or not _parses_flags(captures, context):
+            continue
+        values = parent_of(parse, context)
+        assignment = parent_of(values, context) if values is not None else None
+        left = assignment.child_by_field_name("left") if assignment is not None else None
+        if (
+            assignment is not None
+            and assignment.type in {"short_var_declaration", "assignment_statement"}
+            and left
+        ):
+            names.update(context.text(n) for n in left.named_children if n.type == "identifier")
+    return names
+
+
+def _identifiers(node: Node, context: FileContext) -> set[str]:
+    found = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "identifier":
+            found.add(context.text(current))
+        stack.extend(current.named_children)
+    return found
 
 
 _SELECTOR_CALLS = """
