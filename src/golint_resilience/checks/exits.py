@@ -28,6 +28,7 @@ from golint_resilience.analysis.resolve import (
 from golint_resilience.analysis.triggers import Imports
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node, captures_within
+from golint_resilience.knowledge.commands import runs_as_command
 from golint_resilience.knowledge.defers import DEFER_STATEMENTS
 from golint_resilience.knowledge.exit_calls import EXIT_CALLS, exit_calls, exit_wrappers
 from golint_resilience.knowledge.goroutine_risk import is_goroutine_starter
@@ -77,13 +78,16 @@ def _describe_function(call: Node, context: FileContext) -> str:
 def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
     """main() and init() of a package main, TestMain of a test file, a library's `func Main()`.
 
-    Closures inside count. `func Main()` is a program's main() moved into a package
+    A command-line framework's command function (`RunE: func(…) error {…}`) is the
+    command's main(). Closures inside count. `func Main()` is a program's main() moved into a package
     (`cmd.Main()`, "call this as the main() of your program"): it takes nothing and returns
     nothing, so it can only be the whole of a main().
 
     Flag parsing is exempt there too; startup code (`_is_startup`) only from exit calls:
     `flag.Parse()` in a library's init() still parses the command line of every program.
     """
+    if any(a.type == "func_literal" and runs_as_command(a, context) for a in ancestors(call, context)):
+        return True
     declaration = enclosing_declaration(call, context)
     if declaration is None:
         return False

@@ -283,3 +283,26 @@ _PACKAGE_MAJOR_VERSION = re.compile(r"/v[0-9]+$")
 def is_logging_package(path: str) -> bool:
     """A logging library's package, whatever its major version (`k8s.io/klog/v2`)."""
     return _PACKAGE_MAJOR_VERSION.sub("", path) in LOGGING_PACKAGES
+
+
+# Command-line frameworks' command types and the fields that hold what a command runs: a
+# function there is that command's main(). Paths without their major version.
+CLI_COMMAND_RUN_FIELDS: dict[str, frozenset[str]] = {
+    "github.com/spf13/cobra.Command": frozenset(
+        {
+            "Run",
+            "RunE",
+            "PreRun",
+            "PreRunE",
+            "PostRun",
+            "PostRunE",
+            "PersistentPreRun",
+            "PersistentPreRunE",
+            "PersistentPostRun",
+            "PersistentPostRunE",
+        }
+    ),
+    "github.com/urfave/cli.Command": frozenset({"Action", "Before", "After"}),
+    "github.com/urfave/cli.App": frozenset({"Action", "Before", "After"}),
+    "github.com/traefik/paerser/cli.Command": frozenset({"Run"}),
+}
