@@ -10,14 +10,12 @@ the loop polls locally when each of them reaches only the machine
 
 from __future__ import annotations
 
-import re
-
 from golint_resilience.analysis.resolve import FUNCTION_NODES, callee_name, type_of, unparen
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node
 from golint_resilience.knowledge.library import LOCAL_NETWORKS, LOCAL_RESOURCE_PACKAGES, NETWORK_DIALS
+from golint_resilience.knowledge.retry_loops import ERROR_NAME
 
-_ERROR_NAME = re.compile(r"err", re.IGNORECASE)
 _ASSIGNMENTS = frozenset({"short_var_declaration", "assignment_statement"})
 
 
@@ -40,7 +38,7 @@ def _attempts(loop: Node, context: FileContext) -> list[Node]:
             names = [context.text(n) for n in left.named_children] if left is not None else []
             values = [unparen(v) for v in right.named_children] if right is not None else []
             if (
-                any(_ERROR_NAME.match(n) for n in names)
+                any(ERROR_NAME.search(n) for n in names)
                 and len(values) == 1
                 and values[0].type == "call_expression"
             ):

@@ -66,7 +66,7 @@ fragment(
     (b"Sleep(", b"After(", b"NewTimer("),
 )
 
-_ERROR_NAME = re.compile(r"err", re.IGNORECASE)
+ERROR_NAME = re.compile(r"err", re.IGNORECASE)  # a variable that holds an error, by name
 _CONTEXT_NAME = re.compile(r"ctx|context", re.IGNORECASE)
 _BREAKABLE = frozenset(
     {"for_statement", "expression_switch_statement", "type_switch_statement", "select_statement"}
@@ -428,7 +428,7 @@ def _only_errors(condition: Node, context: FileContext) -> bool:
         for captures in captures_within(condition, _VARIABLES, context.file.budget)
         if not _is_callee_or_package(captures["name"][0], context)
     ]
-    return bool(names) and all(_ERROR_NAME.search(context.text(name)) for name in names)
+    return bool(names) and all(ERROR_NAME.search(context.text(name)) for name in names)
 
 
 def _is_callee_or_package(identifier: Node, context: FileContext) -> bool:
@@ -511,7 +511,7 @@ def _compares_error_to_nil(left: Node, right: Node, context: FileContext) -> boo
     if left.type == "selector_expression":
         left = left.child_by_field_name("field") or left
     is_name = left.type in {"identifier", "field_identifier"}
-    return is_name and _ERROR_NAME.search(context.text(left)) is not None
+    return is_name and ERROR_NAME.search(context.text(left)) is not None
 
 
 def _watches_context(loop: Node, context: FileContext) -> bool:
