@@ -24,6 +24,8 @@ from golint_resilience.analysis.resolve import (
     lookup,
     parameter_declarations,
     parent_of,
+    same_node,
+    same_package_callee,
     type_of,
     unparen,
 )
@@ -203,5 +205,44 @@ def is_cancel_function(identifier: Node, context: FileContext) -> bool:
     if statement is None or statement.type != "short_var_declaration" or len(values) != 1:
         return False
     call = unparen(values[0])
-    qualified = callee_name(call, context) if call.type == "call_expression" else None
-    return str(qualified) in _CANCEL_CONSTRUCTORS
+    if call.type != "call_expression":
+        return False
+    qualified = callee_name(call, context)
+    if qualified is not None:
+        return str(qualified) in _CANCEL_CONSTRUCTORS
+    second = (
+        names is not None
+        and len(names.named_children) == 2
+        and same_node(names.named_children[1], binding.declared_at)
+    )
+    return second and _derives_context(call, context)
+
+
+def _derives_context(call: Node, context: FileContext) -> bool:
+    """A same-package function that returns `(context.Context, context.CancelFunc)` or `(…, func())`.
+
+    A function given back with a derived context is its cancel, by Go's convention
+    (`ctx, cancel := withDeadline(ctx)`).
+    """
+    function = call.child_by_field_name("function")
+    target = same_package_callee(function, context) if function is not None else None
+    if target is None or not target.declarations:
+        return False
+    for declaration in target.declarations:
+        where = context.package.context_of(declaration.file)
+        result = declaration.node.child_by_field_name("result")
+        types = [p.child_by_field_name("type") for p in result.named_children] if result is not None else []
+        if len(types) != 2 or types[0] is None or types[1] is None:
+            return False
+        if not declared_type(types[0], where).is_type("context.Context"):
+            return False
+        cancel = types[1]
+        parameters = cancel.child_by_field_name("parameters")
+        bare = (
+            cancel.type == "function_type"
+            and cancel.child_by_field_name("result") is None
+            and (parameters is None or not parameters.named_children)
+        )
+        if not bare and declared_type(cancel, where).name not in _CANCEL_TYPES:
+            return False
+    return True
