@@ -111,7 +111,8 @@ def _is_startup(call: Node, context: FileContext, setups: dict[int, int | None])
     `init()` of any package runs before main(). An exit in the branch that handles a flag
     set's Parse error (`if err := fs.Parse(args); err != nil { os.Exit(2) }`, a switch on
     `errors.Is(err, flag.ErrHelp)`) does what `flag.ExitOnError` does: the command line is
-    wrong, and nothing runs yet. A function that defines command-line flags
+    wrong, and nothing runs yet; so does `os.Exit(0)` under an `if` that names a version
+    flag (`if cfg.printVersion { fmt.Println(v); os.Exit(0) }`). A function that defines command-line flags
     and returns no error (`RegisterFlags(fs *flag.FlagSet)`, `AddFlags`) runs while the
     command line is being set up, up to where it parses it: after that it runs the
     program. `setups` remembers, per declaration, where that setup ends (None: no setup).
@@ -121,7 +122,7 @@ def _is_startup(call: Node, context: FileContext, setups: dict[int, int | None])
         return False
     if declaration.type == "function_declaration" and _declaration_name(declaration, context) == "init":
         return True
-    if _handles_parse_error(call, declaration, context):
+    if _handles_parse_error(call, declaration, context) or _prints_version(call, context):
         return True
     if declaration.id not in setups:
         setups[declaration.id] = _flag_setup_end(declaration, context)
@@ -130,6 +131,24 @@ def _is_startup(call: Node, context: FileContext, setups: dict[int, int | None])
 
 
 _BRANCHES = frozenset({"if_statement", "expression_switch_statement"})
+_VERSION = re.compile(r"version", re.IGNORECASE)
+
+
+def _prints_version(call: Node, context: FileContext) -> bool:
+    """`os.Exit(0)` in the branch of a version flag: the command line asked for it, nothing runs."""
+    arguments = call.child_by_field_name("arguments")
+    values = arguments.named_children if arguments is not None else []
+    if len(values) != 1 or context.text(values[0]) != "0":
+        return False
+    branch = parent_of(parent_of(call, context) or call, context)
+    while branch is not None and branch.type in {"block", "statement_list"}:
+        branch = parent_of(branch, context)
+    condition = (
+        branch.child_by_field_name("condition")
+        if branch is not None and branch.type == "if_statement"
+        else None
+    )
+    return condition is not None and _VERSION.search(context.text(condition)) is not None
 
 
 def _handles_parse_error(call: Node, declaration: Node, context: FileContext) -> bool:
