@@ -29,6 +29,7 @@ STARTS_HTTP_SERVER = "starts_http_server"  # a net/http server value: `srv.Liste
 SERVES_HTTP_FUNCTION = "serves_http_function"  # package-level `http.ListenAndServe` & co.
 SHUTS_DOWN_HTTP_SERVER = "shuts_down_http_server"  # `srv.Shutdown(ctx)` on an http.Server
 HANDLES_SIGNALS = "handles_signals"  # `signal.Notify`, `signal.NotifyContext` or a signal helper
+WAITS_FOR_SIGNALS = "waits_for_signals"  # … other than a handler that ends the process (a Ctrl-C exit)
 SERVES_DEFAULT_MUX = "serves_default_mux"  # http.DefaultServeMux on a non-loopback address
 SERVES_DEFAULT_MUX_SOMEWHERE = "serves_default_mux_somewhere"  # … on an address known at run time
 RECOVERS_GOROUTINES = "recovers_goroutines"  # a goroutine started here recovers for sure

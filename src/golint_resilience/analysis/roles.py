@@ -22,7 +22,8 @@ Roles, in the order they are decided:
   the package clause names a mock, fake or test-utility package;
 - `library`: a `main` with cgo `//export` functions (built as a C library or a plugin);
 - `service`: a `main` whose package or the module-local packages it imports directly
-  start a long-lived server or handle signals (it runs until signalled);
+  start a long-lived server or wait for signals (it runs until signalled; a handler that
+  ends the process where the signal arrives is a command-line tool's Ctrl-C exit);
 - `cli`: any other `main`;
 - the main's role: the body of a program, a package a short main() hands the program to
   (`func main() { etcdmain.Main(os.Args) }`) that only `main`s import;
@@ -49,8 +50,8 @@ from pathlib import Path
 from typing import Any
 
 from golint_resilience.analysis.facts import (
-    HANDLES_SIGNALS,
     STARTS_SERVER,
+    WAITS_FOR_SIGNALS,
     FactStore,
     PackageFacts,
     import_closure,
@@ -213,7 +214,7 @@ def _local_role(facts: PackageFacts, generated_by: Mapping[str, str]) -> tuple[s
 
 _SERVICE_FLAGS = (
     (STARTS_SERVER, "main starts a server"),
-    (HANDLES_SIGNALS, "main runs until signalled, it handles signals"),
+    (WAITS_FOR_SIGNALS, "main runs until signalled, it handles signals"),
 )
 
 

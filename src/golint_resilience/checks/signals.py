@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from golint_resilience.analysis.facts import HANDLES_SIGNALS, STARTS_SERVER, ClosureFlags, FactsBuilder
+from golint_resilience.analysis.facts import (
+    HANDLES_SIGNALS,
+    STARTS_SERVER,
+    WAITS_FOR_SIGNALS,
+    ClosureFlags,
+    FactsBuilder,
+)
 from golint_resilience.analysis.function_values import fragment_calls
 from golint_resilience.analysis.resolve import (
     callee_name,
@@ -27,6 +33,7 @@ from golint_resilience.knowledge.signals import (
     SIGNAL_CALLS,
     SIGTERM,
     UNCATCHABLE,
+    exits_on_signal,
     helpers,
     notify_calls,
     signal_arguments,
@@ -45,7 +52,12 @@ from golint_resilience.registry import (
 
 @fact_extractor(fragments=(SIGNAL_CALLS,))
 def record_signal_handling(ctx: MatchContext, facts: FactsBuilder) -> None:
-    """The package asks for signals itself or through a configured helper."""
+    """The package asks for signals itself or through a configured helper.
+
+    It waits for them (runs until signalled, as a service does) unless its handler ends the
+    process where the signal arrives: `go func() { <-c; cleanup(); os.Exit(0) }()` is a
+    command-line tool's Ctrl-C exit.
+    """
     configured = helpers(ctx.options)
     for call, context in fragment_calls(ctx, "signal_calls"):
         name = callee_name(call, context)
@@ -56,6 +68,8 @@ def record_signal_handling(ctx: MatchContext, facts: FactsBuilder) -> None:
             line = call.start_point[0] + 1
             text = context.text(function) if function is not None else "signal.Notify"
             facts.flag(HANDLES_SIGNALS, f"{text} at {context.file.display}:{line}")
+            if not exits_on_signal(call, context):
+                facts.flag(WAITS_FOR_SIGNALS, f"{text} at {context.file.display}:{line}")
 
 
 @check("RES401", fragments=(MAIN_FUNCTION,))

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from golint_resilience.analysis.facts import HANDLES_SIGNALS, STARTS_SERVER, ClosureFlags, FactStore
+from golint_resilience.analysis.facts import STARTS_SERVER, WAITS_FOR_SIGNALS, ClosureFlags, FactStore
 from golint_resilience.deploy import context
 from golint_resilience.deploy.commands import execs, program, shell_script, split
 from golint_resilience.deploy.context import copied_script
@@ -78,7 +78,7 @@ def programs(store: FactStore) -> list[Program]:
             parts = module.path.split("/")
             binary = parts[-2] if len(parts) > 1 and _MAJOR_VERSION.match(parts[-1]) else parts[-1]
         shown = "." if Path(directory) == Path.cwd() else display_path(Path(directory))
-        long_running = ClosureFlags(directory, any_of=(STARTS_SERVER, HANDLES_SIGNALS)).evaluate(store)
+        long_running = ClosureFlags(directory, any_of=(STARTS_SERVER, WAITS_FOR_SIGNALS)).evaluate(store)
         found.append(Program(directory, shown, binary, import_path, long_running))
     return found
 

@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from golint_resilience.analysis.function_values import fragment_calls, value_patterns
 from golint_resilience.analysis.resolve import (
     callee_name,
+    enclosing_declaration,
     imported_package,
     lookup,
+    parent_of,
     unparen,
 )
 from golint_resilience.analysis.triggers import Imports, Trigger
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node
+from golint_resilience.knowledge.library import EXIT_FUNCTIONS
 from golint_resilience.registry import (
     MatchContext,
     Options,
@@ -130,3 +133,54 @@ def signal_list(call: Node, context: FileContext) -> SignalList:
         names.append(where.text(field))
         texts.append(where.text(argument))
     return SignalList(tuple(names), tuple(texts), complete)
+
+
+def exits_on_signal(call: Node, context: FileContext) -> bool:
+    """`signal.Notify(c, …)` whose every receive of `c` goes on to end the process.
+
+    `go func() { <-c; conn.Close(); os.Exit(0) }()`: the program does its work and is cut
+    short by Ctrl-C, as a command-line tool is; it does not run until signalled.
+    """
+    name = callee_name(call, context)
+    arguments = call.child_by_field_name("arguments")
+    channel = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+    declaration = enclosing_declaration(call, context)
+    if (
+        name is None
+        or name.name != "Notify"
+        or channel is None
+        or channel.type != "identifier"
+        or declaration is None
+    ):
+        return False
+    wanted = context.text(channel)
+    receives, stack = [], [declaration]
+    while stack:
+        node = stack.pop()
+        operand = node.child_by_field_name("operand") if node.type == "unary_expression" else None
+        if operand is not None and node.children[0].type == "<-" and context.text(operand) == wanted:
+            receives.append(node)
+        elif (
+            node.type == "range_clause" and context.text(node.child_by_field_name("right") or node) == wanted
+        ):
+            return False  # a signal loop: it runs until signalled
+        stack.extend(node.named_children)
+    return bool(receives) and all(_exit_follows(receive, context) for receive in receives)
+
+
+def _exit_follows(receive: Node, context: FileContext) -> bool:
+    """Does a statement after the receive's, in the same block, end the process?"""
+    statement = receive
+    parent = parent_of(statement, context)
+    while parent is not None and parent.type not in {"block", "statement_list"}:
+        statement, parent = parent, parent_of(parent, context)
+    if parent is None:
+        return False
+    later = [s for s in parent.named_children if s.start_byte > statement.start_byte]
+    return any(_ends_process(s, context) for s in later)
+
+
+def _ends_process(statement: Node, context: FileContext) -> bool:
+    call = unparen(statement.named_children[0]) if statement.type == "expression_statement" else None
+    name = callee_name(call, context) if call is not None and call.type == "call_expression" else None
+    return name is not None and name.name in EXIT_FUNCTIONS.get(name.package, frozenset())
