@@ -111,6 +111,21 @@ def test_roles_json_lists_every_package_with_its_evidence(module: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("in_git", [False, True])
+def test_a_nested_module_under_an_example_directory_is_an_example(module: Path, in_git: bool) -> None:
+    """Directory names count from the whole checkout, not from the module the package is in."""
+    (module / "examples/orders/go.mod").write_text("module example.com/orders\n\ngo 1.22\n", encoding="utf-8")
+    if in_git:
+        (module / ".git").mkdir()
+    code, out, err = invoke("roles", "--isolated", "--format", "json", cwd=module)
+    assert code == 0, err
+    listing = {entry["path"]: entry for entry in json.loads(out)}
+    assert listing["examples/orders"]["role"] == "example"
+    assert listing["examples/orders"]["evidence"] == [
+        "directory examples/ (examples, demos, documentation and contributed extras)"
+    ]
+
+
 def test_roles_text_says_what_is_left_out(module: Path) -> None:
     code, out, _err = invoke("roles", "--isolated", cwd=module)
     assert code == 0

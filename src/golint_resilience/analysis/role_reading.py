@@ -11,7 +11,7 @@ from golint_resilience.analysis.rolefacts import RoleFacts
 from golint_resilience.golang.gomod import ModuleInfo
 from golint_resilience.golang.index import FileContext, Package
 from golint_resilience.golang.parsing import Node, calls_within, captures_within
-from golint_resilience.golang.repository import git_top_level
+from golint_resilience.golang.repository import checkout_root
 from golint_resilience.golang.scan import import_paths
 
 _MOCK_FILE = re.compile(r"^(?:mocks?|fakes?)(?:_.*)?\.go$|_(?:mocks?|fakes?)\.go$")
@@ -52,7 +52,7 @@ def role_facts(package: Package) -> RoleFacts:
     return RoleFacts(
         code_imports=code_imports(package),
         is_main=package.is_main,
-        root=_root(directory, module),
+        root=_root(directory),
         tools_file=tools_file,
         generate_targets=tuple(sorted(set(targets))),
         testing_files=tuple(sorted(testing)),
@@ -152,12 +152,10 @@ def _delegate_of(declaration: Node, context: FileContext, module: ModuleInfo) ->
     return directory, call_text
 
 
-def _root(directory: Path, module: ModuleInfo | None) -> str:
+def _root(directory: Path) -> str:
     """Where the directory names that give roles start (see RoleFacts)."""
-    top = git_top_level(directory)
-    if top is not None:
-        return str(top)
-    return str(module.root) if module is not None else ""
+    root = checkout_root(directory)
+    return str(root) if root is not None else ""
 
 
 def _generate_target(directory: Path, argument: str, module: ModuleInfo | None) -> str | None:

@@ -18,7 +18,8 @@ class RoleFacts:
 
     File names are base names in the package's directory; `root` bounds the directory
     names that count (a checkout under `~/examples/` is no example): the top level of the
-    git work tree, else the module's root, else "" (no directory name counts).
+    git work tree, else the outermost module around the package (`checkout_root`), else ""
+    (no directory name counts).
     """
 
     is_main: bool = False

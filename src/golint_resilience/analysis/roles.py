@@ -15,7 +15,8 @@ directory names, and the user's `[roles]` overrides.
 Roles, in the order they are decided:
 - override: a `[roles]` glob of the configuration matches the package's directory;
 - `example`, `test-support`, `devtool` by directory name, counted from the top of the
-  git work tree (else the module root); the outermost such directory wins;
+  git work tree (else the outermost module root around it: a nested module under
+  `examples/` of an unpacked archive is an example); the outermost such directory wins;
 - `devtool`: a `//go:build tools` file, the target of a `//go:generate go run`, a `main`
   in a directory named like a generator (`*gen`, `gen-*`, `protoc-gen-*`, `*generator`);
 - `test-support`: every non-test file imports `testing` or is named like a mock/fake, or
@@ -58,8 +59,7 @@ from golint_resilience.analysis.facts import (
 )
 from golint_resilience.golang.discover import PackageDir, display_path
 from golint_resilience.golang.globs import compile_globs
-from golint_resilience.golang.gomod import find_module
-from golint_resilience.golang.repository import git_top_level
+from golint_resilience.golang.repository import checkout_root
 from golint_resilience.model import PackageRole, ResilintError
 
 SERVICE = "service"
@@ -180,9 +180,7 @@ def _by_directory(directory: Path, root: Path) -> tuple[str, str, Path] | None:
 
 def directory_role(directory: str) -> PackageRole | None:
     """The role directory names give a directory that holds no Go package (deployment files)."""
-    top = git_top_level(Path(directory))
-    module = find_module(Path(directory)) if top is None else None
-    root = top if top is not None else module.root if module is not None else None
+    root = checkout_root(Path(directory))
     found = _by_directory(Path(directory), root) if root is not None else None
     return PackageRole(directory, found[0], (found[1],), str(found[2])) if found is not None else None
 

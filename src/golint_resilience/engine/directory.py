@@ -23,7 +23,7 @@ from golint_resilience.engine.results import DirectoryResult, PendingFinding
 from golint_resilience.filtering import suppress
 from golint_resilience.golang.discover import PackageDir, display_path
 from golint_resilience.golang.gomod import find_module
-from golint_resilience.golang.repository import git_top_level
+from golint_resilience.golang.repository import checkout_root
 from golint_resilience.model import (
     Edit,
     FileError,
@@ -88,7 +88,7 @@ def _inputs(directory: PackageDir) -> list[bytes]:
     module = find_module(Path(name))
     if module is not None:
         parts.extend((str(module.root).encode(), module.path.encode()))
-    top = git_top_level(Path(name))  # where the directory names that give roles start (rolefacts.py)
+    top = checkout_root(Path(name))  # where the directory names that give roles start (rolefacts.py)
     parts.append(str(top).encode() if top is not None else b"")
     return parts
 

@@ -19,6 +19,24 @@ def top_level(start: Path) -> Path:
 
 
 @functools.cache
+def checkout_root(start: Path) -> Path | None:
+    """The top of the checkout that holds `start`: where the directory names of code roles count.
+
+    The git work tree's top level; outside one (an unpacked archive), the outermost
+    directory at or above `start` with a go.mod or go.work, so that a nested module under
+    `examples/` is still an example of the repository around it. None when neither exists.
+    """
+    top = git_top_level(start)
+    if top is not None:
+        return top
+    outermost = None
+    for directory in (start, *start.parents):
+        if (directory / "go.mod").is_file() or (directory / "go.work").is_file():
+            outermost = directory
+    return outermost
+
+
+@functools.cache
 def git_top_level(start: Path) -> Path | None:
     """The nearest directory at or above `start` with a `.git` (dir or file), else None."""
     for directory in (start, *start.parents):
