@@ -2,7 +2,7 @@
 
 The kernel takes back what a dead process held, and its memory goes with it, so undoing
 in-process state on the way out changes nothing anyone can see: unlocking a `sync`
-mutex, `wg.Done()`, stopping a timer, a context's cancel function, an environment
+mutex or a lock taken with nothing to check, `wg.Done()`, stopping a timer, a context's cancel function, an environment
 variable or a signal registration (knowledge/library.py lists them), closing a channel,
 updating a metric of the process's own registry, and a recover guard (it acts only while
 the goroutine panics, and an exit is no panic). A deferred literal made only of those is
@@ -16,8 +16,11 @@ from __future__ import annotations
 from golint_resilience.analysis.resolve import (
     block_statements,
     callee_name,
+    enclosing_function,
     inside_within,
     is_builtin,
+    parent_type,
+    same_node,
     statement_call,
     type_of,
     unparen,
@@ -91,9 +94,54 @@ def _process_local_call(call: Node, context: FileContext) -> bool:
     if operand is None or field is None:
         return False
     method = context.text(field)
+    if method in _UNLOCKS and _releases_lock_taken_here(call, operand, context):
+        return True
     owner = type_of(operand, context)
     if not owner.is_foreign:
         return False
     if method in PROCESS_LOCAL_METHODS.get(owner.name, frozenset()):
         return True
     return method in METRIC_UPDATES and owner.package in METRIC_PACKAGES
+
+
+_UNLOCKS = frozenset({"Unlock", "RUnlock"})
+_LOCKS = ("Lock", "RLock")
+
+
+def _releases_lock_taken_here(unlock: Node, operand: Node, context: FileContext) -> bool:
+    """`defer x.Unlock()` after the same function took `x.Lock…()` as a statement, whatever x's type.
+
+    A lock whose taking returns nothing to check (`b.tx.Lock()`, `s.LockOutsideApply()`)
+    cannot fail, so it is the process's own, like a `sync` mutex wrapped in a type of
+    the package. A lock held by a server is taken with a context or an error to check
+    (`m.Lock(ctx)`, `if err := m.Lock(); …`), and its release stays real cleanup.
+    """
+    owner = enclosing_function(unlock, context)
+    if owner is None or not _takes_no_arguments(unlock):
+        return False
+    held = context.text(operand)
+    return any(
+        call.start_byte < unlock.start_byte
+        and parent_type(call, context) == "expression_statement"
+        and _takes_no_arguments(call)
+        and _method_of(call, held, context).startswith(_LOCKS)
+        and same_node(enclosing_function(call, context), owner)
+        for call in calls_within(owner, context.file.budget)
+    )
+
+
+def _takes_no_arguments(call: Node) -> bool:
+    arguments = call.child_by_field_name("arguments")
+    return arguments is not None and not arguments.named_children
+
+
+def _method_of(call: Node, operand_text: str, context: FileContext) -> str:
+    """The method `call` calls on an operand written `operand_text`, else ""."""
+    function = call.child_by_field_name("function")
+    if function is None or unparen(function).type != "selector_expression":
+        return ""
+    selector = unparen(function)
+    operand, field = selector.child_by_field_name("operand"), selector.child_by_field_name("field")
+    if operand is None or field is None or context.text(operand) != operand_text:
+        return ""
+    return context.text(field)
