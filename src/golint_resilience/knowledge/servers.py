@@ -14,7 +14,8 @@ package behind a one-line `main`):
 An opt-in debug listener is not a server start: a server started only under an `if`
 that asks for a debug or profiling option (`if pprofAddr != "" { go http.ListenAndServe(…) }`)
 is the operator's choice to profile, not the service the program runs. The default mux
-it serves is still served to the network whenever it runs.
+it serves counts as served to the network when the code writes its host (`":" + port`),
+not when the operator gives the whole address with the option.
 """
 
 from __future__ import annotations
@@ -276,6 +277,7 @@ class DefaultMuxServer:
     context: FileContext
     address: str | None
     address_text: str  # the address as written, for messages
+    written_host: str | None = None  # of a run-time address, the host the code writes (`":%d"`: "")
 
 
 def _is_default_mux(handler: Node | None, context: FileContext) -> bool:
@@ -341,7 +343,32 @@ def _keyed_values(literal: Node, context: FileContext) -> dict[str, Node]:
 def _mux_server(node: Node, address: Node | None, context: FileContext) -> DefaultMuxServer:
     if address is None:
         return DefaultMuxServer(node, context, None, "an address set elsewhere")
-    return DefaultMuxServer(node, context, string_constant(address, context), context.text(address))
+    constant = string_constant(address, context)
+    written = _written_host(address, context) if constant is None else None
+    return DefaultMuxServer(node, context, constant, context.text(address), written)
+
+
+def _written_host(address: Node, context: FileContext) -> str | None:
+    """The host part the code writes into an address built at run time, if it writes one.
+
+    `fmt.Sprintf(":%s", port)` and `":" + port` write an empty host (every interface),
+    `fmt.Sprintf("localhost:%d", port)` a loopback one; `net.JoinHostPort(host, port)`,
+    `"%s:%d"` and a plain variable leave the host to configuration (None).
+    """
+    address = unparen(address)
+    if address.type == "binary_expression":
+        left = address.child_by_field_name("left")
+        return _written_host(left, context) if left is not None else None
+    text = string_constant(address, context)
+    if address.type == "call_expression" and str(callee_name(address, context)) == "fmt.Sprintf":
+        arguments = address.child_by_field_name("arguments")
+        text = (
+            string_constant(arguments.named_children[0], context)
+            if arguments and arguments.named_children
+            else None
+        )
+    prefix = text.split("%", 1)[0] if text is not None else ""
+    return prefix if ":" in prefix else None
 
 
 def default_mux_servers(ctx: MatchContext) -> Iterator[DefaultMuxServer]:
@@ -411,8 +438,13 @@ def record_servers(ctx: MatchContext, facts: FactsBuilder) -> None:
     for call, context in http_shutdowns(ctx):
         facts.flag(SHUTS_DOWN_HTTP_SERVER, where(call, context))
     for server in default_mux_servers(ctx):
-        if server.address is None:
+        host = server.address if server.address is not None else server.written_host
+        if host is not None and is_loopback(host):
+            continue
+        if server.address is not None:
+            facts.flag(SERVES_DEFAULT_MUX, f'"{server.address}" ({where(server.node, server.context)})')
+        elif host is not None or not opt_in_debug_listener(server.node, server.context):
+            # an opt-in debug listener on an address from configuration: whoever asks
+            # for it chooses where it listens
             witness = f"{server.address_text} ({where(server.node, server.context)})"
             facts.flag(SERVES_DEFAULT_MUX_SOMEWHERE, witness)
-        elif not is_loopback(server.address):
-            facts.flag(SERVES_DEFAULT_MUX, f'"{server.address}" ({where(server.node, server.context)})')
