@@ -282,7 +282,7 @@ def _enclosing_loop(start: Node, function: Node | None, context: FileContext) ->
 def _per_item(start: Node, loop: Node, context: FileContext) -> bool:
     """A loop over work that arrives: `for x := range ch`, or `for { … }` that receives it.
 
-    A range over a channel of signals is the process's signal loop, not work.
+    A range over a channel of signals or tokens (`chan bool`, `chan struct{}`) is no work.
 
     Received means a value taken, before the goroutine starts, from a channel (`case job :=
     <-jobs:`, `msg := <-ch`) or from a stream (`msg, err := stream.Recv()`). A counted loop
@@ -298,15 +298,32 @@ def _per_item(start: Node, loop: Node, context: FileContext) -> bool:
     return (
         right is not None
         and _is_channel(unparen(right), context)
-        and not _carries_signals(unparen(right), context)
+        and not _carries_no_work(unparen(right), context)
     )
 
 
-def _carries_signals(channel: Node, context: FileContext) -> bool:
-    """`sigs := make(chan os.Signal, 1)`: a signal loop runs the process's life, not items of work."""
+def _carries_no_work(channel: Node, context: FileContext) -> bool:
+    """A channel of signals or of tokens: what arrives on it is no item of work.
+
+    `sigs := make(chan os.Signal, 1)`: a signal loop runs the process's life.
+    `trigger := make(chan bool, n)`, `chan struct{}`: a token says "go on" (a read to
+    retry, a slot freed), it carries nothing to work on, and the loop that fans out on it
+    is bounded by whoever sends the tokens.
+    """
+    element = _element_type(channel, context)
+    if element is None:
+        return False
+    if element.type == "struct_type":
+        fields = element.named_children[0] if element.named_children else None
+        return fields is None or not fields.named_children
+    return context.text(element) == "bool" or declared_type(element, context).is_type("os.Signal")
+
+
+def _element_type(channel: Node, context: FileContext) -> Node | None:
+    """The element type of a local channel, from its declaration or its `make(chan T)`."""
     binding = lookup(channel, context) if channel.type == "identifier" else None
     if binding is None:
-        return False
+        return None
     declared = binding.type_node
     if (
         declared is None
@@ -315,12 +332,9 @@ def _carries_signals(channel: Node, context: FileContext) -> bool:
     ):
         arguments = unparen(binding.value_node).child_by_field_name("arguments")
         declared = arguments.named_children[0] if arguments is not None and arguments.named_children else None
-    element = (
-        declared.child_by_field_name("value")
-        if declared is not None and declared.type == "channel_type"
-        else None
-    )
-    return element is not None and declared_type(element, context).is_type("os.Signal")
+    if declared is None or declared.type != "channel_type":
+        return None
+    return declared.child_by_field_name("value")
 
 
 def _received_before(start: Node, loop: Node, context: FileContext) -> bool:
