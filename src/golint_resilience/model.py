@@ -130,6 +130,7 @@ class Finding:
     related: tuple[RelatedLocation, ...] = ()
     role: str = ""  # the code role of its package (roles.py); "" for deployment files
     unless_served: bool = False  # not reported where a service runs the code (registry.Report)
+    used_only_by_tests: str = ""  # why the function it is in runs only under tests (test_only.py)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

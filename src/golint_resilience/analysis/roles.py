@@ -36,7 +36,8 @@ Roles, in the order they are decided:
 findings there are the service's own policy (`Report.unless_served`).
 
 A single file that imports `testing` or is named like a mock is test support in a package
-of another role. `RoleSelection` decides what a run reports: the rules' `applies-to`,
+of another role, and so is a function only the package's tests can call (test_only.py,
+looked up per finding). `RoleSelection` decides what a run reports: the rules' `applies-to`,
 the roles asked for, and packages named on the command line (`named_explicitly`).
 """
 

@@ -17,6 +17,7 @@ from golint_resilience.analysis.facts import FactsBuilder, PackageFacts
 from golint_resilience.analysis.guarded import Matches, within_budget
 from golint_resilience.analysis.resolve import enclosing, enclosing_declaration, function_key
 from golint_resilience.analysis.role_reading import role_facts
+from golint_resilience.analysis.test_only import used_only_by_tests
 from golint_resilience.catalog.specs import RuleSpec, load_catalog
 from golint_resilience.engine.queries import collect_matches, combined_query, extractors, fragments_for
 from golint_resilience.engine.reading import ReadFile
@@ -145,6 +146,9 @@ def _to_finding(spec: RuleSpec, report: Report, scope: str, occurrence: int, mes
         line_hash=file.line_hashes.of(span.line),
         fix=report.fix if fixable else None,
         unless_served=report.unless_served,
+        used_only_by_tests=used_only_by_tests(
+            enclosing_declaration(report.node, report.context), report.context
+        ),
     )
 
 
@@ -215,11 +219,13 @@ def group_packages(
     """The files grouped by package clause (build-ignored and, unless asked, generated files left out)."""
     errors: list[FileError] = []
     groups: dict[str, list[SourceFile]] = {}
+    left_out: list[bytes] = []
     for path, display, data in files:
         if isinstance(data, str):
             errors.append(FileError(display, data))
             continue
         if is_build_ignored(data) or (not settings.include_generated and is_generated(data)):
+            left_out.append(data)
             continue
         file = SourceFile(path, display, data)
         name = package_name(data) or _parsed_package_name(file)
@@ -229,7 +235,9 @@ def group_packages(
         groups.setdefault(name, []).append(file)
     resolved = Path(os.path.abspath(directory.path))
     module = find_module(resolved)
-    packages = [Package(resolved, name, files, module) for name, files in sorted(groups.items())]
+    packages = [
+        Package(resolved, name, files, module, tuple(left_out)) for name, files in sorted(groups.items())
+    ]
     return packages, errors
 
 

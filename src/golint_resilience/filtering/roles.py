@@ -12,7 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from golint_resilience.analysis.roles import RoleSelection, directory_role, named_explicitly
+from golint_resilience.analysis.roles import (
+    PRODUCTION_ROLES,
+    TEST_SUPPORT,
+    RoleSelection,
+    directory_role,
+    named_explicitly,
+)
 from golint_resilience.catalog.specs import load_catalog
 from golint_resilience.golang.discover import PackageDir
 from golint_resilience.model import Finding, PackageRole
@@ -54,6 +60,8 @@ def by_role(
             result.findings.append(finding)
             continue
         role, _evidence = found.role_of(name)
+        if finding.used_only_by_tests and role in PRODUCTION_ROLES:
+            role = TEST_SUPPORT  # a function only tests can call is test support where it is
         spec = catalog.get(finding.rule_id)
         applies_to = spec.applies_to if spec is not None else ()
         if finding.unless_served and found.served:

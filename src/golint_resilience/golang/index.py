@@ -200,11 +200,19 @@ class Package:
     """The Go files of one directory that share a package clause, with lookups by name."""
 
     def __init__(
-        self, directory: Path, name: str, files: list[SourceFile], module: ModuleInfo | None
+        self,
+        directory: Path,
+        name: str,
+        files: list[SourceFile],
+        module: ModuleInfo | None,
+        left_out_sources: tuple[bytes, ...] = (),
     ) -> None:
         self.directory = directory
         self.name = name
         self.module = module
+        # the directory's Go files the analysis leaves out (generated, build-ignored):
+        # not analysed, but their code may still call the package's functions
+        self.left_out_sources = left_out_sources
         self.contexts = [FileContext(f, self) for f in files]
         self._files_mentioning: dict[str, list[FileContext]] = {}
         self._remembered: dict[tuple[str, ...], object] = {}
