@@ -59,13 +59,13 @@ func Die() {
 EXIT_AFTER_DEFER = """package main
 
 import (
+	"database/sql"
 	"log"
-	"os"
 )
 
 func main() {
-	f, _ := os.Open("x")
-	defer f.Close()
+	db, _ := sql.Open("postgres", "x")
+	defer db.Close()
 	log.Fatal("bye")
 }
 """

@@ -85,6 +85,7 @@ CONSTRUCTOR_RESULTS: dict[str, str] = {
     **_results(_ECHO, f"{_ECHO}.Echo", "New"),
     **_results(_FIBER, f"{_FIBER}.App", "New"),
     **_results("flag", "flag.FlagSet", "NewFlagSet"),
+    **_results("os", "os.File", "Create", "CreateTemp", "NewFile", "Open", "OpenFile"),
     **_results("time", "time.Timer", "NewTimer", "AfterFunc"),
     **_results("time", "time.Ticker", "NewTicker"),
     **_results(_ERRGROUP, f"{_ERRGROUP}.Group", "WithContext"),
@@ -228,6 +229,8 @@ PROCESS_LOCAL_METHODS: dict[str, frozenset[str]] = {
     "sync.Mutex": frozenset({"Unlock"}),
     "sync.RWMutex": frozenset({"Unlock", "RUnlock"}),
     "sync.WaitGroup": frozenset({"Done"}),
+    # the kernel closes a dead process's descriptors; what was written is already its own
+    "os.File": frozenset({"Close"}),
     "time.Timer": frozenset({"Stop"}),
     "time.Ticker": frozenset({"Stop"}),
 }

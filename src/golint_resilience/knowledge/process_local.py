@@ -2,14 +2,16 @@
 
 The kernel takes back what a dead process held, and its memory goes with it, so undoing
 in-process state on the way out changes nothing anyone can see: unlocking a `sync`
-mutex or a lock taken with nothing to check, `wg.Done()`, stopping a timer, a context's
-cancel function, an environment variable or a signal registration (knowledge/library.py
-lists them), closing a channel, updating a metric of the process's own registry, and a
-recover guard (it acts only while the goroutine panics, and an exit is no panic). A
-deferred literal made only of those is moot too. What reaches outside the process is
-real cleanup and stays: closing or syncing files and loggers (buffered data), removing
-files, releasing a lock held by a server, shutting connections down, any call of this
-package's own.
+mutex or a lock taken with nothing to check, `wg.Done()`, stopping a timer, closing an
+`*os.File` (the kernel closes every descriptor, and what was written is already
+the kernel's), a context's cancel function, an environment variable or a signal
+registration (knowledge/library.py lists them), closing a channel, updating a metric of
+the process's own registry, and a recover guard (it acts only while the goroutine
+panics, and an exit is no panic). A deferred literal made only of those is moot too.
+What reaches outside the process is real cleanup and stays: flushing what the process
+buffers (a `bufio.Writer`, a gzip or zip writer's Close, a logger's Sync), syncing files
+to disk, removing files, releasing a lock held by a server, shutting connections down,
+any call of this package's own.
 """
 
 from __future__ import annotations
