@@ -8,10 +8,13 @@ the kernel's), a context's cancel function, an environment variable or a signal
 registration (knowledge/library.py lists them), closing a channel, updating a metric of
 the process's own registry, and a recover guard (it acts only while the goroutine
 panics, and an exit is no panic). A deferred literal made only of those is moot too.
+A `Sync()` of another package's value (a file, a zap logger) is moot too: it moves to
+the disk what the kernel already holds, which an exit does not lose, and zap's loggers
+write through to their sink unless the package builds one on a `BufferedWriteSyncer`.
 What reaches outside the process is real cleanup and stays: flushing what the process
-buffers (a `bufio.Writer`, a gzip or zip writer's Close, a logger's Sync), syncing files
-to disk, removing files, releasing a lock held by a server, shutting connections down,
-any call of this package's own.
+buffers (a `bufio.Writer`, a gzip or zip writer's Close, glog's or klog's Flush),
+removing files, releasing a lock held by a server, shutting connections down, any call
+of this package's own.
 """
 
 from __future__ import annotations
@@ -100,6 +103,8 @@ def _process_local_call(call: Node, context: FileContext) -> bool:
     if method in _UNLOCKS and _releases_lock_taken_here(call, operand, context):
         return True
     owner = type_of(operand, context)
+    if method == "Sync" and _takes_no_arguments(call) and not owner.is_local:
+        return not context.package.mentioning(_BUFFERED_SYNCER)
     if not owner.is_foreign:
         return False
     if method in PROCESS_LOCAL_METHODS.get(owner.name, frozenset()):
@@ -107,6 +112,8 @@ def _process_local_call(call: Node, context: FileContext) -> bool:
     return method in METRIC_UPDATES and owner.package in METRIC_PACKAGES
 
 
+# zap's loggers write through to their sink unless built on this buffering syncer.
+_BUFFERED_SYNCER = "BufferedWriteSyncer"
 _UNLOCKS = frozenset({"Unlock", "RUnlock"})
 _LOCKS = ("Lock", "RLock")
 
