@@ -305,7 +305,8 @@ def _per_item(start: Node, loop: Node, context: FileContext) -> bool:
 def _carries_no_work(channel: Node, context: FileContext) -> bool:
     """A channel of signals or of tokens: what arrives on it is no item of work.
 
-    `sigs := make(chan os.Signal, 1)`: a signal loop runs the process's life.
+    `sigs := make(chan os.Signal, 1)`, a Windows service's `<-chan svc.ChangeRequest`: a
+    control loop runs the process's life.
     `trigger := make(chan bool, n)`, `chan struct{}`: a token says "go on" (a read to
     retry, a slot freed), it carries nothing to work on, and the loop that fans out on it
     is bounded by whoever sends the tokens.
@@ -316,7 +317,13 @@ def _carries_no_work(channel: Node, context: FileContext) -> bool:
     if element.type == "struct_type":
         fields = element.named_children[0] if element.named_children else None
         return fields is None or not fields.named_children
-    return context.text(element) == "bool" or declared_type(element, context).is_type("os.Signal")
+    return context.text(element) == "bool" or any(
+        declared_type(element, context).is_type(t) for t in _CONTROL
+    )
+
+
+# What the process is told to do about itself: a signal, a Windows service control request.
+_CONTROL = ("os.Signal", "golang.org/x/sys/windows/svc.ChangeRequest")
 
 
 def _element_type(channel: Node, context: FileContext) -> Node | None:
@@ -365,12 +372,18 @@ def _binds_received(statement: Node, context: FileContext) -> bool:
         return False
     if _STREAM_RECEIVE.search(context.file.data, right.start_byte, right.end_byte):
         return True
-    return any(_is_receive(v) for v in _values(right))
+    return any(_is_receive(v) and not _carries_no_work(_received_from(v), context) for v in _values(right))
 
 
 def _is_receive(value: Node) -> bool:
     value = unparen(value)
     return value.type == "unary_expression" and value.children[0].type == "<-"
+
+
+def _received_from(receive: Node) -> Node:
+    """The channel of `<-ch`."""
+    operand = unparen(receive).child_by_field_name("operand")
+    return unparen(operand) if operand is not None else receive
 
 
 def _is_channel(expression: Node, context: FileContext) -> bool:
