@@ -59,9 +59,9 @@ DEFAULT = [  # (path, line, rule) of a default run, as the fixture's markers say
     ("internal/lib/lib.go", 10, "RES101"),
     ("internal/override/override.go", 8, "RES101"),
     ("internal/shared/shared.go", 9, "RES101"),
-    ("internal/store/store.go", 14, "RES101"),
-    ("internal/store/store.go", 39, "RES101"),
-    ("internal/store/store.go", 49, "RES101"),
+    ("internal/store/store.go", 15, "RES101"),
+    ("internal/store/store.go", 40, "RES101"),
+    ("internal/store/store.go", 50, "RES101"),
 ]
 
 
@@ -140,8 +140,8 @@ def test_default_run_leaves_out_roles_and_says_so(module: Path) -> None:
     code, out, _err = invoke("--isolated", "--no-cache", "--select", "RES1,RES2", cwd=module)
     assert code == 1
     assert (
-        "Left out by role: 11 packages (devtool 5, example 3, test-support 3) and 20 findings "
-        "(cli 5, devtool 5, example 3, library 1, service 1, test-support 5; in command-line tools, "
+        "Left out by role: 11 packages (devtool 5, example 3, test-support 3) and 22 findings "
+        "(cli 5, devtool 5, example 3, library 3, service 1, test-support 5; in command-line tools, "
         "of rules for long-running programs). Report them with --include-roles "
         "cli,devtool,example,library,service,test-support "
         "or --all-roles; `resilint roles` shows why." in " ".join(out.split())
@@ -173,7 +173,9 @@ def test_default_run_leaves_out_roles_and_says_so(module: Path) -> None:
             "--include-roles=library,service",  # exits with no error to return, where a service runs them
             [
                 ("internal/frontend/frontend.go", 24, "RES101"),
-                ("internal/store/store.go", 23, "RES101"),
+                ("internal/store/store.go", 24, "RES101"),
+                ("internal/store/store.go", 60, "RES101"),
+                ("internal/store/store.go", 60, "RES102"),
             ],
         ),
         (
@@ -182,7 +184,7 @@ def test_default_run_leaves_out_roles_and_says_so(module: Path) -> None:
                 ("cmd/netdb-test/main.go", 16, "RES102"),
                 ("internal/harness/harness.go", 13, "RES101"),
                 ("internal/lib/mock.go", 10, "RES101"),
-                ("internal/store/store.go", 31, "RES101"),  # a function only its tests call
+                ("internal/store/store.go", 32, "RES101"),  # a function only its tests call
                 ("internal/testutil/testutil.go", 9, "RES101"),
             ],
         ),
@@ -204,11 +206,11 @@ def test_include_roles_reports_them(module: Path, option: str, added: list[tuple
 
 def test_all_roles_reports_everything_with_its_role(module: Path) -> None:
     found = findings("--all-roles", cwd=module)
-    assert len(found) == len(DEFAULT) + 20
+    assert len(found) == len(DEFAULT) + 22
     roles = {(f["path"], f["line"]): f["role"] for f in found}
     assert roles[("internal/lib/mock.go", 10)] == "test-support"
     assert roles[("internal/lib/lib.go", 10)] == "library"
-    assert roles[("internal/store/store.go", 31)] == "test-support"  # only its tests call reset()
+    assert roles[("internal/store/store.go", 32)] == "test-support"  # only its tests call reset()
     assert roles[("cmd/tool/main.go", 28)] == "cli"
     assert roles[("internal/cliflags/cliflags.go", 15)] == "cli"
 
@@ -243,10 +245,12 @@ def test_all_roles_reports_everything_with_its_role(module: Path) -> None:
                 ("internal/lib/lib.go", 10, "RES101"),
                 ("internal/override/override.go", 8, "RES101"),
                 ("internal/shared/shared.go", 9, "RES101"),
-                ("internal/store/store.go", 14, "RES101"),
-                ("internal/store/store.go", 23, "RES101"),
-                ("internal/store/store.go", 39, "RES101"),
-                ("internal/store/store.go", 49, "RES101"),
+                ("internal/store/store.go", 15, "RES101"),
+                ("internal/store/store.go", 24, "RES101"),
+                ("internal/store/store.go", 40, "RES101"),
+                ("internal/store/store.go", 50, "RES101"),
+                ("internal/store/store.go", 60, "RES101"),
+                ("internal/store/store.go", 60, "RES102"),
             ],
         ),
     ],

@@ -337,6 +337,20 @@ def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
             yield report(call, context, variant, call=name, function=_describe_function(call, context))
 
 
+def _is_fail_fast(call: Node, context: FileContext) -> bool:
+    """Is an exit outside any program's entry the fail-fast contract of a function with no error?
+
+    What RES101 leaves to a service of the run (`_has_no_error_to_return`), RES102 does
+    too, except in a `package main` and in a program's entry (`main()`, a command's
+    function), where exiting past `defer db.Close()` is the mistake itself.
+    """
+    return (
+        not context.package.is_main
+        and not _is_exempt_entry_point(call, context)
+        and _has_no_error_to_return(call, context)
+    )
+
+
 def _has_no_error_to_return(call: Node, context: FileContext) -> bool:
     """Does the exit run in a function (or function literal) that has no error result?
 
@@ -419,6 +433,7 @@ def exit_after_defer(ctx: CheckContext) -> Iterator[Report]:
                 exit_call.site,
                 context,
                 condition=exit_call.condition,
+                unless_served=_is_fail_fast(call, context),
                 call=callee_text(call, context, "exit"),
                 count=str(len(earlier)),
                 deferred=first_line(context.text(first).removeprefix("defer ")),
