@@ -28,6 +28,8 @@ from golint_resilience.knowledge.library import (
     METHOD_RESULTS,
     PACKAGE_VALUES,
     PREDECLARED_TYPES,
+    RECEIVED_FROM_CALLS,
+    RECEIVED_FROM_FIELDS,
     constructor_result,
 )
 
@@ -296,6 +298,8 @@ def _declared_by(statement: Node, name: str, context: FileContext) -> Binding | 
                 )
                 if kind == "short_var_declaration" and len(values) == 1 and len(lefts) > 1 and position == 0:
                     value = values[0]  # `x, err := f()`: x is f's first result
+                if kind == "receive_statement" and position == 0 and rights is not None:
+                    value = rights  # `case v, ok := <-ch`: v is what `<-ch` gives
                 return Binding(name, BindingKind.LOCAL, ident, context, value_node=value)
         return None
     if kind in {"var_declaration", "const_declaration"}:
@@ -619,6 +623,9 @@ def type_of(expression: Node, context: FileContext, depth: int = _MAX_DEPTH) -> 
         return _field_type(operand, context.text(field), context, depth)
     if kind == "type_assertion_expression":
         return declared_type(expression.child_by_field_name("type"), context)
+    if kind == "unary_expression" and unary_operator(expression) == "<-":
+        operand = expression.child_by_field_name("operand")
+        return _received_type(operand, context, depth) if operand is not None else UNKNOWN
     if kind == "unary_expression":  # `&T{}`, `*p`: peeled in a loop, they can nest deeply
         operand = expression.child_by_field_name("operand")
         while operand is not None and unparen(operand).type == "unary_expression":
@@ -629,6 +636,44 @@ def type_of(expression: Node, context: FileContext, depth: int = _MAX_DEPTH) -> 
     if kind == "call_expression":
         return _call_result_type(expression, context, depth)
     return UNKNOWN
+
+
+def _received_type(channel: Node, context: FileContext, depth: int) -> TypeRef:
+    """The type of what `<-channel` gives: its element type, when the channel's is known.
+
+    A channel declared or made here (`ch chan T`, `make(chan T)`), or one of another
+    package's that knowledge/library.py knows (`time.After(d)`, `ticker.C`).
+    """
+    channel = unparen(channel)
+    if channel.type == "call_expression":
+        qualified = callee_name(channel, context)
+        if qualified is not None and str(qualified) in RECEIVED_FROM_CALLS:
+            return _foreign(RECEIVED_FROM_CALLS[str(qualified)], qualified.package)
+        return UNKNOWN
+    if channel.type == "selector_expression":
+        operand, field = channel.child_by_field_name("operand"), channel.child_by_field_name("field")
+        owner = type_of(operand, context, depth - 1) if operand is not None else UNKNOWN
+        found = RECEIVED_FROM_FIELDS.get(f"{owner.name}.{context.text(field)}") if field is not None else None
+        return _foreign(found, found.rpartition(".")[0]) if found is not None else UNKNOWN
+    binding = lookup(channel, context) if channel.type == "identifier" else None
+    if binding is None:
+        return UNKNOWN
+    declared = binding.type_node
+    if declared is None and binding.value_node is not None:
+        value = unparen(binding.value_node)
+        if (
+            value.type != "call_expression"
+            or context.text(value.child_by_field_name("function") or value) != "make"
+        ):
+            return _received_type(value, binding.context, depth - 1)
+        arguments = value.child_by_field_name("arguments")
+        declared = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+    element = (
+        declared.child_by_field_name("value")
+        if declared is not None and declared.type == "channel_type"
+        else None
+    )
+    return declared_type(element, binding.context) if element is not None else UNKNOWN
 
 
 def _identifier_type(identifier: Node, context: FileContext, depth: int) -> TypeRef:

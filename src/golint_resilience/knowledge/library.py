@@ -147,6 +147,10 @@ PACKAGE_VALUES: dict[str, str] = {
     "github.com/spf13/pflag.CommandLine": "github.com/spf13/pflag.FlagSet",
 }
 
+# What a receive from another package's channel gives: `<-time.After(d)`, `<-ticker.C`.
+RECEIVED_FROM_CALLS: dict[str, str] = {"time.After": "time.Time", "time.Tick": "time.Time"}
+RECEIVED_FROM_FIELDS: dict[str, str] = {"time.Ticker.C": "time.Time", "time.Timer.C": "time.Time"}
+
 # Types a declaration cannot mean anything else by: an undeclared name of a package is a
 # type parameter (any type, this package's too) unless it is one of these.
 PREDECLARED_TYPES = frozenset(
