@@ -635,7 +635,47 @@ def type_of(expression: Node, context: FileContext, depth: int = _MAX_DEPTH) -> 
         return declared_type(expression.child_by_field_name("type"), context)
     if kind == "call_expression":
         return _call_result_type(expression, context, depth)
+    if kind == "index_expression":  # `sessions[id]`: the element of a map, slice or array
+        operand = expression.child_by_field_name("operand")
+        found = _container_type(operand, context, depth) if operand is not None else None
+        element = _element_type_node(found[0]) if found is not None else None
+        return declared_type(element, found[1]) if found is not None and element is not None else UNKNOWN
     return UNKNOWN
+
+
+_CONTAINER_ELEMENT = {"map_type": "value", "slice_type": "element", "array_type": "element"}
+
+
+def _element_type_node(container: Node) -> Node | None:
+    """The element type of a `map[K]V`, `[]T` or `[n]T` type node."""
+    container = _strip_pointer(container) or container
+    field = _CONTAINER_ELEMENT.get(container.type)
+    return container.child_by_field_name(field) if field is not None else None
+
+
+def _container_type(expression: Node, context: FileContext, depth: int) -> tuple[Node, FileContext] | None:
+    """The declared type node of a variable or a field of this package's struct (and its file)."""
+    expression = unparen(expression)
+    if expression.type == "identifier":
+        binding = lookup(expression, context)
+        if binding is None:
+            return None
+        value = unparen(binding.value_node) if binding.value_node is not None else None
+        if binding.type_node is None and value is not None and value.type == "composite_literal":
+            return value.child_by_field_name("type") or value, binding.context  # `m := map[K]V{}`
+        return (binding.type_node, binding.context) if binding.type_node is not None else None
+    if expression.type != "selector_expression":
+        return None
+    operand, field = expression.child_by_field_name("operand"), expression.child_by_field_name("field")
+    if operand is None or field is None:
+        return None
+    owner = type_of(operand, context, depth - 1)
+    declaration = context.package.type_spec(owner.name) if owner.is_local else None
+    struct = declaration.node.child_by_field_name("type") if declaration is not None else None
+    if declaration is None or struct is None or struct.type != "struct_type":
+        return None
+    fields = fields_named(struct, context.text(field), context.package.context_of(declaration.file))
+    return fields[0] if len(fields) == 1 else None
 
 
 def _received_type(channel: Node, context: FileContext, depth: int) -> TypeRef:
