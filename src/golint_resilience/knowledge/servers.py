@@ -12,7 +12,7 @@ package behind a one-line `main`):
 - `http.DefaultServeMux` served on a non-loopback (or unknown) address.
 
 An opt-in debug listener is not a server start: a server started only under an `if`
-that asks for a debug or profiling option (`if pprofAddr != "" { go http.ListenAndServe(…) }`)
+that asks for a debug, profiling or monitoring option (`if pprofAddr != "" { go http.ListenAndServe(…) }`)
 is the operator's choice to profile, not the service the program runs. The default mux
 it serves counts as served to the network when the code writes its host (`":" + port`),
 not when the operator gives the whole address with the option.
@@ -73,7 +73,7 @@ FRAMEWORK_STARTS = {
     "ServeTCP": _DOCKER_PLUGIN,
 }
 LOOPBACK_PREFIXES = ("localhost:", "127.", "[::1]:")
-_DEBUG_WORDS = re.compile(r"pprof|profil|debug|diagnos", re.IGNORECASE)
+_DEBUG_WORDS = re.compile(r"pprof|profil|debug|diagnos|monitor", re.IGNORECASE)
 _MAJOR_SUFFIX = re.compile(r"/v[0-9]+(?=\.[^./]+$)")
 
 _CALL_NAMES = sorted({*HTTP_START_METHODS, *SERVE_METHODS, *FRAMEWORK_STARTS, "Shutdown"})
@@ -193,12 +193,12 @@ def _server_start(call: Node, name: str, context: FileContext, ctx: MatchContext
 
 
 def opt_in_debug_listener(node: Node, context: FileContext) -> bool:
-    """Is the server at `node` started only when a debug or profiling option asks for it?
+    """Is the server at `node` started only when a debug, profiling or monitoring option asks for it?
 
     It is under an `if` (in its function, through literals such as `go func() {…}()`)
     whose condition or initializer names such an option (`pprofAddr != ""`,
     `cfg.Debug.Enabled`, `port := os.Getenv("PPROF_PORT"); port != ""`), or in a function
-    named for one (`StartProfiler`, `serveDebug`): its callers start it when asked.
+    named for one (`StartProfiler`, `serveDebug`, `startMonitoring`): its callers start it when asked.
     """
     for ancestor in ancestors(node, context):
         if ancestor.type in DECLARATION_NODES:
