@@ -34,12 +34,13 @@ from golint_resilience.analysis.resolve import (
     imported_package,
     lookup,
     package_constant,
+    parameter_names,
     parent_of,
     qualified_name,
     unparen,
 )
 from golint_resilience.golang.index import FileContext
-from golint_resilience.golang.parsing import Node, captures_within
+from golint_resilience.golang.parsing import Node, calls_within, captures_within
 from golint_resilience.registry import MatchContext, fragment
 
 DELAY_FUNCTIONS = frozenset({"Sleep", "After", "NewTimer"})
@@ -553,7 +554,7 @@ def attempt_bound(loop: Node, context: FileContext, assignments: Assignments) ->
     if header is not None and header.type == "range_clause":
         return int_constant(header.child_by_field_name("right"), context)
     if header is None:
-        return None
+        return _counted_in_body(loop, context, assignments)
     if header.type != "for_clause":
         return _counted_while(loop, header, context, assignments)
     fields = ("initializer", "condition", "update")
@@ -572,6 +573,124 @@ def attempt_bound(loop: Node, context: FileContext, assignments: Assignments) ->
     if declared is None or len(assignments.by_target.get(counter, ())) != writes:
         return None
     return _rounds(condition, counter, declared[1], step, context)
+
+
+def _counted_in_body(loop: Node, context: FileContext, assignments: Assignments) -> int | None:
+    """`for { …; tries++; if tries >= maxTries { return err }; … }`: a counter the body gives up on.
+
+    The counter is written once in the loop, by `++` or `--`, and an `if` of the loop
+    (no `else`) leaves it when a comparison of the counter with a constant holds. It
+    starts from a constant declared before the loop, or, for a parameter of the
+    function (`retries int`, counted down to 0), from the constant every call in the
+    package passes. Attempts are counted in the order the body updates and checks it.
+    """
+    for counter, writes in assignments.by_target.items():
+        if len(writes) != 1 or writes[0][0].type not in _STEPS:
+            continue
+        update = writes[0][0]
+        start = _start_value(loop, counter, context)
+        if start is None:
+            continue
+        for check, operator, end in _give_ups(loop, counter, context):
+            attempts = _attempts(
+                start, _STEPS[update.type], operator, end, update.start_byte < check.start_byte
+            )
+            if attempts is not None:
+                return attempts
+    return None
+
+
+_STEPS = {"inc_statement": 1, "dec_statement": -1}
+_HOLDS = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+_MAX_COUNTED = 1000
+
+
+def _attempts(start: int, step: int, operator: str, end: int, updated_first: bool) -> int | None:
+    """The attempt on which `counter operator end` first holds where the loop checks it."""
+    holds = _HOLDS.get(operator)
+    if holds is None:
+        return None
+    for attempt in range(1, _MAX_COUNTED):
+        value = start + (attempt if updated_first else attempt - 1) * step
+        if holds(value, end):
+            return attempt
+    return None
+
+
+def _give_ups(loop: Node, counter: str, context: FileContext) -> list[tuple[Node, str, int]]:
+    """The `if counter OP constant { …return/break… }` of the loop: (the if, OP, constant)."""
+    found = []
+    for captures in captures_within(loop, _IF_STATEMENTS, context.file.budget):
+        statement = captures["if"][0]
+        condition = statement.child_by_field_name("condition")
+        consequence = statement.child_by_field_name("consequence")
+        around = innermost_loop(statement, context)
+        if (
+            condition is None
+            or consequence is None
+            or statement.child_by_field_name("alternative") is not None
+            or around is None
+            or around.id != loop.id
+        ):
+            continue
+        limit = _counter_limit(condition, counter, context)
+        if limit is not None and any(_leaves(n, loop, context) for n in _jumps(consequence)):
+            found.append((statement, *limit))
+    return found
+
+
+_IF_STATEMENTS = "(if_statement) @if"
+
+
+def _jumps(block: Node) -> list[Node]:
+    """The return and break statements a block ends with."""
+    statements = block.named_children
+    if statements and statements[-1].type == "statement_list":
+        statements = statements[-1].named_children
+    last = statements[-1] if statements else None
+    return [last] if last is not None and last.type in {"return_statement", "break_statement"} else []
+
+
+def _start_value(loop: Node, counter: str, context: FileContext) -> int | None:
+    """A counter's first value: a constant declared before the loop, or what callers pass."""
+    declared = _declared_before(loop, counter, context)
+    if declared is not None:
+        return declared[1]
+    return _passed_constant(loop, counter, context)
+
+
+def _passed_constant(loop: Node, parameter: str, context: FileContext) -> int | None:
+    """The constant every call of the enclosing function in the package passes for `parameter`."""
+    function = next((a for a in ancestors(loop, context) if a.type in FUNCTION_NODES), None)
+    name = function.child_by_field_name("name") if function is not None else None
+    if function is None or name is None:
+        return None
+    names = [context.text(n) for n in parameter_names(function)]
+    if parameter not in names:
+        return None
+    position, callee = names.index(parameter), context.text(name)
+    passed: set[int | None] = set()
+    for other in context.package.mentioning(callee):
+        for call in calls_within(other.file.root, other.file.budget):
+            called = call.child_by_field_name("function")
+            called = unparen(called) if called is not None else None
+            if called is None:
+                continue
+            if called.type == "selector_expression":
+                called = called.child_by_field_name("field")
+            if called is None or other.text(called) != callee:
+                continue
+            arguments = call.child_by_field_name("arguments")
+            values = arguments.named_children if arguments is not None else []
+            passed.add(int_constant(values[position], other) if position < len(values) else None)
+    if not passed or None in passed:
+        return None
+    return max(p for p in passed if p is not None)
 
 
 def _declared_before(loop: Node, counter: str, context: FileContext) -> tuple[str, int] | None:
