@@ -45,12 +45,14 @@ ROLES = {
     "internal/statusd": "library",  # imported by cmd/statusctl for its types: not run
     "internal/store": "library",
     "internal/testutil": "test-support",
+    "pkg/hooks": "library",  # imported by the service cmd/server
+    "pkg/plugins": "library",  # imported by no program of the module
     "tools/release": "devtool",
 }
 DEFAULT = [  # (path, line, rule) of a default run, as the fixture's markers say
     ("cmd/daemon/main.go", 27, "RES201"),
     ("cmd/plugin/main.go", 29, "RES201"),
-    ("cmd/server/main.go", 21, "RES201"),
+    ("cmd/server/main.go", 22, "RES201"),
     ("cmd/tool/main.go", 31, "RES102"),
     ("internal/app/app.go", 13, "RES101"),
     ("internal/cliflags/cliflags.go", 23, "RES102"),
@@ -62,6 +64,7 @@ DEFAULT = [  # (path, line, rule) of a default run, as the fixture's markers say
     ("internal/store/store.go", 15, "RES101"),
     ("internal/store/store.go", 40, "RES101"),
     ("internal/store/store.go", 50, "RES101"),
+    ("pkg/plugins/plugins.go", 7, "RES201"),  # runs what other modules pass in
 ]
 
 
@@ -91,7 +94,7 @@ def test_roles_json_lists_every_package_with_its_evidence(module: Path) -> None:
     listing = {entry["path"]: entry for entry in json.loads(out)}
     assert {path: entry["role"] for path, entry in listing.items()} == ROLES
     assert listing["cmd/server"]["evidence"] == [
-        "main starts a server: srv.ListenAndServe() at cmd/server/main.go:25"
+        "main starts a server: srv.ListenAndServe() at cmd/server/main.go:26"
     ]
     assert listing["internal/store"]["evidence"] == ["imported by the service cmd/server"]
     assert listing["internal/frontend"]["evidence"] == [
@@ -140,8 +143,8 @@ def test_default_run_leaves_out_roles_and_says_so(module: Path) -> None:
     code, out, _err = invoke("--isolated", "--no-cache", "--select", "RES1,RES2", cwd=module)
     assert code == 1
     assert (
-        "Left out by role: 11 packages (devtool 5, example 3, test-support 3) and 22 findings "
-        "(cli 5, devtool 5, example 3, library 3, service 1, test-support 5; in command-line tools, "
+        "Left out by role: 11 packages (devtool 5, example 3, test-support 3) and 23 findings "
+        "(cli 5, devtool 5, example 3, library 4, service 1, test-support 5; in command-line tools, "
         "of rules for long-running programs). Report them with --include-roles "
         "cli,devtool,example,library,service,test-support "
         "or --all-roles; `resilint roles` shows why." in " ".join(out.split())
@@ -176,6 +179,7 @@ def test_default_run_leaves_out_roles_and_says_so(module: Path) -> None:
                 ("internal/store/store.go", 24, "RES101"),
                 ("internal/store/store.go", 60, "RES101"),
                 ("internal/store/store.go", 60, "RES102"),
+                ("pkg/hooks/hooks.go", 8, "RES201"),  # runs the service's own callbacks
             ],
         ),
         (
@@ -206,7 +210,7 @@ def test_include_roles_reports_them(module: Path, option: str, added: list[tuple
 
 def test_all_roles_reports_everything_with_its_role(module: Path) -> None:
     found = findings("--all-roles", cwd=module)
-    assert len(found) == len(DEFAULT) + 22
+    assert len(found) == len(DEFAULT) + 23
     roles = {(f["path"], f["line"]): f["role"] for f in found}
     assert roles[("internal/lib/mock.go", 10)] == "test-support"
     assert roles[("internal/lib/lib.go", 10)] == "library"

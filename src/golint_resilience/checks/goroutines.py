@@ -371,6 +371,7 @@ def _report(
         variant,
         condition=combined,
         if_unknown=if_unknown,
+        unless_served=risk.unless_served,
         start=start.shown,
         risk=risk.risk,
         consequence=risk.consequence,

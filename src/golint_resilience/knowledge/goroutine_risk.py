@@ -116,6 +116,9 @@ class Risk:
     risk: str  # what the goroutine is: "is started while handling a request"
     consequence: str  # what one panic costs there
     runs_target: bool = False  # the goroutine's target is the function value the risk is about
+    # The risk is the callers': where a service of the run runs the package, the
+    # functions passed in are the project's own (registry.Report.unless_served).
+    unless_served: bool = False
 
 
 def goroutine_risk(start: Node, target: Node, context: FileContext) -> Risk | None:
@@ -143,6 +146,7 @@ def goroutine_risk(start: Node, target: Node, context: FileContext) -> Risk | No
             f"runs `{callback}`, a function its caller passes in,",
             "a panic in code this function does not control kills the whole process",
             runs_target=target.type == "identifier",
+            unless_served=True,
         )
     if loop is not None and _per_item(start, loop, context):
         return Risk(
