@@ -941,6 +941,27 @@ def assigned_value(assignment: Node, target: Node) -> Node | None:
     return next((v for t, v in zip(targets, values, strict=True) if t.id == target.id), None)
 
 
+def is_comma_ok(assertion: Node, context: FileContext) -> bool:
+    """Is a type assertion in its two-value form, which cannot panic?
+
+    `v, ok := x.(T)`, `v, ok = x.(T)`, `var v, ok = x.(T)` (also with `_`).
+    """
+    values = parent_of(assertion, context)
+    if values is None or values.type != "expression_list" or len(values.named_children) != 1:
+        return False
+    statement = parent_of(values, context)
+    if statement is None:
+        return False
+    if statement.type == "var_spec":
+        return len(statement.children_by_field_name("name")) == 2
+    left = statement.child_by_field_name("left")
+    return (
+        statement.type in {"short_var_declaration", "assignment_statement"}
+        and left is not None
+        and len(left.named_children) == 2
+    )
+
+
 def unary_operator(unary: Node) -> str:
     """The operator token of a unary expression (`&`, `*`, `<-`, `!`, `-`)."""
     operator = unary.child_by_field_name("operator")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from golint_resilience.analysis.resolve import enclosing, parent_of, unparen
+from golint_resilience.analysis.resolve import enclosing, is_comma_ok, parent_of, unparen
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node
 from golint_resilience.registry import CheckContext, Report, check, fragment, report
@@ -22,29 +22,11 @@ def unchecked_type_assertion(ctx: CheckContext) -> Iterator[Report]:
         asserted = assertion.child_by_field_name("type")
         if (
             asserted is None
-            or _is_comma_ok(assertion, context)
+            or is_comma_ok(assertion, context)
             or _matched_by_case(assertion, asserted, context)
         ):
             continue
         yield report(assertion, context, assertion=context.text(assertion), type=context.text(asserted))
-
-
-def _is_comma_ok(assertion: Node, context: FileContext) -> bool:
-    """`v, ok := x.(T)`, `v, ok = x.(T)`, `var v, ok = x.(T)` (also with `_`)."""
-    values = parent_of(assertion, context)
-    if values is None or values.type != "expression_list" or len(values.named_children) != 1:
-        return False
-    statement = parent_of(values, context)
-    if statement is None:
-        return False
-    if statement.type == "var_spec":
-        return len(statement.children_by_field_name("name")) == 2
-    left = statement.child_by_field_name("left")
-    return (
-        statement.type in {"short_var_declaration", "assignment_statement"}
-        and left is not None
-        and len(left.named_children) == 2
-    )
 
 
 def _matched_by_case(assertion: Node, asserted: Node, context: FileContext) -> bool:

@@ -4,10 +4,11 @@ The standard library returns errors for bad input; what panics in Go code is the
 project's own (or a dependency's) code: an index out of range, a failed type assertion,
 an explicit `panic`. A body whose every call goes to the standard library (a function of
 it, a method of one of its types, a builtin), or to a function of its own package that
-does the same, and that neither indexes, slices nor asserts a type, moves bytes and
-values between standard-library objects (`io.Copy` between two connections, a
-`RoundTrip` whose answer goes on a channel), logging what it does on the way (a logging
-library's calls count as the standard library's). Functions that panic by contract
+does the same, and that neither indexes, slices nor asserts a type (but in the comma-ok
+form, `v, ok := x.(T)`, which cannot panic), moves bytes and values between
+standard-library objects (`io.Copy` between two connections, a `RoundTrip` whose answer
+goes on a channel), logging what it does on the way (a logging library's calls count as
+the standard library's). Functions that panic by contract
 (`regexp.MustCompile`, `log.Panicf`, a logger's `Panic` or `DPanic`) do not count. RES201
 weighs the panic of such a body as unlikely.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 from golint_resilience.analysis.resolve import (
     callee_name,
     closure_literal,
+    is_comma_ok,
     lookup,
     same_package_callee,
     type_of,
@@ -64,7 +66,9 @@ def _standard_only(function: Node, context: FileContext, depth: int, seen: set[i
         node = stack.pop()
         if node.type == "go_statement":
             continue  # another goroutine, judged where it starts
-        if node.type in _PANICKING:
+        if node.type in _PANICKING and not (
+            node.type == "type_assertion_expression" and is_comma_ok(node, context)
+        ):
             return False
         if node.type == "call_expression" and not _standard_call(node, context, depth, seen):
             return False
