@@ -274,13 +274,26 @@ def _grpc_method(method: Node, parameters: list[Node], context: FileContext) -> 
 
 
 def _enclosing_loop(start: Node, function: Node | None, context: FileContext) -> Node | None:
-    """The innermost `for` statement around `start` inside its function."""
+    """The innermost `for` statement around `start` inside its function that may start it again.
+
+    None when the start is followed by a `return` (`go c.processEvents(ctx); return`):
+    the loop ends where it starts the goroutine, which hands its work over, once.
+    """
+    if _returns_next(start, context):
+        return None
     for ancestor in ancestors(start, context):
         if function is not None and ancestor.id == function.id:
             return None
         if ancestor.type == "for_statement":
             return ancestor
     return None
+
+
+def _returns_next(start: Node, context: FileContext) -> bool:
+    """Is the statement after the goroutine's start a `return`?"""
+    statement = start if start.type == "go_statement" else parent_of(start, context)
+    following = statement.next_named_sibling if statement is not None else None
+    return following is not None and following.type == "return_statement"
 
 
 def _per_item(start: Node, loop: Node, context: FileContext) -> bool:
