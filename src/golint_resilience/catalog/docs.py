@@ -17,7 +17,7 @@ GENERATED_BANNER = (
 
 
 def _status(spec: RuleSpec) -> str:
-    state = "on by default" if spec.enabled_by_default else "off by default (enable with `--select`)"
+    state = "on by default" if spec.enabled_by_default else "off by default (add it with `--extend-select`)"
     tags = ", ".join(spec.tags)
     return f"Severity: **{spec.severity.value}** · {state} · precision: {spec.precision} · tags: {tags}"
 
