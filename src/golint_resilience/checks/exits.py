@@ -134,6 +134,16 @@ _BRANCHES = frozenset({"if_statement", "expression_switch_statement"})
 _VERSION = re.compile(r"version", re.IGNORECASE)
 
 
+def _exits_by_name(declaration: Node | None, context: FileContext) -> bool:
+    """Is the exit in a function named `Must…` (`must…`), whose name is its contract?
+
+    `conf.MustLoad(path, &c)`, `mustListen(addr)`: the name says it succeeds or ends the
+    program, as `regexp.MustCompile` says it panics, and whoever calls it chose that.
+    """
+    name = _declaration_name(declaration, context) if declaration is not None else ""
+    return name.startswith(("Must", "must")) and (len(name) == 4 or name[4].isupper() or name[4] == "_")
+
+
 def _prints_version(call: Node, context: FileContext) -> bool:
     """`os.Exit(0)` in the branch of a version flag: the command line asked for it, nothing runs."""
     arguments = call.child_by_field_name("arguments")
@@ -307,6 +317,7 @@ def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
             _is_exempt_entry_point(call, context)
             or _is_startup(call, context, setups)
             or _is_force_quit_after_signal(call, context)
+            or _exits_by_name(declaration, context)
             or (not exit_call.wrapper and _is_wrapper(declaration, context, wrappers))
         ):
             continue
