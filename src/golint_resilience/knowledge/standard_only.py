@@ -3,12 +3,12 @@
 The standard library returns errors for bad input; what panics in Go code is the
 project's own (or a dependency's) code: an index out of range, a failed type assertion,
 an explicit `panic`. A body whose every call goes to the standard library (a function of
-it, a method of one of its types, a builtin), or to a function of its own package that
-does the same, and that neither indexes, slices nor asserts a type (but in the comma-ok
-form, `v, ok := x.(T)`, which cannot panic), moves bytes and values between
-standard-library objects (`io.Copy` between two connections, a `RoundTrip` whose answer
-goes on a channel), logging what it does on the way (a logging library's calls count as
-the standard library's). Functions that panic by contract
+it, a method of one of its types, a builtin, an error's `Error()`), or to a function of
+its own package that does the same, and that neither indexes, slices nor asserts a type
+(but in the comma-ok form, `v, ok := x.(T)`, which cannot panic), moves bytes and values
+between standard-library objects (`io.Copy` between two connections, a `RoundTrip`
+whose answer goes on a channel), logging what it does on the way (a logging library's
+calls count as the standard library's). Functions that panic by contract
 (`regexp.MustCompile`, `log.Panicf`, a logger's `Panic` or `DPanic`) do not count. RES201
 weighs the panic of such a body as unlikely.
 """
@@ -105,6 +105,8 @@ def _standard_call(call: Node, context: FileContext, depth: int, seen: set[int])
         found = type_of(operand, context) if operand is not None else None
         if operand is not None and _logging_chain(operand, context):
             return True  # `log.Debug().Err(err).Msg(…)`: a builder of one log entry
+        if _is_error_text(call, context):
+            return True
         if found is None or not (found.is_foreign or found.is_local):
             return False  # a method of a value of unknown type: an interface's, maybe
         if found.is_foreign:
@@ -116,6 +118,19 @@ def _standard_call(call: Node, context: FileContext, depth: int, seen: set[int])
     return all(
         d.node.id in seen or _standard_only(d.node, context.package.context_of(d.file), depth - 1, seen)
         for d in target.declarations
+    )
+
+
+def _is_error_text(call: Node, context: FileContext) -> bool:
+    """`err.Error()`: an error's text, which `fmt.Print(err)` would ask for the same way."""
+    function = call.child_by_field_name("function")
+    field = function.child_by_field_name("field") if function is not None else None
+    arguments = call.child_by_field_name("arguments")
+    return (
+        field is not None
+        and context.text(field) == "Error"
+        and arguments is not None
+        and not arguments.named_children
     )
 
 
