@@ -52,8 +52,8 @@ func Load(path string) (*Config, error) {
 }
 
 // MustLoad is like Load for callers that cannot do anything useful without
-// a configuration. It has no error to return: in code the service runs, its exit is the
-// service's own fail-fast policy, left out unless asked for (--include-roles library).
+// a configuration. Its name says it ends the program when it cannot load one, and
+// whoever calls it chose that: its exit is not reported.
 func MustLoad(path string) *Config {
 	cfg, err := Load(path)
 	if err != nil {
