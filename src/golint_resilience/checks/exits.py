@@ -28,7 +28,7 @@ from golint_resilience.analysis.resolve import (
 from golint_resilience.analysis.triggers import Imports
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node, captures_within
-from golint_resilience.knowledge.commands import runs_as_command
+from golint_resilience.knowledge.commands import runs_as_command, runs_as_named_command
 from golint_resilience.knowledge.defers import DEFER_STATEMENTS
 from golint_resilience.knowledge.exit_calls import EXIT_CALLS, exit_calls, exit_wrappers
 from golint_resilience.knowledge.goroutine_risk import is_goroutine_starter
@@ -78,8 +78,8 @@ def _describe_function(call: Node, context: FileContext) -> str:
 def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
     """main() and init() of a package main, TestMain of a test file, a library's `func Main()`.
 
-    A command-line framework's command function (`RunE: func(…) error {…}`) is the
-    command's main(). Closures inside count. `func Main()` is a program's main() moved into a package
+    A command-line framework's command function (`RunE: func(…) error {…}`, `Run: serve`)
+    is the command's main(). Closures inside count. `func Main()` is a program's main() moved into a package
     (`cmd.Main()`, "call this as the main() of your program"): it takes nothing and returns
     nothing, so it can only be the whole of a main().
 
@@ -91,6 +91,8 @@ def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
     declaration = enclosing_declaration(call, context)
     if declaration is None:
         return False
+    if runs_as_named_command(declaration, context):
+        return True
     name = _declaration_name(declaration, context)
     if name == "TestMain":
         # go test runs a TestMain function of a _test.go file only; a test framework's

@@ -3,9 +3,10 @@
 `&cobra.Command{RunE: func(cmd *cobra.Command, args []string) error {…}}`, urfave/cli's
 `Action`, paerser's `Run`: the framework calls the function once the command line has
 chosen the command, and its end is the end of the program, as main()'s is. The function
-may be written in the literal, or returned by a function of the same file whose call is
-the field's value (`Run: runCmd(cfg)`, `func runCmd(…) func([]string) error { return
-func(…) error {…} }`). The frameworks and fields are `knowledge/library.CLI_COMMAND_RUN_FIELDS`.
+may be written in the literal, named by the field (`Run: startProxy`, a function of the
+package), or returned by a function of the same file whose call is the field's value
+(`Run: runCmd(cfg)`, `func runCmd(…) func([]string) error { return func(…) error {…} }`).
+The frameworks and fields are `knowledge/library.CLI_COMMAND_RUN_FIELDS`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ _KEYED_CALLS = """
   key: (literal_element (identifier) @key)
   value: (literal_element (call_expression function: (identifier) @function))) @element
 """
+_KEYED_NAMES = """
+(keyed_element
+  key: (literal_element (identifier) @key)
+  value: (literal_element (identifier) @function)) @element
+"""
+_FIELD_NAMES = tuple(sorted({f.encode() for fields in CLI_COMMAND_RUN_FIELDS.values() for f in fields}))
 
 
 def runs_as_command(literal: Node, context: FileContext) -> bool:
@@ -40,6 +47,28 @@ def runs_as_command(literal: Node, context: FileContext) -> bool:
         ):
             return True
     return False
+
+
+def runs_as_named_command(declaration: Node, context: FileContext) -> bool:
+    """Is the function declaration what a command literal of its package names to run (`Run: f`)?"""
+    name = declaration.child_by_field_name("name")
+    if declaration.type != "function_declaration" or name is None:
+        return False
+    return context.text(name) in context.package.remembered(
+        ("named commands",), lambda: _named_commands(context)
+    )
+
+
+def _named_commands(context: FileContext) -> frozenset[str]:
+    """The functions the package's command literals name in a run field (`RunE: runServe`)."""
+    found = set()
+    for other in context.package.contexts:
+        if not any(field in other.file.data for field in _FIELD_NAMES):
+            continue
+        for captures in captures_within(other.file.root, _KEYED_NAMES, other.file.budget):
+            if _command_field(captures["element"][0], other):
+                found.add(other.text(captures["function"][0]))
+    return frozenset(found)
 
 
 def _command_field(node: Node, context: FileContext) -> bool:
