@@ -695,25 +695,33 @@ def _received_type(channel: Node, context: FileContext, depth: int) -> TypeRef:
         owner = type_of(operand, context, depth - 1) if operand is not None else UNKNOWN
         found = RECEIVED_FROM_FIELDS.get(f"{owner.name}.{context.text(field)}") if field is not None else None
         return _foreign(found, found.rpartition(".")[0]) if found is not None else UNKNOWN
+    element = channel_element(channel, context)
+    if element is not None:
+        return declared_type(*element)
+    binding = lookup(channel, context) if channel.type == "identifier" else None
+    if binding is None or binding.type_node is not None or binding.value_node is None:
+        return UNKNOWN
+    return _received_type(binding.value_node, binding.context, depth - 1)  # `c := time.After(d)`
+
+
+def channel_element(channel: Node, context: FileContext) -> tuple[Node, FileContext] | None:
+    """The element type node of a channel variable (and its file): `ch chan T`, `make(chan T)`."""
     binding = lookup(channel, context) if channel.type == "identifier" else None
     if binding is None:
-        return UNKNOWN
+        return None
     declared = binding.type_node
-    if declared is None and binding.value_node is not None:
-        value = unparen(binding.value_node)
-        if (
-            value.type != "call_expression"
-            or context.text(value.child_by_field_name("function") or value) != "make"
-        ):
-            return _received_type(value, binding.context, depth - 1)
+    value = unparen(binding.value_node) if binding.value_node is not None else None
+    if declared is None and value is not None and value.type == "call_expression":
+        function = value.child_by_field_name("function")
         arguments = value.child_by_field_name("arguments")
-        declared = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+        if function is not None and binding.context.text(function) == "make" and arguments is not None:
+            declared = arguments.named_children[0] if arguments.named_children else None
     element = (
         declared.child_by_field_name("value")
         if declared is not None and declared.type == "channel_type"
         else None
     )
-    return declared_type(element, binding.context) if element is not None else UNKNOWN
+    return (element, binding.context) if element is not None else None
 
 
 def _identifier_type(identifier: Node, context: FileContext, depth: int) -> TypeRef:

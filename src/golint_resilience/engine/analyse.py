@@ -123,13 +123,10 @@ def _inside_error(node: Node, context: FileContext) -> bool:
     return node.type == "ERROR" or enclosing(node, _ERROR, context) is not None
 
 
-def _scope(report: Report) -> str:
-    """The enclosing function's key ("" at top level): part of a finding's fingerprint."""
-    declaration = enclosing_declaration(report.node, report.context)
-    return function_key(declaration, report.context) if declaration is not None else ""
-
-
-def _to_finding(spec: RuleSpec, report: Report, scope: str, occurrence: int, message: str) -> Finding:
+def _to_finding(
+    spec: RuleSpec, report: Report, declaration: Node | None, scope: str, occurrence: int, message: str
+) -> Finding:
+    """The finding of a report made in `declaration`, whose key `scope` is part of its fingerprint."""
     file = report.context.file
     span = file.span(report.node)
     # Never a fix in a file with syntax errors (its tree may be wrong) or in generated code.
@@ -146,9 +143,7 @@ def _to_finding(spec: RuleSpec, report: Report, scope: str, occurrence: int, mes
         line_hash=file.line_hashes.of(span.line),
         fix=report.fix if fixable else None,
         unless_served=report.unless_served,
-        used_only_by_tests=used_only_by_tests(
-            enclosing_declaration(report.node, report.context), report.context
-        ),
+        used_only_by_tests=used_only_by_tests(declaration, report.context),
     )
 
 
@@ -186,15 +181,17 @@ def _record(
     for report in sorted(reports, key=lambda r: (r.context.file.display, r.node.start_byte)):
         if report.context.file.root.has_error and _inside_error(report.node, report.context):
             continue
-        scope = _scope(report)
+        declaration = enclosing_declaration(report.node, report.context)
+        # the enclosing function's key ("" at top level): part of a finding's fingerprint
+        scope = function_key(declaration, report.context) if declaration is not None else ""
         key = (rule_id, report.context.file.display, scope, report.context.text(report.node))
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
         if report.condition is None:
             message = spec.message(report.variant, **dict(report.values))
-            result.findings.append(_to_finding(spec, report, scope, occurrence, message))
+            result.findings.append(_to_finding(spec, report, declaration, scope, occurrence, message))
         else:
-            finding = _to_finding(spec, report, scope, occurrence, message="")
+            finding = _to_finding(spec, report, declaration, scope, occurrence, message="")
             result.pending.append(
                 PendingFinding(finding, report.condition, report.variant, report.values, report.if_unknown)
             )

@@ -18,6 +18,7 @@ from golint_resilience.analysis.resolve import (
     ancestors,
     block_statements,
     callee_name,
+    channel_element,
     declared_type,
     enclosing_declaration,
     enclosing_function,
@@ -328,37 +329,20 @@ def _carries_no_work(channel: Node, context: FileContext) -> bool:
     retry, a slot freed), it carries nothing to work on, and the loop that fans out on it
     is bounded by whoever sends the tokens.
     """
-    element = _element_type(channel, context)
-    if element is None:
+    found = channel_element(channel, context)
+    if found is None:
         return False
+    element, declared_in = found
     if element.type == "struct_type":
         fields = element.named_children[0] if element.named_children else None
         return fields is None or not fields.named_children
-    return context.text(element) == "bool" or any(
-        declared_type(element, context).is_type(t) for t in _CONTROL
+    return declared_in.text(element) == "bool" or any(
+        declared_type(element, declared_in).is_type(t) for t in _CONTROL
     )
 
 
 # What the process is told to do about itself: a signal, a Windows service control request.
 _CONTROL = ("os.Signal", "golang.org/x/sys/windows/svc.ChangeRequest")
-
-
-def _element_type(channel: Node, context: FileContext) -> Node | None:
-    """The element type of a local channel, from its declaration or its `make(chan T)`."""
-    binding = lookup(channel, context) if channel.type == "identifier" else None
-    if binding is None:
-        return None
-    declared = binding.type_node
-    if (
-        declared is None
-        and binding.value_node is not None
-        and unparen(binding.value_node).type == "call_expression"
-    ):
-        arguments = unparen(binding.value_node).child_by_field_name("arguments")
-        declared = arguments.named_children[0] if arguments is not None and arguments.named_children else None
-    if declared is None or declared.type != "channel_type":
-        return None
-    return declared.child_by_field_name("value")
 
 
 def _received_before(start: Node, loop: Node, context: FileContext) -> bool:

@@ -497,10 +497,16 @@ def _labels(statement: Node, name: str, context: FileContext) -> bool:
 
 
 def _ends_with_jump(block: Node) -> bool:
+    last = _last_statement(block)
+    return last is not None and last.type in _JUMPS
+
+
+def _last_statement(block: Node) -> Node | None:
+    """The statement a block ends with."""
     statements = block.named_children
     if statements and statements[-1].type == "statement_list":
         statements = statements[-1].named_children
-    return bool(statements) and statements[-1].type in _JUMPS
+    return statements[-1] if statements else None
 
 
 def _compares_error_to_nil(left: Node, right: Node, context: FileContext) -> bool:
@@ -639,21 +645,19 @@ def _give_ups(loop: Node, counter: str, context: FileContext) -> list[tuple[Node
         ):
             continue
         limit = _counter_limit(condition, counter, context)
-        if limit is not None and any(_leaves(n, loop, context) for n in _jumps(consequence)):
+        last = _last_statement(consequence)
+        if (
+            limit is not None
+            and last is not None
+            and last.type in _GIVING_UP
+            and _leaves(last, loop, context)
+        ):
             found.append((statement, *limit))
     return found
 
 
 _IF_STATEMENTS = "(if_statement) @if"
-
-
-def _jumps(block: Node) -> list[Node]:
-    """The return and break statements a block ends with."""
-    statements = block.named_children
-    if statements and statements[-1].type == "statement_list":
-        statements = statements[-1].named_children
-    last = statements[-1] if statements else None
-    return [last] if last is not None and last.type in {"return_statement", "break_statement"} else []
+_GIVING_UP = frozenset({"return_statement", "break_statement"})
 
 
 def _start_value(loop: Node, counter: str, context: FileContext) -> int | None:
