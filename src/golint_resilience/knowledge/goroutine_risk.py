@@ -391,11 +391,7 @@ def _is_channel(expression: Node, context: FileContext) -> bool:
     """A channel, as far as declarations show: `jobs <-chan Job`, `make(chan T)`, a `chan` field."""
     if expression.type == "identifier":
         binding = lookup(expression, context)
-        if binding is None or not binding.is_local:
-            return False
-        if binding.type_node is not None:
-            return binding.type_node.type == "channel_type"
-        return binding.value_node is not None and _makes_channel(unparen(binding.value_node), context)
+        return binding is not None and binding.is_local and channel_element(expression, context) is not None
     if expression.type == "selector_expression":
         operand = expression.child_by_field_name("operand")
         field = expression.child_by_field_name("field")
@@ -404,20 +400,6 @@ def _is_channel(expression: Node, context: FileContext) -> bool:
         types = field_types(operand, context.text(field), context)
         return bool(types) and all(t.type == "channel_type" for t, _ in types)
     return False
-
-
-def _makes_channel(value: Node, context: FileContext) -> bool:
-    if value.type != "call_expression":
-        return False
-    function = value.child_by_field_name("function")
-    arguments = value.child_by_field_name("arguments")
-    first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
-    return (
-        function is not None
-        and context.text(function) == "make"
-        and first is not None
-        and first.type == "channel_type"
-    )
 
 
 def passed_in_call(target: Node, function: Node | None, context: FileContext) -> str | None:
