@@ -361,3 +361,20 @@ def test_a_run_the_cache_answers_loads_neither_parser_nor_checks(
     assert set(ANALYSIS_MODULES) <= cold  # the cold run analyses: the names are the right ones
     warm = _imported_modules(arguments, tree, tmp_path / "cache")
     assert sorted(warm & set(ANALYSIS_MODULES)) == []
+
+
+# What a run loads only when it needs it: the text report's and explain's terminal library, the
+# diff parser of --new-from-rev, the worker pool of a run with work to share out.
+ON_DEMAND_MODULES = ("rich", "unidiff", "multiprocessing")
+
+
+@pytest.mark.parametrize("output_format", ["json", "sarif"])
+def test_a_machine_readable_warm_run_loads_only_what_it_uses(output_format: str, tmp_path: Path) -> None:
+    """A warm run that writes JSON or SARIF to a pipe (pre-commit, an editor) imports no terminal
+    library, no diff parser and no process pool: each costs more than such a run's analysis."""
+    tree = tmp_path / "orders"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "orders", tree)
+    arguments = ["--format", output_format, "--no-progress", "./..."]
+    _imported_modules(arguments, tree, tmp_path / "cache")
+    warm = _imported_modules(arguments, tree, tmp_path / "cache")
+    assert sorted(name for name in warm if name.split(".")[0] in ON_DEMAND_MODULES) == []

@@ -14,7 +14,7 @@ import pytest
 
 from golint_resilience import __version__
 from golint_resilience.cli import main
-from golint_resilience.report import REPORTERS
+from golint_resilience.report import FORMATS
 from harness import EXIT_IN_LIB, invoke
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +44,7 @@ def test_every_option_is_documented(name: str) -> None:
 
 
 def test_every_format_is_documented() -> None:
-    assert {f for f in REPORTERS if f"| `{f}`" not in USAGE and f"| `{f}` (default)" not in USAGE} == set()
+    assert {f for f in FORMATS if f"| `{f}`" not in USAGE and f"| `{f}` (default)" not in USAGE} == set()
 
 
 def _console_examples() -> list[tuple[str, list[str]]]:

@@ -7,12 +7,10 @@ exit code says 0 (clean), 1 (findings at or above --fail-on) or 2 (usage or tool
 from __future__ import annotations
 
 import contextlib
-import difflib
 import io
 import os
 import re
 import sys
-import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -22,7 +20,6 @@ import click
 
 from golint_resilience import __version__
 from golint_resilience.analysis.roles import CLI, role_listing, validate_role
-from golint_resilience.catalog.docs import render_markdown
 from golint_resilience.catalog.specs import load_catalog
 from golint_resilience.config import Configuration, ConfigValues, configure
 from golint_resilience.config import render as render_config
@@ -39,7 +36,7 @@ from golint_resilience.filtering.stage import Baseline, Filters
 from golint_resilience.golang.discover import FileSource, PackageDir, discover, display_path
 from golint_resilience.golang.repository import default_root
 from golint_resilience.model import Finding, ResilintError, RunResult, Severity
-from golint_resilience.report import REPORTERS, STATISTICS, Reporter, ReportOptions, jsontext
+from golint_resilience.report import FORMATS, STATISTICS_FORMATS, Reporter, ReportOptions, jsontext, reporter
 from golint_resilience.report.output import write_bytes, write_text
 from golint_resilience.report.terminal import console, use_color
 from golint_resilience.settings import RunSettings
@@ -108,8 +105,15 @@ class _Resilint(click.Group):
             return None
         if word in _OPTION_COMMANDS:
             return _OPTION_COMMANDS[word]
-        close = difflib.get_close_matches(word, list(self.commands), n=1)
-        return close[0] if close else None
+        return _closest(word, list(self.commands))
+
+
+def _closest(word: str, choices: list[str]) -> str | None:
+    """The choice most like a mistyped `word`, if one is close enough."""
+    import difflib  # noqa: PLC0415 (_LAZY: only a mistake needs it)
+
+    close = difflib.get_close_matches(word, choices, n=1)
+    return close[0] if close else None
 
 
 _WORD = re.compile(r"[a-z][a-z-]*")
@@ -239,7 +243,7 @@ def _warn(message: str) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(REPORTERS)),
+    type=click.Choice(sorted(FORMATS)),
     default="text",
     show_default=True,
     help="Report format (docs/usage.md describes each).",
@@ -404,6 +408,8 @@ def check(
         sys.exit(_exit_code(result, settings.fail_on, exit_zero))
     except Exception as exc:
         if debug:
+            import traceback  # noqa: PLC0415 (_LAZY)
+
             traceback.print_exc()
         cause = f"{type(exc).__name__}: {exc}"
         _fail(f"internal error: {cause} (please report it at {ISSUES_URL} with the --debug output)")
@@ -430,12 +436,10 @@ def _deployment_checks(patterns: tuple[str, ...], settings: RunSettings) -> Depl
 
 
 def _reporter(output_format: str, statistics: bool) -> Reporter:
-    if not statistics:
-        return REPORTERS[output_format]
-    if output_format not in STATISTICS:
-        msg = f"--statistics works with --format {' or '.join(STATISTICS)}, not {output_format}"
+    if statistics and output_format not in STATISTICS_FORMATS:
+        msg = f"--statistics works with --format {' or '.join(STATISTICS_FORMATS)}, not {output_format}"
         raise ResilintError(msg)
-    return STATISTICS[output_format]
+    return reporter(output_format, statistics=statistics)
 
 
 def _reanalyser(directories: list[PackageDir], settings: RunSettings) -> Reanalyse:
@@ -678,14 +682,14 @@ def explain(rule: str, color: bool | None) -> None:
     by_name = {spec.name: spec for spec in catalog.values()}
     spec = catalog.get(rule.upper()) or by_name.get(rule)
     if spec is None:
-        close = difflib.get_close_matches(rule.upper(), list(catalog), n=1) or difflib.get_close_matches(
-            rule, list(by_name), n=1
-        )
-        hint = f"; did you mean {close[0]}?" if close else ""
+        close = _closest(rule.upper(), list(catalog)) or _closest(rule, list(by_name))
+        hint = f"; did you mean {close}?" if close else ""
         _fail(f"unknown rule {rule!r}{hint}")
         return
     # Imported here: markdown rendering (with pygments) costs ~60 ms that a lint run must not pay.
     from rich.markdown import Markdown  # noqa: PLC0415
+
+    from golint_resilience.catalog.docs import render_markdown  # noqa: PLC0415 (_LAZY)
 
     page = Markdown(render_markdown(spec))
     console(sys.stdout, use_color(color, sys.stdout), width=None).print(page)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Iterator, Mapping
 
 from golint_resilience.engine import interrupts
@@ -86,6 +85,8 @@ def analyse_all(
             yield analyse_directory(directory, settings, cache)
         return
     load_analysis()
+    import multiprocessing  # noqa: PLC0415 (only a run with work for several workers starts them)
+
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     workers = min(settings.jobs, len(todo))
     with multiprocessing.get_context(method).Pool(workers, initializer=interrupts.in_worker) as pool:

@@ -20,9 +20,6 @@ import os
 import subprocess
 from pathlib import Path
 
-from unidiff.errors import UnidiffParseError
-from unidiff.patch import PatchSet
-
 from golint_resilience.model import Finding, ResilintError
 
 Changes = dict[str, set[int] | None]  # absolute path → changed lines (None: the whole file)
@@ -79,6 +76,10 @@ def parse_diff(diff: str, top: Path, what: str) -> Changes:
     the diff deletes has no lines left to report on. Text without a single file header
     is an error, not "nothing changed": it is no diff at all.
     """
+    # Imported here: only a run with --new-from-rev or --new-from-patch reads a diff.
+    from unidiff.errors import UnidiffParseError  # noqa: PLC0415
+    from unidiff.patch import PatchSet  # noqa: PLC0415
+
     try:
         patch = PatchSet(diff)
     except UnidiffParseError as exc:

@@ -16,10 +16,13 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from golint_resilience.golang.gitignore import GitIgnore
 from golint_resilience.golang.worktree import WorkTree, find_top, list_work_tree
 from golint_resilience.model import ResilintError
+
+if TYPE_CHECKING:
+    from golint_resilience.golang.gitignore import GitIgnore
 
 RECURSIVE_SUFFIX = "..."
 
@@ -88,7 +91,7 @@ class FileSource:
         if top is None or not self.respect_gitignore:
             return None
         if top not in self._rules_by_top:
-            self._rules_by_top[top] = list_work_tree(top) or GitIgnore(top)
+            self._rules_by_top[top] = list_work_tree(top) or _read_gitignores(top)
         return self._rules_by_top[top]
 
     def _root(self, real: Path) -> Path:
@@ -165,6 +168,13 @@ def _relative(real: Path, top: Path) -> str:
     """`real` relative to `top`, as git lists directories ('' for the top itself)."""
     relative = real.relative_to(top).as_posix()
     return "" if relative == "." else relative
+
+
+def _read_gitignores(top: Path) -> GitIgnore:
+    """The .gitignore rules of a tree git cannot be asked about (pathspec, loaded only then)."""
+    from golint_resilience.golang.gitignore import GitIgnore  # noqa: PLC0415
+
+    return GitIgnore(top)
 
 
 def _walk(root: Path, real_root: Path, rules: GitIgnore | None) -> list[Path]:

@@ -11,15 +11,19 @@ pattern matched. A pattern that matches a directory matches every file below it.
 from __future__ import annotations
 
 import functools
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from golint_resilience.model import ResilintError
+
+if TYPE_CHECKING:
+    import pathspec
 
 
 @functools.cache
 def compile_globs(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     """The patterns as one matcher; an invalid one is a user error."""
+    import pathspec  # noqa: PLC0415 (a run whose configuration has no globs never loads it)
+
     try:
         return pathspec.GitIgnoreSpec.from_lines(patterns)
     except ValueError as exc:  # pathspec's pattern errors are ValueErrors

@@ -9,9 +9,10 @@ A report written to a file (`-o`) is coloured only with `--color`.
 from __future__ import annotations
 
 import os
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
 UNWRAPPED_WIDTH = 10_000  # output that is not on a terminal is never wrapped: grep finds whole lines
 
@@ -40,6 +41,8 @@ def console(stream: TextIO, color: bool, **settings: Any) -> Console:
         "width": None if stream.isatty() else UNWRAPPED_WIDTH,
         **settings,
     }
+    from rich.console import Console  # noqa: PLC0415 (a report that needs no console never loads rich)
+
     return Console(
         file=stream,
         no_color=not color,
