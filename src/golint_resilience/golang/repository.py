@@ -26,23 +26,26 @@ def checkout_root(start: Path) -> Path | None:
     directory at or above `start` with a go.mod or go.work, so that a nested module under
     `examples/` is still an example of the repository around it. None when neither exists.
     """
-    top = git_top_level(start)
-    if top is not None:
-        return top
-    outermost = None
-    for directory in (start, *start.parents):
-        if (directory / "go.mod").is_file() or (directory / "go.work").is_file():
-            outermost = directory
-    return outermost
+    return git_top_level(start) or _outermost_module(start)
+
+
+# Both walk up one directory at a time, each step cached: a run asks for every package
+# directory of a tree, and they share their parents.
+@functools.cache
+def _outermost_module(start: Path) -> Path | None:
+    """The outermost directory at or above `start` with a go.mod or go.work."""
+    above = _outermost_module(start.parent) if start.parent != start else None
+    if above is not None:
+        return above
+    return start if (start / "go.mod").is_file() or (start / "go.work").is_file() else None
 
 
 @functools.cache
 def git_top_level(start: Path) -> Path | None:
     """The nearest directory at or above `start` with a `.git` (dir or file), else None."""
-    for directory in (start, *start.parents):
-        if (directory / ".git").exists():
-            return directory
-    return None
+    if (start / ".git").exists():
+        return start
+    return git_top_level(start.parent) if start.parent != start else None
 
 
 def default_root(start: Path) -> Path:
