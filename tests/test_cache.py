@@ -364,17 +364,44 @@ def test_a_run_the_cache_answers_loads_neither_parser_nor_checks(
 
 
 # What a run loads only when it needs it: the text report's and explain's terminal library, the
-# diff parser of --new-from-rev, the worker pool of a run with work to share out.
-ON_DEMAND_MODULES = ("rich", "unidiff", "multiprocessing")
+# diff parser of --new-from-rev, the worker pool of a run with work to share out, the parsers
+# of deployment files that changed since the last run.
+ON_DEMAND_MODULES = ("rich", "unidiff", "multiprocessing", "yaml", "dockerfile_parse")
 
 
 @pytest.mark.parametrize("output_format", ["json", "sarif"])
 def test_a_machine_readable_warm_run_loads_only_what_it_uses(output_format: str, tmp_path: Path) -> None:
     """A warm run that writes JSON or SARIF to a pipe (pre-commit, an editor) imports no terminal
-    library, no diff parser and no process pool: each costs more than such a run's analysis."""
+    library, no diff parser, no process pool and, its Kubernetes manifest and Dockerfile
+    unchanged, no YAML or Dockerfile parser: each costs more than such a run's analysis."""
     tree = tmp_path / "orders"
     shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "orders", tree)
     arguments = ["--format", output_format, "--no-progress", "./..."]
     _imported_modules(arguments, tree, tmp_path / "cache")
     warm = _imported_modules(arguments, tree, tmp_path / "cache")
     assert sorted(name for name in warm if name.split(".")[0] in ON_DEMAND_MODULES) == []
+
+
+def test_a_deployment_file_is_parsed_again_once_it_changes(tmp_path: Path) -> None:
+    """Parses of deployment files are cached by their text: an unchanged manifest is not read
+    again, and an edited one is, so the deployment findings always match an uncached run."""
+    tree = tmp_path / "orders"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "orders", tree)
+    cache = tmp_path / "cache"
+
+    def deployment_findings(*cache_args: str) -> list[tuple[str, str, int]]:
+        with chdir(tree):
+            result = CliRunner().invoke(main, ["--format", "json", "--exit-zero", *cache_args, "./..."])
+        findings = json.loads(result.output)["findings"]
+        return [(f["rule"], f["path"], f["line"]) for f in findings if f["rule"].startswith("RES8")]
+
+    first = deployment_findings("--cache-dir", str(cache))
+    assert ("RES803", "deploy/k8s/orders.yaml", 26) in first
+    assert deployment_findings("--cache-dir", str(cache)) == first == deployment_findings("--no-cache")
+    manifest = tree / "deploy" / "k8s" / "orders.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    longer_grace = text.replace("terminationGracePeriodSeconds: 30", "terminationGracePeriodSeconds: 90")
+    manifest.write_text(longer_grace, encoding="utf-8")
+    edited = deployment_findings("--cache-dir", str(cache))
+    assert ("RES803", "deploy/k8s/orders.yaml", 26) not in edited
+    assert edited == deployment_findings("--no-cache")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from golint_resilience.deploy import dockerfile, kubernetes, systemd
+from golint_resilience.deploy import dockerfile, manifests, systemd
 from golint_resilience.deploy.load import load
 from golint_resilience.deploy.sources import DeploymentFile, Kind, find, roots
 from harness import chdir
@@ -59,7 +59,7 @@ def _file(kind: Kind, text: str, name: str = "f") -> DeploymentFile:
 
 
 def test_kubernetes_workloads_of_a_multi_document_file() -> None:
-    workloads, notes = kubernetes.parse(_file(Kind.KUBERNETES, MULTI_DOCUMENT))
+    workloads, notes = manifests.parse(_file(Kind.KUBERNETES, MULTI_DOCUMENT))
     assert not notes
     assert [(w.kind, w.name) for w in workloads] == [("Deployment", "web"), ("CronJob", "nightly")]
     web = workloads[0]
@@ -76,13 +76,13 @@ def test_kubernetes_workloads_of_a_multi_document_file() -> None:
 
 def test_helm_templates_are_skipped_with_a_note() -> None:
     text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
-    workloads, notes = kubernetes.parse(_file(Kind.KUBERNETES, text))
+    workloads, notes = manifests.parse(_file(Kind.KUBERNETES, text))
     assert workloads == []
     assert "template" in notes[0].message
 
 
 def test_invalid_yaml_is_a_note_with_its_line() -> None:
-    _, notes = kubernetes.parse(_file(Kind.KUBERNETES, "kind: Pod\nspec: [\n"))
+    _, notes = manifests.parse(_file(Kind.KUBERNETES, "kind: Pod\nspec: [\n"))
     assert "invalid YAML (line 3)" in notes[0].message
 
 

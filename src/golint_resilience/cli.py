@@ -350,12 +350,12 @@ def check(
         settings = configuration.run_settings(jobs or os.cpu_count() or 1)
         changes = _changes(new_from_rev, new_from_patch)  # before the run: a bad revision fails fast
         directories = _package_dirs(patterns, configuration, whole_packages=whole_packages)
-        deployment = _deployment_checks(patterns, settings)
+        cache = None if no_cache else _cache_dir(cache_dir or default_cache_dir())
+        deployment = _deployment_checks(patterns, settings, cache)
         with (
             interrupts.stop_signals_raise(),
             ProgressBar(enabled=not no_progress, color=use_color(color, sys.stderr)) as progress,
         ):
-            cache = None if no_cache else _cache_dir(cache_dir or default_cache_dir())
             filters = Filters(
                 configuration.root,
                 configuration.path_ignores,
@@ -425,9 +425,11 @@ def _package_dirs(
     return excluder.apply(discover(list(patterns) or ["./..."], source, whole_packages=whole_packages))
 
 
-def _deployment_checks(patterns: tuple[str, ...], settings: RunSettings) -> DeploymentChecks | None:
+def _deployment_checks(
+    patterns: tuple[str, ...], settings: RunSettings, cache_dir: Path | None
+) -> DeploymentChecks | None:
     """The checks of the deployment files under the patterns' trees (None: there are none)."""
-    deployments = load_deployments(list(patterns) or ["./..."])
+    deployments = load_deployments(list(patterns) or ["./..."], cache_dir)
     if not deployments.files:
         return None
     from golint_resilience.deploy.check import DeploymentChecks  # noqa: PLC0415 (_LAZY)

@@ -15,12 +15,15 @@ from __future__ import annotations
 import dataclasses
 import enum
 import marshal
+import os
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 _MARSHAL_VERSION = 4
 _LEAVES = (str, int, float, bool, type(None))
 _LEAF_TYPES = frozenset(_LEAVES)
+_PATH_TAG = b"Path"  # a file system path, held as its text
 
 
 class DecodeError(ValueError):
@@ -28,7 +31,7 @@ class DecodeError(ValueError):
 
 
 class Codec:
-    """Encodes and decodes values built from `types` (dataclasses and enums) and plain values."""
+    """Encodes and decodes values built from `types` (dataclasses and enums), paths and plain values."""
 
     def __init__(self, types: Iterable[type]) -> None:
         self._tags: dict[type, bytes] = {}
@@ -36,7 +39,7 @@ class Codec:
         self._fields: dict[type, tuple[str, ...]] = {}
         for cls in types:
             tag = cls.__name__.encode()
-            if tag in self._types:
+            if tag in self._types or tag == _PATH_TAG:
                 msg = f"two registered types are called {cls.__name__}"
                 raise ValueError(msg)
             self._tags[cls], self._types[tag] = tag, cls
@@ -70,6 +73,8 @@ class Codec:
             if isinstance(value, enum.Enum):
                 return (tag, value.value)
             return (tag, *(self.encode(getattr(value, name)) for name in self._fields[type(value)]))
+        if isinstance(value, Path):
+            return (_PATH_TAG, os.fspath(value))
         mapped = _map_items(value, self.encode)
         if mapped is _NOT_A_CONTAINER:
             msg = f"{type(value).__name__} is not cache data"
@@ -98,6 +103,11 @@ class Codec:
         raise DecodeError(msg)
 
     def _rebuild(self, tag: bytes, values: tuple[object, ...]) -> object:
+        if tag == _PATH_TAG:
+            if len(values) != 1 or type(values[0]) is not str:
+                msg = "a path is held as one string"
+                raise DecodeError(msg)
+            return Path(values[0])
         cls = self._types.get(tag)
         if cls is None:
             msg = f"unknown type {tag!r}"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from golint_resilience.golang.worktree import WorkTree, find_top, list_work_tree
+from golint_resilience.golang.worktree import WorkTree, list_work_tree
 from golint_resilience.model import ResilintError
 
 if TYPE_CHECKING:
@@ -53,12 +53,33 @@ def _is_go_file_name(name: str) -> bool:
     return name.endswith(".go") and not name.startswith((".", "_"))
 
 
-def _is_file(path: Path) -> bool:
-    """A file, or a link to anything but a directory (a directory named `x.go` is not).
+def _is_directory(entry: os.DirEntry[str], *, follow: bool) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=follow)
+    except OSError:  # a looping link: not a directory, reported when read
+        return False
 
-    A dangling or looping link still counts: it is reported when read.
+
+def _present_files(real: Path, names: list[str]) -> list[tuple[str, bool]]:
+    """(name, is a link) of the Go file `names` that are files in the directory `real`.
+
+    A file is anything but a directory, or a link to anything but a directory (a directory
+    named `x.go` is not); a dangling or looping link still counts: it is reported when read.
+    One listing of the directory answers for all its files.
     """
-    return os.path.lexists(path) and not path.is_dir()
+    try:
+        entries = {entry.name: entry for entry in os.scandir(real)}
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        entry = entries.get(name)
+        if entry is None or not _is_go_file_name(name):
+            continue
+        is_link = entry.is_symlink()
+        if not _is_directory(entry, follow=is_link):
+            found.append((name, is_link))
+    return found
 
 
 def _ignore(_: str) -> None:
@@ -81,8 +102,16 @@ class FileSource:
         self._files: dict[Path, list[Path]] = {}
 
     def _top(self, real: Path) -> Path | None:
+        """The work tree's top level at or above `real` (None: not in one).
+
+        Found one directory at a time, each step remembered for this run: a tree's
+        directories share their parents.
+        """
         if real not in self._tops:
-            self._tops[real] = find_top(real)
+            if (real / ".git").exists():
+                self._tops[real] = real
+            else:
+                self._tops[real] = self._top(real.parent) if real.parent != real else None
         return self._tops[real]
 
     def _rules(self, real: Path) -> WorkTree | GitIgnore | None:
@@ -112,18 +141,24 @@ class FileSource:
         self.notice(f"{file}: skipped, a symbolic link to {target}, outside {root}")
         return True
 
-    def files(self, directory: Path) -> list[Path]:
-        """The Go files of one directory that the run may read."""
+    def files(self, directory: Path, real: Path | None = None) -> list[Path]:
+        """The Go files of one directory that the run may read.
+
+        `real`: the directory's real path, when the caller knows it without resolving links.
+        """
         if directory not in self._files:
-            real = Path(os.path.realpath(directory))
+            real = real or Path(os.path.realpath(directory))
             rules = self._rules(real)
             if isinstance(rules, WorkTree):
                 names = rules.go_files.get(_relative(real, rules.top), [])
             else:
                 names = self._scan(real, rules)
-            found = [directory / name for name in names if _is_go_file_name(name)]
             root = self._root(real)
-            self._files[directory] = [f for f in found if _is_file(f) and not self._leaves_root(f, root)]
+            self._files[directory] = [
+                directory / name
+                for name, is_link in _present_files(real, names)
+                if not (is_link and self._leaves_root(directory / name, root))
+            ]
         return self._files[directory]
 
     @staticmethod
@@ -141,11 +176,12 @@ class FileSource:
         real = Path(os.path.realpath(base))
         rules = self._rules(real)
         if isinstance(rules, WorkTree):
+            # git lists no directory through a link, so below `real` every path is real already
             for relative, _ in sorted(rules.below(_relative(real, rules.top))):
                 if not relative:
-                    yield base, self.files(base)
+                    yield base, self.files(base, real)
                 elif not any(skipped_dir_name(part) for part in relative.split("/")):
-                    yield base / relative, self.files(base / relative)
+                    yield base / relative, self.files(base / relative, real / relative)
             return
         for directory in _walk(base, real, rules):
             yield directory, self.files(directory)

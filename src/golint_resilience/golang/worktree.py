@@ -16,14 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-def find_top(directory: Path) -> Path | None:
-    """The nearest directory at or above `directory` (a real path) holding `.git` (a dir or file)."""
-    for candidate in (directory, *directory.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return None
-
-
 @dataclass(frozen=True)
 class WorkTree:
     """The Go file names git lists, by directory relative to the top level ('' for the top)."""
