@@ -62,3 +62,8 @@ class Workload:
     def long_running(self) -> bool:
         """A workload whose pods serve until stopped (not a Job, CronJob or bare Pod)."""
         return self.kind in LONG_RUNNING_KINDS
+
+
+def looks_like_manifest(data: bytes) -> bool:
+    """Cheap test before parsing: a Kubernetes object names its `kind` and `apiVersion`."""
+    return b"apiVersion" in data and b"kind:" in data

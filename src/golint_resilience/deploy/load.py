@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from golint_resilience.deploy.dockerfile import Dockerfile, GoBuild, Launch
-from golint_resilience.deploy.kubernetes import Container, Probe, Workload
+from golint_resilience.deploy.kubernetes import Container, Probe, Workload, looks_like_manifest
 from golint_resilience.deploy.sources import DeploymentFile, Kind, find, roots
 from golint_resilience.deploy.systemd import Setting, Unit
 from golint_resilience.engine.cache import Entry, ResultCache, content_key
 from golint_resilience.engine.codec import Codec
+from golint_resilience.engine.reading import read_regular_file
 from golint_resilience.golang.discover import display_path
 from golint_resilience.model import FileError, Place, Span
 
@@ -36,24 +37,15 @@ class Deployments:
         return tuple(sorted({p.path for p in probes if p is not None and p.path is not None}))
 
 
-def read(path: Path, kind: Kind) -> DeploymentFile | FileError:
-    """A deployment file's text, or why it cannot be read."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        return FileError(display_path(path), f"cannot read: {exc.strerror or exc}")
-    return DeploymentFile(path, display_path(path), kind, text.removeprefix("\ufeff"))
-
-
 @dataclass(frozen=True)
 class Parsed:
-    """What one deployment file holds; a YAML file that is no manifest holds nothing (`manifest`)."""
+    """What one deployment file holds."""
 
+    file: DeploymentFile
     workloads: tuple[Workload, ...] = ()
     dockerfile: Dockerfile | None = None
     unit: Unit | None = None
     errors: tuple[FileError, ...] = ()
-    manifest: bool = True
 
 
 _CODEC = Codec(
@@ -92,53 +84,54 @@ def load(roots: list[Path], cache_dir: Path | None = None) -> Deployments:
     if cache is not None:
         cache.mark_used()
     for path, kind in find(roots):
-        read_file = read(path, kind)
-        if isinstance(read_file, FileError):
-            found.errors.append(read_file)
+        try:
+            data = read_regular_file(path)
+        except OSError as exc:
+            found.errors.append(FileError(display_path(path), f"cannot read: {exc.strerror or exc}"))
             continue
-        parsed = _cached_parse(read_file, cache)
-        if not parsed.manifest:
+        if kind is Kind.KUBERNETES and not looks_like_manifest(data):
             continue
+        parsed = _cached_parse(path, kind, data, cache)
         found.workloads.extend(parsed.workloads)
         found.dockerfiles.extend([parsed.dockerfile] if parsed.dockerfile is not None else [])
         found.units.extend([parsed.unit] if parsed.unit is not None else [])
         found.errors.extend(parsed.errors)
-        found.files.append(read_file)
+        found.files.append(parsed.file)
     return found
 
 
-def _cached_parse(file: DeploymentFile, cache: ResultCache | None) -> Parsed:
-    """The parse of a file, from the cache when its path, kind and text are those stored."""
+def _cached_parse(path: Path, kind: Kind, data: bytes, cache: ResultCache | None) -> Parsed:
+    """The parse of a file, from the cache when its path, kind and bytes are those stored."""
     if cache is None:
-        return parse(file)
-    key = content_key(
-        [os.fspath(file.path).encode(), file.display.encode(), file.kind.value.encode(), file.text.encode()]
-    )
-    name = f"{_NAMESPACE}: {os.path.abspath(file.path)}"
+        return parse(path, kind, data)
+    display = display_path(path)
+    key = content_key([os.fspath(path).encode(), display.encode(), kind.value.encode(), data])
+    name = f"{_NAMESPACE}: {os.path.abspath(path)}"
     entry = cache.load(name)
     if entry is not None and entry.content_key == key and isinstance(entry.value, Parsed):
         return entry.value
-    parsed = parse(file)
+    parsed = parse(path, kind, data)
     cache.store(name, Entry(key, None, parsed))
     return parsed
 
 
-def parse(file: DeploymentFile) -> Parsed:
-    """Parse one deployment file by its kind."""
-    # The parsers (YAML, Dockerfile) are imported once a file needs them: most Go trees, and
-    # most runs on a few files, have no deployment file, and their imports cost ~40 ms.
-    if file.kind is Kind.KUBERNETES:
+def parse(path: Path, kind: Kind, data: bytes) -> Parsed:
+    """Parse one deployment file (its bytes as read) by its kind."""
+    text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    file = DeploymentFile(path, display_path(path), kind, text)
+    # The parsers (YAML, Dockerfile, configparser) are imported once a file needs them: most
+    # Go trees, and most runs on a few files, have no deployment file, and a warm run's are
+    # in the cache; their imports cost ~40 ms.
+    if kind is Kind.KUBERNETES:
         from golint_resilience.deploy import manifests  # noqa: PLC0415
 
-        if not manifests.looks_like_manifest(file.text):
-            return Parsed(manifest=False)
         workloads, errors = manifests.parse(file)
-        return Parsed(workloads=tuple(workloads), errors=tuple(errors))
-    if file.kind is Kind.DOCKERFILE:
+        return Parsed(file, workloads=tuple(workloads), errors=tuple(errors))
+    if kind is Kind.DOCKERFILE:
         from golint_resilience.deploy import dockerfile  # noqa: PLC0415
 
-        return Parsed(dockerfile=dockerfile.parse(file))
+        return Parsed(file, dockerfile=dockerfile.parse(file))
     from golint_resilience.deploy import systemd  # noqa: PLC0415
 
     unit, errors = systemd.parse(file)
-    return Parsed(unit=unit, errors=tuple(errors))
+    return Parsed(file, unit=unit, errors=tuple(errors))

@@ -152,8 +152,3 @@ def parse(file: DeploymentFile) -> tuple[list[Workload], list[FileError]]:
         return [], [FileError(file.display, f"invalid YAML{where}: not checked")]
     workloads = [w for d in documents if d is not None and (w := _workload(file, d)) is not None]
     return workloads, []
-
-
-def looks_like_manifest(text: str) -> bool:
-    """Cheap test before parsing: a Kubernetes object names its `kind` and `apiVersion`."""
-    return "apiVersion" in text and "kind:" in text

@@ -21,13 +21,13 @@ def read_directory(directory: PackageDir, settings: RunSettings) -> list[ReadFil
     found: list[ReadFile] = []
     for path in run_files(directory, settings):
         try:
-            found.append((path, display_path(path), _read_regular_file(path)))
+            found.append((path, display_path(path), read_regular_file(path)))
         except OSError as exc:
             found.append((path, display_path(path), f"cannot read: {exc.strerror or exc}"))
     return found
 
 
-def _read_regular_file(path: Path) -> bytes:
+def read_regular_file(path: Path) -> bytes:
     """A file's bytes; a FIFO or device (`x.go -> /dev/zero`) would block or never end."""
     if not stat.S_ISREG(path.stat().st_mode):
         raise OSError(0, "not a regular file")
