@@ -14,13 +14,13 @@ import functools
 import os
 import re
 import shutil
-import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import tomli
 from click.testing import CliRunner
 
 from golint_resilience.analysis.roles import RoleSelection
@@ -33,11 +33,6 @@ from golint_resilience.engine.pipeline import run
 from golint_resilience.golang.discover import discover
 from golint_resilience.model import Finding
 from golint_resilience.settings import RunSettings, default_options, select_rules
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _WANT = re.compile(r"//\s*want\s+(.*)$")
@@ -120,7 +115,7 @@ def expectations(root: Path) -> list[Expectation]:
 
 def lint_fixture(name: str, *, jobs: int = 1) -> list[Finding]:
     root = FIXTURES / name
-    config = tomllib.loads((root / "fixture.toml").read_text(encoding="utf-8"))
+    config = tomli.loads((root / "fixture.toml").read_text(encoding="utf-8"))
     lint = functools.partial(
         lint_directory,
         select=tuple(config["select"]),

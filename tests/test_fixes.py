@@ -12,19 +12,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import tomli
 
 from golint_resilience.catalog.specs import load_catalog
 from harness import go_tool, invoke, lint_directory, mismatches
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
 
 CASES = Path(__file__).parent / "fixes"
 BOM = b"\xef\xbb\xbf"
@@ -53,7 +48,7 @@ class Case:
 
 
 def _case(directory: Path) -> Case:
-    config = tomllib.loads((directory / "case.toml").read_text(encoding="utf-8"))
+    config = tomli.loads((directory / "case.toml").read_text(encoding="utf-8"))
     return Case(
         directory.name,
         tuple(config["select"]),

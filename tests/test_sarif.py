@@ -7,11 +7,11 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
+import tomli
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,11 +25,6 @@ from golint_resilience.report.common import ReportOptions
 from golint_resilience.report.sarif import DESCRIPTION_LIMIT, build_log, clip
 from golint_resilience.settings import RunSettings, default_options
 from harness import chdir, invoke
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "orders"
@@ -144,7 +139,7 @@ def test_some_rule_is_a_security_rule() -> None:
     ],
 )
 def test_security_severity_is_validated(rule_file: str, value: str | None, error: str) -> None:
-    data = tomllib.loads((RULES / rule_file).read_text(encoding="utf-8"))
+    data = tomli.loads((RULES / rule_file).read_text(encoding="utf-8"))
     data.pop("security-severity", None)
     if value is not None:
         data["security-severity"] = value

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+import tomli
 
 from golint_resilience import config
 from golint_resilience.catalog.specs import load_catalog
 from harness import invoke
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "docs" / "schemas"
@@ -79,7 +74,7 @@ def test_the_documented_configurations_validate(tmp_path: Path) -> None:
     documented = _documented_configurations()
     assert documented  # docs/configuration.md has the annotated example
     for name, text in documented:
-        data = tomllib.loads(text)
+        data = tomli.loads(text)
         jsonschema.validate(data.get("tool", {}).get("resilint", data), schema)
         (tmp_path / name).write_text(text, encoding="utf-8")
         config.load_config(tmp_path / name, load_catalog())  # resilint accepts it too
@@ -118,7 +113,7 @@ def test_the_config_schema_has_exactly_the_rule_options() -> None:
 )
 def test_the_config_schema_rejects_what_config_py_rejects(text: str, tmp_path: Path) -> None:
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(tomllib.loads(text), _schema("resilint-config.schema.json"))
+        jsonschema.validate(tomli.loads(text), _schema("resilint-config.schema.json"))
     (tmp_path / ".resilint.toml").write_text(text, encoding="utf-8")
     with pytest.raises(config.ConfigError):
         config.load_config(tmp_path / ".resilint.toml", load_catalog())

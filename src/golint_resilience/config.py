@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+
+import tomli
 
 from golint_resilience.analysis.roles import ROLES, RoleConfig, RoleSelection
 from golint_resilience.catalog.specs import RuleSpec, scalar_option_value
@@ -30,11 +31,6 @@ from golint_resilience.settings import (
     select_rules,
     shown,
 )
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 CONFIG_FILE = ".resilint.toml"
 PYPROJECT = "pyproject.toml"
@@ -177,11 +173,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
         if len(data) > MAX_FILE_BYTES:
             msg = f"{_shown(path)}: larger than {MAX_FILE_BYTES // 2**20} MiB, not a configuration file"
             raise ConfigError(msg)
-        return tomllib.loads(data.decode("utf-8"))
+        return tomli.loads(data.decode("utf-8"))
     except OSError as exc:
         msg = f"{_shown(path)}: cannot read: {exc.strerror or exc}"
         raise ConfigError(msg) from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except (tomli.TOMLDecodeError, UnicodeDecodeError) as exc:
         msg = f"{_shown(path)}: invalid TOML: {exc}"
         raise ConfigError(msg) from exc
     except RecursionError as exc:
