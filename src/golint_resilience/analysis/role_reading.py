@@ -85,8 +85,11 @@ def code_imports(package: Package) -> tuple[str, ...]:
         if context.file.path.name.endswith("_test.go") or not local:
             continue  # a file that imports no module-local package is not even parsed for this
         used = {*context.imports.blank, *context.imports.dot}
+        local_names = {name for name, path in context.imports.by_name.items() if path in local}
         for captures in captures_within(context.file.root, _PACKAGE_VALUES, context.file.budget):
-            used.add(imported_package(captures["package"][0], context) or "")
+            operand = captures["package"][0]
+            if context.text(operand) in local_names:  # resolving costs a scope walk: only these can be one
+                used.add(imported_package(operand, context) or "")
         if not local.keys() <= used:  # only then can a method of a value be the one use left
             used.update(
                 _method_owner(c, context) for c in calls_within(context.file.root, context.file.budget)

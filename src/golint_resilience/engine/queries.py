@@ -11,7 +11,7 @@ from golint_resilience.model import FileError
 from golint_resilience.registry import CHECKS, FACT_EXTRACTORS, FRAGMENTS, FactExtractor, Match, Options
 from golint_resilience.settings import RunSettings
 
-_MAX_COMPILED_QUERIES = 64  # compiling costs ~1.5 ms; the common combinations come first
+_MAX_COMPILED_QUERIES = 64  # compiling one costs ~4 ms; the common combinations come first
 
 
 class CombinedQuery:
@@ -19,31 +19,37 @@ class CombinedQuery:
 
     Each file gets a query made of only the fragments whose triggers it contains (most
     files trigger a few): a query costs per node and per pattern, so fewer patterns cost
-    less. The queries for the combinations seen are compiled once per process.
+    less. Compiling a query costs about as much as running it over a few dozen files, so a
+    combination is compiled the second time a file asks for it; the first time, and for a
+    single fragment, the fragments' own queries (compiled once) run one after the other.
     """
 
     def __init__(self, names: tuple[str, ...], options: Options) -> None:
         self.names = names
         self.sources = {name: FRAGMENTS[name].source(options) for name in names}
-        self.pattern_counts = {
-            name: compile_query(source, f"fragment {name}").pattern_count
-            for name, source in self.sources.items()
+        self.fragment_queries = {
+            name: compile_query(source, f"fragment {name}") for name, source in self.sources.items()
         }
         self.prefilter = Prefilter(
             {name: FRAGMENTS[name].triggers(options) for name in names},
             {name: FRAGMENTS[name].package_triggers(options) for name in names},
         )
         self._compiled: dict[tuple[str, ...], tuple[Query, list[str]]] = {}
+        self._asked: set[tuple[str, ...]] = set()
 
-    def _query(self, names: tuple[str, ...]) -> tuple[Query, list[str]]:
+    def _query(self, names: tuple[str, ...]) -> tuple[Query, list[str]] | None:
+        """The compiled query of a combination of fragments; None: run them one by one."""
         compiled = self._compiled.get(names)
-        if compiled is None and len(self._compiled) >= _MAX_COMPILED_QUERIES:
-            names = self.names  # a rare combination: the query of every fragment serves it too
-            compiled = self._compiled.get(names)
-        if compiled is None:
-            query = compile_query("\n".join(self.sources[name] for name in names), "combined query")
-            owner = [name for name in names for _ in range(self.pattern_counts[name])]
-            compiled = self._compiled[names] = (query, owner)
+        if compiled is not None:
+            return compiled
+        if len(names) == 1 or names not in self._asked:
+            self._asked.add(names)
+            return None
+        if len(self._compiled) >= _MAX_COMPILED_QUERIES:
+            return None  # a rare combination, once the common ones are compiled
+        query = compile_query("\n".join(self.sources[name] for name in names), "combined query")
+        owner = [name for name in names for _ in range(self.fragment_queries[name].pattern_count)]
+        compiled = self._compiled[names] = (query, owner)
         return compiled
 
     def run(self, context: FileContext, names: tuple[str, ...], into: dict[str, list[Match]]) -> bool:
@@ -51,7 +57,15 @@ class CombinedQuery:
 
         False when the search had to drop some (see parsing.MATCH_LIMIT).
         """
-        query, owner = self._query(names)
+        compiled = self._query(names)
+        if compiled is None:
+            complete = True
+            for name in names:
+                found, searched = matches(self.fragment_queries[name], context.file.root)
+                complete = complete and searched
+                into.setdefault(name, []).extend(Match(context, captures) for _, captures in found)
+            return complete
+        query, owner = compiled
         found, complete = matches(query, context.file.root)
         for pattern, captures in found:
             into.setdefault(owner[pattern], []).append(Match(context, captures))
