@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
+from typing import cast
 
 from golint_resilience.golang.index import Decl, FileContext, fields_named, receiver_type_name, string_value
 from golint_resilience.golang.parsing import Node, captures_within
@@ -383,12 +384,9 @@ def _local_binding(name: str, use: Node, context: FileContext) -> Binding | None
     for parent in ancestors(use, context):
         if parent.type in _SCOPE_STOP:
             return None
-        for sibling in parent.named_children:
-            if sibling.start_byte >= child.start_byte:
-                break
-            binding = _declared_by(sibling, name, context)
-            if binding is not None:
-                return binding
+        first = _first_binding_in(parent, name, context)
+        if first is not None and first[0] < child.start_byte:
+            return first[1]
         # The header of an if/for/switch is in scope of its body: it precedes the body,
         # so the loop above already saw it. A type switch alias is a field of the parent.
         if parent.type == "type_switch_statement" and child.type != "expression_list":
@@ -397,6 +395,25 @@ def _local_binding(name: str, use: Node, context: FileContext) -> Binding | None
                 return binding
         child = parent
     return None
+
+
+def _first_binding_in(parent: Node, name: str, context: FileContext) -> tuple[int, Binding] | None:
+    """The first child of `parent` that binds `name`, with where it starts; None if none does.
+
+    Go lets a name be declared once per block, so the first is the one every later use
+    sees. Remembered per file: lookups in a long function body would otherwise read every
+    statement before each use again.
+    """
+    key = (parent.id, name)
+    if key not in context.first_bindings:
+        found = None
+        for sibling in parent.named_children:
+            binding = _declared_by(sibling, name, context)
+            if binding is not None:
+                found = (sibling.start_byte, binding)
+                break
+        context.first_bindings[key] = found
+    return cast("tuple[int, Binding] | None", context.first_bindings[key])
 
 
 def is_builtin(function: Node, name: str, context: FileContext) -> bool:

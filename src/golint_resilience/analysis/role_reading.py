@@ -91,9 +91,10 @@ def code_imports(package: Package) -> tuple[str, ...]:
             if context.text(operand) in local_names:  # resolving costs a scope walk: only these can be one
                 used.add(imported_package(operand, context) or "")
         if not local.keys() <= used:  # only then can a method of a value be the one use left
-            used.update(
-                _method_owner(c, context) for c in calls_within(context.file.root, context.file.budget)
-            )
+            for call in calls_within(context.file.root, context.file.budget):
+                used.add(_method_owner(call, context))
+                if local.keys() <= used:
+                    break
         found.update(local[path] for path in used & local.keys())
     return tuple(sorted(found))
 

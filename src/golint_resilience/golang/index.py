@@ -161,6 +161,9 @@ class FileContext:
         self.package = package
         # (start of a top-level declaration, name) → may it bind the name? (resolve.py)
         self.may_declare: dict[tuple[int, str], bool] = {}
+        # (a block's node id, name) → the first of its statements that binds the name, with
+        # where that statement starts (resolve.py); None: none of them does
+        self.first_bindings: dict[tuple[int, str], tuple[int, object] | None] = {}
 
     @cached_property
     def imports(self) -> ImportTable:
