@@ -122,10 +122,24 @@ class FactStore:
 
     def __init__(self) -> None:
         self._facts: dict[str, PackageFacts] = {}
+        self._holders: dict[tuple[str, str], PackageFacts | None] = {}  # of first_with_flag
 
     def add(self, facts: PackageFacts) -> None:
         """Store (or replace) the facts of a package."""
         self._facts[facts.directory] = facts
+        self._holders.clear()
+
+    def first_with_flag(self, root: str, flag: str) -> PackageFacts | None:
+        """The first package (by directory) at or below `root` that has `flag`.
+
+        Remembered until facts are added: every pending finding of a module asks it.
+        """
+        key = (root, flag)
+        if key not in self._holders:
+            inside = root.rstrip(os.sep) + os.sep
+            below = (self._facts[d] for d in sorted(self._facts) if d == root or d.startswith(inside))
+            self._holders[key] = next((facts for facts in below if flag in facts.flags), None)
+        return self._holders[key]
 
     def get(self, directory: str) -> PackageFacts | None:
         """Facts of the package in `directory`, if it was analysed."""
@@ -261,13 +275,7 @@ class ModuleFlag:
         return ()
 
     def _holder(self, store: FactStore) -> PackageFacts | None:
-        inside = self.root.rstrip(os.sep) + os.sep
-        for directory in store.directories():
-            if directory == self.root or directory.startswith(inside):
-                facts = store.get(directory)
-                if facts is not None and self.flag in facts.flags:
-                    return facts
-        return None
+        return store.first_with_flag(self.root, self.flag)
 
     def evaluate(self, store: FactStore) -> bool:
         """Does some known package of the module have the flag?"""
