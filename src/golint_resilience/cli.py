@@ -23,7 +23,7 @@ from golint_resilience.analysis.roles import CLI, role_listing, validate_role
 from golint_resilience.catalog.specs import load_catalog
 from golint_resilience.config import Configuration, ConfigValues, configure
 from golint_resilience.config import render as render_config
-from golint_resilience.deploy.load import load_for as load_deployments
+from golint_resilience.deploy.sources import roots as deployment_roots
 from golint_resilience.engine import cache as cache_module
 from golint_resilience.engine import interrupts
 from golint_resilience.engine.cache import default_cache_dir
@@ -428,8 +428,16 @@ def _package_dirs(
 def _deployment_checks(
     patterns: tuple[str, ...], settings: RunSettings, cache_dir: Path | None
 ) -> DeploymentChecks | None:
-    """The checks of the deployment files under the patterns' trees (None: there are none)."""
-    deployments = load_deployments(list(patterns) or ["./..."], cache_dir)
+    """The checks of the deployment files under the patterns' trees (None: there are none).
+
+    Files and directories named one by one have no trees: deployment files are not looked for.
+    """
+    trees = deployment_roots(list(patterns) or ["./..."])
+    if not trees:
+        return None
+    from golint_resilience.deploy.load import load  # noqa: PLC0415 (_LAZY)
+
+    deployments = load(trees, cache_dir)
     if not deployments.files:
         return None
     from golint_resilience.deploy.check import DeploymentChecks  # noqa: PLC0415 (_LAZY)
@@ -605,11 +613,12 @@ def clean_cache(cache_dir: Path | None) -> None:
 def links(patterns: tuple[str, ...], **config_values: Any) -> None:
     """Show which Go main package each Kubernetes container, Dockerfile and systemd unit runs, and why."""
     from golint_resilience.deploy.check import LinkCollector, describe  # noqa: PLC0415 (_LAZY)
+    from golint_resilience.deploy.load import load  # noqa: PLC0415 (_LAZY)
 
     try:
         configuration = _configuration(patterns, config_values)
         settings = facts_only(configuration.run_settings(os.cpu_count() or 1))
-        collector = LinkCollector(load_deployments(list(patterns) or ["./..."]), settings)
+        collector = LinkCollector(load(deployment_roots(list(patterns) or ["./..."])), settings)
         result = run(_package_dirs(patterns, configuration), settings, deployment=collector)
     except ResilintError as exc:
         _fail(str(exc))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from golint_resilience.deploy.dockerfile import Dockerfile, GoBuild, Launch
 from golint_resilience.deploy.kubernetes import Container, Probe, Workload, looks_like_manifest
-from golint_resilience.deploy.sources import DeploymentFile, Kind, find, roots
+from golint_resilience.deploy.sources import DeploymentFile, Kind, find
 from golint_resilience.deploy.systemd import Setting, Unit
 from golint_resilience.engine.cache import Entry, ResultCache, content_key
 from golint_resilience.engine.codec import Codec
@@ -67,11 +67,6 @@ _CODEC = Codec(
     )
 )
 _NAMESPACE = "deployment files"  # what a file holds depends on the tool and its text, not on settings
-
-
-def load_for(patterns: list[str], cache_dir: Path | None = None) -> Deployments:
-    """The deployment files under the trees that the command line's patterns name."""
-    return load(roots(patterns), cache_dir)
 
 
 def load(roots: list[Path], cache_dir: Path | None = None) -> Deployments:
