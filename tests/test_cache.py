@@ -405,3 +405,17 @@ def test_a_deployment_file_is_parsed_again_once_it_changes(tmp_path: Path) -> No
     edited = deployment_findings("--cache-dir", str(cache))
     assert ("RES803", "deploy/k8s/orders.yaml", 26) not in edited
     assert edited == deployment_findings("--no-cache")
+
+
+@pytest.mark.parametrize("named", [["cmd/orders/main.go"], ["--whole-packages", "internal/store/store.go"]])
+def test_a_run_on_named_files_after_a_whole_run_is_answered_by_the_cache(
+    named: list[str], tmp_path: Path
+) -> None:
+    """pre-commit after `resilint ./...`: the tree's deployment files tell a run on named files
+    what they tell the whole run (liveness probes, deployment facts), so both have the same
+    settings and share the cache: the named files' packages are not analysed again."""
+    tree = tmp_path / "orders"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "orders", tree)
+    _imported_modules(["--format", "json", "./..."], tree, tmp_path / "cache")
+    one = _imported_modules(["--format", "json", *named], tree, tmp_path / "cache")
+    assert sorted(one & set(ANALYSIS_MODULES)) == []

@@ -42,7 +42,7 @@ from golint_resilience.report.terminal import console, use_color
 from golint_resilience.settings import RunSettings
 
 if TYPE_CHECKING:
-    from golint_resilience.deploy.check import DeploymentChecks
+    from golint_resilience.engine.results import DeploymentStage
     from golint_resilience.fixes.apply import Outcome, Reanalyse
 
 # _LAZY: modules that only some commands need are imported where they are used (the rule
@@ -427,19 +427,20 @@ def _package_dirs(
 
 def _deployment_checks(
     patterns: tuple[str, ...], settings: RunSettings, cache_dir: Path | None
-) -> DeploymentChecks | None:
+) -> DeploymentStage | None:
     """The checks of the deployment files under the patterns' trees (None: there are none).
 
-    Files and directories named one by one have no trees: deployment files are not looked for.
+    Files and directories named one by one have no tree: the deployment files of the
+    working directory's tree inform their analysis as they inform `./...`, unreported.
     """
-    trees = deployment_roots(list(patterns) or ["./..."])
-    if not trees:
-        return None
-    from golint_resilience.deploy.load import load  # noqa: PLC0415 (_LAZY)
+    from golint_resilience.deploy.load import DeploymentInputs, load  # noqa: PLC0415 (_LAZY)
 
-    deployments = load(trees, cache_dir)
+    trees = deployment_roots(list(patterns) or ["./..."])
+    deployments = load(trees or [Path()], cache_dir)
     if not deployments.files:
         return None
+    if not trees:
+        return DeploymentInputs(deployments)
     from golint_resilience.deploy.check import DeploymentChecks  # noqa: PLC0415 (_LAZY)
 
     return DeploymentChecks(deployments, settings)

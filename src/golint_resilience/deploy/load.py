@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from golint_resilience.deploy.dockerfile import Dockerfile, GoBuild, Launch
 from golint_resilience.deploy.kubernetes import Container, Probe, Workload, looks_like_manifest
@@ -17,8 +18,12 @@ from golint_resilience.deploy.systemd import Setting, Unit
 from golint_resilience.engine.cache import Entry, ResultCache, content_key
 from golint_resilience.engine.codec import Codec
 from golint_resilience.engine.reading import read_regular_file
+from golint_resilience.engine.results import DirectoryResult
 from golint_resilience.golang.discover import display_path
 from golint_resilience.model import FileError, Place, Span
+
+if TYPE_CHECKING:
+    from golint_resilience.analysis.facts import FactStore
 
 
 @dataclass
@@ -35,6 +40,28 @@ class Deployments:
         """The HTTP paths of every liveness probe, sorted."""
         probes = (c.probe("liveness") for w in self.workloads for c in w.containers)
         return tuple(sorted({p.path for p in probes if p is not None and p.path is not None}))
+
+
+@dataclass(frozen=True)
+class DeploymentInputs:
+    """The deployment stage of a run on named files and directories: it reports nothing.
+
+    The tree's deployment files still tell the analysis what they tell a run over the tree
+    (`liveness_probe_paths`, and that deployment facts are wanted). So the Go findings are
+    those of a whole run, and so are the cache entries: pre-commit's runs after a whole run
+    are answered from the cache.
+    """
+
+    deployments: Deployments
+
+    @property
+    def liveness_probe_paths(self) -> tuple[str, ...]:
+        """The paths of the tree's liveness probes."""
+        return self.deployments.liveness_probe_paths()
+
+    def __call__(self, store: FactStore) -> DirectoryResult:  # noqa: ARG002 (the stage's signature)
+        """Nothing to report."""
+        return DirectoryResult()
 
 
 @dataclass(frozen=True)

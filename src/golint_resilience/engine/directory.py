@@ -191,11 +191,23 @@ def facts_only(settings: RunSettings) -> RunSettings:
 
 
 def facts_of_directory(
-    directory: str, settings: RunSettings, cache: ResultCache | None = None
+    directory: str,
+    settings: RunSettings,
+    cache: ResultCache | None = None,
+    whole_runs: ResultCache | None = None,
 ) -> list[PackageFacts]:
-    """Facts only, for a module-local package that the patterns did not include."""
+    """Facts only, for a module-local package that the patterns did not include.
+
+    `whole_runs`: the cache of runs with the run's own settings. Without test files they
+    read the files a facts-only run reads and find the same facts, so the entry of a whole
+    run (`./...`, then `resilint FILE` from pre-commit) answers for the package.
+    """
     path = Path(directory)
     package_dir = PackageDir(path, sorted(p for p in path.glob("*.go") if not p.name.endswith("_test.go")))
+    if whole_runs is not None and not settings.include_tests:
+        _files, stored = lookup(package_dir, settings, whole_runs)
+        if stored is not None:
+            return stored.facts
     if cache is None:
         return analyse_directory(package_dir, facts_only(settings)).facts
     files, stored = lookup(package_dir, facts_only(settings), cache)

@@ -37,12 +37,13 @@ def complete_facts(
 
     `missing` is asked again after each round: what it needs may grow with what it learns.
     """
-    cache = (
-        ResultCache(cache_dir, facts_only(settings).digest, CACHE_CODEC) if cache_dir is not None else None
-    )
+    cache = whole_runs = None
+    if cache_dir is not None:
+        cache = ResultCache(cache_dir, facts_only(settings).digest, CACHE_CODEC)
+        whole_runs = ResultCache(cache_dir, settings.digest, CACHE_CODEC)
     while wanted := sorted(missing()):
         for directory in wanted:
-            found = facts_of_directory(directory, settings, cache)
+            found = facts_of_directory(directory, settings, cache, whole_runs)
             for facts in found:
                 store.add(facts)
             if not found:  # remember that there is nothing to know here
