@@ -98,6 +98,21 @@ def test_a_named_file_git_ignores_says_so(repo: Path) -> None:
     assert found == {"gen_tracked.go"}
 
 
+def test_each_named_file_is_read_exactly_when_the_whole_listing_has_it(repo: Path) -> None:
+    """A run on named files asks git about their directories alone (a large tree is not walked
+    for untracked files), and gets the answer the listing of the whole tree gives; names with
+    glob characters are literal."""
+    write(repo, {"we[i]rd*/w.go": EXIT_IN_LIB, "we[i]rd*/sub/deeper.go": EXIT_IN_LIB})
+    listed = git_listing(repo)
+    assert "we[i]rd*/w.go" in listed
+    named = [path for path in sorted(set(GIT_IGNORES) | {"we[i]rd*/w.go"}) if path.endswith(".go")]
+    for path in named:
+        if path.startswith(("vendor/", "_")):
+            continue  # the go tool's rules: not a question for git
+        found, _ = analysed(repo, path)
+        assert found == ({path} if path in listed else set()), path
+
+
 def _link_out(repo: Path, outside: Path) -> None:
     write(outside, {"o.go": EXIT_IN_LIB.replace("package lib", "package a")})
     write(repo, {"a/a.go": EXIT_IN_LIB.replace("package lib", "package a")})

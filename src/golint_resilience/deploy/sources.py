@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from golint_resilience.golang.discover import RECURSIVE_SUFFIX
+from golint_resilience.golang.discover import RECURSIVE_SUFFIX, is_recursive
 from golint_resilience.model import Place, Span
 
 _SKIPPED_DIRECTORIES = frozenset({"vendor", "node_modules", "testdata"})
@@ -61,7 +61,7 @@ def roots(patterns: list[str]) -> list[Path]:
     """The trees the patterns analyse (`./...`, `dir/...`); a directory or file names none."""
     found = []
     for pattern in patterns:
-        if pattern == RECURSIVE_SUFFIX or pattern.endswith("/" + RECURSIVE_SUFFIX):
+        if is_recursive(pattern):
             found.append(Path(pattern[: -len(RECURSIVE_SUFFIX)] or "."))
     return found
 

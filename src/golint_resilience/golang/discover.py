@@ -99,6 +99,7 @@ class FileSource:
         self.notice = notice
         self._tops: dict[Path, Path | None] = {}
         self._rules_by_top: dict[Path, WorkTree | GitIgnore] = {}
+        self._directory_listings: dict[tuple[Path, str], WorkTree | None] = {}
         self._files: dict[Path, list[Path]] = {}
 
     def _top(self, real: Path) -> Path | None:
@@ -114,11 +115,23 @@ class FileSource:
                 self._tops[real] = self._top(real.parent) if real.parent != real else None
         return self._tops[real]
 
-    def _rules(self, real: Path) -> WorkTree | GitIgnore | None:
-        """How ignored files are told apart in the real directory `real` (None: nothing is ignored)."""
+    def _rules(self, real: Path, *, whole_tree: bool = True) -> WorkTree | GitIgnore | None:
+        """How ignored files are told apart in the real directory `real` (None: nothing is ignored).
+
+        Without `whole_tree`, only `real` itself is asked about: unless the whole work tree
+        is listed already, git lists that directory alone (a run on named files need not
+        wait for git to walk a large tree for untracked files).
+        """
         top = self._top(real)
         if top is None or not self.respect_gitignore:
             return None
+        if not whole_tree and top not in self._rules_by_top:
+            key = (top, _relative(real, top))
+            if key not in self._directory_listings:
+                self._directory_listings[key] = list_work_tree(top, only=key[1])
+            listed = self._directory_listings[key]
+            if listed is not None:
+                return listed
         if top not in self._rules_by_top:
             self._rules_by_top[top] = list_work_tree(top) or _read_gitignores(top)
         return self._rules_by_top[top]
@@ -148,7 +161,7 @@ class FileSource:
         """
         if directory not in self._files:
             real = real or Path(os.path.realpath(directory))
-            rules = self._rules(real)
+            rules = self._rules(real, whole_tree=False)
             if isinstance(rules, WorkTree):
                 names = rules.go_files.get(_relative(real, rules.top), [])
             else:
@@ -189,7 +202,7 @@ class FileSource:
     def refuses(self, file: Path) -> bool:
         """Must a file named on the command line stay unread? Yes when git ignores it or it links out."""
         real = Path(os.path.realpath(file.parent))
-        rules = self._rules(real)
+        rules = self._rules(real, whole_tree=False)
         if isinstance(rules, WorkTree):
             ignored = file.name not in rules.go_files.get(_relative(real, rules.top), [])
         else:
@@ -244,9 +257,11 @@ def discover(
     """
     source = source or FileSource()
     by_dir: dict[Path, PackageDir] = {}
-    for pattern in patterns:
+    # Trees first: once git has listed a whole work tree, named files in it need no listing
+    # of their own (the result does not depend on the order).
+    for pattern in sorted(patterns, key=lambda p: not is_recursive(p)):
         matched = False
-        if pattern == RECURSIVE_SUFFIX or pattern.endswith("/" + RECURSIVE_SUFFIX):
+        if is_recursive(pattern):
             base = Path(pattern[: -len(RECURSIVE_SUFFIX)] or ".")
             if not base.is_dir():
                 msg = f"pattern {pattern!r}: {base} is not a directory"
@@ -276,6 +291,11 @@ def discover(
             msg = f"pattern {pattern!r} matched no Go files{_recursive_hint(pattern, source)}"
             raise ResilintError(msg)
     return [by_dir[key] for key in sorted(by_dir)]
+
+
+def is_recursive(pattern: str) -> bool:
+    """`./...`, `dir/...`: a tree, not one directory or file."""
+    return pattern == RECURSIVE_SUFFIX or pattern.endswith("/" + RECURSIVE_SUFFIX)
 
 
 def _recursive_hint(pattern: str, source: FileSource) -> str:

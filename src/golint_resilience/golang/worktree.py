@@ -33,6 +33,11 @@ class WorkTree:
                 yield directory[len(prefix) :], names
 
 
+def _glob_escaped(path: str) -> str:
+    """`path` as a literal in a git glob pathspec (its `*`, `?`, `[` and backslashes escaped)."""
+    return "".join(f"\\{c}" if c in "*?[\\" else c for c in path)
+
+
 def _git(args: list[str], top: Path) -> bytes | None:
     try:
         completed = subprocess.run(["git", *args], cwd=top, capture_output=True, check=False)
@@ -41,16 +46,19 @@ def _git(args: list[str], top: Path) -> bytes | None:
     return completed.stdout if completed.returncode == 0 else None
 
 
-def list_work_tree(top: Path) -> WorkTree | None:
+def list_work_tree(top: Path, only: str | None = None) -> WorkTree | None:
     """What git lists in the work tree at `top`; None when git is missing or refuses to answer.
 
-    git must agree that `top` is the top level: an empty or broken `.git` would make it
-    answer for some enclosing repository instead.
+    `only`: a directory relative to the top ('' for the top itself) whose own files alone
+    are listed, without walking the rest of the tree for untracked files (what a run on a
+    few named files needs). git must agree that `top` is the top level: an empty or broken
+    `.git` would make it answer for some enclosing repository instead.
     """
     toplevel = _git(["rev-parse", "--show-toplevel"], top)
     if toplevel is None or Path(os.path.realpath(os.fsdecode(toplevel.strip()))) != top:
         return None  # not a work tree after all, or git refuses it (e.g. "dubious ownership")
-    listing = _git(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], top)
+    pathspec = [] if only is None else ["--", f":(glob){_glob_escaped(only)}/*" if only else ":(glob)*"]
+    listing = _git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", *pathspec], top)
     if listing is None:
         return None
     go_files: dict[str, list[str]] = defaultdict(list)
