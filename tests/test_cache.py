@@ -419,3 +419,40 @@ def test_a_run_on_named_files_after_a_whole_run_is_answered_by_the_cache(
     _imported_modules(["--format", "json", "./..."], tree, tmp_path / "cache")
     one = _imported_modules(["--format", "json", *named], tree, tmp_path / "cache")
     assert sorted(one & set(ANALYSIS_MODULES)) == []
+
+
+def test_unchanged_deployment_files_are_recognised_without_reading_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm run reads no unchanged deployment file (its metadata answers), manifests and
+    YAML files that are no manifest alike; a changed one is read and parsed again."""
+    from golint_resilience.deploy import load as deploy_load  # noqa: PLC0415
+
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0)  # the files are old enough to trust
+    tree = tmp_path / "orders"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "orders", tree)
+    (tree / "deploy" / "notes.yaml").write_text("just: notes\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    cold = deploy_load.load([tree], cache)
+    read: list[Path] = []
+    real_read = deploy_load.read_regular_file
+
+    def recording_read(path: Path) -> bytes:
+        read.append(path)
+        return real_read(path)
+
+    monkeypatch.setattr(deploy_load, "read_regular_file", recording_read)
+    warm = deploy_load.load([tree], cache)
+    assert (read, warm.workloads, warm.dockerfiles, warm.units) == (
+        [],
+        cold.workloads,
+        cold.dockerfiles,
+        cold.units,
+    )
+    manifest = tree / "deploy" / "k8s" / "orders.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("orders-worker", "orders-jobs"), encoding="utf-8"
+    )
+    edited = deploy_load.load([tree], cache)
+    assert read == [manifest]
+    assert "orders-jobs" in {w.name for w in edited.workloads}

@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from golint_resilience.deploy.dockerfile import Dockerfile, GoBuild, Launch
 from golint_resilience.deploy.kubernetes import Container, Probe, Workload, looks_like_manifest
 from golint_resilience.deploy.sources import DeploymentFile, Kind, find
 from golint_resilience.deploy.systemd import Setting, Unit
-from golint_resilience.engine.cache import Entry, ResultCache, content_key
+from golint_resilience.engine.cache import Entry, ResultCache, content_key, metadata_key
 from golint_resilience.engine.codec import Codec
 from golint_resilience.engine.reading import read_regular_file
 from golint_resilience.engine.results import DirectoryResult
@@ -107,13 +107,12 @@ def load(roots: list[Path], cache_dir: Path | None = None) -> Deployments:
         cache.mark_used()
     for path, kind in find(roots):
         try:
-            data = read_regular_file(path)
+            parsed = _cached_parse(path, kind, cache) if cache is not None else _parse_file(path, kind)
         except OSError as exc:
             found.errors.append(FileError(display_path(path), f"cannot read: {exc.strerror or exc}"))
             continue
-        if kind is Kind.KUBERNETES and not looks_like_manifest(data):
+        if parsed is None:  # a YAML file that is no manifest
             continue
-        parsed = _cached_parse(path, kind, data, cache)
         found.workloads.extend(parsed.workloads)
         found.dockerfiles.extend([parsed.dockerfile] if parsed.dockerfile is not None else [])
         found.units.extend([parsed.unit] if parsed.unit is not None else [])
@@ -122,18 +121,37 @@ def load(roots: list[Path], cache_dir: Path | None = None) -> Deployments:
     return found
 
 
-def _cached_parse(path: Path, kind: Kind, data: bytes, cache: ResultCache | None) -> Parsed:
-    """The parse of a file, from the cache when its path, kind and bytes are those stored."""
-    if cache is None:
-        return parse(path, kind, data)
+def _parse_file(path: Path, kind: Kind, data: bytes | None = None) -> Parsed | None:
+    """What a file holds (read unless `data` is given); None for a YAML file that is no manifest."""
+    if data is None:
+        data = read_regular_file(path)
+    if kind is Kind.KUBERNETES and not looks_like_manifest(data):
+        return None
+    return parse(path, kind, data)
+
+
+def _cached_parse(path: Path, kind: Kind, cache: ResultCache) -> Parsed | None:
+    """What a file holds, from the cache when it has not changed since it was stored.
+
+    An unchanged file is recognised by its metadata without being read (as Go files are,
+    engine/cache.py), else by its bytes; its path and kind are part of both keys.
+    """
     display = display_path(path)
-    key = content_key([os.fspath(path).encode(), display.encode(), kind.value.encode(), data])
+    parts = [os.fspath(path).encode(), display.encode(), kind.value.encode()]
     name = f"{_NAMESPACE}: {os.path.abspath(path)}"
     entry = cache.load(name)
-    if entry is not None and entry.content_key == key and isinstance(entry.value, Parsed):
-        return entry.value
-    parsed = parse(path, kind, data)
-    cache.store(name, Entry(key, None, parsed))
+    if entry is not None and not isinstance(entry.value, Parsed | None):
+        entry = None  # not an entry of ours
+    metadata = metadata_key(parts, [(display, path)])
+    if entry is not None and metadata is not None and entry.metadata_key == metadata:
+        return cast("Parsed | None", entry.value)
+    data = read_regular_file(path)
+    key = content_key([*parts, data])
+    if entry is not None and entry.content_key == key:
+        parsed = cast("Parsed | None", entry.value)
+    else:
+        parsed = _parse_file(path, kind, data)
+    cache.store(name, Entry(key, metadata, parsed))
     return parsed
 
 
