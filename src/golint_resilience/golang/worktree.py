@@ -3,7 +3,9 @@
 Inside a work tree git decides which files a run sees: ignore files at every level with their
 negations, `.git/info/exclude` and `core.excludesFile`, and a tracked file is never ignored,
 whatever a pattern says. One call per work tree answers for the whole run, and git does not
-descend into ignored directories, so an ignored build tree costs nothing to skip.
+descend into ignored directories, so an ignored build tree costs nothing to skip. A run on a
+few named files asks about their directories alone (git would otherwise walk the whole tree
+for untracked files first).
 """
 
 from __future__ import annotations
