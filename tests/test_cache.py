@@ -456,3 +456,21 @@ def test_unchanged_deployment_files_are_recognised_without_reading_them(
     edited = deploy_load.load([tree], cache)
     assert read == [manifest]
     assert "orders-jobs" in {w.name for w in edited.workloads}
+
+
+def test_a_run_on_named_files_outside_any_checkout_looks_for_no_deployment_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`resilint ~/scratch/x.go` from a home directory must not walk the home directory for
+    manifests: outside a git work tree or Go module, named files get no deployment inputs."""
+    from golint_resilience.deploy import load as deploy_load  # noqa: PLC0415
+
+    def no_walk(*_args: object) -> None:
+        raise AssertionError("the working directory was walked for deployment files")
+
+    monkeypatch.setattr(deploy_load, "find", no_walk)
+    (tmp_path / "scratch.go").write_text(LIBRARY.format(name="scratch"), encoding="utf-8")
+    with chdir(tmp_path):
+        result = CliRunner().invoke(main, ["--format", "json", "--no-cache", "--exit-zero", "scratch.go"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["findings"] != []

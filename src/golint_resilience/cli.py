@@ -34,7 +34,7 @@ from golint_resilience.filtering import baseline, newfromrev
 from golint_resilience.filtering.paths import Excluder
 from golint_resilience.filtering.stage import Baseline, Filters
 from golint_resilience.golang.discover import FileSource, PackageDir, discover, display_path
-from golint_resilience.golang.repository import default_root
+from golint_resilience.golang.repository import checkout_root, default_root
 from golint_resilience.model import Finding, ResilintError, RunResult, Severity
 from golint_resilience.report import FORMATS, STATISTICS_FORMATS, Reporter, ReportOptions, jsontext, reporter
 from golint_resilience.report.output import write_bytes, write_text
@@ -430,12 +430,15 @@ def _deployment_checks(
 ) -> DeploymentStage | None:
     """The checks of the deployment files under the patterns' trees (None: there are none).
 
-    Files and directories named one by one have no tree: the deployment files of the
-    working directory's tree inform their analysis as they inform `./...`, unreported.
+    Files and directories named one by one have no tree: inside a checkout, the deployment
+    files of the working directory's tree inform their analysis as they inform `./...`,
+    unreported (outside one, say in a home directory, nothing is walked).
     """
+    trees = deployment_roots(list(patterns) or ["./..."])
+    if not trees and checkout_root(Path.cwd().resolve()) is None:
+        return None
     from golint_resilience.deploy.load import DeploymentInputs, load  # noqa: PLC0415 (_LAZY)
 
-    trees = deployment_roots(list(patterns) or ["./..."])
     deployments = load(trees or [Path()], cache_dir)
     if not deployments.files:
         return None
