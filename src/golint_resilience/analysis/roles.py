@@ -262,11 +262,10 @@ def assign_roles(directories: Iterable[str], store: FactStore, config: RoleConfi
     served: set[str] = set()  # what a long-running main runs: itself and its module-local imports
     for main in (facts for facts in analysed if facts.roles.is_main):
         closure = list(import_closure(main.directory, store))
+        shown, main_role = _shown(main.directory), roles[main.directory].role
         for directory in closure:
             if directory != main.directory:
-                reached.setdefault(directory, {}).setdefault(roles[main.directory].role, []).append(
-                    _shown(main.directory)
-                )
+                reached.setdefault(directory, {}).setdefault(main_role, []).append(shown)
         if _runs_until_signalled(main, store):
             served.update(closure)
     for directory, role in roles.items():
