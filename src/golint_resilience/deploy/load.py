@@ -148,9 +148,10 @@ def _cached_parse(path: Path, kind: Kind, cache: ResultCache) -> Parsed | None:
     data = read_regular_file(path)
     key = content_key([*parts, data])
     if entry is not None and entry.content_key == key:
-        parsed = cast("Parsed | None", entry.value)
-    else:
-        parsed = _parse_file(path, kind, data)
+        if metadata is not None:  # e.g. touched: next time, metadata will do
+            cache.store(name, Entry(key, metadata, entry.value))
+        return cast("Parsed | None", entry.value)
+    parsed = _parse_file(path, kind, data)
     cache.store(name, Entry(key, metadata, parsed))
     return parsed
 

@@ -46,7 +46,7 @@ FORMAT = 3  # 3: plain data (codec.py) instead of pickle
 _MAGIC = b"resilint-cache %d\n" % FORMAT
 _DIGEST_SIZE = hashlib.sha256().digest_size
 RACY_SECONDS = 2  # files changed more recently than this are recognised by content only
-KEPT_NAMESPACES = 16  # a run uses its settings', facts only and deployment files: ~7 configurations
+KEPT_NAMESPACES = 16  # a run uses three (its settings, facts only, deployment files): ~7 configurations
 _NAMESPACE_CHARS = 32
 
 

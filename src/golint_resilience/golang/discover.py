@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from golint_resilience.golang.repository import nearest_git_top
 from golint_resilience.golang.worktree import WorkTree, list_work_tree
 from golint_resilience.model import ResilintError
 
@@ -103,17 +104,8 @@ class FileSource:
         self._files: dict[Path, list[Path]] = {}
 
     def _top(self, real: Path) -> Path | None:
-        """The work tree's top level at or above `real` (None: not in one).
-
-        Found one directory at a time, each step remembered for this run: a tree's
-        directories share their parents.
-        """
-        if real not in self._tops:
-            if (real / ".git").exists():
-                self._tops[real] = real
-            else:
-                self._tops[real] = self._top(real.parent) if real.parent != real else None
-        return self._tops[real]
+        """The work tree's top level at or above `real` (None: not in one), as this run finds it."""
+        return nearest_git_top(real, self._tops)
 
     def _rules(self, real: Path, *, whole_tree: bool = True) -> WorkTree | GitIgnore | None:
         """How ignored files are told apart in the real directory `real` (None: nothing is ignored).

@@ -40,12 +40,25 @@ def _outermost_module(start: Path) -> Path | None:
     return start if (start / "go.mod").is_file() or (start / "go.work").is_file() else None
 
 
-@functools.cache
 def git_top_level(start: Path) -> Path | None:
     """The nearest directory at or above `start` with a `.git` (dir or file), else None."""
-    if (start / ".git").exists():
-        return start
-    return git_top_level(start.parent) if start.parent != start else None
+    return nearest_git_top(start, _GIT_TOPS)
+
+
+_GIT_TOPS: dict[Path, Path | None] = {}  # git_top_level's answers, for the whole process
+
+
+def nearest_git_top(start: Path, known: dict[Path, Path | None]) -> Path | None:
+    """`git_top_level`, remembering each directory's answer in `known` (what one run found).
+
+    One directory at a time, so that a tree's directories share their parents' answers.
+    """
+    if start not in known:
+        if (start / ".git").exists():
+            known[start] = start
+        else:
+            known[start] = nearest_git_top(start.parent, known) if start.parent != start else None
+    return known[start]
 
 
 def default_root(start: Path) -> Path:
