@@ -723,22 +723,58 @@ def _received_type(channel: Node, context: FileContext, depth: int) -> TypeRef:
 
 def channel_element(channel: Node, context: FileContext) -> tuple[Node, FileContext] | None:
     """The element type node of a channel variable (and its file): `ch chan T`, `make(chan T)`."""
-    binding = lookup(channel, context) if channel.type == "identifier" else None
-    if binding is None:
+    written = written_type(channel, context) if channel.type == "identifier" else None
+    if written is None:
         return None
-    declared = binding.type_node
-    value = unparen(binding.value_node) if binding.value_node is not None else None
-    if declared is None and value is not None and value.type == "call_expression":
-        function = value.child_by_field_name("function")
-        arguments = value.child_by_field_name("arguments")
-        if function is not None and binding.context.text(function) == "make" and arguments is not None:
-            declared = arguments.named_children[0] if arguments.named_children else None
-    element = (
-        declared.child_by_field_name("value")
-        if declared is not None and declared.type == "channel_type"
-        else None
-    )
-    return (element, binding.context) if element is not None else None
+    declared, declared_in = written
+    element = declared.child_by_field_name("value") if declared.type == "channel_type" else None
+    return (element, declared_in) if element is not None else None
+
+
+def written_type(expression: Node, context: FileContext) -> tuple[Node, FileContext] | None:
+    """The type node a variable or struct field is written with (and its file).
+
+    `m map[K]V`, `m := make(map[K]V)`, `m := map[K]V{}`, or the field of a struct of this
+    package (`s.m`). None when the declaration is not visible, the value's type is not
+    written there (`m := f()`), or the package's fields of that name disagree.
+    """
+    expression = unparen(expression)
+    if expression.type == "identifier":
+        binding = lookup(expression, context)
+        if binding is None:
+            return None
+        if binding.type_node is not None:
+            return binding.type_node, binding.context
+        value = unparen(binding.value_node) if binding.value_node is not None else None
+        made = made_type(value, binding.context) if value is not None else None
+        return (made, binding.context) if made is not None else None
+    operand = expression.child_by_field_name("operand")
+    field = expression.child_by_field_name("field")
+    if expression.type != "selector_expression" or operand is None or field is None:
+        return None
+    owner = type_of(operand, context)
+    if owner.is_foreign:
+        return None
+    declaration = context.package.type_spec(owner.name) if owner.is_local else None
+    struct = _strip_pointer(declaration.node.child_by_field_name("type")) if declaration is not None else None
+    if declaration is not None and struct is not None and struct.type == "struct_type":
+        candidates = fields_named(struct, context.text(field), context.package.context_of(declaration.file))
+    else:
+        candidates = field_types(operand, context.text(field), context)
+    if not candidates or len({c.text(t) for t, c in candidates}) != 1:
+        return None
+    return candidates[0]
+
+
+def made_type(value: Node, context: FileContext) -> Node | None:
+    """The type a value is made as: `make(T, …)`, a composite literal `T{…}`."""
+    if value.type == "composite_literal":
+        return value.child_by_field_name("type")
+    function = value.child_by_field_name("function") if value.type == "call_expression" else None
+    arguments = value.child_by_field_name("arguments")
+    if function is None or arguments is None or context.text(function) != "make":
+        return None
+    return arguments.named_children[0] if arguments.named_children else None
 
 
 def _identifier_type(identifier: Node, context: FileContext, depth: int) -> TypeRef:

@@ -292,6 +292,25 @@ def is_logging_package(path: str) -> bool:
     return _PACKAGE_MAJOR_VERSION.sub("", path) in LOGGING_PACKAGES
 
 
+# Tracing libraries: like logging and metrics, they record what a body does.
+TRACING_PACKAGES = frozenset(
+    {
+        "go.opentelemetry.io/otel",
+        "go.opentelemetry.io/otel/attribute",
+        "go.opentelemetry.io/otel/codes",
+        "go.opentelemetry.io/otel/trace",
+        "github.com/opentracing/opentracing-go",
+        "github.com/opentracing/opentracing-go/ext",
+    }
+)
+
+
+def is_instrumentation_package(path: str) -> bool:
+    """A logging, metrics or tracing library's package: it records work, it does none."""
+    versionless = _PACKAGE_MAJOR_VERSION.sub("", path)
+    return any(versionless in known for known in (LOGGING_PACKAGES, METRIC_PACKAGES, TRACING_PACKAGES))
+
+
 # Command-line frameworks' command types and the fields that hold what a command runs: a
 # function there is that command's main(). Paths without their major version.
 CLI_COMMAND_RUN_FIELDS: dict[str, frozenset[str]] = {

@@ -7,26 +7,37 @@ it, a method of one of its types, a builtin, an error's `Error()`), or to a func
 its own package that does the same, and that neither indexes, slices nor asserts a type
 (but in the comma-ok form, `v, ok := x.(T)`, which cannot panic), moves bytes and values
 between standard-library objects (`io.Copy` between two connections, a `RoundTrip`
-whose answer goes on a channel), logging what it does on the way (a logging library's
-calls count as the standard library's). Functions that panic by contract
+whose answer goes on a channel), logging what it does on the way (a logging, metrics or
+tracing library's calls count as the standard library's). Reading a map and reslicing a
+buffer within what a read put there do not panic; nor do a context's cancel function
+and the standard interfaces' methods (`Close`, `SetDeadline`, `Unlock`, an atomic's
+`Load`) on a value whose type is not known here. Functions that panic by contract
 (`regexp.MustCompile`, `log.Panicf`, a logger's `Panic` or `DPanic`) do not count. RES201
 weighs the panic of such a body as unlikely.
 """
 
 from __future__ import annotations
 
+import re
+
 from golint_resilience.analysis.resolve import (
+    Binding,
     callee_name,
     closure_literal,
     is_comma_ok,
     lookup,
+    made_type,
+    parent_of,
+    same_node,
     same_package_callee,
     type_of,
     unparen,
+    written_type,
 )
 from golint_resilience.golang.index import FileContext
 from golint_resilience.golang.parsing import Node
-from golint_resilience.knowledge.library import PREDECLARED_TYPES, is_logging_package
+from golint_resilience.knowledge.contexts import is_cancel_function
+from golint_resilience.knowledge.library import PREDECLARED_TYPES, is_instrumentation_package
 
 _BUILTINS = frozenset(
     {
@@ -49,6 +60,30 @@ _BUILTINS = frozenset(
 _PANICKING = frozenset({"index_expression", "slice_expression", "type_assertion_expression"})
 _DEPTH = 3
 _PANICS_BY_CONTRACT = ("Must", "Panic", "DPanic")
+# Methods of the standard library's small interfaces: io.Closer, net.Conn's deadlines,
+# sync.Locker, the atomics, context.Context. Called on a value whose type is not known
+# here (`conn.Close()`, `s.stopped.Load()`), they are the standard library's types' own.
+_STANDARD_INTERFACE_METHODS = frozenset(
+    {
+        "Close",
+        "CloseRead",
+        "CloseWrite",
+        "SetDeadline",
+        "SetReadDeadline",
+        "SetWriteDeadline",
+        "Lock",
+        "Unlock",
+        "RLock",
+        "RUnlock",
+        "Load",
+        "Store",
+        "Done",
+        "Err",
+    }
+)
+# Readers that fill a buffer and return how much they wrote into it (io.Reader,
+# net.PacketConn, io.ReadFull): `Read`, `ReadFrom`, `ReadFromUDP`, `ReadMsgUDP`, `ReadAt`, `ReadFull`.
+_READS = re.compile(r"^Read(?:From\w*|Msg\w*|At|Full|AtLeast)?$")
 
 
 def runs_only_standard_library(function: Node, context: FileContext) -> bool:
@@ -66,14 +101,69 @@ def _standard_only(function: Node, context: FileContext, depth: int, seen: set[i
         node = stack.pop()
         if node.type == "go_statement":
             continue  # another goroutine, judged where it starts
-        if node.type in _PANICKING and not (
-            node.type == "type_assertion_expression" and is_comma_ok(node, context)
-        ):
+        if node.type in _PANICKING and not _cannot_panic(node, context):
             return False
         if node.type == "call_expression" and not _standard_call(node, context, depth, seen):
             return False
         stack.extend(node.named_children)
     return True
+
+
+def _cannot_panic(node: Node, context: FileContext) -> bool:
+    """An index, slice or type assertion that cannot fail.
+
+    A comma-ok assertion (`v, ok := x.(T)`); reading a map (`m[k]`: a missing key gives
+    the zero value), or writing one the variable was made as (only a nil map panics); a
+    slice that stays within its operand (`buf[:0]`, `buf[:]`, `buf[:n]` where `n` is what
+    a read into `buf` returned, which io.Reader's contract keeps within `len(buf)`).
+    """
+    if node.type == "type_assertion_expression":
+        return is_comma_ok(node, context)
+    operand = node.child_by_field_name("operand")
+    if operand is None:
+        return False
+    if node.type == "index_expression":
+        written = written_type(operand, context)
+        if written is None or written[0].type != "map_type":
+            return False
+        return not _assigned_to(node, context) or _made(operand, context)
+    start = node.child_by_field_name("start")
+    end = node.child_by_field_name("end")
+    if node.child_by_field_name("capacity") is not None or (start is not None and context.text(start) != "0"):
+        return False
+    return end is None or context.text(end) == "0" or _read_count(end, operand, context)
+
+
+def _assigned_to(node: Node, context: FileContext) -> bool:
+    """Is the expression written to (`m[k] = v`, `m[k]++`)? A nil map panics there."""
+    parent = parent_of(node, context)
+    if parent is None or parent.type in {"inc_statement", "dec_statement"}:
+        return parent is not None
+    statement = parent_of(parent, context) if parent.type == "expression_list" else None
+    if statement is None or statement.type != "assignment_statement":
+        return False
+    return same_node(statement.child_by_field_name("left"), parent)
+
+
+def _made(variable: Node, context: FileContext) -> bool:
+    """Is the variable declared with a value it makes (`m := make(map[K]V)`, `m := T{}`)?"""
+    binding = lookup(variable, context) if variable.type == "identifier" else None
+    value = unparen(binding.value_node) if binding is not None and binding.value_node is not None else None
+    return value is not None and made_type(value, context) is not None
+
+
+def _read_count(bound: Node, buffer: Node, context: FileContext) -> bool:
+    """Is `bound` the count that a read into `buffer` returned (`n, err := r.Read(buf)`)?"""
+    binding = lookup(bound, context) if bound.type == "identifier" else None
+    if binding is None or binding.value_node is None or buffer.type != "identifier":
+        return False
+    call = unparen(binding.value_node)
+    function = call.child_by_field_name("function") if call.type == "call_expression" else None
+    arguments = call.child_by_field_name("arguments")
+    if function is None or arguments is None or not _READS.match(context.text(function).rpartition(".")[2]):
+        return False
+    filled = context.text(buffer)
+    return any(a.type == "identifier" and context.text(a) == filled for a in arguments.named_children)
 
 
 def _standard_call(call: Node, context: FileContext, depth: int, seen: set[int]) -> bool:
@@ -96,6 +186,8 @@ def _standard_call(call: Node, context: FileContext, depth: int, seen: set[int])
     qualified = callee_name(call, context)
     if qualified is not None:
         return _no_panic_source(qualified.package, context)
+    if function.type == "identifier" and is_cancel_function(function, context):
+        return True
     if function.type == "identifier":
         literal = closure_literal(function, context)
         if literal is not None:
@@ -103,10 +195,13 @@ def _standard_call(call: Node, context: FileContext, depth: int, seen: set[int])
     if function.type == "selector_expression":
         operand = function.child_by_field_name("operand")
         found = type_of(operand, context) if operand is not None else None
-        if operand is not None and _logging_chain(operand, context):
-            return True  # `log.Debug().Err(err).Msg(…)`: a builder of one log entry
+        if operand is not None and _records(operand, context):
+            return True  # `log.Debug().Err(err).Msg(…)`, `span.End()`: it records the work
         if _is_error_text(call, context):
             return True
+        local = found is not None and found.is_local
+        if called is not None and context.text(called) in _STANDARD_INTERFACE_METHODS and not local:
+            return True  # `conn.Close()` on a value of a type not declared here
         if found is None or not (found.is_foreign or found.is_local):
             return False  # a method of a value of unknown type: an interface's, maybe
         if found.is_foreign:
@@ -134,22 +229,43 @@ def _is_error_text(call: Node, context: FileContext) -> bool:
     )
 
 
-def _logging_chain(operand: Node, context: FileContext) -> bool:
-    """Is `operand` a chain of calls that starts at a logging library's function?"""
+def _records(operand: Node, context: FileContext, depth: int = 2) -> bool:
+    """Is `operand` a logging, metrics or tracing library's value?
+
+    A chain of calls that starts at one of its functions or values (`log.Debug().Err(err)`,
+    `latency.WithLabelValues(m)`), or a variable a short declaration assigns from one
+    (`_, span := otel.Tracer(n).Start(ctx, n)`).
+    """
+    operand = unparen(operand)
     while operand.type == "call_expression":
         qualified = callee_name(operand, context)
         if qualified is not None:
-            return is_logging_package(qualified.package)
+            return is_instrumentation_package(qualified.package)
         function = operand.child_by_field_name("function")
         inner = function.child_by_field_name("operand") if function is not None else None
         if function is None or function.type != "selector_expression" or inner is None:
             return False
         operand = unparen(inner)
-    return False
+    found = type_of(operand, context)
+    if found.is_foreign:
+        return is_instrumentation_package(found.package)
+    binding = lookup(operand, context) if operand.type == "identifier" and depth > 0 else None
+    value = _declared_from(binding) if binding is not None and binding.is_local else None
+    return value is not None and _records(value, binding.context if binding else context, depth - 1)
+
+
+def _declared_from(binding: Binding) -> Node | None:
+    """The one value a short declaration gives the binding and its neighbours (`a, b := f()`)."""
+    names = parent_of(binding.declared_at, binding.context) if binding.declared_at is not None else None
+    statement = parent_of(names, binding.context) if names is not None else None
+    right = statement.child_by_field_name("right") if statement is not None else None
+    if statement is None or statement.type != "short_var_declaration" or right is None:
+        return None
+    return right.named_children[0] if len(right.named_children) == 1 else None
 
 
 def _no_panic_source(path: str, context: FileContext) -> bool:
-    return _is_standard_package(path, context) or is_logging_package(path)
+    return _is_standard_package(path, context) or is_instrumentation_package(path)
 
 
 def _is_standard_package(path: str, context: FileContext) -> bool:
