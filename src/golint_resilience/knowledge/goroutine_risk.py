@@ -53,6 +53,9 @@ _REQUEST_CONSEQUENCE = {
 _FRAMEWORK_CONSEQUENCE = "{}'s recovery middleware covers the handler, not a goroutine the handler starts"
 _ONE_REQUEST = ", so one bad request kills the whole process"
 _GRPC_REQUEST = re.compile(r"Req(uest)?$")
+# A function whose one handler parameter is an `*http.Request` it sends (`client.Do(req)`,
+# `rt.RoundTrip(req)`) is a client's: the request goes out, no handler serves it.
+_SENDS = re.compile(r"\.(?:Do|RoundTrip)\(")
 _ACCEPT_CALL = re.compile(rb"\.Accept(?:TCP|Unix)?\s*\(\s*\)")
 _STREAM_RECEIVE = re.compile(rb"\.Recv(?:Msg)?\s*\(")
 
@@ -239,10 +242,10 @@ def _handler_framework(start: Node, context: FileContext) -> str | None:
         if function.type == "method_declaration" and name is not None and context.text(name) == "ServeHTTP":
             return "net/http"
         parameters = _parameter_types(function)
-        for type_node in parameters:
-            found = HANDLER_PARAMETER_TYPES.get(versionless(declared_type(type_node, context)))
-            if found is not None:
-                return found
+        types = [versionless(declared_type(t, context)) for t in parameters]
+        handled = [t for t in types if t in HANDLER_PARAMETER_TYPES]
+        if handled and not (handled == ["net/http.Request"] and _SENDS.search(context.text(function))):
+            return HANDLER_PARAMETER_TYPES[handled[0]]
         if function.type == "method_declaration" and _grpc_method(function, parameters, context):
             return "gRPC"
     return None
