@@ -16,6 +16,7 @@ from golint_resilience.analysis.resolve import (
     callee_name,
     callee_text,
     declaration_of,
+    enclosing_declaration,
     enclosing_function,
     parameter_names,
     parent_of,
@@ -197,9 +198,12 @@ def http_request_without_context(ctx: CheckContext) -> Iterator[Report]:
     what it can have, and it has one.
     """
     for call, context in fragment_calls(ctx, "http_sends"):
-        yield from _send_without_context(call, context)
+        if not _validates_configuration(call, context):
+            yield from _send_without_context(call, context)
     for call, context in fragment_calls(ctx, "net_http_calls"):
         if not is_net_http(callee_name(call, context), frozenset({"NewRequest"})):
+            continue
+        if _validates_configuration(call, context):
             continue
         value = _value_leaving_literals(call, context)
         if value is None or _request_gets_context(value, context):
@@ -219,6 +223,29 @@ def http_request_without_context(ctx: CheckContext) -> Iterator[Report]:
             client=clients[0][1].text(clients[0][0]) if clients else "client",
             fix=_with_context_fix(call, context),
         )
+
+
+def _validates_configuration(call: Node, context: FileContext) -> bool:
+    """Is the request made by a `Validate() error` method: a configuration checking its endpoint?
+
+    The conventional contract of a value that checks itself takes nothing, so it has no
+    context to pass on and cannot be given one without breaking its callers' interface;
+    it runs when the configuration is loaded or changed, not once per request served.
+    """
+    declaration = enclosing_declaration(call, context)
+    if declaration is None or declaration.type != "method_declaration":
+        return False
+    name = declaration.child_by_field_name("name")
+    parameters = declaration.child_by_field_name("parameters")
+    result = declaration.child_by_field_name("result")
+    return (
+        name is not None
+        and context.text(name) == "Validate"
+        and parameters is not None
+        and not parameters.named_children
+        and result is not None
+        and context.text(result) == "error"
+    )
 
 
 def _variant(kind: str, *, bounded: bool, in_scope: bool) -> str:
