@@ -11,7 +11,7 @@ whose answer goes on a channel), logging what it does on the way (a logging, met
 tracing library's calls count as the standard library's). Reading a map and reslicing a
 buffer within what a read put there do not panic; nor do a context's cancel function
 and the standard interfaces' methods (`Close`, `SetDeadline`, `Unlock`, an atomic's
-`Load`) on a value whose type is not known here. Functions that panic by contract
+`Load`) on a value whose type is not declared in this package. Functions that panic by contract
 (`regexp.MustCompile`, `log.Panicf`, a logger's `Panic` or `DPanic`) do not count. RES201
 weighs the panic of such a body as unlikely.
 """
@@ -61,8 +61,9 @@ _PANICKING = frozenset({"index_expression", "slice_expression", "type_assertion_
 _DEPTH = 3
 _PANICS_BY_CONTRACT = ("Must", "Panic", "DPanic")
 # Methods of the standard library's small interfaces: io.Closer, net.Conn's deadlines,
-# sync.Locker, the atomics, context.Context. Called on a value whose type is not known
-# here (`conn.Close()`, `s.stopped.Load()`), they are the standard library's types' own.
+# sync.Locker, the atomics, context.Context. Called on a value whose type is not declared
+# in this package (`conn.Close()`, `s.stopped.Load()`), they do what the standard
+# library's own types do: end, time out, lock, read a word.
 _STANDARD_INTERFACE_METHODS = frozenset(
     {
         "Close",
@@ -148,8 +149,9 @@ def _assigned_to(node: Node, context: FileContext) -> bool:
 def _made(variable: Node, context: FileContext) -> bool:
     """Is the variable declared with a value it makes (`m := make(map[K]V)`, `m := T{}`)?"""
     binding = lookup(variable, context) if variable.type == "identifier" else None
-    value = unparen(binding.value_node) if binding is not None and binding.value_node is not None else None
-    return value is not None and made_type(value, context) is not None
+    if binding is None or binding.value_node is None:
+        return False
+    return made_type(unparen(binding.value_node), binding.context) is not None
 
 
 def _read_count(bound: Node, buffer: Node, context: FileContext) -> bool:
@@ -160,10 +162,11 @@ def _read_count(bound: Node, buffer: Node, context: FileContext) -> bool:
     call = unparen(binding.value_node)
     function = call.child_by_field_name("function") if call.type == "call_expression" else None
     arguments = call.child_by_field_name("arguments")
-    if function is None or arguments is None or not _READS.match(context.text(function).rpartition(".")[2]):
+    read_in = binding.context
+    if function is None or arguments is None or not _READS.match(read_in.text(function).rpartition(".")[2]):
         return False
     filled = context.text(buffer)
-    return any(a.type == "identifier" and context.text(a) == filled for a in arguments.named_children)
+    return any(a.type == "identifier" and read_in.text(a) == filled for a in arguments.named_children)
 
 
 def _standard_call(call: Node, context: FileContext, depth: int, seen: set[int]) -> bool:
@@ -250,8 +253,10 @@ def _records(operand: Node, context: FileContext, depth: int = 2) -> bool:
     if found.is_foreign:
         return is_instrumentation_package(found.package)
     binding = lookup(operand, context) if operand.type == "identifier" and depth > 0 else None
-    value = _declared_from(binding) if binding is not None and binding.is_local else None
-    return value is not None and _records(value, binding.context if binding else context, depth - 1)
+    if binding is None or not binding.is_local:
+        return False
+    value = _declared_from(binding)
+    return value is not None and _records(value, binding.context, depth - 1)
 
 
 def _declared_from(binding: Binding) -> Node | None:
