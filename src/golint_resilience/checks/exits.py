@@ -18,6 +18,7 @@ from golint_resilience.analysis.resolve import (
     imported_package,
     inside_within,
     is_deferred_literal,
+    parameter_declarations,
     parent_of,
     qualified_name,
     same_package_callee,
@@ -27,12 +28,19 @@ from golint_resilience.analysis.resolve import (
 )
 from golint_resilience.analysis.triggers import Imports
 from golint_resilience.golang.index import FileContext
-from golint_resilience.golang.parsing import Node, captures_within
+from golint_resilience.golang.parsing import Node, calls_within, captures_within
 from golint_resilience.knowledge.commands import runs_as_command, runs_as_named_command
 from golint_resilience.knowledge.defers import DEFER_STATEMENTS
 from golint_resilience.knowledge.exit_calls import EXIT_CALLS, exit_calls, exit_wrappers
 from golint_resilience.knowledge.goroutine_risk import is_goroutine_starter
-from golint_resilience.knowledge.library import FLAG_DEFINERS, FLAG_PACKAGES, FLAG_SET_TYPES, PARSE_METHODS
+from golint_resilience.knowledge.library import (
+    EXIT_FUNCTIONS,
+    FLAG_DEFINERS,
+    FLAG_PACKAGES,
+    FLAG_SET_TYPES,
+    PARSE_METHODS,
+    is_logging_package,
+)
 from golint_resilience.knowledge.process_local import is_moot_defer
 from golint_resilience.knowledge.recovery import recovers_directly
 from golint_resilience.model import Severity
@@ -321,6 +329,7 @@ def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
             or _is_force_quit_after_signal(call, context)
             or _exits_by_name(declaration, context)
             or (not exit_call.wrapper and _is_wrapper(declaration, context, wrappers))
+            or _is_log_bridge(call, declaration, context)
         ):
             continue
         variant = "wrapper" if exit_call.wrapper else "default"
@@ -348,6 +357,33 @@ def exit_outside_main(ctx: CheckContext) -> Iterator[Report]:
             callee = call.child_by_field_name("function")
             name = context.text(callee) if callee is not None else "flag.Parse"
             yield report(call, context, variant, call=name, function=_describe_function(call, context))
+
+
+def _is_log_bridge(call: Node, declaration: Node | None, context: FileContext) -> bool:
+    """Is the exit a log bridge's: a `Write(p []byte)` that re-emits each line at its own level?
+
+    An `io.Writer` given to one logger that hands every line to another logging library
+    at the severity the line carries (`case 'F': klogv2.FatalDepth(…)`, beside `InfoDepth`
+    and `ErrorDepth` of the same package) forwards a fatal entry: the logger that wrote
+    it had already decided to end the process, and the bridge only keeps that decision.
+    It has no caller of its own to return an error to.
+    """
+    if declaration is None or declaration.type != "method_declaration":
+        return False
+    parameters = parameter_declarations(declaration)
+    written = parameters[0].child_by_field_name("type") if len(parameters) == 1 else None
+    if written is None or context.text(written) != "[]byte":
+        return False
+    if _declaration_name(declaration, context) != "Write":
+        return False
+    exiting = callee_name(call, context)
+    if exiting is None or not is_logging_package(exiting.package):
+        return False
+    exits = EXIT_FUNCTIONS.get(exiting.package, frozenset())
+    return any(
+        other is not None and other.package == exiting.package and other.name not in exits
+        for other in (callee_name(c, context) for c in calls_within(declaration, context.file.budget))
+    )
 
 
 def _is_fail_fast(call: Node, context: FileContext) -> bool:
