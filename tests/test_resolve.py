@@ -119,6 +119,30 @@ def test_assignment_targets_and_variables() -> None:
     assert file.text(local.value_node) == "&T{2}"
 
 
+LABELS = b"""package p
+
+func f() int {
+retry:
+	n, err := g()
+	if err != nil {
+		goto retry
+	}
+empty:
+	return n
+}
+"""
+
+
+def test_a_label_opens_no_scope() -> None:
+    file = SourceFile(Path("p.go"), "p.go", LABELS)
+    context = FileContext(file, Package(Path(), "p", [file], None))
+    query = "(return_statement (expression_list (identifier) @n))"
+    (returned,) = captures_within(file.root, query, file.budget)
+    binding = lookup(returned["n"][0], context)
+    assert binding is not None and binding.is_local and binding.value_node is not None
+    assert file.text(binding.value_node) == "g()"
+
+
 def _selector_operands(root: Path) -> list[tuple[FileContext, Node]]:
     found = []
     for path in sorted(root.rglob("*.go")):

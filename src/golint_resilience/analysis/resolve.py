@@ -282,7 +282,15 @@ def _names(node: Node | None) -> list[Node]:
 
 
 def _declared_by(statement: Node, name: str, context: FileContext) -> Binding | None:
-    """The binding of `name` introduced by `statement`, if it introduces one."""
+    """The binding of `name` introduced by `statement`, if it introduces one.
+
+    A label opens no scope: `retry: req, err := f()` declares `req` in the block around it.
+    """
+    if statement.type == "labeled_statement":
+        labelled = statement.named_children[-1] if statement.named_children else None
+        if labelled is None or labelled.type == "label_name":
+            return None
+        return _declared_by(labelled, name, context)
     kind = statement.type
     if kind == "short_var_declaration" or (
         kind in {"range_clause", "receive_statement"} and _defines(statement)
