@@ -47,6 +47,10 @@ _FIELD_ASSIGNMENTS = """
       operand: (_) @operand
       field: (field_identifier) @field) @target)) @assignment
 """
+_VARIABLE_ASSIGNMENTS = """
+(assignment_statement
+  left: (expression_list (identifier) @target)) @assignment
+"""
 _STRUCT_LITERALS = """
 (composite_literal
   type: (type_identifier) @type) @literal
@@ -160,8 +164,9 @@ def client_has_timeout(expression: Node, context: FileContext, depth: int = _MAX
     """Is `expression` a client known to have a `Timeout` (other than `Timeout: 0`)?
 
     A literal that sets one, or whose variable is given one after it (`c.Timeout = d`); a
-    local or package-level variable initialised with such a client; a field `x.f` of a
-    struct of this package to which every write in the package (`y.f = v`, `T{f: v}`)
+    local or package-level variable initialised with such a client; a package-level
+    variable declared without a value (`var c *http.Client`), or a field `x.f` of a struct
+    of this package, to which every write in the package (`c = v`; `y.f = v`, `T{f: v}`)
     gives such a client.
     """
     if depth <= 0:
@@ -180,6 +185,8 @@ def client_has_timeout(expression: Node, context: FileContext, depth: int = _MAX
         ):
             passed = _literal_arguments(declared.declared_at, context)
             return bool(passed) and all(client_has_timeout(a, context, depth - 1) for a in passed)
+        if declared is not None and declared.kind is BindingKind.PACKAGE_VAR and declared.value_node is None:
+            return _package_variable_clients_have_timeout(context.text(expression), context.package, depth)
         return (
             declared is not None
             and declared.kind in _VARIABLES
@@ -253,6 +260,34 @@ def _field_clients_have_timeout(selector: Node, context: FileContext, depth: int
         return bool(writes) and all(v is not None and client_has_timeout(v, c, depth - 1) for v, c in writes)
 
     return package.remembered(("client field with a Timeout", owner.name, name), every_write_has_timeout)
+
+
+def _package_variable_clients_have_timeout(name: str, package: Package, depth: int) -> bool:
+    """A package-level `var c *http.Client` to which every write in the package gives a client with a Timeout.
+
+    The program sets it once it has read its configuration (`httpclient = &http.Client{
+    Timeout: *timeout}` in main), and the package's requests go through it.
+    """
+
+    def every_write_has_timeout() -> bool:
+        writes = _variable_writes(name, package)
+        return bool(writes) and all(v is not None and client_has_timeout(v, c, depth - 1) for v, c in writes)
+
+    return package.remembered(("client variable with a Timeout", name), every_write_has_timeout)
+
+
+def _variable_writes(name: str, package: Package) -> list[tuple[Node | None, FileContext]]:
+    """The values this package gives its package-level variable `name` (`name = v`); None when not visible."""
+    writes: list[tuple[Node | None, FileContext]] = []
+    for context in package.mentioning(name):
+        for captures in captures_within(context.file.root, _VARIABLE_ASSIGNMENTS, context.file.budget):
+            target = captures["target"][0]
+            if context.text(target) != name:
+                continue
+            binding = lookup(target, context)
+            if binding is not None and binding.kind is BindingKind.PACKAGE_VAR:
+                writes.append((assigned_value(captures["assignment"][0], target), context))
+    return writes
 
 
 def _field_writes(type_name: str, field_name: str, package: Package) -> list[tuple[Node | None, FileContext]]:
