@@ -49,12 +49,15 @@ class PackageFacts:
     witnesses: dict[str, str] = field(default_factory=dict)  # flag → where it was first seen
     service: ServiceFacts = field(default_factory=ServiceFacts)  # for deployment checks
     roles: RoleFacts = field(default_factory=RoleFacts)  # what its files say about its role (roles.py)
+    # flag → the exported functions that show it, "" for anywhere else (a method, init):
+    # a main that names none of them runs none of it (`running_flags`)
+    flag_functions: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def imports_run(self) -> tuple[str, ...]:
         """The imports whose code the package runs.
 
-        All of them, but for a `main` only those its code uses (role_reading `code_imports`),
+        All of them, but for a `main` only those its code uses (role_reading `import_uses`),
         not those it reads only types and constants from.
         """
         if not self.roles.is_main:
@@ -80,6 +83,7 @@ class FactsBuilder:
     witnesses: dict[str, str] = field(default_factory=dict)
     declared: set[str] = field(default_factory=set)  # functions that exist, with or without facts
     service: ServiceFacts = field(default_factory=ServiceFacts)
+    flag_functions: dict[str, set[str]] = field(default_factory=dict)
 
     def declare(self, key: str) -> None:
         """Record that a function exists, so that "no fact" differs from "unknown"."""
@@ -89,10 +93,15 @@ class FactsBuilder:
         """Record a fact of a function or method."""
         self.functions.setdefault(key, set()).add(fact)
 
-    def flag(self, name: str, witness: str) -> None:
-        """Record a package flag and, the first time, the construct that shows it."""
+    def flag(self, name: str, witness: str, function: str = "") -> None:
+        """Record a package flag and, the first time, the construct that shows it.
+
+        `function`: the exported function of the package whose body shows it; "" when
+        the construct is anywhere else, which every importer that runs the package runs.
+        """
         self.flags.add(name)
         self.witnesses.setdefault(name, witness)
+        self.flag_functions.setdefault(name, set()).add(function)
 
     def merge(self, other: FactsBuilder) -> None:
         """Add everything `other` recorded (its witnesses only where this has none yet).
@@ -105,6 +114,8 @@ class FactsBuilder:
         for name, witness in other.witnesses.items():
             self.witnesses.setdefault(name, witness)
         self.declared |= other.declared
+        for name, functions in other.flag_functions.items():
+            self.flag_functions.setdefault(name, set()).update(functions)
         if other.service != ServiceFacts():
             self.service = other.service
 
@@ -113,7 +124,14 @@ class FactsBuilder:
         functions = dict.fromkeys(sorted(self.declared | self.functions.keys()), _NO_FACTS)
         functions.update((key, frozenset(facts)) for key, facts in self.functions.items())
         return PackageFacts(
-            directory, name, imports, functions, frozenset(self.flags), dict(self.witnesses), self.service
+            directory,
+            name,
+            imports,
+            functions,
+            frozenset(self.flags),
+            dict(self.witnesses),
+            self.service,
+            flag_functions={flag: frozenset(f) for flag, f in sorted(self.flag_functions.items())},
         )
 
 
@@ -215,6 +233,38 @@ def import_closure(directory: str, store: FactStore) -> Iterator[str]:
                 queue.append(imported)
 
 
+def running_flags(directory: str, store: FactStore) -> Iterator[tuple[PackageFacts, frozenset[str]]]:
+    """The packages of `directory`'s import closure, each with the flags of its that run.
+
+    The package's own flags, and of each import those that some importer in the closure
+    runs (`flags_run_by`).
+    """
+    closure = [f for d in import_closure(directory, store) if (f := store.get(d)) is not None]
+    for facts in closure:
+        importers = [q for q in closure if facts.directory in q.imports_run]
+        if not importers:
+            yield facts, facts.flags
+        else:
+            yield facts, frozenset().union(*(flags_run_by(q, facts) for q in importers))
+
+
+def flags_run_by(importer: PackageFacts, imported: PackageFacts) -> frozenset[str]:
+    """The flags of `imported` that `importer` may run.
+
+    All of them, but those shown only in exported functions that the importer never
+    names: a program that imports `http_api` for `http_api.NewClient` does not run the
+    server of `http_api.Serve` (`PackageFacts.flag_functions`, `RoleFacts.named_imports`).
+    """
+    names = dict(importer.roles.named_imports).get(imported.directory)
+    if names is None:
+        return imported.flags
+    return frozenset(
+        flag
+        for flag in imported.flags
+        if "" in (shown := imported.flag_functions.get(flag, frozenset({""}))) or not shown.isdisjoint(names)
+    )
+
+
 @dataclass(frozen=True)
 class ClosureFlags:
     """A flag found (and others absent) over a package and its imports, transitively.
@@ -234,21 +284,18 @@ class ClosureFlags:
         """Every package reachable through the facts known so far."""
         return tuple(import_closure(self.directory, store))
 
-    def _packages(self, store: FactStore) -> list[PackageFacts]:
-        return [f for d in import_closure(self.directory, store) if (f := store.get(d)) is not None]
-
     def evaluate(self, store: FactStore) -> bool:
         """Decided over the packages whose facts are known (others have no flags)."""
-        flags = set().union(*(f.flags for f in self._packages(store)))
+        flags = set().union(*(running for _facts, running in running_flags(self.directory, store)))
         return bool(flags.intersection(self.any_of)) and not flags.intersection(self.none_of)
 
     def details(self, store: FactStore) -> dict[str, str]:
         """The witness of the first `any_of` flag, in breadth-first order from the package."""
         if not self.witness:
             return {}
-        for facts in self._packages(store):
+        for facts, running in running_flags(self.directory, store):
             for flag in self.any_of:
-                if flag in facts.witnesses:
+                if flag in running and flag in facts.witnesses:
                     return {self.witness: facts.witnesses[flag]}
         return {}
 

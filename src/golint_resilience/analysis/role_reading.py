@@ -9,14 +9,15 @@ from pathlib import Path
 from golint_resilience.analysis.resolve import imported_package, type_of
 from golint_resilience.analysis.rolefacts import RoleFacts
 from golint_resilience.golang.gomod import ModuleInfo
-from golint_resilience.golang.index import FileContext, Package
+from golint_resilience.golang.index import FileContext, Package, default_import_name
 from golint_resilience.golang.parsing import Node, calls_within, captures_within
 from golint_resilience.golang.repository import checkout_root
-from golint_resilience.golang.scan import import_paths
+from golint_resilience.golang.scan import import_names, import_paths
 
 _MOCK_FILE = re.compile(r"^(?:mocks?|fakes?)(?:_.*)?\.go$|_(?:mocks?|fakes?)\.go$")
 _TOOLS_TAG = re.compile(rb"^//go:build\s+tools\s*$", re.MULTILINE)
 _C_EXPORT = re.compile(rb"^//export \w+", re.MULTILINE)
+_COMMENT_LINE = re.compile(rb"^[ \t]*//.*$", re.MULTILINE)
 _GENERATE_RUN = re.compile(rb"^//go:generate\s+go\s+run\s+(?:-\S+\s+)*(\S+)", re.MULTILINE)
 
 
@@ -51,6 +52,7 @@ def role_facts(package: Package) -> RoleFacts:
     delegate, call = main_delegate(package)
     return RoleFacts(
         code_imports=code_imports(package),
+        named_imports=imported_names(package),
         is_main=package.is_main,
         root=_root(directory),
         tools_file=tools_file,
@@ -97,6 +99,38 @@ def code_imports(package: Package) -> tuple[str, ...]:
                     break
         found.update(local[path] for path in used & local.keys())
     return tuple(sorted(found))
+
+
+def imported_names(package: Package) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Per module-local import (its directory), the names the package selects from it.
+
+    `http_api.NewClient(…)` gives NewClient. Read from the bytes of the non-test files,
+    comment lines aside, strings and trailing comments included: a name too many only
+    keeps more of the imported package's facts. Left out: an import bound by a dot or
+    blank import, or one whose selections are not found (a package named unlike its
+    path): all of it may run.
+    """
+    module = package.module
+    if module is None:
+        return ()
+    names: dict[str, set[str]] = {}
+    wholly: set[str] = set()
+    for context in package.contexts:
+        if context.file.path.name.endswith("_test.go"):
+            continue
+        data = _COMMENT_LINE.sub(b"", context.file.data)
+        for path, alias in import_names(data).items():
+            directory = module.facts_directory(path)
+            if directory is None:
+                continue
+            if alias in {".", "_"}:
+                wholly.add(directory)
+                continue
+            local = (alias or default_import_name(path)).encode()
+            selected = re.finditer(rb"(?<![\w.])" + re.escape(local) + rb"\.([A-Za-z_]\w*)", data)
+            names.setdefault(directory, set()).update(m.group(1).decode() for m in selected)
+    kept = sorted((d, found) for d, found in names.items() if found and d not in wholly)
+    return tuple((directory, tuple(sorted(found))) for directory, found in kept)
 
 
 # `pkg.F`, `pkg.Var` in a value position; types are `qualified_type` nodes, never matched.

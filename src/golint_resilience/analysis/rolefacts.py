@@ -34,3 +34,5 @@ class RoleFacts:
     delegate: str = ""  # the module-local package a main's main() hands the program to (`main_delegate`)
     delegate_call: str = ""  # the call that does, as written (`etcdmain.Main(os.Args)`)
     code_imports: tuple[str, ...] = ()  # a main's module-local imports whose code it runs (`code_imports`)
+    # module-local imports (directories) with the names selected from them (`imported_names`)
+    named_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()

@@ -56,6 +56,7 @@ from golint_resilience.analysis.facts import (
     WAITS_FOR_SIGNALS,
     FactStore,
     PackageFacts,
+    flags_run_by,
     import_closure,
 )
 from golint_resilience.golang.discover import PackageDir, display_path
@@ -226,10 +227,11 @@ def _service_evidence(facts: PackageFacts, store: FactStore) -> str | None:
     handlers of subcommands only further down, and a client that imports a server's package
     for its result types runs none of its servers.
     """
-    nearby = [facts, *(found for d in sorted(facts.imports_run) if (found := store.get(d)) is not None)]
+    imported = (found for d in sorted(facts.imports_run) if (found := store.get(d)) is not None)
+    nearby = [(facts, facts.flags), *((found, flags_run_by(facts, found)) for found in imported)]
     for flag, what in _SERVICE_FLAGS:
-        for found in nearby:
-            if flag in found.flags:
+        for found, running in nearby:
+            if flag in running:
                 return f"{what}: {found.witnesses.get(flag, flag)}"
     return None
 

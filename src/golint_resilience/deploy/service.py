@@ -8,7 +8,7 @@ from golint_resilience.analysis.facts import (
     SERVES_HTTP_FUNCTION,
     STARTS_HTTP_SERVER,
     FactStore,
-    import_closure,
+    running_flags,
 )
 from golint_resilience.analysis.servicefacts import ALL_SIGNALS, RouteFact, ServiceFacts, covers, request_path
 
@@ -43,9 +43,7 @@ def service(directory: str, store: FactStore) -> Service:
     """The service a main package makes, with its imports' facts."""
     merged = ServiceFacts()
     flags: set[str] = set()
-    for imported in import_closure(directory, store):
-        facts = store.get(imported)
-        if facts is not None:
-            merged = merged.merged(facts.service)
-            flags.update(facts.flags)
+    for facts, running in running_flags(directory, store):
+        merged = merged.merged(facts.service)
+        flags.update(running)
     return Service(merged, bool(flags & {STARTS_HTTP_SERVER, SERVES_HTTP_FUNCTION}))

@@ -18,6 +18,7 @@ _IGNORE_TAG = re.compile(rb"(?<![!\w])ignore(?!\w)")
 # a literal "\n" prefix lets the regex engine find candidates with a fast substring search.
 _IMPORT_BLOCK = re.compile(rb"\nimport[ \t]*\((.*?)\n\)", re.DOTALL)
 _IMPORT_LINE = re.compile(rb'\nimport[ \t]+(?:[\w.]+[ \t]+)?"([^"\n]+)"')
+_IMPORT_SPEC = re.compile(rb'(?:^|\nimport)[ \t]*(?:([\w.]+)[ \t]+)?"([^"\n]+)"', re.MULTILINE)
 _QUOTED = re.compile(rb'"([^"\n]+)"')
 _FUNC_LINE = re.compile(rb"\nfunc[ \t]*(?:\(([^)]*)\)[ \t]*)?([A-Za-z_][A-Za-z0-9_]*)")
 _TYPE_LINE = re.compile(rb"\ntype[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
@@ -54,6 +55,18 @@ def import_paths(data: bytes) -> set[str]:
     for block in _IMPORT_BLOCK.finditer(data):
         found.update(m.group(1) for m in _QUOTED.finditer(block.group(1)))
     return {path.decode("utf-8", "replace") for path in found}
+
+
+def import_names(data: bytes) -> dict[str, str]:
+    """Each import path with the name it is bound to as written: an alias, `.`, `_`, or "" (none)."""
+    found: dict[str, str] = {}
+    sections = [m.group(0) for m in _IMPORT_LINE.finditer(data)]
+    sections.extend(m.group(1) for m in _IMPORT_BLOCK.finditer(data))
+    for section in sections:
+        for spec in _IMPORT_SPEC.finditer(section):
+            alias, path = spec.group(1) or b"", spec.group(2)
+            found[path.decode("utf-8", "replace")] = alias.decode("utf-8", "replace")
+    return found
 
 
 def declared_functions(data: bytes) -> set[str]:

@@ -40,6 +40,7 @@ from golint_resilience.analysis.resolve import (
     ancestors,
     callee_name,
     declared_type,
+    enclosing_declaration,
     lookup,
     qualified_name,
     string_constant,
@@ -47,7 +48,7 @@ from golint_resilience.analysis.resolve import (
     unparen,
 )
 from golint_resilience.analysis.triggers import Confirmed, Imports
-from golint_resilience.golang.index import FileContext
+from golint_resilience.golang.index import FileContext, Package
 from golint_resilience.golang.parsing import Node
 from golint_resilience.registry import MatchContext, fact_extractor, fragment
 
@@ -425,16 +426,47 @@ def is_loopback(address: str) -> bool:
     return address.startswith(LOOPBACK_PREFIXES)
 
 
+def _entry_of_importers(node: Node, context: FileContext) -> str:
+    """The exported function around `node` if only importers can call it, else "".
+
+    `func Serve(…)` of a library whose own code never names it (comments aside): it runs
+    for a program that calls it, not for one that imports the package for its client.
+    """
+    declaration = enclosing_declaration(node, context)
+    name = declaration.child_by_field_name("name") if declaration is not None else None
+    if declaration is None or declaration.type != "function_declaration" or name is None:
+        return ""
+    text = context.text(name)
+    if not text[:1].isupper() or context.package.is_main:
+        return ""
+    package = context.package
+    return text if package.remembered(("named once", text), lambda: _named_once(text, package)) else ""
+
+
+def _named_once(name: str, package: Package) -> bool:
+    """Is `name` on one code line of the package's non-test files (its declaration's)?"""
+    reference = re.compile(rb"(?<![.\w])" + re.escape(name.encode()) + rb"\b")
+    lines = (
+        line
+        for other in package.contexts
+        if not other.file.path.name.endswith("_test.go")
+        for line in other.file.data.splitlines()
+        if not line.lstrip().startswith(b"//")
+    )
+    return sum(1 for line in lines if reference.search(line)) == 1
+
+
 @fact_extractor(fragments=(SERVER_CALLS, SELECT_STATEMENTS, SERVER_LITERALS, HANDLER_ASSIGNMENTS))
 def record_servers(ctx: MatchContext, facts: FactsBuilder) -> None:
     """Server starts, graceful shutdowns and the default mux served to the network."""
     for start in server_starts(ctx):
         witness = where(start.node, start.context)
-        facts.flag(STARTS_SERVER, witness)
+        function = _entry_of_importers(start.node, start.context)
+        facts.flag(STARTS_SERVER, witness, function)
         if start.package_function:
-            facts.flag(SERVES_HTTP_FUNCTION, witness)
+            facts.flag(SERVES_HTTP_FUNCTION, witness, function)
         elif start.http:
-            facts.flag(STARTS_HTTP_SERVER, witness)
+            facts.flag(STARTS_HTTP_SERVER, witness, function)
     for call, context in http_shutdowns(ctx):
         facts.flag(SHUTS_DOWN_HTTP_SERVER, where(call, context))
     for server in default_mux_servers(ctx):
