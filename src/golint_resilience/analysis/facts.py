@@ -240,12 +240,16 @@ def running_flags(directory: str, store: FactStore) -> Iterator[tuple[PackageFac
     runs (`flags_run_by`).
     """
     closure = [f for d in import_closure(directory, store) if (f := store.get(d)) is not None]
+    importers: dict[str, list[PackageFacts]] = {}
     for facts in closure:
-        importers = [q for q in closure if facts.directory in q.imports_run]
-        if not importers:
-            yield facts, facts.flags
-        else:
-            yield facts, frozenset().union(*(flags_run_by(q, facts) for q in importers))
+        for imported in facts.imports_run:
+            importers.setdefault(imported, []).append(facts)
+    for facts in closure:
+        by = importers.get(facts.directory)
+        yield facts, frozenset().union(*(flags_run_by(q, facts) for q in by)) if by else facts.flags
+
+
+_ANYWHERE = frozenset({""})
 
 
 def flags_run_by(importer: PackageFacts, imported: PackageFacts) -> frozenset[str]:
@@ -255,14 +259,12 @@ def flags_run_by(importer: PackageFacts, imported: PackageFacts) -> frozenset[st
     names: a program that imports `http_api` for `http_api.NewClient` does not run the
     server of `http_api.Serve` (`PackageFacts.flag_functions`, `RoleFacts.named_imports`).
     """
-    names = dict(importer.roles.named_imports).get(imported.directory)
+    shown_in = {flag: imported.flag_functions.get(flag, _ANYWHERE) for flag in imported.flags}
+    only_in = {flag: shown for flag, shown in shown_in.items() if "" not in shown}
+    names = dict(importer.roles.named_imports).get(imported.directory) if only_in else None
     if names is None:
         return imported.flags
-    return frozenset(
-        flag
-        for flag in imported.flags
-        if "" in (shown := imported.flag_functions.get(flag, frozenset({""}))) or not shown.isdisjoint(names)
-    )
+    return imported.flags - {flag for flag, shown in only_in.items() if shown.isdisjoint(names)}
 
 
 @dataclass(frozen=True)

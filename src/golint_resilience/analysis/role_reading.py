@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from golint_resilience.analysis.resolve import imported_package, type_of
@@ -17,7 +18,6 @@ from golint_resilience.golang.scan import import_names, import_paths
 _MOCK_FILE = re.compile(r"^(?:mocks?|fakes?)(?:_.*)?\.go$|_(?:mocks?|fakes?)\.go$")
 _TOOLS_TAG = re.compile(rb"^//go:build\s+tools\s*$", re.MULTILINE)
 _C_EXPORT = re.compile(rb"^//export \w+", re.MULTILINE)
-_COMMENT_LINE = re.compile(rb"^[ \t]*//.*$", re.MULTILINE)
 _GENERATE_RUN = re.compile(rb"^//go:generate\s+go\s+run\s+(?:-\S+\s+)*(\S+)", re.MULTILINE)
 
 
@@ -113,26 +113,41 @@ def imported_names(package: Package) -> tuple[tuple[str, tuple[str, ...]], ...]:
     module = package.module
     if module is None:
         return ()
-    names: dict[str, set[str]] = {}
+    names: dict[str, set[bytes]] = {}
     wholly: set[str] = set()
     for context in package.contexts:
         if context.file.path.name.endswith("_test.go"):
             continue
-        data = _COMMENT_LINE.sub(b"", context.file.data)
+        data = context.file.data
+        locals_: dict[bytes, str] = {}  # local name → directory
         for path, alias in import_names(data).items():
             directory = module.facts_directory(path)
             if directory is None:
                 continue
             if alias in {".", "_"}:
                 wholly.add(directory)
-                continue
-            local = (alias or default_import_name(path)).encode()
-            selected = re.finditer(rb"(?<![\w.])" + re.escape(local) + rb"\.([A-Za-z_]\w*)", data)
-            names.setdefault(directory, set()).update(m.group(1).decode() for m in selected)
+            else:
+                locals_[(alias or default_import_name(path)).encode()] = directory
+        for local, directory in locals_.items():
+            names.setdefault(directory, set()).update(_selected(data, local))
     kept = sorted((d, found) for d, found in names.items() if found and d not in wholly)
-    return tuple((directory, tuple(sorted(found))) for directory, found in kept)
+    return tuple((directory, tuple(sorted(n.decode() for n in found))) for directory, found in kept)
 
 
+def _selected(data: bytes, local: bytes) -> Iterator[bytes]:
+    """The names that `local.Name` selects in a file's bytes, off comment lines."""
+    prefix = local + b"."
+    start = data.find(prefix)
+    while start >= 0:
+        before = data[start - 1 : start]
+        name = _IDENTIFIER.match(data, start + len(prefix))
+        commented = data[data.rfind(b"\n", 0, start) + 1 : start].lstrip().startswith(b"//")
+        if name is not None and not commented and not (before.isalnum() or before in {b"_", b"."}):
+            yield name.group()
+        start = data.find(prefix, start + len(prefix))
+
+
+_IDENTIFIER = re.compile(rb"[A-Za-z_]\w*")
 # `pkg.F`, `pkg.Var` in a value position; types are `qualified_type` nodes, never matched.
 _PACKAGE_VALUES = "(selector_expression operand: (identifier) @package)"
 
