@@ -18,6 +18,7 @@ from golint_resilience.analysis.resolve import (
     declaration_of,
     enclosing_declaration,
     enclosing_function,
+    lookup,
     parameter_names,
     parent_of,
     qualified_name,
@@ -36,7 +37,7 @@ from golint_resilience.fixes.edits import (
 )
 from golint_resilience.fixes.imports import package_name
 from golint_resilience.golang.index import FileContext
-from golint_resilience.golang.parsing import Node, captures_within
+from golint_resilience.golang.parsing import Node, calls_within, captures_within
 from golint_resilience.knowledge.contexts import (
     NeverExpiring,
     context_in_scope,
@@ -568,8 +569,34 @@ def http_server_without_timeouts(ctx: CheckContext) -> Iterator[Report]:
         outermost = _outermost(value, context)
         if fields_assigned_later(outermost, SERVER_READ_TIMEOUTS, context):
             continue
+        if _given_to_options(outermost, context):
+            continue
         fix = _timeout_fix(value, "ReadHeaderTimeout", READ_HEADER_TIMEOUT, context, safe=True)
         yield report(outermost, context, fix=fix)
+
+
+def _given_to_options(value: Node, context: FileContext) -> bool:
+    """Is the server handed to a function of the package or a function value once built?
+
+    `for _, opt := range opts { opt(srv) }`, `configure(srv)`: functional options and
+    setup functions set what the literal leaves out (`WithTimeouts(read, write)`), and
+    which options run is the caller's choice, which this function cannot see.
+    """
+    target = assignment_target(value, context)
+    function = enclosing_function(value, context)
+    if target is None or target.type != "identifier" or function is None:
+        return False
+    server = context.text(target)
+    for call in calls_within(function, context.file.budget):
+        callee = call.child_by_field_name("function")
+        arguments = call.child_by_field_name("arguments")
+        if call.start_byte < value.end_byte or callee is None or arguments is None:
+            continue
+        if callee.type != "identifier" or lookup(callee, context) is None:
+            continue  # another package's function, a method, or a builtin (`len(…)`)
+        if any(a.type == "identifier" and context.text(a) == server for a in arguments.named_children):
+            return True
+    return False
 
 
 def _timeout_fix(value: Node, key: str, duration: str, context: FileContext, *, safe: bool) -> Fix | None:
