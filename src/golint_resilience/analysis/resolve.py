@@ -96,7 +96,7 @@ def enclosing_declaration(node: Node, context: FileContext) -> Node | None:
 
 
 def statement_call(statement: Node) -> Node | None:
-    """The call expression of a `defer` or `go` statement."""
+    """The call expression of a `defer`, `go` or expression statement."""
     return next((c for c in statement.named_children if c.type == "call_expression"), None)
 
 

@@ -32,6 +32,7 @@ from golint_resilience.analysis.facts import (
 )
 from golint_resilience.analysis.resolve import (
     DECLARATION_NODES,
+    block_statements,
     callee_name,
     closure_literal,
     enclosing_declaration,
@@ -123,6 +124,59 @@ def deferred_recovery(function: Node, context: FileContext, ctx: MatchContext) -
         elif (local := _recovering_local(callee, context, ctx)) is not None:
             return DeferredRecovery(recovers=True, by_helper=local == "helper")
     return DeferredRecovery(False, tuple(pending), handle_crash)
+
+
+def _recovery(function: Node, context: FileContext, ctx: MatchContext) -> DeferredRecovery:
+    """How a goroutine's body is recovered: by its own defers, else by the runner it runs its work in."""
+    deferred = deferred_recovery(function, context, ctx)
+    if deferred.recovers or deferred.pending or deferred.handle_crash:
+        return deferred
+    return _runner_recovery(function, context, ctx)
+
+
+def _runner_recovery(function: Node, context: FileContext, ctx: MatchContext) -> DeferredRecovery:
+    """Does the body run all its work in literals handed to one function that defers a recovery?
+
+    `for i := range tasks { threading.RunSafe(func() { run(tasks[i]) }) }`: the runner's
+    recovery covers each literal it runs, and the loop around them does nothing else.
+    Pending when the runner is another package's of the module: its facts decide.
+    """
+    body = function.child_by_field_name("body")
+    calls = _runner_calls(body) if body is not None else None
+    runners = [c.child_by_field_name("function") for c in calls or ()]
+    if not calls or None in runners or len({context.text(r) for r in runners if r is not None}) != 1:
+        return DeferredRecovery()
+    qualified = callee_name(calls[0], context)
+    if qualified is not None:
+        directory = ctx.module_directory(qualified.package)
+        pending = (FunctionFact(directory, qualified.name, DEFERS_RECOVERY),) if directory is not None else ()
+        return DeferredRecovery(pending=pending)
+    runner = runners[0]
+    target = same_package_callee(unparen(runner), context) if runner is not None else None
+    recovers = target is not None and all(
+        deferred_recovery(d.node, ctx.package.context_of(d.file), ctx).recovers for d in target.declarations
+    )
+    return DeferredRecovery(recovers=recovers, by_helper=recovers)
+
+
+def _runner_calls(block: Node) -> list[Node] | None:
+    """The calls of a block made only of `runner(func() {…})` statements, in loops or not; else None."""
+    calls: list[Node] = []
+    for statement in block_statements(block):
+        if statement.type == "for_statement":
+            inner = statement.child_by_field_name("body")
+            found = _runner_calls(inner) if inner is not None else None
+            if found is None:
+                return None
+            calls.extend(found)
+            continue
+        call = statement_call(statement) if statement.type == "expression_statement" else None
+        arguments = call.child_by_field_name("arguments") if call is not None else None
+        handed = arguments.named_children if arguments is not None else []
+        if call is None or not any(a.type == "func_literal" for a in handed):
+            return None
+        calls.append(call)
+    return calls
 
 
 def _recovering_local(callee: Node, context: FileContext, ctx: MatchContext) -> str | None:
@@ -407,7 +461,7 @@ def _judge_bodies(
     """Report unless every candidate body recovers (for sure, or through module-local facts) or is trivial."""
     if all(_unlikely_to_panic(node, file) for node, file in bodies):
         return
-    verdicts = [deferred_recovery(node, file, ctx) for node, file in bodies]
+    verdicts = [_recovery(node, file, ctx) for node, file in bodies]
     failing = [v for v in verdicts if not v.recovers]
     if not failing:
         return
