@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from golint_resilience.analysis.resolve import (
     FUNCTION_NODES,
     ancestors,
+    block_statements,
     callee_name,
     imported_package,
     lookup,
@@ -37,6 +38,7 @@ from golint_resilience.analysis.resolve import (
     parameter_names,
     parent_of,
     qualified_name,
+    same_package_callee,
     unparen,
 )
 from golint_resilience.golang.index import FileContext
@@ -522,7 +524,13 @@ def _compares_error_to_nil(left: Node, right: Node, context: FileContext) -> boo
 
 
 def _watches_context(loop: Node, context: FileContext) -> bool:
-    """`<-x.Done()`, `ctx.Err()`, or `context.Canceled`/`DeadlineExceeded` inside the loop."""
+    """`<-x.Done()`, `ctx.Err()`, or `context.Canceled`/`DeadlineExceeded` inside the loop.
+
+    Or in a function of the package the loop calls, which returns success once cancelled
+    (`case <-ctx.Done(): return nil`): the loop's own success exit then ends it.
+    """
+    if any(_succeeds_when_cancelled(call, context) for call in calls_within(loop, context.file.budget)):
+        return True
     for captures in captures_within(loop, _CONTEXT_SIGNALS, context.file.budget):
         if "done" in captures:
             return True
@@ -537,6 +545,38 @@ def _watches_context(loop: Node, context: FileContext) -> bool:
             if name is not None and name.package == "context":
                 return True
     return False
+
+
+def _succeeds_when_cancelled(call: Node, context: FileContext) -> bool:
+    """Is the callee a function of the package with a `case <-x.Done(): return nil` (or bare `return`)?"""
+    function = call.child_by_field_name("function")
+    target = same_package_callee(unparen(function), context) if function is not None else None
+    if target is None or not target.declarations:
+        return False
+    for declaration in target.declarations:
+        declared_in = context.package.context_of(declaration.file)
+        for captures in captures_within(declaration.node, _CANCELLED_CASES, declared_in.file.budget):
+            body = block_statements(captures["case"][0])[1:]  # after the communication itself
+            if len(body) == 1 and body[0].type == "return_statement" and _returns_success(body[0]):
+                return True
+    return False
+
+
+def _returns_success(statement: Node) -> bool:
+    """`return` or `return nil` (every result nil)."""
+    values = statement.named_children[0].named_children if statement.named_children else []
+    return all(value.type == "nil" for value in values)
+
+
+_CANCELLED_CASES = """
+(communication_case
+  communication: (receive_statement
+    right: (unary_expression
+      operator: "<-"
+      operand: (call_expression
+        function: (selector_expression field: (field_identifier) @_method)
+        (#eq? @_method "Done"))))) @case
+"""
 
 
 # --- how many attempts, and where the delay comes from -----------------------------------
