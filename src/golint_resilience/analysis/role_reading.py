@@ -105,44 +105,42 @@ def imported_names(package: Package) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Per module-local import (its directory), the names the package selects from it.
 
     `http_api.NewClient(…)` gives NewClient. Read from the bytes of the non-test files,
-    comment lines aside, strings and trailing comments included: a name too many only
-    keeps more of the imported package's facts. Left out: an import bound by a dot or
-    blank import, or one whose selections are not found (a package named unlike its
-    path): all of it may run.
+    comments and strings included: a name too many only keeps more of the imported
+    package's facts. Left out: an import bound by a dot or blank import, or one whose
+    selections are not found (a package named unlike its path): all of it may run.
     """
     module = package.module
     if module is None:
         return ()
+    prefixes = tuple(m + "/" for m in module.local_module_paths)
     names: dict[str, set[bytes]] = {}
     wholly: set[str] = set()
     for context in package.contexts:
         if context.file.path.name.endswith("_test.go"):
             continue
         data = context.file.data
-        locals_: dict[bytes, str] = {}  # local name → directory
         for path, alias in import_names(data).items():
-            directory = module.facts_directory(path)
+            local = path in module.local_module_paths or path.startswith(prefixes)
+            directory = module.facts_directory(path) if local else None
             if directory is None:
                 continue
             if alias in {".", "_"}:
                 wholly.add(directory)
-            else:
-                locals_[(alias or default_import_name(path)).encode()] = directory
-        for local, directory in locals_.items():
-            names.setdefault(directory, set()).update(_selected(data, local))
+                continue
+            local_name = (alias or default_import_name(path)).encode()
+            names.setdefault(directory, set()).update(_selected(data, local_name))
     kept = sorted((d, found) for d, found in names.items() if found and d not in wholly)
     return tuple((directory, tuple(sorted(n.decode() for n in found))) for directory, found in kept)
 
 
 def _selected(data: bytes, local: bytes) -> Iterator[bytes]:
-    """The names that `local.Name` selects in a file's bytes, off comment lines."""
+    """The names that `local.Name` selects in a file's bytes (found with bytes.find: fast)."""
     prefix = local + b"."
     start = data.find(prefix)
     while start >= 0:
         before = data[start - 1 : start]
         name = _IDENTIFIER.match(data, start + len(prefix))
-        commented = data[data.rfind(b"\n", 0, start) + 1 : start].lstrip().startswith(b"//")
-        if name is not None and not commented and not (before.isalnum() or before in {b"_", b"."}):
+        if name is not None and not (before.isalnum() or before in {b"_", b"."}):
             yield name.group()
         start = data.find(prefix, start + len(prefix))
 
