@@ -19,6 +19,7 @@ from golint_resilience.analysis.resolve import (
     enclosing_declaration,
     enclosing_function,
     lookup,
+    parameter_declarations,
     parameter_names,
     parent_of,
     qualified_name,
@@ -236,17 +237,9 @@ def _validates_configuration(call: Node, context: FileContext) -> bool:
     declaration = enclosing_declaration(call, context)
     if declaration is None or declaration.type != "method_declaration":
         return False
-    name = declaration.child_by_field_name("name")
-    parameters = declaration.child_by_field_name("parameters")
-    result = declaration.child_by_field_name("result")
-    return (
-        name is not None
-        and context.text(name) == "Validate"
-        and parameters is not None
-        and not parameters.named_children
-        and result is not None
-        and context.text(result) == "error"
-    )
+    name, result = (declaration.child_by_field_name(f) for f in ("name", "result"))
+    signature = [context.text(n) if n is not None else "" for n in (name, result)]
+    return signature == ["Validate", "error"] and not parameter_declarations(declaration)
 
 
 def _variant(kind: str, *, bounded: bool, in_scope: bool) -> str:
