@@ -50,14 +50,14 @@ class PackageFacts:
     service: ServiceFacts = field(default_factory=ServiceFacts)  # for deployment checks
     roles: RoleFacts = field(default_factory=RoleFacts)  # what its files say about its role (roles.py)
     # flag → the exported functions that show it, "" for anywhere else (a method, init):
-    # a main that names none of them runs none of it (`running_flags`)
+    # an importer that names none of them runs none of it (`flags_run_by`)
     flag_functions: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def imports_run(self) -> tuple[str, ...]:
         """The imports whose code the package runs.
 
-        All of them, but for a `main` only those its code uses (role_reading `import_uses`),
+        All of them, but for a `main` only those its code uses (role_reading `code_imports`),
         not those it reads only types and constants from.
         """
         if not self.roles.is_main:

@@ -146,6 +146,7 @@ def _selected(data: bytes, local: bytes) -> Iterator[bytes]:
 
 
 _IDENTIFIER = re.compile(rb"[A-Za-z_]\w*")
+
 # `pkg.F`, `pkg.Var` in a value position; types are `qualified_type` nodes, never matched.
 _PACKAGE_VALUES = "(selector_expression operand: (identifier) @package)"
 

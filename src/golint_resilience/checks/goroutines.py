@@ -41,13 +41,14 @@ from golint_resilience.analysis.resolve import (
     lookup,
     module_local_method,
     qualified_name,
+    same_node,
     same_package_callee,
     statement_call,
     unparen,
 )
 from golint_resilience.analysis.triggers import SelectorCall, StatementStart
 from golint_resilience.golang.index import FileContext
-from golint_resilience.golang.parsing import Node
+from golint_resilience.golang.parsing import Node, calls_within
 from golint_resilience.knowledge.defers import DEFER_STATEMENTS, RECOVER_HELPERS_OPTION
 from golint_resilience.knowledge.goroutine_risk import (
     Risk,
@@ -142,7 +143,7 @@ def _runner_recovery(function: Node, context: FileContext, ctx: MatchContext) ->
     Pending when the runner is another package's of the module: its facts decide.
     """
     body = function.child_by_field_name("body")
-    calls = _runner_calls(body) if body is not None else None
+    calls = _runner_calls(body, context) if body is not None else None
     runners = [c.child_by_field_name("function") for c in calls or ()]
     if not calls or None in runners or len({context.text(r) for r in runners if r is not None}) != 1:
         return DeferredRecovery()
@@ -159,14 +160,18 @@ def _runner_recovery(function: Node, context: FileContext, ctx: MatchContext) ->
     return DeferredRecovery(recovers=recovers, by_helper=recovers)
 
 
-def _runner_calls(block: Node) -> list[Node] | None:
-    """The calls of a block made only of `runner(func() {…})` statements, in loops or not; else None."""
+def _runner_calls(block: Node, context: FileContext) -> list[Node] | None:
+    """The calls of a block made only of `runner(func() {…})` statements, in loops or not; else None.
+
+    A loop counts when its header calls nothing (`for _, t := range tasks`).
+    """
     calls: list[Node] = []
     for statement in block_statements(block):
         if statement.type == "for_statement":
             inner = statement.child_by_field_name("body")
-            found = _runner_calls(inner) if inner is not None else None
-            if found is None:
+            header = [c for c in statement.named_children if not same_node(c, inner)]
+            found = _runner_calls(inner, context) if inner is not None else None
+            if found is None or any(calls_within(h, context.file.budget) for h in header):
                 return None
             calls.extend(found)
             continue
