@@ -27,7 +27,7 @@ from golint_resilience.analysis.resolve import (
     unary_operator,
 )
 from golint_resilience.analysis.triggers import Imports
-from golint_resilience.golang.index import FileContext
+from golint_resilience.golang.index import FileContext, receiver_type_name
 from golint_resilience.golang.parsing import Node, calls_within, captures_within
 from golint_resilience.knowledge.commands import runs_as_command, runs_as_named_command
 from golint_resilience.knowledge.defers import DEFER_STATEMENTS
@@ -132,12 +132,32 @@ def _is_startup(call: Node, context: FileContext, setups: dict[int, int | None])
         return False
     if declaration.type == "function_declaration" and _declaration_name(declaration, context) == "init":
         return True
+    if _sets_flag_value(declaration, context):
+        return True
     if _handles_parse_error(call, declaration, context) or _prints_version(call, context):
         return True
     if declaration.id not in setups:
         setups[declaration.id] = _flag_setup_end(declaration, context)
     end = setups[declaration.id]
     return end is not None and call.start_byte < end
+
+
+def _sets_flag_value(declaration: Node, context: FileContext) -> bool:
+    """Is the declaration the `Set(string) error` of a `flag.Value` (a type with a `String() string`)?
+
+    The flag package calls it while it parses the command line, for each use of the flag:
+    an exit there is a bad command line's, before the program does any work.
+    """
+    if declaration.type != "method_declaration" or _declaration_name(declaration, context) != "Set":
+        return False
+    parameters = parameter_declarations(declaration)
+    written = parameters[0].child_by_field_name("type") if len(parameters) == 1 else None
+    result = declaration.child_by_field_name("result")
+    signature = [context.text(n) if n is not None else "" for n in (written, result)]
+    if signature != ["string", "error"]:
+        return False
+    owner = receiver_type_name(declaration, context.file)
+    return any(f"{owner}.String" in other.declared_functions for other in context.package.contexts)
 
 
 _BRANCHES = frozenset({"if_statement", "expression_switch_statement"})
