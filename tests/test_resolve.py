@@ -143,6 +143,27 @@ def test_a_label_opens_no_scope() -> None:
     assert file.text(binding.value_node) == "g()"
 
 
+SIGNATURES = b"""package p
+
+func (a *A) Set(value string) error { return nil }
+
+func f(a, b int, rest ...string) {}
+
+func Main() {}
+"""
+
+
+def test_signatures_list_a_type_per_parameter_name() -> None:
+    file = SourceFile(Path("p.go"), "p.go", SIGNATURES)
+    context = FileContext(file, Package(Path(), "p", [file], None))
+    found = [resolve.signature(d, context) for d in file.root.named_children if "declaration" in d.type]
+    assert found == [
+        ("Set", ("string",), "error"),
+        ("f", ("int", "int", "...string"), ""),
+        ("Main", (), ""),
+    ]
+
+
 def _selector_operands(root: Path) -> list[tuple[FileContext, Node]]:
     found = []
     for path in sorted(root.rglob("*.go")):

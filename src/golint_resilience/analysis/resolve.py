@@ -130,6 +130,30 @@ def parameter_declarations(function: Node) -> list[Node]:
     ]
 
 
+def signature(declaration: Node, context: FileContext) -> tuple[str, tuple[str, ...], str]:
+    """A function's name, its parameter types as written (one per name) and its result ("" for none).
+
+    `func (a *A) Set(value string) error` gives ("Set", ("string",), "error");
+    `func f(a, b int, rest ...string)` gives ("f", ("int", "int", "...string"), "").
+    """
+    name = declaration.child_by_field_name("name")
+    result = declaration.child_by_field_name("result")
+    parameters = declaration.child_by_field_name("parameters")
+    types: list[str] = []
+    for parameter in parameters.named_children if parameters is not None else ():
+        written = parameter.child_by_field_name("type")
+        if written is None:
+            continue
+        variadic = "..." if parameter.type == "variadic_parameter_declaration" else ""
+        count = max(1, len(parameter.children_by_field_name("name")))
+        types.extend([variadic + context.text(written)] * count)
+    return (
+        context.text(name) if name is not None else "",
+        tuple(types),
+        context.text(result) if result is not None else "",
+    )
+
+
 def parameter_names(function: Node) -> list[Node]:
     """The names of a function's parameters, in order (`func(a, b int, c string)`: a, b, c)."""
     return [name for p in parameter_declarations(function) for name in p.children_by_field_name("name")]

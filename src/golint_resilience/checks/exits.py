@@ -18,10 +18,10 @@ from golint_resilience.analysis.resolve import (
     imported_package,
     inside_within,
     is_deferred_literal,
-    parameter_declarations,
     parent_of,
     qualified_name,
     same_package_callee,
+    signature,
     statement_call,
     type_of,
     unary_operator,
@@ -109,9 +109,7 @@ def _is_exempt_entry_point(call: Node, context: FileContext) -> bool:
     if declaration.type != "function_declaration":
         return False
     if name == "Main":
-        parameters = declaration.child_by_field_name("parameters")
-        no_parameters = parameters is None or not parameters.named_children
-        return no_parameters and declaration.child_by_field_name("result") is None
+        return signature(declaration, context) == ("Main", (), "")
     return context.package.is_main and name in {"main", "init"}
 
 
@@ -148,13 +146,9 @@ def _sets_flag_value(declaration: Node, context: FileContext) -> bool:
     The flag package calls it while it parses the command line, for each use of the flag:
     an exit there is a bad command line's, before the program does any work.
     """
-    if declaration.type != "method_declaration" or _declaration_name(declaration, context) != "Set":
+    if declaration.type != "method_declaration":
         return False
-    parameters = parameter_declarations(declaration)
-    written = parameters[0].child_by_field_name("type") if len(parameters) == 1 else None
-    result = declaration.child_by_field_name("result")
-    signature = [context.text(n) if n is not None else "" for n in (written, result)]
-    if signature != ["string", "error"]:
+    if signature(declaration, context) != ("Set", ("string",), "error"):
         return False
     owner = receiver_type_name(declaration, context.file)
     return any(f"{owner}.String" in other.declared_functions for other in context.package.contexts)
@@ -390,11 +384,7 @@ def _is_log_bridge(call: Node, declaration: Node | None, context: FileContext) -
     """
     if declaration is None or declaration.type != "method_declaration":
         return False
-    parameters = parameter_declarations(declaration)
-    written = parameters[0].child_by_field_name("type") if len(parameters) == 1 else None
-    if written is None or context.text(written) != "[]byte":
-        return False
-    if _declaration_name(declaration, context) != "Write":
+    if signature(declaration, context)[:2] != ("Write", ("[]byte",)):
         return False
     exiting = callee_name(call, context)
     if exiting is None or not is_logging_package(exiting.package):

@@ -19,12 +19,12 @@ from golint_resilience.analysis.resolve import (
     enclosing_declaration,
     enclosing_function,
     lookup,
-    parameter_declarations,
     parameter_names,
     parent_of,
     qualified_name,
     same_node,
     same_package_callee,
+    signature,
     unparen,
 )
 from golint_resilience.analysis.triggers import Imports
@@ -237,9 +237,7 @@ def _validates_configuration(call: Node, context: FileContext) -> bool:
     declaration = enclosing_declaration(call, context)
     if declaration is None or declaration.type != "method_declaration":
         return False
-    name, result = (declaration.child_by_field_name(f) for f in ("name", "result"))
-    signature = [context.text(n) if n is not None else "" for n in (name, result)]
-    return signature == ["Validate", "error"] and not parameter_declarations(declaration)
+    return signature(declaration, context) == ("Validate", (), "error")
 
 
 def _variant(kind: str, *, bounded: bool, in_scope: bool) -> str:
