@@ -8,7 +8,7 @@ declared type. Anything else is unknown, and callers stay silent about it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from golint_resilience.analysis.resolve import (
     UNKNOWN,
@@ -254,12 +254,8 @@ def _field_clients_have_timeout(selector: Node, context: FileContext, depth: int
     if not fields_named(struct, name, context.package.context_of(declaration.file)):
         return False  # a promoted field of an embedded struct, or a method
     package = context.package
-
-    def every_write_has_timeout() -> bool:
-        writes = _field_writes(owner.name, name, package)
-        return bool(writes) and all(v is not None and client_has_timeout(v, c, depth - 1) for v, c in writes)
-
-    return package.remembered(("client field with a Timeout", owner.name, name), every_write_has_timeout)
+    key = ("client field with a Timeout", owner.name, name)
+    return _every_write_has_timeout(package, key, lambda: _field_writes(owner.name, name, package), depth)
 
 
 def _package_variable_clients_have_timeout(name: str, package: Package, depth: int) -> bool:
@@ -268,12 +264,23 @@ def _package_variable_clients_have_timeout(name: str, package: Package, depth: i
     The program sets it once it has read its configuration (`httpclient = &http.Client{
     Timeout: *timeout}` in main), and the package's requests go through it.
     """
+    key = ("client variable with a Timeout", name)
+    return _every_write_has_timeout(package, key, lambda: _variable_writes(name, package), depth)
 
-    def every_write_has_timeout() -> bool:
-        writes = _variable_writes(name, package)
-        return bool(writes) and all(v is not None and client_has_timeout(v, c, depth - 1) for v, c in writes)
 
-    return package.remembered(("client variable with a Timeout", name), every_write_has_timeout)
+def _every_write_has_timeout(
+    package: Package,
+    key: tuple[str, ...],
+    writes: Callable[[], list[tuple[Node | None, FileContext]]],
+    depth: int,
+) -> bool:
+    """Is there a write, and does every one give a client with a Timeout? Remembered per package."""
+
+    def judged() -> bool:
+        found = writes()
+        return bool(found) and all(v is not None and client_has_timeout(v, c, depth - 1) for v, c in found)
+
+    return package.remembered(key, judged)
 
 
 def _variable_writes(name: str, package: Package) -> list[tuple[Node | None, FileContext]]:
