@@ -448,7 +448,7 @@ def _named_once(name: str, package: Package) -> bool:
     reference = re.compile(rb"(?<![.\w])" + re.escape(name.encode()) + rb"\b")
     lines = (
         line
-        for other in package.contexts
+        for other in package.mentioning(name)
         if not other.file.path.name.endswith("_test.go")
         for line in other.file.data.splitlines()
         if not line.lstrip().startswith(b"//")
