@@ -448,6 +448,16 @@ def _first_binding_in(parent: Node, name: str, context: FileContext) -> tuple[in
     return cast("tuple[int, Binding] | None", context.first_bindings[key])
 
 
+def short_declaration_value(binding: Binding) -> Node | None:
+    """The one value of the `:=` that declares the binding and its neighbours (`ctx, cancel := f()`)."""
+    names = parent_of(binding.declared_at, binding.context) if binding.declared_at is not None else None
+    statement = parent_of(names, binding.context) if names is not None else None
+    right = statement.child_by_field_name("right") if statement is not None else None
+    if statement is None or statement.type != "short_var_declaration" or right is None:
+        return None
+    return right.named_children[0] if len(right.named_children) == 1 else None
+
+
 def is_builtin(function: Node, name: str, context: FileContext) -> bool:
     """Is `function` the predeclared `name` (`close`, `make`, `recover`), which no declaration shadows?"""
     return (

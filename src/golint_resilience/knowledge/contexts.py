@@ -26,6 +26,7 @@ from golint_resilience.analysis.resolve import (
     parent_of,
     same_node,
     same_package_callee,
+    short_declaration_value,
     type_of,
     unparen,
 )
@@ -198,18 +199,14 @@ def is_cancel_function(identifier: Node, context: FileContext) -> bool:
         return False
     if binding.type_node is not None:
         return declared_type(binding.type_node, context).name in _CANCEL_TYPES
-    names = parent_of(binding.declared_at, context) if binding.declared_at is not None else None
-    statement = parent_of(names, context) if names is not None else None
-    right = statement.child_by_field_name("right") if statement is not None else None
-    values = right.named_children if right is not None else []
-    if statement is None or statement.type != "short_var_declaration" or len(values) != 1:
-        return False
-    call = unparen(values[0])
-    if call.type != "call_expression":
+    value = short_declaration_value(binding)
+    call = unparen(value) if value is not None else None
+    if call is None or call.type != "call_expression":
         return False
     qualified = callee_name(call, context)
     if qualified is not None:
         return str(qualified) in _CANCEL_CONSTRUCTORS
+    names = parent_of(binding.declared_at, context) if binding.declared_at is not None else None
     second = (
         names is not None
         and len(names.named_children) == 2

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 
 from golint_resilience.analysis.resolve import (
-    Binding,
     callee_name,
     closure_literal,
     is_comma_ok,
@@ -30,6 +29,7 @@ from golint_resilience.analysis.resolve import (
     parent_of,
     same_node,
     same_package_callee,
+    short_declaration_value,
     type_of,
     unparen,
     written_type,
@@ -255,18 +255,8 @@ def _records(operand: Node, context: FileContext, depth: int = 2) -> bool:
     binding = lookup(operand, context) if operand.type == "identifier" and depth > 0 else None
     if binding is None or not binding.is_local:
         return False
-    value = _declared_from(binding)
+    value = short_declaration_value(binding)
     return value is not None and _records(value, binding.context, depth - 1)
-
-
-def _declared_from(binding: Binding) -> Node | None:
-    """The one value a short declaration gives the binding and its neighbours (`a, b := f()`)."""
-    names = parent_of(binding.declared_at, binding.context) if binding.declared_at is not None else None
-    statement = parent_of(names, binding.context) if names is not None else None
-    right = statement.child_by_field_name("right") if statement is not None else None
-    if statement is None or statement.type != "short_var_declaration" or right is None:
-        return None
-    return right.named_children[0] if len(right.named_children) == 1 else None
 
 
 def _no_panic_source(path: str, context: FileContext) -> bool:
