@@ -112,7 +112,6 @@ def imported_names(package: Package) -> tuple[tuple[str, tuple[str, ...]], ...]:
     module = package.module
     if module is None:
         return ()
-    prefixes = tuple(m + "/" for m in module.local_module_paths)
     names: dict[str, set[bytes]] = {}
     wholly: set[str] = set()
     for context in package.contexts:
@@ -120,8 +119,7 @@ def imported_names(package: Package) -> tuple[tuple[str, tuple[str, ...]], ...]:
             continue
         data = context.file.data
         for path, alias in import_names(data).items():
-            local = path in module.local_module_paths or path.startswith(prefixes)
-            directory = module.facts_directory(path) if local else None
+            directory = module.facts_directory(path)
             if directory is None:
                 continue
             if alias in {".", "_"}:
